@@ -1,0 +1,46 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/.nx/**', '**/results/**', '**/.voxelwise-cache/**', '**/*.d.ts', 'tools/bench/out/**'],
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['{packages,apps,examples}/*/{src,test}/**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Package boundaries: core depends on nothing of ours, plugins only on core, the trainer
+      // composes plugins, the CLI may use everything.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer'] },
+            { sourceTag: 'scope:example', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer'] },
+          ],
+          banTransitiveDependencies: false,
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@huggingface/*', 'onnxruntime-*', 'apache-arrow', 'h5wasm', 'ml-matrix'], message: '@voxelwise/core must stay free of heavy dependencies.' },
+          ],
+        },
+      ],
+    },
+  },
+);

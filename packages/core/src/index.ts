@@ -1,0 +1,79 @@
+export { ERROR_CODES, VoxelwiseError, voxelwiseError, isVoxelwiseError } from './errors.js';
+export type { ErrorCode, ErrorDetails, ErrorSpec, VoxelwiseErrorOptions } from './errors.js';
+export {
+  matrix,
+  zeros,
+  fromRows,
+  toRows,
+  dtypeOf,
+  rowView,
+  sliceRows,
+  sliceCols,
+  asDType,
+  vstack,
+  hstack,
+  transpose,
+  assertShape,
+  assertFinite,
+  fromMlMatrix,
+  toMlMatrix,
+} from './matrix.js';
+export type { Matrix, MatrixData, DType, MlMatrixLike } from './matrix.js';
+export { createRng, hashString } from './rng.js';
+export type { Rng } from './rng.js';
+export { createEventBus, timed } from './events.js';
+export type {
+  EventBus,
+  EventSink,
+  LogEvent,
+  LogLevel,
+  MetricEvent,
+  RunEndEvent,
+  RunStartEvent,
+  StageEndEvent,
+  StageProgressEvent,
+  StageStartEvent,
+  VoxelwiseEvent,
+} from './events.js';
+export { STAGE_KINDS } from './stage-kinds.js';
+export type { StageKind } from './stage-kinds.js';
+export type { Assembly, AssemblyMetadata, ResponseBlock, ResponseTrim, Story, WordTable } from './assembly.js';
+export type {
+  AssemblySource,
+  DownsampleInput,
+  Downsampler,
+  Evaluation,
+  FeatureExtractor,
+  FeatureLevel,
+  FeatureSet,
+  FitData,
+  FittedModel,
+  Logger,
+  Model,
+  StageContext,
+  StageInstances,
+  VoxelScores,
+} from './stages.js';
+export { createRegistry, defineStage, definePlugin, formatIssues } from './registry.js';
+export type {
+  AnyStage,
+  AnyStageRef,
+  AssemblySourceOptionsMap,
+  DownsamplerOptionsMap,
+  ExtractorOptionsMap,
+  LoggerOptionsMap,
+  ModelOptionsMap,
+  OptionsSchema,
+  Plugin,
+  Registry,
+  Stage,
+  StageInfo,
+  StageName,
+  StageOptionsMaps,
+  StageRef,
+} from './registry.js';
+export { createContext } from './context.js';
+export type { ContextOptions } from './context.js';
+export { z } from 'zod';
+export { memoryAssembly, memoryStory, wordMidpoints } from './memory.js';
+export type { StoryInput } from './memory.js';

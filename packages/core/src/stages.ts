@@ -1,0 +1,138 @@
+import type { Assembly, Story } from './assembly.js';
+import type { EventSink, VoxelwiseEvent } from './events.js';
+import type { Matrix } from './matrix.js';
+import type { Rng } from './rng.js';
+
+/** What every stage receives when created and when it runs. */
+export interface StageContext {
+  /** The run's seed. Use {@link StageContext.rng} rather than seeding by hand. */
+  readonly seed: number;
+  /** A generator for a named sub-stream, stable for the run's seed. */
+  rng(stream: string): Rng;
+  /** Emits a typed event; libraries never print. */
+  readonly emit: EventSink;
+  /** Aborts long work (SIGINT). */
+  readonly signal?: AbortSignal;
+  /** Directory for caches shared between runs. */
+  readonly cacheDir: string;
+  /** Memory budget in bytes that stages size their batches from. */
+  readonly memoryBudget: number;
+}
+
+/** Whether features are per word (to be resampled) or already on the TR grid. */
+export type FeatureLevel = 'word' | 'tr';
+
+/** Features of one story. */
+export interface FeatureSet {
+  readonly level: FeatureLevel;
+  /** Rows are words (level `word`) or TRs of the story's grid (level `tr`). */
+  readonly data: Matrix;
+  /** Name of each column, for reports. */
+  readonly columns?: readonly string[];
+}
+
+/** Turns a story into features. */
+export interface FeatureExtractor {
+  /** A label for events and column names, e.g. `lm:gpt2:9`. */
+  readonly id: string;
+  readonly level: FeatureLevel;
+  extract(story: Story, ctx: StageContext): Promise<FeatureSet>;
+  /** Releases models, sessions and file handles. */
+  dispose?(): Promise<void>;
+}
+
+/** Inputs of a resampler. */
+export interface DownsampleInput {
+  /** Words × features. */
+  readonly data: Matrix;
+  /** Time of each row of `data`, seconds. */
+  readonly dataTimes: Float64Array;
+  /** Target TR times, seconds (increasing). */
+  readonly trTimes: Float64Array;
+  /** LITcoder `split_indices`: TR label per word, or np.split boundaries. */
+  readonly splitIndices?: ArrayLike<number>;
+}
+
+/** Resamples word-level features onto a TR grid. */
+export interface Downsampler {
+  readonly id: string;
+  /** Returns TRs × output columns (most methods keep the columns; gabor and rectify expand them). */
+  downsample(input: DownsampleInput): Matrix;
+}
+
+/** Training data for a model. */
+export interface FitData {
+  /** Samples × features. */
+  readonly X: Matrix;
+  /** Samples × targets (voxels). */
+  readonly Y: Matrix;
+  /** Group label of each row (e.g. story index), for folds that must respect groups. */
+  readonly groups?: Int32Array;
+}
+
+/** Per-voxel results of scoring a fitted model on held-out data. */
+export interface VoxelScores {
+  /** Pearson r of prediction and response. */
+  readonly r: Float64Array;
+  /** p-value of r, if computed. */
+  readonly p?: Float64Array;
+  /** FDR-corrected p-values. */
+  readonly pCorrected?: Float64Array;
+  /** 1 where the voxel is significant after correction. */
+  readonly significant?: Uint8Array;
+  /** Coefficient of determination. */
+  readonly r2?: Float64Array;
+}
+
+/** Held-out evaluation: LITcoder-named metrics plus per-voxel arrays. */
+export interface Evaluation {
+  readonly metrics: Readonly<Record<string, number | string | boolean | null>>;
+  readonly voxels: VoxelScores;
+  /** Predictions (samples × voxels) when requested. */
+  readonly predictions?: Matrix;
+}
+
+/** A model fitted to data; learned state lives only here. */
+export interface FittedModel {
+  /** Predicts targets for new samples. */
+  predict(X: Matrix): Promise<Matrix>;
+  /** Per-voxel Pearson r of predictions against `Y`. */
+  score(X: Matrix, Y: Matrix): Promise<Float64Array>;
+  /** Scores with statistics (p-values, FDR) and headline metrics. */
+  evaluate(X: Matrix, Y: Matrix, ctx: StageContext): Promise<Evaluation>;
+  /** Features × voxels weights, when the model is linear. */
+  readonly weights?: Matrix;
+  /** Chosen regularisation per voxel (in the model's own convention). */
+  readonly alphas?: Float64Array;
+  /** Anything else worth reporting (alpha grid, convention, fold scores). */
+  readonly info: Readonly<Record<string, unknown>>;
+}
+
+/** A model configuration (scikit-learn style: plain options in, fitted object out). */
+export interface Model {
+  readonly id: string;
+  fit(data: FitData, ctx: StageContext): Promise<FittedModel>;
+}
+
+/** Receives events and renders or ships them. */
+export interface Logger {
+  readonly id: string;
+  handle(event: VoxelwiseEvent): void;
+  /** Flushes and closes; must never throw for network failures. */
+  close?(): Promise<void>;
+}
+
+/** Opens an assembly. */
+export interface AssemblySource {
+  readonly id: string;
+  load(ctx: StageContext): Promise<Assembly>;
+}
+
+/** What a stage's `create` returns, by kind. */
+export interface StageInstances {
+  'assembly-source': AssemblySource;
+  extractor: FeatureExtractor;
+  downsampler: Downsampler;
+  model: Model;
+  logger: Logger;
+}

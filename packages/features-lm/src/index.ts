@@ -1,0 +1,2 @@
+/** Language-model features for voxelwise (implemented in the features-lm issue). */
+export const LM_EXTRACTOR_NAME = 'lm';

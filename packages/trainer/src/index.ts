@@ -1,0 +1,15 @@
+export { configSchema, defineConfig, resolveConfig, parseSize } from './config.js';
+export type { ResolvedConfig, VoxelwiseConfig } from './config.js';
+export { train } from './train.js';
+export type { RunResult, TrainOptions } from './train.js';
+export { buildDesign, runContext } from './pipeline.js';
+export type { DesignMatrices } from './pipeline.js';
+export { RunDirectory, configHash, makeRunId, stableStringify } from './run-dir.js';
+export { createDefaultRegistry } from './registry.js';
+export { consoleLogger } from './loggers/console.js';
+export type { ConsoleLoggerOptions } from './loggers/console.js';
+export { jsonlLogger } from './loggers/jsonl.js';
+export { builtinLoggers } from './loggers/plugin.js';
+export type { ConsoleStageOptions, JsonlStageOptions } from './loggers/plugin.js';
+export { demoConfig, plantedSummary } from './demo.js';
+export type { DemoOptions } from './demo.js';

@@ -1,0 +1,17 @@
+import { createRegistry } from '@voxelwise/core';
+import type { Registry } from '@voxelwise/core';
+import { assemblies } from '@voxelwise/assembly';
+import { basicFeatures } from '@voxelwise/features-basic';
+import { downsamplers } from '@voxelwise/downsample';
+import { ridge } from '@voxelwise/ridge';
+import { builtinLoggers } from './loggers/plugin.js';
+
+/**
+ * A registry holding every built-in stage.
+ *
+ * @example
+ * const registry = createDefaultRegistry().use(myExtractorPlugin());
+ */
+export function createDefaultRegistry(): Registry {
+  return createRegistry().use(assemblies()).use(basicFeatures()).use(downsamplers()).use(ridge()).use(builtinLoggers());
+}
