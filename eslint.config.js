@@ -20,8 +20,9 @@ export default tseslint.config(
           allow: [],
           depConstraints: [
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core'] },
-            { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin'] },
+            { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:core'] },
+            { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core', 'scope:testing'] },
+            { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:testing'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer'] },
             { sourceTag: 'scope:example', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer'] },
           ],

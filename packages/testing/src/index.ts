@@ -1,0 +1,1 @@
+export { expectVoxelwiseError } from './errors.js';
