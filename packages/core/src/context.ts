@@ -1,6 +1,7 @@
 import { createEventBus } from './events.js';
 import type { EventSink } from './events.js';
 import { createRng } from './rng.js';
+import type { Registry } from './registry.js';
 import type { StageContext } from './stages.js';
 
 /** Options of {@link createContext}. */
@@ -14,6 +15,8 @@ export interface ContextOptions {
   cacheDir?: string;
   /** Bytes. @default 4 GiB */
   memoryBudget?: number;
+  /** Lets stages create other stages by name through `ctx.stages`. */
+  registry?: Registry;
 }
 
 /**
@@ -32,5 +35,9 @@ export function createContext(options: ContextOptions = {}): StageContext {
     cacheDir: options.cacheDir ?? '.voxelwise-cache',
     memoryBudget: options.memoryBudget ?? 4 * 1024 ** 3,
   };
-  return options.signal ? { ...ctx, signal: options.signal } : ctx;
+  const withSignal: StageContext = options.signal ? { ...ctx, signal: options.signal } : ctx;
+  const registry = options.registry;
+  if (!registry) return withSignal;
+  const full: StageContext = { ...withSignal, stages: { create: (kind, ref) => registry.create(kind, ref, full) } };
+  return full;
 }

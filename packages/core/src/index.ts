@@ -51,6 +51,7 @@ export type {
   Logger,
   Model,
   StageContext,
+  StageFactory,
   StageInstances,
   VoxelScores,
 } from './stages.js';

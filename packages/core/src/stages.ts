@@ -1,7 +1,9 @@
 import type { Assembly, Story } from './assembly.js';
 import type { EventSink, VoxelwiseEvent } from './events.js';
 import type { Matrix } from './matrix.js';
+import type { AnyStageRef } from './registry.js';
 import type { Rng } from './rng.js';
+import type { StageKind } from './stage-kinds.js';
 
 /** What every stage receives when created and when it runs. */
 export interface StageContext {
@@ -17,6 +19,17 @@ export interface StageContext {
   readonly cacheDir: string;
   /** Memory budget in bytes that stages size their batches from. */
   readonly memoryBudget: number;
+  /**
+   * Creates another registered stage by name, so a stage can compose others (e.g. a simulator
+   * that resamples with the `lanczos` downsampler) without importing their packages. Present
+   * when the context comes from a registry-backed run ({@link createContext} with a registry).
+   */
+  readonly stages?: StageFactory;
+}
+
+/** Creates stages by name from the run's registry. */
+export interface StageFactory {
+  create<K extends StageKind>(kind: K, ref: AnyStageRef): Promise<StageInstances[K]>;
 }
 
 /** Whether features are per word (to be resampled) or already on the TR grid. */

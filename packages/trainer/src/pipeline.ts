@@ -1,4 +1,4 @@
-import { createRng, voxelwiseError, vstack, sliceRows, hstack, timed } from '@voxelwise/core';
+import { createContext, voxelwiseError, vstack, sliceRows, hstack, timed } from '@voxelwise/core';
 import type { Assembly, Downsampler, EventSink, FeatureExtractor, Matrix, Registry, StageContext, Story } from '@voxelwise/core';
 import { makeDelayed, zscore } from '@voxelwise/downsample';
 import type { ResolvedConfig } from './config.js';
@@ -26,16 +26,15 @@ export interface DesignMatrices {
 }
 
 /** Creates the stage context for a run. */
-export function runContext(config: ResolvedConfig, emit: EventSink, signal?: AbortSignal): StageContext {
-  const base = createRng(config.seed);
-  return {
+export function runContext(config: ResolvedConfig, emit: EventSink, registry: Registry, signal?: AbortSignal): StageContext {
+  return createContext({
     seed: config.seed,
-    rng: (stream) => base.fork(stream),
     emit,
     cacheDir: config.cacheDir,
     memoryBudget: parseSize(config.memoryBudget),
+    registry,
     ...(signal ? { signal } : {}),
-  };
+  });
 }
 
 function checkAbort(ctx: StageContext): void {

@@ -67,7 +67,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
     if (e.type === 'stage:end') timings[e.stage] = (timings[e.stage] ?? 0) + e.durationMs;
   });
   if (options.onEvent) bus.subscribe(options.onEvent);
-  const ctx = runContext(resolved, bus.emit, options.signal);
+  const ctx = runContext(resolved, bus.emit, options.registry, options.signal);
   // Validate every stage reference before doing any work, so config errors surface at once.
   options.registry.resolveOptions('assembly-source', config.assembly);
   for (const f of config.features) options.registry.resolveOptions('extractor', f);
