@@ -40,6 +40,8 @@ export type { StageKind } from './stage-kinds.js';
 export type { Assembly, AssemblyMetadata, ResponseBlock, ResponseTrim, Story, WordTable } from './assembly.js';
 export type {
   AssemblySource,
+  CrossValidationFold,
+  CrossValidationResult,
   DownsampleInput,
   Downsampler,
   Evaluation,
@@ -54,6 +56,7 @@ export type {
   StageFactory,
   StageInstances,
   VoxelScores,
+  WeightBatch,
 } from './stages.js';
 export { createRegistry, defineStage, definePlugin, formatIssues } from './registry.js';
 export type {

@@ -119,12 +119,67 @@ export interface FittedModel {
   readonly alphas?: Float64Array;
   /** Anything else worth reporting (alpha grid, convention, fold scores). */
   readonly info: Readonly<Record<string, unknown>>;
+  /**
+   * Streams the weights as blocks of voxel columns, for problems whose full features × voxels
+   * matrix should not be held in memory at once. Blocks come in voxel order and cover every
+   * voxel once. Models that offer it may leave {@link FittedModel.weights} to small problems.
+   */
+  weightBatches?(maxVoxels?: number): AsyncIterable<WeightBatch>;
+}
+
+/** A block of voxel columns of a features × voxels weight matrix. */
+export interface WeightBatch {
+  /** Index of the first voxel (column) of the block. */
+  readonly voxelStart: number;
+  /** Features × block voxels. */
+  readonly weights: Matrix;
+}
+
+/** One outer fold of a nested cross-validation. */
+export interface CrossValidationFold {
+  /** Fold number, from 0. */
+  readonly fold: number;
+  /** Rows of the {@link FitData} held out in this fold (ascending). */
+  readonly testRows: Int32Array;
+  /** Number of rows the fold's model was fitted on. */
+  readonly nTrain: number;
+  /** Held-out scores of the model fitted on the other rows. */
+  readonly evaluation: Evaluation;
+  /** Regularisation chosen by the inner cross-validation, per voxel. */
+  readonly alphas?: Float64Array;
+}
+
+/**
+ * Result of a full nested cross-validation (outer folds × inner folds), as LITcoder's
+ * NestedCVModel without a test set: per-fold evaluations plus combined per-voxel statistics.
+ */
+export interface CrossValidationResult {
+  /** One entry per outer fold, in fold order. */
+  readonly folds: readonly CrossValidationFold[];
+  /** Headline metrics with LITcoder's full-CV key names (`median_score`, `n_majority_significant`, ...). */
+  readonly metrics: Readonly<Record<string, number | string | boolean | null>>;
+  /**
+   * Combined per-voxel arrays: `r` is the mean of the fold correlations, `p` the Fisher
+   * combination of the fold p-values, `pCorrected` its FDR correction, `significant` its mask.
+   */
+  readonly voxels: VoxelScores;
+  /** 1 where the voxel is significant in a majority (⌊k/2⌋ + 1) of the k outer folds. */
+  readonly majoritySignificant: Uint8Array;
+  /** A per-voxel summary of the fold alphas (the model documents which), in its own convention. */
+  readonly alphas?: Float64Array;
+  /** Anything else worth reporting (fold layout, alpha grid, convention). */
+  readonly info: Readonly<Record<string, unknown>>;
 }
 
 /** A model configuration (scikit-learn style: plain options in, fitted object out). */
 export interface Model {
   readonly id: string;
   fit(data: FitData, ctx: StageContext): Promise<FittedModel>;
+  /**
+   * Full nested cross-validation on `data` (no separate test set): outer folds over rows or
+   * groups, model selection inside each outer training set, held-out scores per fold.
+   */
+  crossValidate?(data: FitData, ctx: StageContext): Promise<CrossValidationResult>;
 }
 
 /** Receives events and renders or ships them. */
