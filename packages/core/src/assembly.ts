@@ -6,6 +6,11 @@ import type { Matrix } from './matrix.js';
  */
 export interface WordTable {
   readonly text: readonly string[];
+  /**
+   * Lower-cased form of each word (Huth's `DataSequence.from_grid` lower-cases words), when the
+   * source provides it; otherwise derive it from `text`.
+   */
+  readonly lower?: readonly string[];
   /** Onset of each word, seconds from the start of the stimulus. */
   readonly onset: Float64Array;
   /** Offset of each word, seconds. */
@@ -43,6 +48,13 @@ export interface Story {
   readonly nVoxels: number;
   /** Loads responses, all voxels or the range `[voxelStart, voxelEnd)`. */
   responses(range?: { voxelStart?: number; voxelEnd?: number }): Promise<ResponseBlock>;
+  /**
+   * Number of separately recorded repeats of this story (e.g. a test story heard 10 times), when
+   * the source keeps them; `responses()` then returns their mean.
+   */
+  readonly nRepeats?: number;
+  /** Responses of one repeat (`0 <= repeat < nRepeats`), all voxels or a range. */
+  repeatResponses?(repeat: number, range?: { voxelStart?: number; voxelEnd?: number }): Promise<ResponseBlock>;
   /** Free-form per-story metadata (source files, hashes). */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
