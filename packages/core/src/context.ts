@@ -17,6 +17,8 @@ export interface ContextOptions {
   memoryBudget?: number;
   /** Lets stages create other stages by name through `ctx.stages`. */
   registry?: Registry;
+  /** Recompute instead of reading caches. @default false */
+  refresh?: boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export function createContext(options: ContextOptions = {}): StageContext {
     emit: options.emit ?? createEventBus().emit,
     cacheDir: options.cacheDir ?? '.voxelwise-cache',
     memoryBudget: options.memoryBudget ?? 4 * 1024 ** 3,
+    ...(options.refresh ? { refresh: true } : {}),
   };
   const withSignal: StageContext = options.signal ? { ...ctx, signal: options.signal } : ctx;
   const registry = options.registry;

@@ -20,6 +20,11 @@ export interface StageContext {
   /** Memory budget in bytes that stages size their batches from. */
   readonly memoryBudget: number;
   /**
+   * Recompute instead of reading caches (set by `voxelwise train --force`); stages that cache
+   * results (e.g. language-model activations) still write fresh entries.
+   */
+  readonly refresh?: boolean;
+  /**
    * Creates another registered stage by name, so a stage can compose others (e.g. a simulator
    * that resamples with the `lanczos` downsampler) without importing their packages. Present
    * when the context comes from a registry-backed run ({@link createContext} with a registry).
