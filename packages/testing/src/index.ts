@@ -1,1 +1,2 @@
 export { expectVoxelwiseError } from './errors.js';
+export { conformanceStories, describeExtractorConformance, type ExtractorConformanceOptions } from './extractor-conformance.js';
