@@ -1,0 +1,54 @@
+import { readFile, stat } from 'node:fs/promises';
+import { voxelwiseError } from '@voxelwise/core';
+
+/** Reads a whole file, mapping system errors to coded errors that name the file. */
+export async function readBytes(path: string, where: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw fileError(error, path, where, what);
+  }
+}
+
+/** Throws unless `path` is an existing directory. */
+export async function assertDirectory(path: string, where: string, what: string): Promise<void> {
+  let isDir: boolean;
+  try {
+    isDir = (await stat(path)).isDirectory();
+  } catch (error) {
+    throw fileError(error, path, where, what);
+  }
+  if (!isDir) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where, message: `${what} ${path} is a file, not a folder`, details: { file: path }, hint: 'Point the option at the folder that holds one file per story.' });
+  }
+}
+
+/** True when the path exists (any kind of entry). */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Maps an fs error to `E_FILE_NOT_FOUND` (missing) or `E_IO` (anything else). */
+export function fileError(error: unknown, path: string, where: string, what: string): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') {
+    return voxelwiseError({ code: 'E_FILE_NOT_FOUND', where, message: `${what} ${path} does not exist`, cause: error, details: { file: path }, hint: 'Check the path; relative paths start at the current working directory.' });
+  }
+  return voxelwiseError({ code: 'E_IO', where, message: `cannot read ${what} ${path}: ${(error as Error).message}`, cause: error, details: { file: path } });
+}
+
+/** Throws unless `path` is an existing regular file. */
+export async function assertFile(path: string, where: string, what: string): Promise<void> {
+  let isFile: boolean;
+  try {
+    isFile = (await stat(path)).isFile();
+  } catch (error) {
+    throw fileError(error, path, where, what);
+  }
+  if (!isFile) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where, message: `${what} ${path} is not a file`, details: { file: path } });
+}
