@@ -1,5 +1,8 @@
 import { voxelwiseError, z, formatIssues } from '@voxelwise/core';
 import type { StageRef } from '@voxelwise/core';
+import { PRESETS } from './presets.js';
+import type { PresetName } from './presets.js';
+import { TRIMMING_PRESETS, normaliseTrimmingInput } from './trimming.js';
 
 const stageRef = z
   .object({
@@ -25,15 +28,35 @@ export function parseSize(size: number | string): number {
   return Number(m[1]) * factor;
 }
 
-/** Trim of a matrix's rows: `[start, end)`, negative end counting from the end (Python slice). */
+/** A Python-style row slice `[start:end]`; `end: null` keeps the rest, negative values count from the end. */
 const slice = z.object({ start: z.number().int().default(0), end: z.number().int().nullable().default(null) }).strict();
+
+/** Row trims per role; a role left out uses the story's own trim (features) or keeps every row (targets). */
+const trimmingObject = z
+  .object({
+    trainFeatures: slice.optional(),
+    trainTargets: slice.optional(),
+    testFeatures: slice.optional(),
+    testTargets: slice.optional(),
+    /**
+     * Check that the first kept feature row and the first kept response row are the same TR, so an
+     * inverted trim (e.g. 5/10 instead of 10/5) fails instead of silently halving every score.
+     */
+    checkAlignment: z.boolean().default(true),
+  })
+  .strict();
+
+const trimming = z.preprocess(normaliseTrimmingInput, z.union([z.enum(Object.keys(TRIMMING_PRESETS) as [keyof typeof TRIMMING_PRESETS, ...(keyof typeof TRIMMING_PRESETS)[]]), trimmingObject]));
+
+/** The default resampler: Lanczos, window 3, cutoff 1 (Huth and the LITcoder paper; not LITcoder's silent `rect`). */
+export const DEFAULT_DOWNSAMPLER = { name: 'lanczos', options: { window: 3, cutoffMult: 1 } } as const;
 
 /** The runtime schema of a run config (JSON, YAML or TS). */
 export const configSchema = z
   .object({
     $schema: z.string().optional(),
     /** Run name, used in the run id. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/).default('run'),
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('run'),
     seed: z.number().int().default(0),
     /** Where run directories go. */
     outDir: z.string().default('results'),
@@ -42,51 +65,83 @@ export const configSchema = z
     assembly: stageRef,
     /** Feature extractors; their columns are concatenated in this order. */
     features: z.array(stageRef).min(1),
+    /**
+     * Layer sweep: fit once per layer, setting the `layer` option of every feature whose stage has
+     * one (e.g. `lm`). Feature caches are shared, so the language model runs once.
+     */
+    layers: z.array(z.number().int().min(0)).min(1).optional(),
     /** Resampler for word-level features (TR-level features skip it). */
-    downsampler: stageRef.default({ name: 'rect' }),
+    downsampler: stageRef.default({ ...DEFAULT_DOWNSAMPLER, options: { ...DEFAULT_DOWNSAMPLER.options } }),
     /** FIR delays in TRs. */
     delays: z.array(z.number().int()).min(1).default([1, 2, 3, 4]),
-    /** Pipeline order: `litcoder` (delay per story → trim → z-score) or `huth` (trim → z-score → stack → delay). */
-    preset: z.enum(['litcoder', 'huth']).default('litcoder'),
     /**
-     * Row trims applied after delays (litcoder) as Python slices. By default features are cut to
-     * the rows that have responses (the story's own trim) and targets are kept whole.
+     * Pipeline order: `litcoder` (per story: delays → trim → z-score, then stack; LITcoder
+     * AbstractTrainer) or `huth` (per story: trim → z-score, stack, then delays; Huth encoding.py).
      */
-    trimming: z
-      .object({
-        trainFeatures: slice.optional(),
-        trainTargets: slice.optional(),
-        testFeatures: slice.optional(),
-        testTargets: slice.optional(),
-      })
-      .strict()
-      .default({}),
+    preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).default('litcoder'),
+    /** Override the preset's z-scoring (per story, ddof 0). */
+    zscore: z.object({ features: z.boolean().optional(), targets: z.boolean().optional() }).strict().default({}),
+    /**
+     * Row trims as Python slices, or a named set (`story`: each story's own trim; `litcoder-lebel`:
+     * LITcoder's LeBel trimming_config). LITcoder's flat keys (`train_features_start`, …) are accepted.
+     */
+    trimming: trimming.default('story'),
     split: z
       .object({
-        /** Held-out stories; default: the assembly's test stories. */
-        testStories: z.array(z.string()).optional(),
+        /** `test-stories`: fit on the other stories, score on the held-out ones; `nested-cv`: outer folds over stories. */
+        mode: z.enum(['test-stories', 'nested-cv']).default('test-stories'),
+        /** Held-out stories (test-stories mode); default: the assembly's test stories. */
+        testStories: z.array(z.string()).min(1).optional(),
         /** Only these stories (train + test); default all. */
-        stories: z.array(z.string()).optional(),
+        stories: z.array(z.string()).min(2).optional(),
+        /** Outer folds (nested-cv mode); default one fold per story. */
+        outerFolds: z.number().int().min(2).optional(),
       })
       .strict()
-      .default({}),
+      .default({ mode: 'test-stories' }),
     model: stageRef.default({ name: 'ridge-cv' }),
     loggers: z.array(stageRef).default([]),
-    /** Save weights into the run directory. */
+    /** Save the fitted weights (features × voxels) as Arrow in the run directory. */
     saveWeights: z.boolean().default(true),
+    report: z
+      .object({
+        /** Write report.html. */
+        enabled: z.boolean().default(true),
+        /** Voxels whose predicted and measured test series are kept and plotted. */
+        topVoxels: z.number().int().min(1).max(50).default(6),
+      })
+      .strict()
+      .default({ enabled: true, topVoxels: 6 }),
   })
   .strict();
 
 /** A validated config with defaults filled. */
 export type ResolvedConfig = z.output<typeof configSchema>;
 
+/** Resolved trimming: a named set or explicit slices. */
+export type TrimmingConfig = ResolvedConfig['trimming'];
+
 /** A config as written in TypeScript: stage names and options checked at compile time. */
-export interface VoxelwiseConfig extends Omit<z.input<typeof configSchema>, 'assembly' | 'features' | 'downsampler' | 'model' | 'loggers'> {
+export interface VoxelwiseConfig extends Omit<z.input<typeof configSchema>, 'assembly' | 'features' | 'downsampler' | 'model' | 'loggers' | 'trimming'> {
   assembly: StageRef<'assembly-source'>;
   features: [StageRef<'extractor'>, ...StageRef<'extractor'>[]];
   downsampler?: StageRef<'downsampler'>;
   model?: StageRef<'model'>;
   loggers?: StageRef<'logger'>[];
+  /** Row trims: a named set, explicit slices, or LITcoder's flat `trimming_config` keys. */
+  trimming?: z.input<typeof trimmingObject> | keyof typeof TRIMMING_PRESETS | LitcoderTrimmingConfig;
+}
+
+/** LITcoder's `trimming_config` dict, accepted as written in its tutorials. */
+export interface LitcoderTrimmingConfig {
+  train_features_start?: number;
+  train_features_end?: number | null;
+  train_targets_start?: number;
+  train_targets_end?: number | null;
+  test_features_start?: number;
+  test_features_end?: number | null;
+  test_targets_start?: number;
+  test_targets_end?: number | null;
 }
 
 /**
@@ -98,7 +153,7 @@ export interface VoxelwiseConfig extends Omit<z.input<typeof configSchema>, 'ass
  *   features: [{ name: 'wordrate' }],
  * });
  */
-export function defineConfig(config: VoxelwiseConfig): VoxelwiseConfig {
+export function defineConfig<const C extends VoxelwiseConfig>(config: C): C {
   return config;
 }
 
@@ -114,5 +169,15 @@ export function resolveConfig(input: unknown, source = 'config'): ResolvedConfig
       hint: 'Fix the keys named above; "voxelwise train --help" shows the config format.',
     });
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.split.mode === 'test-stories' && config.split.outerFolds !== undefined) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "split.outerFolds" only applies to split.mode "nested-cv"`, hint: 'Remove it or set split.mode to "nested-cv".' });
+  }
+  if (config.split.mode === 'nested-cv' && config.split.testStories !== undefined) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "split.testStories" does not apply to split.mode "nested-cv" (every story is held out once)`, hint: 'Remove split.testStories or use split.mode "test-stories".' });
+  }
+  if (config.layers && new Set(config.layers).size !== config.layers.length) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "layers" lists a layer twice`, got: config.layers });
+  }
+  return config;
 }

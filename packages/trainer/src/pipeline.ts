@@ -1,129 +1,248 @@
-import { createContext, voxelwiseError, vstack, sliceRows, hstack, timed } from '@voxelwise/core';
+import { asDType, assertFinite, createContext, hstack, sliceRows, timed, voxelwiseError, vstack } from '@voxelwise/core';
 import type { Assembly, Downsampler, EventSink, FeatureExtractor, Matrix, Registry, StageContext, Story } from '@voxelwise/core';
 import { makeDelayed, zscore } from '@voxelwise/downsample';
 import type { ResolvedConfig } from './config.js';
 import { parseSize } from './config.js';
+import { PRESETS } from './presets.js';
+import { checkStoryTrim, storyTrim, trimmingSlices } from './trimming.js';
+import type { StoryTrim, TrimmingSlices } from './trimming.js';
 
-type Slice = { start: number; end: number | null };
-
-/** Python-style row slice `[start:end]`. */
-function pySlice(m: Matrix, s: Slice): Matrix {
-  return sliceRows(m, s.start, s.end === null ? m.rows : s.end);
-}
+/** Which stories are fitted and which are scored. */
+export type SplitPlan =
+  | { mode: 'test-stories'; train: string[]; test: string[] }
+  | { mode: 'nested-cv'; stories: string[]; outerFolds: number };
 
 /** Design matrices for training and testing. */
 export interface DesignMatrices {
   Xtrain: Matrix;
-  Ytrain: Matrix;
+  Ytrain: Matrix<Float32Array>;
   Xtest: Matrix;
-  Ytest: Matrix;
-  /** Story index of each training row. */
+  Ytest: Matrix<Float32Array>;
+  /** Story index (into `trainStories`) of each training row. */
   groups: Int32Array;
   trainStories: string[];
   testStories: string[];
   /** Feature columns before delays. */
   nFeatures: number;
+  /** Name of every design column (`<feature>@<delay>`), delay-major as makeDelayed lays them out. */
+  columns: string[];
+  /** Story and TR (index in the story's grid) of each test row. */
+  testRows: { story: string[]; tr: Int32Array };
+}
+
+/** One story's rows after trimming and z-scoring (features not yet delayed in the `huth` order). */
+export interface StoryBlock {
+  story: string;
+  X: Matrix;
+  Y: Matrix<Float32Array>;
+  /** TR index of each row. */
+  tr: Int32Array;
 }
 
 /** Creates the stage context for a run. */
-export function runContext(config: ResolvedConfig, emit: EventSink, registry: Registry, signal?: AbortSignal): StageContext {
+export function runContext(config: ResolvedConfig, emit: EventSink, registry: Registry, signal?: AbortSignal, refresh = false): StageContext {
   return createContext({
     seed: config.seed,
     emit,
     cacheDir: config.cacheDir,
     memoryBudget: parseSize(config.memoryBudget),
     registry,
+    refresh,
     ...(signal ? { signal } : {}),
   });
 }
 
-function checkAbort(ctx: StageContext): void {
+/** Throws `E_ABORTED` once the run's signal fired. */
+export function checkAbort(ctx: StageContext): void {
   if (ctx.signal?.aborted) throw voxelwiseError({ code: 'E_ABORTED', where: 'trainer', message: 'run aborted' });
 }
 
-/** Features of one story on its TR grid (all extractors, columns concatenated). */
-async function storyFeatures(story: Story, extractors: FeatureExtractor[], downsampler: Downsampler, ctx: StageContext): Promise<Matrix> {
+/** Decides the train/test stories (or the pooled stories of nested CV) and checks every name. */
+export function planSplit(config: ResolvedConfig, assembly: Assembly): SplitPlan {
+  const known = assembly.storyNames;
+  const check = (names: readonly string[], key: string) => {
+    for (const s of names) {
+      if (!known.includes(s)) {
+        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `${key} names story "${s}", which is not in subject ${assembly.metadata.subject}`, expected: known, hint: 'Run "voxelwise assembly info <dir>" to list the stories.' });
+      }
+    }
+  };
+  const all = config.split.stories ?? [...known];
+  check(all, 'split.stories');
+  if (config.split.mode === 'nested-cv') {
+    const folds = config.split.outerFolds ?? all.length;
+    if (folds > all.length) {
+      throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `split.outerFolds is larger than the number of stories`, got: folds, expected: `≤ ${all.length}` });
+    }
+    return { mode: 'nested-cv', stories: all, outerFolds: folds };
+  }
+  const test = config.split.testStories ?? [...assembly.testStories];
+  if (test.length === 0) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `subject ${assembly.metadata.subject} names no test story`, hint: 'Set split.testStories in the config, or use split.mode "nested-cv".' });
+  }
+  check(test, 'split.testStories');
+  const train = all.filter((s) => !test.includes(s));
+  if (train.length === 0) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: 'no training story is left after removing the test stories', got: { stories: all, testStories: test } });
+  }
+  return { mode: 'test-stories', train, test };
+}
+
+/** The extractors and resampler of one design (one layer of a sweep). */
+export interface FeatureStages {
+  extractors: FeatureExtractor[];
+  downsampler: Downsampler;
+}
+
+/** Features of one story on its TR grid (all extractors, columns concatenated) and their names. */
+async function storyFeatures(story: Story, stages: FeatureStages, ctx: StageContext): Promise<{ data: Matrix; columns: string[] }> {
   const parts: Matrix[] = [];
-  for (const ex of extractors) {
-    const fs = await ex.extract(story, ctx);
-    const onGrid = fs.level === 'tr' ? fs.data : downsampler.downsample({ data: fs.data, dataTimes: story.wordTimes, trTimes: story.trTimes });
+  const columns: string[] = [];
+  for (const ex of stages.extractors) {
+    checkAbort(ctx);
+    const fs = await timed(ctx.emit, `features/${ex.id}`, () => ex.extract(story, ctx), { kind: 'extractor' });
+    if (fs.level === 'word' && fs.data.rows !== story.wordTimes.length) {
+      throw voxelwiseError({
+        code: 'E_ALIGNMENT',
+        where: 'trainer:features',
+        message: `extractor ${ex.id} gave the wrong number of word rows for story "${story.name}"`,
+        got: fs.data.rows,
+        expected: story.wordTimes.length,
+      });
+    }
+    const onGrid = fs.level === 'tr' ? fs.data : await timed(ctx.emit, `downsample/${stages.downsampler.id}`, () => stages.downsampler.downsample({ data: fs.data, dataTimes: story.wordTimes, trTimes: story.trTimes }), { kind: 'downsampler' });
     if (onGrid.rows !== story.trTimes.length) {
       throw voxelwiseError({
         code: 'E_ALIGNMENT',
         where: 'trainer:features',
-        message: `extractor ${ex.id} gave the wrong number of TR rows for story "${story.name}"`,
+        message: `extractor ${ex.id} gave the wrong number of TR rows for story "${story.name}"${fs.level === 'word' ? ` after ${stages.downsampler.id}` : ''}`,
         got: onGrid.rows,
         expected: story.trTimes.length,
       });
     }
+    const names = fs.columns && fs.columns.length === onGrid.cols ? fs.columns : Array.from({ length: onGrid.cols }, (_, k) => String(k));
+    for (const n of names) columns.push(`${ex.id}:${n}`);
     parts.push(onGrid);
   }
-  return parts.length === 1 ? parts[0]! : hstack(parts, 'float64');
+  return { data: parts.length === 1 ? parts[0]! : hstack(parts, 'float64'), columns };
+}
+
+function sliceOf(m: Matrix, start: number, rows: number): Matrix {
+  return sliceRows(m, start, start + rows);
+}
+
+/** Trimmed (and, per the preset, z-scored) responses of a story, with the TR of each row. */
+async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolean): Promise<{ Y: Matrix<Float32Array>; tr: Int32Array }> {
+  const resp = await story.responses();
+  const rows = sliceOf(resp, trim.targetStartTR - story.trim.start, trim.targetRows);
+  assertFinite(rows, `responses of story "${story.name}"`, 'trainer:targets');
+  const Y = zscoreTargets ? asDType(zscore(rows), 'float32') : asDType({ rows: rows.rows, cols: rows.cols, data: Float32Array.from(rows.data) }, 'float32');
+  return { Y, tr: Int32Array.from({ length: trim.targetRows }, (_, i) => trim.targetStartTR + i) };
 }
 
 /**
- * Builds train/test design matrices in the configured order.
- * `litcoder`: per story delays → trim → z-score → stack (LITcoder AbstractTrainer, anchors §1.8).
- * `huth`: per story trim → z-score → stack → delays over the concatenation (Huth encoding.py).
+ * Builds design matrices for one feature configuration. Responses are loaded once per story and
+ * role and kept in `targets`, so a layer sweep reuses them.
  */
-export async function buildDesign(config: ResolvedConfig, assembly: Assembly, registry: Registry, ctx: StageContext): Promise<DesignMatrices> {
-  const all = config.split.stories ?? [...assembly.storyNames];
-  const testStories = config.split.testStories ?? [...assembly.testStories];
-  if (testStories.length === 0) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: 'no test story', hint: 'Set split.testStories in the config.' });
-  }
-  for (const s of [...all, ...testStories]) {
-    if (!assembly.storyNames.includes(s)) {
-      throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `story "${s}" is not in the assembly`, expected: assembly.storyNames });
-    }
-  }
-  const trainStories = all.filter((s) => !testStories.includes(s));
-  if (trainStories.length === 0) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: 'no training story left after removing the test stories' });
-  }
-  const extractors: FeatureExtractor[] = [];
-  for (const ref of config.features) extractors.push(await registry.create('extractor', ref, ctx));
-  const downsampler = await registry.create('downsampler', config.downsampler, ctx);
+export class DesignBuilder {
+  private readonly targets = new Map<string, { Y: Matrix<Float32Array>; tr: Int32Array }>();
+  private readonly slices: TrimmingSlices;
+  private readonly zFeatures: boolean;
+  private readonly zTargets: boolean;
 
-  const build = async (names: string[], role: 'train' | 'test') => {
-    const X: Matrix[] = [];
-    const Y: Matrix[] = [];
-    const groups: number[] = [];
-    let nFeatures = 0;
-    for (const [idx, name] of names.entries()) {
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly assembly: Assembly,
+  ) {
+    this.slices = trimmingSlices(config.trimming);
+    const preset = PRESETS[config.preset];
+    this.zFeatures = config.zscore.features ?? preset.zscoreFeatures;
+    this.zTargets = config.zscore.targets ?? preset.zscoreTargets;
+  }
+
+  /** Per-story blocks of `names` in the given role. */
+  async blocks(names: readonly string[], role: 'train' | 'test', stages: FeatureStages, ctx: StageContext): Promise<{ blocks: StoryBlock[]; columns: string[]; nFeatures: number }> {
+    const perStory = PRESETS[this.config.preset].delays === 'per-story';
+    const blocks: StoryBlock[] = [];
+    let columns: string[] = [];
+    let nFeatures = -1;
+    for (const [i, name] of names.entries()) {
       checkAbort(ctx);
-      const story = await assembly.story(name);
-      const feats = await timed(ctx.emit, 'features', () => storyFeatures(story, extractors, downsampler, ctx));
-      nFeatures = feats.cols;
-      const fSlice: Slice = (role === 'train' ? config.trimming.trainFeatures : config.trimming.testFeatures) ?? { start: story.trim.start, end: story.trim.end > 0 ? -story.trim.end : null };
-      const tSlice: Slice = (role === 'train' ? config.trimming.trainTargets : config.trimming.testTargets) ?? { start: 0, end: null };
-      const resp = await story.responses();
-      const y = zscore(pySlice(resp, tSlice));
-      let x: Matrix;
-      if (config.preset === 'litcoder') x = zscore(pySlice(makeDelayed(feats, config.delays), fSlice));
-      else x = zscore(pySlice(feats, fSlice));
-      if (x.rows !== y.rows) {
-        throw voxelwiseError({
-          code: 'E_ALIGNMENT',
-          where: 'trainer:trim',
-          message: `story "${name}": after trimming, feature rows do not match response rows (features [${fSlice.start}:${fSlice.end ?? ''}], targets [${tSlice.start}:${tSlice.end ?? ''}])`,
-          got: x.rows,
-          expected: y.rows,
-          hint: 'Adjust the trimming config so both sides keep the same TRs.',
-        });
+      const story = await this.assembly.story(name);
+      const trim = storyTrim(story, role, this.slices);
+      checkStoryTrim(story, role, trim, this.slices.checkAlignment ?? true);
+      const feats = await storyFeatures(story, stages, ctx);
+      if (nFeatures >= 0 && feats.data.cols !== nFeatures) {
+        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:features', message: `story "${name}" has a different number of feature columns than story "${names[0]}"`, got: feats.data.cols, expected: nFeatures });
       }
-      X.push(x);
-      Y.push(y);
-      for (let i = 0; i < x.rows; i++) groups.push(idx);
-      ctx.emit({ type: 'stage:progress', stage: `design/${role}`, done: idx + 1, total: names.length, unit: 'stories', message: name });
+      nFeatures = feats.data.cols;
+      columns = feats.columns;
+      assertFinite(feats.data, `features of story "${name}"`, 'trainer:features');
+      const source = perStory ? makeDelayed(feats.data, this.config.delays) : feats.data;
+      const kept = sliceOf(source, trim.featureStartTR, trim.featureRows);
+      const X = this.zFeatures ? zscore(kept) : asDType(kept, 'float64');
+      const key = `${role}\u0000${name}`;
+      let target = this.targets.get(key);
+      if (!target) {
+        target = await storyTargets(story, trim, this.zTargets);
+        this.targets.set(key, target);
+      }
+      blocks.push({ story: name, X, Y: target.Y, tr: target.tr });
+      ctx.emit({ type: 'stage:progress', stage: `design/${role}`, done: i + 1, total: names.length, unit: 'stories', message: name });
     }
-    let Xs = vstack(X, 'float64');
-    if (config.preset === 'huth') Xs = makeDelayed(Xs, config.delays);
-    return { X: Xs, Y: vstack(Y, 'float32'), groups: Int32Array.from(groups), nFeatures };
-  };
-  const train = await build(trainStories, 'train');
-  const test = await build(testStories, 'test');
-  for (const ex of extractors) await ex.dispose?.();
-  return { Xtrain: train.X, Ytrain: train.Y, Xtest: test.X, Ytest: test.Y, groups: train.groups, trainStories, testStories, nFeatures: train.nFeatures };
-}
+    return { blocks, columns, nFeatures };
+  }
 
+  /** Stacks blocks; the `huth` order applies the FIR delays to the stack. */
+  stack(blocks: readonly StoryBlock[]): { X: Matrix; Y: Matrix<Float32Array>; groups: Int32Array; rows: { story: string[]; tr: Int32Array } } {
+    let X = vstack(blocks.map((b) => b.X), 'float64');
+    if (PRESETS[this.config.preset].delays === 'after-stacking') X = makeDelayed(X, this.config.delays);
+    const Y = vstack(blocks.map((b) => b.Y), 'float32') as Matrix<Float32Array>;
+    const n = blocks.reduce((s, b) => s + b.X.rows, 0);
+    const groups = new Int32Array(n);
+    const story: string[] = [];
+    const tr = new Int32Array(n);
+    let o = 0;
+    blocks.forEach((b, g) => {
+      groups.fill(g, o, o + b.X.rows);
+      tr.set(b.tr, o);
+      for (let i = 0; i < b.X.rows; i++) story.push(b.story);
+      o += b.X.rows;
+    });
+    return { X, Y, groups, rows: { story, tr } };
+  }
+
+  /** Design column names: `<feature>@<delay>`, delay-major (makeDelayed's layout). */
+  designColumns(columns: readonly string[]): string[] {
+    const out: string[] = [];
+    for (const d of this.config.delays) for (const c of columns) out.push(`${c}@${d}`);
+    return out;
+  }
+
+  /** Train/test design matrices (test-stories mode). */
+  async trainTest(plan: { train: string[]; test: string[] }, stages: FeatureStages, ctx: StageContext): Promise<DesignMatrices> {
+    const train = await this.blocks(plan.train, 'train', stages, ctx);
+    const test = await this.blocks(plan.test, 'test', stages, ctx);
+    const tr = this.stack(train.blocks);
+    const te = this.stack(test.blocks);
+    return {
+      Xtrain: tr.X,
+      Ytrain: tr.Y,
+      Xtest: te.X,
+      Ytest: te.Y,
+      groups: tr.groups,
+      trainStories: plan.train,
+      testStories: plan.test,
+      nFeatures: train.nFeatures,
+      columns: this.designColumns(train.columns),
+      testRows: te.rows,
+    };
+  }
+
+  /** All stories stacked with their story index as group (nested-cv mode). */
+  async pooled(stories: string[], stages: FeatureStages, ctx: StageContext): Promise<{ X: Matrix; Y: Matrix<Float32Array>; groups: Int32Array; rows: { story: string[]; tr: Int32Array }; columns: string[]; nFeatures: number }> {
+    const all = await this.blocks(stories, 'train', stages, ctx);
+    const s = this.stack(all.blocks);
+    return { ...s, columns: this.designColumns(all.columns), nFeatures: all.nFeatures };
+  }
+}

@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { voxelwiseError } from '@voxelwise/core';
+import type { EventSink } from '@voxelwise/core';
 
 /** Stable JSON (sorted keys) for hashing configs. */
 export function stableStringify(value: unknown): string {
@@ -33,15 +36,30 @@ export function makeRunId(name: string, hash: string, now = new Date()): string 
 export class RunDirectory {
   readonly finalDir: string;
   readonly tempDir: string;
+  private readonly fds: number[] = [];
 
   private constructor(outDir: string, readonly runId: string) {
     this.finalDir = join(outDir, runId);
     this.tempDir = join(outDir, `.${runId}.${randomBytes(4).toString('hex')}.tmp`);
   }
 
+  /** Starts a run directory; when `<outDir>/<runId>` exists already the id gets a `-2`, `-3`, … suffix. */
   static async create(outDir: string, runId: string): Promise<RunDirectory> {
-    const dir = new RunDirectory(outDir, runId);
-    await mkdir(dir.tempDir, { recursive: true });
+    let id = runId;
+    for (let n = 2; ; n++) {
+      try {
+        await stat(join(outDir, id));
+        id = `${runId}-${n}`;
+      } catch {
+        break;
+      }
+    }
+    const dir = new RunDirectory(outDir, id);
+    try {
+      await mkdir(dir.tempDir, { recursive: true });
+    } catch (error) {
+      throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+    }
     return dir;
   }
 
@@ -50,20 +68,139 @@ export class RunDirectory {
   }
 
   async writeJson(file: string, value: unknown): Promise<void> {
-    await writeFile(this.path(file), `${JSON.stringify(value, null, 2)}\n`);
+    await this.writeBytes(file, `${JSON.stringify(value, jsonSafe, 2)}\n`);
   }
 
   async writeBytes(file: string, bytes: Uint8Array | string): Promise<void> {
-    await writeFile(this.path(file), bytes);
+    const path = this.path(file);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, bytes);
   }
 
+  /** An event sink appending one JSON line per event to `file`, synchronously (nothing is lost on a crash). */
+  eventSink(file: string): EventSink {
+    const fd = openSync(this.path(file), 'a');
+    this.fds.push(fd);
+    let open = true;
+    return (e) => {
+      if (!open) return;
+      try {
+        writeSync(fd, `${JSON.stringify(e, jsonSafe)}\n`);
+      } catch {
+        open = false;
+      }
+    };
+  }
+
+  /** Closes the files of {@link RunDirectory.eventSink}. */
+  async closeSinks(): Promise<void> {
+    for (const fd of this.fds.splice(0)) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  /** Moves the finished directory to its final name (replacing an older one of that name). */
   async commit(): Promise<string> {
+    await this.closeSinks();
     await rm(this.finalDir, { recursive: true, force: true });
     await rename(this.tempDir, this.finalDir);
     return this.finalDir;
   }
 
   async discard(): Promise<void> {
+    await this.closeSinks();
     await rm(this.tempDir, { recursive: true, force: true });
   }
+}
+
+/** JSON.stringify replacer: typed arrays become arrays (long ones a summary), non-finite numbers null. */
+export function jsonSafe(_key: string, value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    const arr = value as unknown as ArrayLike<number>;
+    if (arr.length > 100_000) return { type: value.constructor.name, length: arr.length };
+    return Array.from(arr, (x) => (typeof x === 'number' && !Number.isFinite(x) ? null : x));
+  }
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  if (typeof value === 'bigint') return Number(value);
+  return value;
+}
+
+/** What `runs ls` shows of a run. */
+export interface RunSummary {
+  runId: string;
+  dir: string;
+  name: string;
+  status: string;
+  startedAt: string;
+  durationMs: number;
+  subject?: string;
+  configHash: string;
+  metrics: Record<string, unknown>;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'trainer:runs', message: `cannot read ${path}`, cause: error, hint: 'Is this a voxelwise run directory (results/<run-id>)?' });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'trainer:runs', message: `${path} is not valid JSON: ${(error as Error).message}`, cause: error });
+  }
+}
+
+/** Reads a run directory's `run.json` and `metrics.json`. */
+export async function readRunSummary(dir: string): Promise<RunSummary> {
+  const run = (await readJson(join(dir, 'run.json'))) as Record<string, unknown>;
+  const metrics = (await readJson(join(dir, 'metrics.json'))) as Record<string, unknown>;
+  const assembly = (run['assembly'] ?? {}) as Record<string, unknown>;
+  return {
+    runId: String(run['runId'] ?? ''),
+    dir,
+    name: String(run['name'] ?? ''),
+    status: String(run['status'] ?? 'unknown'),
+    startedAt: String(run['startedAt'] ?? ''),
+    durationMs: Number(run['durationMs'] ?? Number.NaN),
+    ...(typeof assembly['subject'] === 'string' ? { subject: assembly['subject'] } : {}),
+    configHash: String(run['configHash'] ?? ''),
+    metrics,
+  };
+}
+
+/**
+ * The runs under `outDir`, newest first. Hidden folders (runs being written) and folders without
+ * a `run.json` are skipped.
+ */
+export async function listRuns(outDir: string): Promise<RunSummary[]> {
+  let names: string[];
+  try {
+    names = await readdir(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw voxelwiseError({ code: 'E_IO', where: 'trainer:runs', message: `cannot list ${outDir}`, cause: error });
+  }
+  const out: RunSummary[] = [];
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const dir = join(outDir, name);
+    try {
+      if (!(await stat(join(dir, 'run.json'))).isFile()) continue;
+    } catch {
+      continue;
+    }
+    try {
+      out.push(await readRunSummary(dir));
+    } catch {
+      // A damaged run directory is listed by name only.
+      out.push({ runId: name, dir, name: '', status: 'unreadable', startedAt: '', durationMs: Number.NaN, configHash: '', metrics: {} });
+    }
+  }
+  return out.sort((a, b) => (a.startedAt < b.startedAt ? 1 : a.startedAt > b.startedAt ? -1 : a.runId.localeCompare(b.runId)));
 }

@@ -1,11 +1,16 @@
 import { createEventBus, isVoxelwiseError, timed, voxelwiseError } from '@voxelwise/core';
-import type { Evaluation, EventSink, Logger, Registry, VoxelwiseEvent } from '@voxelwise/core';
-import { createRequire } from 'node:module';
+import type { AnyStageRef, Assembly, Evaluation, EventSink, FittedModel, Logger, Matrix, Registry, StageContext, VoxelwiseEvent } from '@voxelwise/core';
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
-import { buildDesign, runContext } from './pipeline.js';
+import { DesignBuilder, checkAbort, planSplit, runContext } from './pipeline.js';
+import type { FeatureStages, SplitPlan } from './pipeline.js';
 import { RunDirectory, configHash, makeRunId } from './run-dir.js';
+import { topVoxelSeries } from './top-voxels.js';
+import type { ScoreColumns, TimeseriesColumns } from './arrow-io.js';
+import { layerCapableFeatures, withLayer } from './sweep.js';
+import { versions } from './versions.js';
+import { writeRunOutputs } from './write-run.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -16,6 +21,30 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Resolve relative paths against this directory. @default process.cwd() */
   cwd?: string;
+  /** Recompute cached results (feature caches) instead of reading them. @default false */
+  force?: boolean;
+}
+
+/** One fitted configuration: the whole run, or one layer of a sweep. */
+export interface VariantResult {
+  /** `main`, or `layer-<n>` in a sweep. */
+  label: string;
+  /** The layer of a sweep. */
+  layer?: number;
+  /** Headline metrics with LITcoder's key names, plus design sizes. */
+  metrics: Record<string, unknown>;
+  /** Held-out evaluation (the combined one in nested-CV mode). */
+  evaluation: Evaluation;
+  /** Per-voxel columns as written to `scores.arrow`. */
+  scores: ScoreColumns;
+  /** Measured vs predicted test series of the best voxels. */
+  timeseries?: TimeseriesColumns;
+  /** Design column names (feature@delay). */
+  columns: string[];
+  /** The fitted model (test-stories mode), for its weights. */
+  fitted?: FittedModel;
+  /** The model's own report (alpha grid, convention, fold scores). */
+  info: Record<string, unknown>;
 }
 
 /** What a run returns. */
@@ -23,69 +52,97 @@ export interface RunResult {
   runId: string;
   runDir: string;
   config: ResolvedConfig;
+  /** sha256 of the config's science keys (what changes the numbers). */
+  configHash: string;
+  /** Headline metrics (of the selected layer in a sweep). */
   metrics: Record<string, unknown>;
+  /** Held-out evaluation of the selected variant. */
   evaluation: Evaluation;
+  /** Every fitted variant (one, or one per layer). */
+  variants: VariantResult[];
   /** Milliseconds per stage. */
   timings: Record<string, number>;
   /** The assembly's metadata (e.g. a simulator's ground truth). */
   assemblyMetadata: Record<string, unknown>;
+  /** Path of report.html, when written. */
+  reportPath?: string;
   durationMs: number;
 }
 
-function versions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  const out: Record<string, string> = { node: process.versions.node };
-  for (const name of ['@voxelwise/core', '@voxelwise/trainer']) {
-    try {
-      out[name] = (require(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      // not resolvable from here
-    }
-  }
+function numberMetrics(m: Readonly<Record<string, unknown>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(m)) if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
   return out;
 }
 
-/**
- * Runs one encoding-model fit end to end and writes `<outDir>/<run-id>/`.
- *
- * @example
- * const result = await train(config, { registry: createDefaultRegistry() });
- * console.log(result.metrics.median_score);
- */
-export async function train(input: unknown, options: TrainOptions): Promise<RunResult> {
-  const t0 = Date.now();
-  const config = resolveConfig(input);
-  const cwd = options.cwd ?? process.cwd();
-  const resolved: ResolvedConfig = { ...config, outDir: resolve(cwd, config.outDir), cacheDir: resolve(cwd, config.cacheDir) };
-  const hash = configHash(config);
-  const runId = makeRunId(config.name, hash);
-  const bus = createEventBus();
-  const timings: Record<string, number> = {};
-  const events: VoxelwiseEvent[] = [];
-  bus.subscribe((e) => {
-    events.push(e);
-    if (e.type === 'stage:end') timings[e.stage] = (timings[e.stage] ?? 0) + e.durationMs;
-  });
-  if (options.onEvent) bus.subscribe(options.onEvent);
-  const ctx = runContext(resolved, bus.emit, options.registry, options.signal);
-  // Validate every stage reference before doing any work, so config errors surface at once.
-  options.registry.resolveOptions('assembly-source', config.assembly);
-  for (const f of config.features) options.registry.resolveOptions('extractor', f);
-  options.registry.resolveOptions('downsampler', config.downsampler);
-  options.registry.resolveOptions('model', config.model);
-  const loggers: Logger[] = [];
-  for (const l of config.loggers) loggers.push(await options.registry.create('logger', l, ctx));
-  for (const l of loggers) bus.subscribe((e) => l.handle(e));
+/** λ = a² per voxel from the model's report, when it states the convention (anchors §3.3). */
+function lambdas(alphas: Float64Array | undefined, info: Readonly<Record<string, unknown>>): Float64Array | undefined {
+  const given = info['lambdas'] ?? info['lambda'];
+  if (given instanceof Float64Array) return given;
+  if (Array.isArray(given) && alphas && given.length === alphas.length) return Float64Array.from(given as number[]);
+  if (!alphas) return undefined;
+  const normalpha = info['normalpha'];
+  const smax = info['smax'] ?? info['sMax'];
+  if (normalpha === false) return alphas.map((a) => a * a);
+  if (normalpha === true && typeof smax === 'number') return alphas.map((a) => (a * smax) ** 2);
+  return undefined;
+}
 
-  const dir = await RunDirectory.create(resolved.outDir, runId);
-  bus.emit({ type: 'run:start', runId, runDir: dir.finalDir, config, time: t0 });
+function scoreColumns(evaluation: Evaluation, alphas: Float64Array | undefined, info: Readonly<Record<string, unknown>>): ScoreColumns {
+  const v = evaluation.voxels;
+  const out: ScoreColumns = { r: v.r };
+  if (v.p) out.p = v.p;
+  if (v.pCorrected) out.pCorrected = v.pCorrected;
+  if (v.significant) out.significant = v.significant;
+  if (alphas) out.alpha = alphas;
+  const lam = lambdas(alphas, info);
+  if (lam) out.lambda = lam;
+  return out;
+}
+
+/** Fits and scores one feature configuration. */
+async function fitVariant(
+  label: string,
+  layer: number | undefined,
+  features: AnyStageRef[],
+  config: ResolvedConfig,
+  plan: SplitPlan,
+  builder: DesignBuilder,
+  registry: Registry,
+  ctx: StageContext,
+): Promise<VariantResult> {
+  const stages: FeatureStages = { extractors: [], downsampler: await registry.create('downsampler', config.downsampler, ctx) };
   try {
-    const source = await options.registry.create('assembly-source', config.assembly, ctx);
-    const assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), { kind: 'assembly-source', name: config.assembly.name });
-    const design = await timed(bus.emit, 'design', () => buildDesign(resolved, assembly, options.registry, ctx));
-    const model = await options.registry.create('model', config.model, ctx);
-    const fitted = await timed(bus.emit, `model/${config.model.name}`, () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups }, ctx), { kind: 'model', name: config.model.name });
-    const evaluation = await timed(bus.emit, 'evaluate', () => fitted.evaluate(design.Xtest, design.Ytest, ctx));
+    for (const ref of features) stages.extractors.push(await registry.create('extractor', ref, ctx));
+    const model = await registry.create('model', config.model, ctx);
+    const tag = layer === undefined ? '' : ` (layer ${layer})`;
+    if (plan.mode === 'nested-cv') {
+      if (!model.crossValidate) {
+        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `model "${config.model.name}" cannot run nested cross-validation`, hint: 'Use split.mode "test-stories", or a model with crossValidate (e.g. ridge-cv).' });
+      }
+      const pooled = await timed(ctx.emit, 'design', () => builder.pooled(plan.stories, stages, ctx));
+      // Outer folds are groups of whole stories: story i goes to fold ⌊i·k/n⌋.
+      const foldOf = plan.stories.map((_, i) => Math.floor((i * plan.outerFolds) / plan.stories.length));
+      const groups = pooled.groups.map((g) => foldOf[g]!);
+      checkAbort(ctx);
+      const cv = await timed(ctx.emit, `model/${config.model.name}`, () => model.crossValidate!({ X: pooled.X, Y: pooled.Y, groups }, ctx), { kind: 'model', name: config.model.name });
+      const evaluation: Evaluation = { metrics: cv.metrics, voxels: cv.voxels };
+      const metrics: Record<string, unknown> = {
+        ...cv.metrics,
+        n_voxels: pooled.Y.cols,
+        n_trs: pooled.X.rows,
+        n_features: pooled.X.cols,
+        n_outer_folds: cv.folds.length,
+        stories: plan.stories,
+      };
+      ctx.emit({ type: 'log', level: 'info', message: `nested CV${tag}: median r ${fmt(metrics['median_score'])} over ${cv.folds.length} outer folds` });
+      return { label, ...(layer === undefined ? {} : { layer }), metrics, evaluation, scores: scoreColumns(evaluation, cv.alphas, cv.info), columns: pooled.columns, info: { ...cv.info, majoritySignificant: cv.majoritySignificant } };
+    }
+    const design = await timed(ctx.emit, 'design', () => builder.trainTest(plan, stages, ctx));
+    checkAbort(ctx);
+    const fitted = await timed(ctx.emit, `model/${config.model.name}`, () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups }, ctx), { kind: 'model', name: config.model.name });
+    checkAbort(ctx);
+    const evaluation = await timed(ctx.emit, 'evaluate', () => fitted.evaluate(design.Xtest, design.Ytest, ctx));
     const metrics: Record<string, unknown> = {
       ...evaluation.metrics,
       n_voxels: design.Ytrain.cols,
@@ -95,22 +152,145 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
       train_stories: design.trainStories,
       test_stories: design.testStories,
     };
-    for (const [name, value] of Object.entries(evaluation.metrics)) if (typeof value === 'number') bus.emit({ type: 'metric', name, value });
-    await dir.writeJson('config.json', { ...config, configHash: hash });
-    await dir.writeJson('metrics.json', metrics);
-    await dir.writeJson('scores.json', { r: Array.from(evaluation.voxels.r), alphas: fitted.alphas ? Array.from(fitted.alphas) : null });
-    const durationMs = Date.now() - t0;
-    await dir.writeJson('run.json', { runId, configHash: hash, timings, durationMs, versions: versions(), info: fitted.info });
-    bus.emit({ type: 'run:end', runId, runDir: dir.finalDir, summary: evaluation.metrics, durationMs, status: 'ok' });
-    await dir.writeBytes('events.jsonl', events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-    const runDir = await dir.commit();
-    for (const l of loggers) await l.close?.();
-    return { runId, runDir, config, metrics, evaluation, timings, assemblyMetadata: { ...assembly.metadata }, durationMs };
+    const predictions: Matrix = evaluation.predictions ?? (await fitted.predict(design.Xtest));
+    const timeseries = topVoxelSeries(evaluation.voxels.r, design.Ytest, predictions, design.testRows, config.report.topVoxels);
+    ctx.emit({ type: 'log', level: 'info', message: `test${tag}: median r ${fmt(metrics['median_score'])}, ${design.Ytest.cols} voxels, ${design.Xtest.rows} test TRs` });
+    return { label, ...(layer === undefined ? {} : { layer }), metrics, evaluation, scores: scoreColumns(evaluation, fitted.alphas, fitted.info), timeseries, columns: design.columns, fitted, info: { ...fitted.info } };
+  } finally {
+    for (const ex of stages.extractors) await ex.dispose?.();
+  }
+}
+
+function fmt(x: unknown): string {
+  return typeof x === 'number' ? x.toFixed(4) : String(x);
+}
+
+/** The keys that change the numbers: everything but paths, budgets, loggers and report layout. */
+export function scienceKeys(config: ResolvedConfig): Record<string, unknown> {
+  const { outDir: _o, cacheDir: _c, memoryBudget: _m, loggers: _l, report: _r, $schema: _s, name: _n, saveWeights: _w, ...rest } = config;
+  return rest;
+}
+
+/**
+ * Runs one encoding-model fit (or a layer sweep) end to end and writes `<outDir>/<run-id>/`:
+ * config, metrics, per-voxel scores and weights as Arrow, timings, versions, events and report.
+ *
+ * @example
+ * const result = await train(config, { registry: createDefaultRegistry() });
+ * console.log(result.metrics.median_score, result.reportPath);
+ */
+export async function train(input: unknown, options: TrainOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const config = resolveConfig(input);
+  const cwd = options.cwd ?? process.cwd();
+  const resolved: ResolvedConfig = { ...config, outDir: resolve(cwd, config.outDir), cacheDir: resolve(cwd, config.cacheDir) };
+  const hash = configHash(scienceKeys(config));
+  const registry = options.registry;
+
+  // Validate every stage reference before doing any work, so config errors surface at once.
+  registry.resolveOptions('assembly-source', config.assembly);
+  for (const f of config.features) registry.resolveOptions('extractor', f);
+  registry.resolveOptions('downsampler', config.downsampler);
+  registry.resolveOptions('model', config.model);
+  const sweepTargets = config.layers ? layerCapableFeatures(registry, config.features) : [];
+  const variants: Array<{ label: string; layer?: number; features: AnyStageRef[] }> = config.layers
+    ? config.layers.map((layer) => ({ label: `layer-${layer}`, layer, features: withLayer(config.features, sweepTargets, layer) }))
+    : [{ label: 'main', features: config.features }];
+  for (const v of variants) for (const f of v.features) registry.resolveOptions('extractor', f);
+
+  const dir = await RunDirectory.create(resolved.outDir, makeRunId(config.name, hash));
+  const runId = dir.runId;
+  const bus = createEventBus();
+  const timings: Record<string, number> = {};
+  bus.subscribe((e) => {
+    if (e.type === 'stage:end') timings[e.stage] = (timings[e.stage] ?? 0) + e.durationMs;
+  });
+  // events.jsonl always goes into the run directory, as events happen.
+  bus.subscribe(dir.eventSink('events.jsonl'));
+  if (options.onEvent) bus.subscribe(options.onEvent);
+  const ctx = runContext(resolved, bus.emit, registry, options.signal, options.force);
+  const loggers: Logger[] = [];
+  const closeLoggers = async () => {
+    for (const l of loggers) await l.close?.().catch(() => undefined);
+  };
+  try {
+    for (const l of config.loggers) loggers.push(await registry.create('logger', l, ctx));
   } catch (error) {
     await dir.discard();
-    const aborted = isVoxelwiseError(error, 'E_ABORTED');
+    throw error;
+  }
+  for (const l of loggers) bus.subscribe((e: VoxelwiseEvent) => l.handle(e));
+
+  bus.emit({ type: 'run:start', runId, runDir: dir.finalDir, config: { ...config, configHash: hash }, time: t0 });
+  try {
+    const source = await registry.create('assembly-source', config.assembly, ctx);
+    const assembly: Assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), { kind: 'assembly-source', name: config.assembly.name });
+    const plan = planSplit(config, assembly);
+    const builder = new DesignBuilder(resolved, assembly);
+    const results: VariantResult[] = [];
+    for (const [i, v] of variants.entries()) {
+      checkAbort(ctx);
+      if (variants.length > 1) bus.emit({ type: 'stage:progress', stage: 'sweep', done: i, total: variants.length, unit: 'layers', message: `layer ${v.layer}` });
+      const r = await fitVariant(v.label, v.layer, v.features, resolved, plan, builder, registry, ctx);
+      results.push(r);
+      if (v.layer !== undefined) {
+        for (const [name, value] of Object.entries(numberMetrics(r.evaluation.metrics))) bus.emit({ type: 'metric', name: `layer/${name}`, value, step: v.layer });
+      }
+    }
+    if (variants.length > 1) bus.emit({ type: 'stage:progress', stage: 'sweep', done: variants.length, total: variants.length, unit: 'layers' });
+    // In a sweep the detailed outputs are those of the layer with the highest median test r.
+    const selected = results.reduce((best, r) => ((r.metrics['median_score'] as number) > (best.metrics['median_score'] as number) ? r : best), results[0]!);
+    const metrics: Record<string, unknown> = { ...selected.metrics };
+    if (config.layers) {
+      metrics['selected_layer'] = selected.layer;
+      metrics['layers'] = results.map((r) => ({ layer: r.layer, ...numberMetrics(r.evaluation.metrics) }));
+    }
+    for (const [name, value] of Object.entries(numberMetrics(selected.evaluation.metrics))) bus.emit({ type: 'metric', name, value });
+
+    const assemblyMetadata = { ...assembly.metadata };
+    const durationSoFar = Date.now() - t0;
+    const reportPath = await timed(bus.emit, 'write', () =>
+      writeRunOutputs(dir, {
+        runId,
+        config,
+        configHash: hash,
+        plan,
+        metrics,
+        results,
+        selected,
+        timings,
+        versions: versions(),
+        assemblyMetadata,
+        modelOptions: registry.resolveOptions('model', config.model),
+        startedAt: new Date(t0).toISOString(),
+        durationMs: durationSoFar,
+      }),
+    );
+    const durationMs = Date.now() - t0;
+    bus.emit({ type: 'run:end', runId, runDir: dir.finalDir, summary: numberMetrics(selected.evaluation.metrics), durationMs, status: 'ok' });
+    await dir.closeSinks();
+    const runDir = await dir.commit();
+    await closeLoggers();
+    return {
+      runId,
+      runDir,
+      config,
+      configHash: hash,
+      metrics,
+      evaluation: selected.evaluation,
+      variants: results,
+      timings,
+      assemblyMetadata,
+      ...(reportPath ? { reportPath: resolve(runDir, 'report.html') } : {}),
+      durationMs,
+    };
+  } catch (error) {
+    const aborted = isVoxelwiseError(error, 'E_ABORTED') || Boolean(options.signal?.aborted);
     bus.emit({ type: 'run:end', runId, summary: {}, durationMs: Date.now() - t0, status: aborted ? 'aborted' : 'failed' });
-    for (const l of loggers) await l.close?.().catch(() => undefined);
+    await dir.closeSinks();
+    await dir.discard();
+    await closeLoggers();
+    if (aborted && !isVoxelwiseError(error, 'E_ABORTED')) throw voxelwiseError({ code: 'E_ABORTED', where: 'trainer', message: 'run aborted', cause: error });
     if (error instanceof Error && !isVoxelwiseError(error)) {
       throw voxelwiseError({ code: 'E_INTERNAL', where: 'trainer', message: `run failed: ${error.message}`, cause: error });
     }

@@ -1,0 +1,41 @@
+/** How a preset orders FIR delays relative to trimming, z-scoring and stacking. */
+export type DelayOrder = 'per-story' | 'after-stacking';
+
+/** A named pipeline order with its z-scoring conventions. */
+export interface Preset {
+  /** One line for help texts and reports. */
+  readonly description: string;
+  /**
+   * `per-story`: each story's TR features are delayed, then trimmed and z-scored, then stacked;
+   * `after-stacking`: each story is trimmed and z-scored, the stories are stacked, then delayed.
+   */
+  readonly delays: DelayOrder;
+  /** z-score each story's features (ddof 0; constant columns become 0). */
+  readonly zscoreFeatures: boolean;
+  /** z-score each story's responses. */
+  readonly zscoreTargets: boolean;
+}
+
+/**
+ * The pipeline orders voxelwise reproduces (../shared/reference/anchors.md §1.6, §1.8, §7).
+ * Both resample with the config's downsampler (default Lanczos, window 3).
+ */
+export const PRESETS = {
+  // LITcoder AbstractTrainer.train: make_delayed per story → [a:b] → zs → vstack (encoding/trainer.py L223-262).
+  litcoder: {
+    description: 'LITcoder AbstractTrainer: per story FIR delays → trim → z-score, then stack',
+    delays: 'per-story',
+    zscoreFeatures: true,
+    zscoreTargets: true,
+  },
+  // Huth encoding.py: zscore(feat[5+trim:-trim]) per story → vstack → make_delayed; responses as stored (encoding_utils.py L29).
+  huth: {
+    description: 'Huth encoding.py: per story trim → z-score, stack, then FIR delays across the stack',
+    delays: 'after-stacking',
+    zscoreFeatures: true,
+    zscoreTargets: false,
+  },
+} as const satisfies Record<string, Preset>;
+
+/** Name of a preset. */
+export type PresetName = keyof typeof PRESETS;
