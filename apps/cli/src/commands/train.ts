@@ -1,8 +1,10 @@
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLogger, demoConfig, plantedSummary, train } from '@voxelwise/trainer';
 import type { Command, CommandEnv } from '../command.js';
 import { usageError } from '../command.js';
 import { loadConfigFile } from '../load-config.js';
+import { usePlugins } from '../load-plugins.js';
 
 function fmt(x: unknown): string {
   return typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(4)) : String(x);
@@ -33,7 +35,7 @@ const runOptions = { seed: { type: 'string' }, out: { type: 'string' } } as cons
 
 export const trainCommand: Command = {
   summary: 'Run a config (.json, .yaml or .ts with defineConfig)',
-  help: `voxelwise train --config <file> [--seed <n>] [--out <dir>]
+  help: `voxelwise train --config <file> [--seed <n>] [--out <dir>] [--plugin <module>]
 
 Runs the pipeline a config describes and writes results/<run-id>/.
 
@@ -41,6 +43,10 @@ Options:
   -c, --config <file>   .json, .yaml/.yml, or .ts/.js exporting defineConfig({...})
   --seed <n>            Override the config's seed
   --out <dir>           Override the config's outDir
+  --plugin <module>     Register a plugin module (path or package; repeatable)
+
+A config may also list plugins: "plugins": ["./my-plugin.ts"] (paths relative to the config).
+Each module's default export is a plugin (definePlugin), a stage, or a function returning one.
 
 Example config:
   {
@@ -52,11 +58,16 @@ Example config:
   }
 `,
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, ...runOptions } });
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, plugin: { type: 'string', multiple: true }, ...runOptions } });
     if (!values.config) throw usageError('train needs --config <file>');
     const loaded = await loadConfigFile(values.config);
     if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) throw usageError(`config ${values.config} must be an object`, 'E_CONFIG_INVALID');
-    return runConfig({ ...(loaded as Record<string, unknown>) }, values, env);
+    // "plugins" belongs to the CLI: import and register them, then hand the rest to the trainer.
+    const { plugins, ...config } = loaded as Record<string, unknown>;
+    if (plugins !== undefined && !Array.isArray(plugins)) throw usageError(`"plugins" in ${values.config} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
+    await usePlugins(env.registry(), plugins ?? [], dirname(resolve(values.config)));
+    await usePlugins(env.registry(), values.plugin ?? [], process.cwd());
+    return runConfig(config, values, env);
   },
 };
 
