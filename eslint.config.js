@@ -24,7 +24,7 @@ export default tseslint.config(
             { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core', 'scope:testing'] },
             { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:testing'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer'] },
-            { sourceTag: 'scope:example', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer'] },
+            { sourceTag: 'scope:example', onlyDependOnLibsWithTags: ['scope:core', 'scope:plugin', 'scope:trainer', 'scope:testing'] },
           ],
           banTransitiveDependencies: false,
         },
