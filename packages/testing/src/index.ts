@@ -1,2 +1,3 @@
 export { expectVoxelwiseError } from './errors.js';
 export { conformanceStories, describeExtractorConformance, type ExtractorConformanceOptions } from './extractor-conformance.js';
+export { describeDownsamplerConformance, type DownsamplerConformanceOptions } from './downsampler-conformance.js';
