@@ -1,7 +1,37 @@
-export { downsamplers, rectStage } from './plugin.js';
-export type { RectOptions } from './plugin.js';
+export {
+  downsamplers,
+  downsample,
+  BUILTIN_DOWNSAMPLERS,
+  lanczosStage,
+  sincStage,
+  gaborStage,
+  rectStage,
+  averageStage,
+  sumStage,
+  lastStage,
+  legacyAverageStage,
+  legacySumStage,
+  legacyLastStage,
+} from './plugin.js';
+export type { BuiltinDownsampler } from './plugin.js';
+export { lanczosSchema, sincSchema, gaborSchema, rectSchema, splitSchema } from './options.js';
+export type { LanczosStageOptions, SincStageOptions, GaborStageOptions, RectOptions, SplitStageOptions } from './options.js';
+export { lanczosDownsample, lanczosKernel } from './lanczos.js';
+export type { LanczosOptions } from './lanczos.js';
+export { sincDownsample, sincKernel, sincParameters } from './sinc.js';
+export type { SincOptions, SincParameters } from './sinc.js';
+export { gaborDownsample } from './gabor.js';
+export type { GaborOptions } from './gabor.js';
 export { rectDownsample } from './rect.js';
-export { makeDelayed, delayedColumns } from './fir.js';
-export type { DelayedColumn } from './fir.js';
+export { labelDownsample, legacyDownsample, reduceByLabel } from './group.js';
+export type { GroupReduce, SplitOptions } from './group.js';
+export { detectSplitFormat, labelsFromSplitIndices, labelsFromWindows, labelsFromTREnds } from './split-indices.js';
+export type { SplitFormat } from './split-indices.js';
+export type { TypedDownsampleInput } from './output.js';
+export { makeDelayed, delayedColumns, validLength } from './fir.js';
+export type { DelayedColumn, DelayOptions } from './fir.js';
 export { zscore } from './zscore.js';
-export { validateInput, meanTR } from './validate.js';
+export { trimRows, trimToResponses } from './trim.js';
+export type { RowSlice } from './trim.js';
+export { validateInput, meanTR, requireTR } from './validate.js';
+export { numpySum, numpyMean } from './numpy-sum.js';
