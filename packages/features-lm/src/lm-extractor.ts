@@ -1,0 +1,223 @@
+import { matrix, voxelwiseError } from '@voxelwise/core';
+import type { FeatureExtractor, FeatureSet, StageContext, Story } from '@voxelwise/core';
+import { litcoderContexts } from './contexts.js';
+import type { LitcoderContextType } from './contexts.js';
+import type { LmCacheKeyParts } from './feature-cache.js';
+import { LM_CACHE_FORMAT, lmCacheFile, lmCacheKey, readLmCacheLayer, wordsHash, writeLmCache } from './feature-cache.js';
+import type { LmModel } from './lm-model.js';
+import { openLmModel, releaseLmModel } from './lm-model.js';
+import type { ResolvedLmOptions } from './options.js';
+import type { ExtractionPlan } from './plan.js';
+import { contextPlan, slidingPlan, tokenizeStory } from './plan.js';
+import { runPlan } from './runner.js';
+import { gpt2Tokenizer } from './tokenizer.js';
+
+const WHERE = 'features-lm:lm';
+const PRODUCER = '@voxelwise/features-lm@0.1.0';
+
+/** All layers of one story. */
+export interface LmStoryLayers {
+  /** `layers[i]` is `nWords × dModel` float32, uncentred. */
+  readonly layers: readonly Float32Array[];
+  readonly nWords: number;
+  readonly dModel: number;
+  readonly key: string;
+  /** The cache file, when caching is on. */
+  readonly file?: string;
+  readonly fromCache: boolean;
+}
+
+/** The `lm` extractor: a {@link FeatureExtractor} plus whole-story access for tools. */
+export interface LmExtractor extends FeatureExtractor {
+  /** Opens (or downloads) the model and reports its shape. */
+  describe(ctx: StageContext): Promise<{ label: string; architecture: string; nLayers: number; dModel: number; nPositions: number; dir: string; onnxFile: string }>;
+  /**
+   * Makes sure the cache holds every layer of `story` (computing them if needed) and returns
+   * where; with `cache: false` it computes and returns the layers.
+   */
+  extractAll(story: Story, ctx: StageContext): Promise<LmStoryLayers>;
+}
+
+const inflight = new Map<string, Promise<Float32Array[]>>();
+
+/** Subtracts each row's mean over columns, accumulated in float64 (TransformerLens-style centring). */
+export function centerRows(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    const base = i * cols;
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += data[base + j]!;
+    const mean = sum / cols;
+    for (let j = 0; j < cols; j++) out[base + j] = data[base + j]! - mean;
+  }
+  return out;
+}
+
+function fmtSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  return s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`;
+}
+
+/**
+ * Creates the `lm` extractor. Nothing heavy happens here: the model is resolved on the first
+ * `extract`, the onnxruntime session only on the first cache miss.
+ */
+export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
+  let model: Promise<LmModel> | undefined;
+  const getModel = (ctx: StageContext): Promise<LmModel> => {
+    model ??= openLmModel({ model: options.model, revision: options.revision, cacheDir: ctx.cacheDir, ...(options.modelFile ? { modelFile: options.modelFile } : {}) });
+    model.catch(() => (model = undefined));
+    return model;
+  };
+  const id = `lm:${options.model}:${options.layer}`;
+  const stage = `features/${id}`;
+
+  const layerIndex = (m: LmModel): number => {
+    const n = m.info.nBlocks + 1;
+    const i = options.layer < 0 ? n + options.layer : options.layer;
+    if (i < 0 || i >= n) {
+      throw voxelwiseError({
+        code: 'E_OPTIONS_INVALID',
+        where: WHERE,
+        message: `option "layer" is out of range for ${options.model} (${m.info.nBlocks} blocks: layers 0..${n - 1}, or −${n}..−1 from the end)`,
+        got: options.layer,
+        hint: 'Layer i is the input of block i (0 = embeddings); layer L is the last block output before the final LayerNorm.',
+      });
+    }
+    return i;
+  };
+
+  const window = (m: LmModel): number | null => {
+    if (options.contextType !== 'sliding') return null;
+    const w = options.slidingWindow ?? m.info.nPositions;
+    if (w > m.info.nPositions) {
+      throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: `option "slidingWindow" exceeds the model's ${m.info.nPositions} positions`, got: w });
+    }
+    return w;
+  };
+
+  const keyParts = async (m: LmModel, story: Story): Promise<LmCacheKeyParts> => ({
+    format: LM_CACHE_FORMAT,
+    model: await m.identity(),
+    contextTokenizer: options.contextType !== 'sliding' && options.contextTokenizer === 'gpt2' ? (await gpt2Tokenizer()).hash : 'model',
+    contextType: options.contextType,
+    lookback: options.lookback,
+    pooling: options.pooling,
+    slidingWindow: window(m),
+    words: wordsHash(story.words.text),
+  });
+
+  const plan = async (m: LmModel, story: Story): Promise<ExtractionPlan> => {
+    const tok = await m.tokenizer();
+    const words = story.words.text;
+    const { bosId, nPositions } = m.info;
+    if (options.contextType === 'sliding') return slidingPlan(tokenizeStory(words, tok.encode), bosId, options.pooling, options.lookback, window(m)!);
+    const codec = options.contextTokenizer === 'gpt2' ? await gpt2Tokenizer() : tok;
+    const contexts = litcoderContexts(words, options.contextType as LitcoderContextType, options.lookback, codec);
+    return contextPlan(story.name, contexts, tok.encode, bosId, options.pooling, nPositions);
+  };
+
+  const compute = async (m: LmModel, story: Story, ctx: StageContext): Promise<Float32Array[]> => {
+    const p = await plan(m, story);
+    const runner = await m.runner(options.threads);
+    const t0 = performance.now();
+    const nTargets = p.sequences.reduce((a, s) => a + s.targets.length, 0);
+    ctx.emit({ type: 'stage:progress', stage, done: 0, total: story.words.text.length, unit: 'words', message: `${story.name}: ${p.sequences.length} passes, ${p.tokens} tokens` });
+    const layers = await runPlan(runner, p, {
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      // Activations get a quarter of the budget: weights, outputs and the cache need the rest.
+      memoryBudget: ctx.memoryBudget / 4,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      onProgress: ({ rows, tokens }) => {
+        const s = (performance.now() - t0) / 1000;
+        const wps = rows / s;
+        const eta = (nTargets - rows) / wps;
+        ctx.emit({
+          type: 'stage:progress',
+          stage,
+          done: Math.round((rows / Math.max(1, nTargets)) * story.words.text.length),
+          total: story.words.text.length,
+          unit: 'words',
+          message: `${story.name}: ${wps.toFixed(1)} words/s, ${(tokens / s).toFixed(0)} tokens/s, ETA ${fmtSeconds(eta)}`,
+        });
+      },
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    ctx.emit({ type: 'metric', name: 'lm/words_per_second', value: story.words.text.length / seconds, stage });
+    ctx.emit({ type: 'metric', name: 'lm/tokens_per_second', value: p.tokens / seconds, stage });
+    return layers;
+  };
+
+  const extractAll = async (story: Story, ctx: StageContext, wanted?: number): Promise<LmStoryLayers & { wanted?: Float32Array }> => {
+    const m = await getModel(ctx);
+    const d = m.info.dModel;
+    const nWords = story.words.text.length;
+    const parts = await keyParts(m, story);
+    const key = lmCacheKey(parts);
+    if (options.cache && wanted !== undefined) {
+      const read = await readLmCacheLayer(ctx.cacheDir, key, parts, wanted);
+      if (read.status === 'hit') {
+        ctx.emit({ type: 'log', level: 'debug', stage, message: `story "${story.name}": layer ${wanted} read from the cache`, details: { file: read.file } });
+        return { layers: [], nWords, dModel: d, key, file: read.file, fromCache: true, wanted: read.data };
+      }
+      if (read.status !== 'miss') {
+        ctx.emit({ type: 'log', level: 'warn', stage, message: `story "${story.name}": cache file ${read.file} is ${read.status} (${read.reason}); recomputing`, details: { file: read.file } });
+      }
+    }
+    let pending = inflight.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const layers = await compute(m, story, ctx);
+        if (options.cache) {
+          const meta = {
+            key,
+            parts,
+            story: story.name,
+            nWords,
+            dModel: d,
+            model: { label: options.model, architecture: m.info.architecture, ...(m.source.hub ? { hub: m.source.hub } : {}) },
+            producer: PRODUCER,
+          };
+          try {
+            const file = await writeLmCache(ctx.cacheDir, meta, layers);
+            ctx.emit({ type: 'log', level: 'debug', stage, message: `story "${story.name}": ${layers.length} layers cached`, details: { file } });
+          } catch (cause) {
+            throw voxelwiseError({ code: 'E_IO', where: 'features-lm:cache', message: `cannot write the feature cache for story "${story.name}" under ${ctx.cacheDir}`, cause, hint: 'Check the cache folder is writable, or set cache: false.' });
+          }
+        }
+        return layers;
+      })();
+      inflight.set(key, pending);
+      void pending.finally(() => inflight.delete(key)).catch(() => undefined);
+    }
+    const layers = await pending;
+    return { layers, nWords, dModel: d, key, ...(options.cache ? { file: lmCacheFile(ctx.cacheDir, key) } : {}), fromCache: false, ...(wanted !== undefined ? { wanted: layers[wanted]! } : {}) };
+  };
+
+  return {
+    id,
+    level: 'word',
+    async describe(ctx) {
+      const m = await getModel(ctx);
+      return { label: options.model, architecture: m.info.architecture, nLayers: m.info.nBlocks + 1, dModel: m.info.dModel, nPositions: m.info.nPositions, dir: m.source.dir, onnxFile: m.source.onnxFile };
+    },
+    async extractAll(story, ctx) {
+      const { wanted: _wanted, ...rest } = await extractAll(story, ctx);
+      return rest;
+    },
+    async extract(story: Story, ctx: StageContext): Promise<FeatureSet> {
+      const m = await getModel(ctx);
+      const layer = layerIndex(m);
+      const { wanted, dModel, nWords } = await extractAll(story, ctx, layer);
+      const values = options.center ? centerRows(wanted!, nWords, dModel) : Float32Array.from(wanted!);
+      return { level: 'word', data: matrix(nWords, dModel, values) };
+    },
+    async dispose() {
+      if (!model) return;
+      const m = await model.catch(() => undefined);
+      model = undefined;
+      if (m) await releaseLmModel(m);
+    },
+  };
+}
+

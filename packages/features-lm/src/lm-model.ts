@@ -1,0 +1,149 @@
+import { existsSync, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { voxelwiseError } from '@voxelwise/core';
+import { buildFeatureGraph } from './feature-graph.js';
+import { combineHashes, fileSha256 } from './file-hash.js';
+import type { ModelInfo, ModelSource, ResolveOptions } from './model-source.js';
+import { readModelInfo, resolveModelSource } from './model-source.js';
+import type { RunnerModel } from './runner.js';
+import type { TextTokenizer } from './tokenizer.js';
+import { wrapTokenizer } from './tokenizer.js';
+import { loadTransformers } from './transformers-env.js';
+
+/** Content hashes that identify a model for cache keys. */
+export interface ModelIdentity {
+  /** SHA-256 of the ONNX file (and its external data, if any). */
+  readonly onnx: string;
+  /** SHA-256 of `config.json`. */
+  readonly config: string;
+  /** SHA-256 of `tokenizer.json` + `tokenizer_config.json`. */
+  readonly tokenizer: string;
+}
+
+/** A model opened for feature extraction; heavy parts load on first use. */
+export interface LmModel {
+  readonly source: ModelSource;
+  readonly info: ModelInfo;
+  /** Content hashes (streams the model file once per process). */
+  identity(): Promise<ModelIdentity>;
+  /** The model's own tokenizer. */
+  tokenizer(): Promise<TextTokenizer>;
+  /** The edited ONNX session (built once per thread count and shared). */
+  runner(threads?: number): Promise<RunnerModel>;
+}
+
+interface Entry {
+  model: LmModel;
+  refs: number;
+  sessions: Map<string, Promise<RunnerModel>>;
+}
+
+const open = new Map<string, Promise<Entry>>();
+
+async function sha256Files(files: string[]): Promise<string> {
+  const parts: string[] = [];
+  for (const f of files) parts.push(existsSync(f) ? await fileSha256(f) : '-');
+  return combineHashes(parts);
+}
+
+function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string, Promise<RunnerModel>>): LmModel {
+  let identity: Promise<ModelIdentity> | undefined;
+  let tokenizer: Promise<TextTokenizer> | undefined;
+  const tokenizerFiles = [path.join(source.dir, 'tokenizer.json'), path.join(source.dir, 'tokenizer_config.json')];
+  return {
+    source,
+    info,
+    identity() {
+      identity ??= (async () => {
+        const dataFiles = [`${source.onnxFile}_data`, `${source.onnxFile}.data`].filter((f) => existsSync(f));
+        return {
+          onnx: await sha256Files([source.onnxFile, ...dataFiles]),
+          config: await sha256Files([path.join(source.dir, 'config.json')]),
+          tokenizer: await sha256Files(tokenizerFiles),
+        };
+      })();
+      return identity;
+    },
+    tokenizer() {
+      tokenizer ??= (async () => {
+        const t = await loadTransformers();
+        let tok;
+        try {
+          tok = await t.AutoTokenizer.from_pretrained(source.dir, { local_files_only: true });
+        } catch (cause) {
+          throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `cannot load the tokenizer in ${source.dir}`, cause, hint: 'The folder needs tokenizer.json and tokenizer_config.json (transformers format).' });
+        }
+        return wrapTokenizer(tok, await sha256Files(tokenizerFiles));
+      })();
+      return tokenizer;
+    },
+    runner(threads) {
+      const key = String(threads ?? 'default');
+      let pending = sessions.get(key);
+      if (!pending) {
+        pending = (async () => {
+          const bytes = await fsp.readFile(source.onnxFile);
+          const graph = buildFeatureGraph(bytes, { architecture: info.architecture, nLayers: info.nBlocks, file: source.onnxFile });
+          const ort = await import('onnxruntime-node');
+          let session;
+          try {
+            session = await ort.InferenceSession.create(graph.bytes, {
+              graphOptimizationLevel: 'all',
+              executionMode: 'sequential',
+              interOpNumThreads: 1,
+              ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
+            });
+          } catch (cause) {
+            throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `onnxruntime cannot open ${source.onnxFile}: ${cause instanceof Error ? cause.message : String(cause)}`, cause, hint: 'Use an fp32 ONNX export (opset ≥ 13).' });
+          }
+          return { ort, session, inputs: graph.inputs, nLayers: info.nBlocks + 1, dModel: info.dModel, nHeads: info.nHeads, padId: info.padId };
+        })();
+        sessions.set(key, pending);
+        pending.catch(() => sessions.delete(key));
+      }
+      return pending;
+    },
+  };
+}
+
+/**
+ * Opens a model (local folder, hub id or alias) for feature extraction, sharing it with every
+ * other holder in the process: a layer sweep that creates one `lm` stage per layer loads the
+ * model once. Call {@link releaseLmModel} when done.
+ */
+export async function openLmModel(options: ResolveOptions): Promise<LmModel> {
+  const source = await resolveModelSource(options);
+  const key = `${source.dir}\0${source.onnxFile}`;
+  let pending = open.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const { info } = await readModelInfo(source.dir);
+      const sessions = new Map<string, Promise<RunnerModel>>();
+      return { model: createModel(source, info, sessions), refs: 0, sessions };
+    })();
+    open.set(key, pending);
+    pending.catch(() => open.delete(key));
+  }
+  const entry = await pending;
+  entry.refs++;
+  return entry.model;
+}
+
+/** Drops one hold on a model; the last release frees its onnxruntime sessions. */
+export async function releaseLmModel(model: LmModel): Promise<void> {
+  const key = `${model.source.dir}\0${model.source.onnxFile}`;
+  const pending = open.get(key);
+  if (!pending) return;
+  const entry = await pending;
+  if (entry.model !== model) return;
+  entry.refs--;
+  if (entry.refs > 0) return;
+  open.delete(key);
+  for (const s of entry.sessions.values()) {
+    try {
+      await (await s).session.release();
+    } catch {
+      // A session that failed to open has nothing to release.
+    }
+  }
+}
