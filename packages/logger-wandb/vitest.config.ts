@@ -1,4 +1,3 @@
-import { mergeConfig } from 'vitest/config';
 import { vitestPreset } from '../../tools/vitest-preset';
 
-export default mergeConfig(vitestPreset(), { test: { passWithNoTests: true } });
+export default vitestPreset();

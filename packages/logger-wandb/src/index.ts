@@ -1,2 +1,12 @@
-/** Weights & Biases logger plugin for voxelwise (implemented in the trainer issue). */
-export const WANDB_LOGGER_NAME = 'wandb';
+export { wandb, wandbStage } from './plugin.js';
+export { wandbOptionsSchema } from './options.js';
+export type { ResolvedWandbOptions, WandbOptions } from './options.js';
+export { wandbLogger, resolveSettings, clientOptions } from './logger.js';
+export type { WandbSettings } from './logger.js';
+export { WandbClient } from './client.js';
+export type { ClientOptions, RemoteRun } from './client.js';
+export { findApiKey, netrcPassword, hostOf } from './auth.js';
+export type { KeySource } from './auth.js';
+export { RunRecorder, wandbRunId } from './record.js';
+export type { QueuedRun, WandbHistogram } from './record.js';
+export { writeQueue, readQueue, uploadRun, syncRun, runUrl, QUEUE_DIR, PENDING_FILE, SYNCED_FILE } from './queue.js';
