@@ -4,7 +4,7 @@ export { PRESETS } from './presets.js';
 export type { DelayOrder, Preset, PresetName } from './presets.js';
 export { TRIMMING_PRESETS, normaliseTrimmingInput, sliceRange, storyTrim, checkStoryTrim, trimmingSlices } from './trimming.js';
 export type { RowSlice, StoryTrim, TrimmingSlices } from './trimming.js';
-export { train, scienceKeys } from './train.js';
+export { train, scienceKeys, rHistograms } from './train.js';
 export type { RunResult, TrainOptions, VariantResult } from './train.js';
 export { DesignBuilder, planSplit, runContext, checkAbort } from './pipeline.js';
 export type { DesignMatrices, FeatureStages, SplitPlan, StoryBlock } from './pipeline.js';

@@ -4,6 +4,7 @@ import { assemblies } from '@voxelwise/assembly';
 import { basicFeatures } from '@voxelwise/features-basic';
 import { downsamplers } from '@voxelwise/downsample';
 import { ridge } from '@voxelwise/ridge';
+import { wandb } from '@voxelwise/logger-wandb';
 import { builtinLoggers } from './loggers/plugin.js';
 
 /**
@@ -13,5 +14,5 @@ import { builtinLoggers } from './loggers/plugin.js';
  * const registry = createDefaultRegistry().use(myExtractorPlugin());
  */
 export function createDefaultRegistry(): Registry {
-  return createRegistry().use(assemblies()).use(basicFeatures()).use(downsamplers()).use(ridge()).use(builtinLoggers());
+  return createRegistry().use(assemblies()).use(basicFeatures()).use(downsamplers()).use(ridge()).use(builtinLoggers()).use(wandb());
 }

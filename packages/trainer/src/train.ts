@@ -11,6 +11,7 @@ import type { ScoreColumns, TimeseriesColumns } from './arrow-io.js';
 import { layerCapableFeatures, withLayer } from './sweep.js';
 import { versions } from './versions.js';
 import { writeRunOutputs } from './write-run.js';
+import { histogram } from './report/charts.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -161,6 +162,23 @@ async function fitVariant(
   }
 }
 
+/** Histograms of test r for loggers (64 bins over the observed range, as wandb.Histogram). */
+export function rHistograms(scores: ScoreColumns, nBins = 64): Record<string, { edges: number[]; counts: number[] }> {
+  const finite = Array.from(scores.r).filter(Number.isFinite);
+  if (finite.length === 0) return {};
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of finite) [lo, hi] = [Math.min(lo, x), Math.max(hi, x)];
+  if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
+  const edges = Array.from({ length: nBins + 1 }, (_, i) => lo + ((hi - lo) * i) / nBins);
+  const out: Record<string, { edges: number[]; counts: number[] }> = { 'r/all': { edges, counts: histogram(finite, lo, hi, nBins) } };
+  if (scores.significant) {
+    const sig = Array.from(scores.r).filter((r, i) => scores.significant![i] === 1 && Number.isFinite(r));
+    out['r/significant'] = { edges, counts: histogram(sig, lo, hi, nBins) };
+  }
+  return out;
+}
+
 function fmt(x: unknown): string {
   return typeof x === 'number' ? x.toFixed(4) : String(x);
 }
@@ -267,7 +285,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
       }),
     );
     const durationMs = Date.now() - t0;
-    bus.emit({ type: 'run:end', runId, runDir: dir.finalDir, summary: numberMetrics(selected.evaluation.metrics), durationMs, status: 'ok' });
+    bus.emit({ type: 'run:end', runId, runDir: dir.finalDir, summary: { ...numberMetrics(selected.evaluation.metrics), histograms: rHistograms(selected.scores) }, durationMs, status: 'ok' });
     await dir.closeSinks();
     const runDir = await dir.commit();
     await closeLoggers();
