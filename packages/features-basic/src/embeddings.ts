@@ -103,7 +103,10 @@ export async function createEmbeddingsExtractor(config: EmbeddingsConfig): Promi
         );
       }
       const loaded = await table;
-      const { data, oovCount, oovExamples } = embedWords(story.words.text, loaded, { lowercase: config.lowercase, oov: config.oov, emptyWords: config.emptyWords, l2Normalize: config.l2Normalize, story: story.name });
+      // Prefer the source's own lower-cased words (Huth lower-cases with Python's str.lower).
+      const lower = config.lowercase ? story.words.lower : undefined;
+      const words = lower && lower.length === nWords ? lower : story.words.text;
+      const { data, oovCount, oovExamples } = embedWords(words, loaded, { lowercase: config.lowercase, oov: config.oov, emptyWords: config.emptyWords, l2Normalize: config.l2Normalize, story: story.name });
       if (oovCount > 0) {
         const rate = ((100 * oovCount) / Math.max(1, nWords)).toFixed(1);
         ctx.emit({

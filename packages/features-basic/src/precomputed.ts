@@ -118,7 +118,11 @@ export async function createPrecomputedExtractor(config: PrecomputedConfig): Pro
           hint: mismatchHint(table.data.rows, story, nWords, config.level),
         });
       }
-      assertFinite(table.data, `story "${story.name}": ${path}`, WHERE);
+      // x·0 is NaN exactly for NaN and ±Inf: one cheap pass, then locate the culprit if any.
+      const values = table.data.data;
+      let probe = 0;
+      for (let k = 0; k < values.length; k++) probe += values[k]! * 0;
+      if (probe !== 0) assertFinite(table.data, `story "${story.name}": ${path}`, WHERE);
       return { level: config.level, data: table.data, ...(table.columns ? { columns: table.columns } : {}) };
     },
   };

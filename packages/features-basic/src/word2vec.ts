@@ -7,6 +7,7 @@ const WHERE = 'features-basic:embeddings';
 const NEWLINE = 0x0a;
 const SPACE = 0x20;
 const utf8 = new TextDecoder('utf-8');
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** Options of {@link loadWord2Vec}. */
 export interface Word2VecOptions {
@@ -152,8 +153,13 @@ async function readBinary(reader: ByteReader, path: string, options: Word2VecOpt
       throw formatError(path, `the file ends inside vector ${store.words.length + 1}`, 'The file is truncated, or dims is wrong.');
     }
     const row = store.next(utf8.decode(word));
-    const view = new DataView(vec.buffer, vec.byteOffset, bytes);
-    for (let k = 0; k < dims; k++) row[k] = view.getFloat32(4 * k, true);
+    if (LITTLE_ENDIAN) {
+      // The file is little-endian float32, like the host: copy the bytes.
+      new Uint8Array(row.buffer, row.byteOffset, bytes).set(vec);
+    } else {
+      const view = new DataView(vec.buffer, vec.byteOffset, bytes);
+      for (let k = 0; k < dims; k++) row[k] = view.getFloat32(4 * k, true);
+    }
     if (store.words.length % 50_000 === 0) {
       checkAbort(options.signal);
       checkSize(path, store.words.length, dims, options.maxBytes);

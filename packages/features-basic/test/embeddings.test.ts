@@ -228,3 +228,19 @@ describeExtractorConformance('embeddings (hdf5, LITcoder empty words)', {
   create: () => embeddingsStage.create(embeddingsStage.options.parse({ path: join(confDir, 'eng.hf5'), oov: 'copy_prev', emptyWords: 'oov' }), ctx),
   stories: () => conformanceStories(),
 });
+
+describe('embeddings extractor and WordTable.lower', () => {
+  it("uses the source's lower-cased words when lowercase is on", async () => {
+    const dir = tempDir();
+    const path = join(dir, 'v.txt');
+    writeWord2VecText(path, ['straße', 'x'], [[1], [2]]);
+    const base = story('s', ['STRASSE', 'X']);
+    // JS lower-cases "STRASSE" to "strasse"; a source may supply its own lower-cased form.
+    const withLower = { ...base, words: { ...base.words, lower: ['straße', 'x'] } };
+    const ex = await embeddingsStage.create(embeddingsStage.options.parse({ path, oov: 'zero' }), ctx);
+    expect(Array.from((await ex.extract(base, ctx)).data.data)).toEqual([0, 2]);
+    expect(Array.from((await ex.extract(withLower, ctx)).data.data)).toEqual([1, 2]);
+    const keepCase = await embeddingsStage.create(embeddingsStage.options.parse({ path, oov: 'zero', lowercase: false }), ctx);
+    expect(Array.from((await keepCase.extract(withLower, ctx)).data.data)).toEqual([0, 0]);
+  });
+});
