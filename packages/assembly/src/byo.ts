@@ -1,0 +1,209 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { formatIssues, voxelwiseError, wordMidpoints, z } from '@voxelwise/core';
+import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
+import { openArrowMatrix } from './arrow-matrix.js';
+import { sourceFile } from './hash.js';
+import { openHdf5Matrix } from './hdf5.js';
+import type { MatrixFile } from './matrix-file.js';
+import { openNpyMatrix } from './npy.js';
+import { parseTimesTsv, parseWordsTsv } from './words-tsv.js';
+
+const WHERE = 'assembly:byo';
+
+/** Name of the optional settings file at the root of a bring-your-own dataset. */
+export const BYO_MANIFEST = 'byo.json';
+
+/** Response file names tried in each story folder, in this order. */
+export const BYO_RESPONSE_FILES = ['responses.npy', 'responses.hf5', 'responses.h5', 'responses.arrow'] as const;
+
+const settingsSchema = z
+  .object({
+    subject: z.string().optional(),
+    /** Repetition time, seconds. */
+    tr: z.number().positive().optional(),
+    /** Centre time of the first TR, seconds (word times share its origin). @default tr / 2 */
+    firstTrTime: z.number().optional(),
+    /** Response row i is TR `trim.start + i`; the last `trim.end` TRs have no response. @default 0 / 0 */
+    trim: z.object({ start: z.number().int().nonnegative().default(0), end: z.number().int().nonnegative().default(0) }).optional(),
+    stories: z.array(z.string()).optional(),
+    testStories: z.array(z.string()).optional(),
+    /** TRs of the grid per story, when it is longer than the responses plus trims. */
+    nTRs: z.record(z.string(), z.number().int().positive()).optional(),
+  })
+  .strict();
+
+/** Settings of a bring-your-own dataset (`byo.json`, all optional; options override it). */
+export type ByoSettings = z.input<typeof settingsSchema>;
+
+/** Options of {@link openByo} (and of the `byo` assembly source). */
+export interface ByoOptions extends ByoSettings {
+  /** Dataset folder: one sub-folder per story holding `words.tsv` and a response file. */
+  root: string;
+}
+
+async function readSettings(root: string): Promise<ByoSettings> {
+  const file = join(root, BYO_MANIFEST);
+  if (!existsSync(file)) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} is not valid JSON`, cause, details: { file } });
+  }
+  const parsed = settingsSchema.safeParse(json);
+  if (!parsed.success) {
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `${file}: ${formatIssues(parsed.error.issues)}`, details: { file } });
+  }
+  return parsed.data;
+}
+
+async function openMatrix(file: string): Promise<MatrixFile> {
+  if (file.endsWith('.npy')) return openNpyMatrix(file);
+  if (file.endsWith('.arrow')) return openArrowMatrix(file);
+  return openHdf5Matrix(file);
+}
+
+/**
+ * Opens a bring-your-own dataset (layout in the package README): per story a folder with
+ * `words.tsv` (word, onset, offset), a response file (`responses.npy`, `.hf5` with dataset `data`,
+ * or `.arrow`; TRs × voxels), and optionally `trs.tsv` (explicit TR centre times). Without
+ * `trs.tsv` the grid is `firstTrTime + k·tr` for `nTRs` TRs (default: response rows + trims).
+ *
+ * @example
+ * const assembly = await openByo({ root: 'narratives-pieman', tr: 1.5, testStories: ['pieman'] });
+ */
+export async function openByo(options: ByoOptions): Promise<Assembly> {
+  const root = resolve(options.root);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `dataset folder ${root} does not exist`, details: { file: root } });
+  }
+  const fromFile = await readSettings(root);
+  const { root: _root, ...fromOptions } = options;
+  const s: ByoSettings = { ...fromFile, ...Object.fromEntries(Object.entries(fromOptions).filter(([, v]) => v !== undefined)) };
+  const trim = { start: s.trim?.start ?? 0, end: s.trim?.end ?? 0 };
+  const found = readdirSync(root)
+    .filter((d) => statSync(join(root, d)).isDirectory() && existsSync(join(root, d, 'words.tsv')))
+    .sort();
+  const names = s.stories ? [...s.stories] : found;
+  for (const n of names) {
+    if (!found.includes(n)) {
+      throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `story "${n}" has no ${join(root, n, 'words.tsv')}`, expected: found, details: { story: n } });
+    }
+  }
+  if (names.length === 0) {
+    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `${root} holds no story folder with a words.tsv`, hint: 'See the bring-your-own layout in the @voxelwise/assembly README.' });
+  }
+  const testStories = s.testStories ?? [];
+  for (const t of testStories) {
+    if (!names.includes(t)) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `test story "${t}" is not among the stories`, expected: names });
+  }
+  // Response files and shapes, checked before anything is read.
+  const info = new Map<string, { file: string; rows: number; cols: number; dtype: string; trFile?: string }>();
+  let nVoxels = -1;
+  let first = '';
+  for (const n of names) {
+    const candidates = BYO_RESPONSE_FILES.map((f) => join(root, n, f)).filter((f) => existsSync(f));
+    if (candidates.length !== 1) {
+      throw voxelwiseError({
+        code: candidates.length === 0 ? 'E_FILE_NOT_FOUND' : 'E_DATA_INVALID',
+        where: WHERE,
+        message: candidates.length === 0 ? `story "${n}" has no response file in ${join(root, n)}` : `story "${n}" has several response files (${candidates.map((c) => basename(c)).join(', ')})`,
+        expected: `exactly one of ${BYO_RESPONSE_FILES.join(', ')}`,
+        details: { story: n },
+      });
+    }
+    const file = candidates[0]!;
+    const m = await openMatrix(file);
+    m.close();
+    if (nVoxels >= 0 && m.cols !== nVoxels) {
+      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: WHERE, message: `story "${n}" has ${m.cols} voxels (${file}) but story "${first}" has ${nVoxels}`, hint: 'Every story must hold the same voxels.', details: { story: n, file } });
+    }
+    if (nVoxels < 0) {
+      nVoxels = m.cols;
+      first = n;
+    }
+    const trFile = join(root, n, 'trs.tsv');
+    info.set(n, { file, rows: m.rows, cols: m.cols, dtype: m.dtype, ...(existsSync(trFile) ? { trFile } : {}) });
+  }
+  let tr = s.tr;
+  if (tr === undefined) {
+    const withTimes = [...info.values()].find((i) => i.trFile);
+    if (withTimes?.trFile && [...info.values()].every((i) => i.trFile)) {
+      const t = parseTimesTsv(await readFile(withTimes.trFile), withTimes.trFile);
+      tr = t.length > 1 ? (t[t.length - 1]! - t[0]!) / (t.length - 1) : undefined;
+    }
+    if (tr === undefined) {
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where: WHERE,
+        message: `the repetition time is unknown for ${root}`,
+        hint: `Pass --tr <seconds> (option "tr"), set "tr" in ${BYO_MANIFEST}, or give every story a trs.tsv.`,
+      });
+    }
+  }
+  const trValue = tr;
+  const metadata: AssemblyMetadata = {
+    subject: s.subject ?? basename(root),
+    tr: trValue,
+    nVoxels,
+    trimming: trim.start === 0 && trim.end === 0 ? 'none' : `start ${trim.start}, end ${trim.end}`,
+    provenance: { source: 'byo', root, settings: existsSync(join(root, BYO_MANIFEST)) ? join(root, BYO_MANIFEST) : null },
+  };
+  const cache = new Map<string, Promise<Story>>();
+  const load = async (name: string): Promise<Story> => {
+    const i = info.get(name)!;
+    const wordsFile = join(root, name, 'words.tsv');
+    const words = parseWordsTsv(await readFile(wordsFile), wordsFile);
+    let trTimes: Float64Array;
+    if (i.trFile) {
+      trTimes = parseTimesTsv(await readFile(i.trFile), i.trFile);
+    } else {
+      const n = s.nTRs?.[name] ?? i.rows + trim.start + trim.end;
+      const t0 = s.firstTrTime ?? trValue / 2;
+      trTimes = Float64Array.from({ length: n }, (_, k) => t0 + k * trValue);
+    }
+    const files = [await sourceFile('words', wordsFile), await sourceFile('responses', i.file), ...(i.trFile ? [await sourceFile('trs', i.trFile)] : [])];
+    return {
+      name,
+      words,
+      wordTimes: wordMidpoints(words),
+      trTimes,
+      trim,
+      nResponseRows: i.rows,
+      nVoxels: i.cols,
+      async responses(r = {}): Promise<ResponseBlock> {
+        const v0 = r.voxelStart ?? 0;
+        const v1 = r.voxelEnd ?? i.cols;
+        if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > i.cols || v0 > v1) {
+          throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${name}": voxel range [${v0}, ${v1}) is outside [0, ${i.cols})` });
+        }
+        const m = await openMatrix(i.file);
+        try {
+          return { rows: i.rows, cols: v1 - v0, data: m.read(0, i.rows, v0, v1), voxelStart: v0 };
+        } finally {
+          m.close();
+        }
+      },
+      metadata: { files: { words: wordsFile, responses: i.file, ...(i.trFile ? { trs: i.trFile } : {}) }, responseDtype: i.dtype, source: { files } },
+    };
+  };
+  return {
+    metadata,
+    storyNames: names,
+    testStories,
+    story(name) {
+      if (!info.has(name)) {
+        return Promise.reject(voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in ${root}`, expected: names, details: { story: name } }));
+      }
+      let p = cache.get(name);
+      if (!p) {
+        p = load(name);
+        cache.set(name, p);
+        p.catch(() => cache.delete(name));
+      }
+      return p;
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { voxelwiseError } from '@voxelwise/core';
+import type { FileDigest } from './arrow-io.js';
+
+/** A source file of an assembly with its size and, once computed, its SHA-256. */
+export interface SourceFile {
+  /** What the file holds for the story: `textgrid`, `responses`, `words`, `trs`, `respdict`, … */
+  role: string;
+  path: string;
+  bytes: number;
+  sha256?: string;
+}
+
+/** Size and SHA-256 of a file, streamed (constant memory). */
+export async function hashFile(path: string): Promise<FileDigest> {
+  try {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
+      hash.update(chunk as Buffer);
+      bytes += (chunk as Buffer).length;
+    }
+    return { bytes, sha256: hash.digest('hex') };
+  } catch (cause) {
+    throw voxelwiseError({ code: 'E_IO', where: 'assembly:hash', message: `cannot read ${path}`, cause, details: { file: path } });
+  }
+}
+
+/** A {@link SourceFile} entry with its size (hash left for later). */
+export async function sourceFile(role: string, path: string): Promise<SourceFile> {
+  const s = await stat(path);
+  return { role, path, bytes: s.size };
+}

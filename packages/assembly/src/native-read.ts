@@ -1,0 +1,195 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatIssues, voxelwiseError, wordMidpoints } from '@voxelwise/core';
+import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
+import { openChunkedFile, readColumnsFile } from './arrow-io.js';
+import { FORMAT_NAME, MANIFEST_FILE, manifestSchema } from './native-format.js';
+import type { Manifest, ManifestStory } from './native-format.js';
+
+const WHERE = 'assembly:arrow';
+
+/** An assembly opened from the native format, with its manifest and directory. */
+export interface NativeAssembly extends Assembly {
+  readonly dir: string;
+  readonly manifest: Manifest;
+}
+
+/** Reads and checks `assembly.json`; `E_FILE_NOT_FOUND` / `E_FILE_FORMAT` naming the file. */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = join(resolve(dir), MANIFEST_FILE);
+  if (!existsSync(file)) {
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: WHERE,
+      message: `${resolve(dir)} is not a voxelwise assembly (no ${MANIFEST_FILE})`,
+      hint: 'Create one with "voxelwise assembly import-lebel", "assembly import" or "assembly simulate".',
+      details: { file },
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (cause) {
+    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} is not valid JSON`, cause, details: { file } });
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const format = (json as { format?: unknown } | null)?.format;
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: WHERE,
+      message: format !== FORMAT_NAME ? `${file} is not a voxelwise assembly manifest` : `${file} is not a valid manifest: ${formatIssues(parsed.error.issues)}`,
+      details: { file, issues: parsed.error.issues },
+      hint: format !== FORMAT_NAME ? undefined : 'Re-import the assembly with this version of voxelwise.',
+    });
+  }
+  const m = parsed.data;
+  const names = new Set(m.stories.map((s) => s.name));
+  for (const n of [...m.storyNames, ...m.testStories]) {
+    if (!names.has(n)) throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} lists story "${n}" but has no entry for it`, details: { file } });
+  }
+  return m;
+}
+
+function bad(file: string, message: string, got?: unknown, expected?: unknown): never {
+  throw voxelwiseError({
+    code: 'E_FILE_FORMAT',
+    where: WHERE,
+    message: `${file}: ${message}`,
+    ...(got !== undefined ? { got } : {}),
+    ...(expected !== undefined ? { expected } : {}),
+    hint: 'The assembly directory was changed or damaged; run "voxelwise assembly validate" or re-import it.',
+    details: { file },
+  });
+}
+
+/** Reads voxels `[v0, v1)` of one block-chunked matrix (`batchOffset` skips earlier repeats). */
+async function readRange(file: string, rows: number, nVox: number, chunk: number, v0: number, v1: number, batchOffset: number): Promise<Float32Array> {
+  const w = v1 - v0;
+  const out = new Float32Array(rows * w);
+  if (w === 0 || rows === 0) return out;
+  const cf = await openChunkedFile(file);
+  try {
+    const nBlocks = Math.ceil(nVox / chunk);
+    if (cf.numBatches < batchOffset + nBlocks) bad(file, 'has fewer record batches than its voxel count needs', cf.numBatches, batchOffset + nBlocks);
+    for (let b = Math.floor(v0 / chunk); b * chunk < v1; b++) {
+      const b0 = b * chunk;
+      const bw = Math.min(nVox, b0 + chunk) - b0;
+      const values = await cf.batch(batchOffset + b);
+      if (values.length !== rows * bw) bad(file, `record batch ${batchOffset + b} has ${values.length} values`, values.length, rows * bw);
+      const s0 = Math.max(v0, b0) - b0;
+      const s1 = Math.min(v1, b0 + bw) - b0;
+      const dst = Math.max(v0, b0) - v0;
+      if (s0 === 0 && s1 === bw && w === bw) out.set(values);
+      else for (let i = 0; i < rows; i++) out.set(values.subarray(i * bw + s0, i * bw + s1), i * w + dst);
+    }
+  } finally {
+    await cf.close();
+  }
+  return out;
+}
+
+function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['words'], trTimes: Float64Array): Story {
+  const path = (p: string) => join(dir, p);
+  const range = (r: { voxelStart?: number; voxelEnd?: number } = {}): [number, number] => {
+    const v0 = r.voxelStart ?? 0;
+    const v1 = r.voxelEnd ?? e.nVoxels;
+    if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > e.nVoxels || v0 > v1) {
+      throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${e.name}": voxel range [${v0}, ${v1}) is outside [0, ${e.nVoxels})` });
+    }
+    return [v0, v1];
+  };
+  const story: Story = {
+    name: e.name,
+    words,
+    wordTimes: wordMidpoints(words),
+    trTimes,
+    trim: e.trim,
+    nResponseRows: e.nResponseRows,
+    nVoxels: e.nVoxels,
+    metadata: {
+      ...(e.metadata ?? {}),
+      files: { words: path(e.files.words.path), trs: path(e.files.trs.path), responses: path(e.files.responses.path), ...(e.files.repeats ? { repeats: path(e.files.repeats.path) } : {}) },
+      constantVoxels: e.constantVoxels,
+      zeroedVoxels: e.zeroedVoxels,
+    },
+    async responses(r): Promise<ResponseBlock> {
+      const [v0, v1] = range(r);
+      const data = await readRange(path(e.files.responses.path), e.nResponseRows, e.nVoxels, m.voxelChunk, v0, v1, 0);
+      return { rows: e.nResponseRows, cols: v1 - v0, data, voxelStart: v0 };
+    },
+  };
+  if (!e.nRepeats || !e.files.repeats) return story;
+  const nRep = e.nRepeats;
+  const repeatsFile = path(e.files.repeats.path);
+  return {
+    ...story,
+    nRepeats: nRep,
+    async repeatResponses(repeat, r): Promise<ResponseBlock> {
+      if (!Number.isInteger(repeat) || repeat < 0 || repeat >= nRep) {
+        throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${e.name}" has repeats 0–${nRep - 1}`, got: repeat });
+      }
+      const [v0, v1] = range(r);
+      const data = await readRange(repeatsFile, e.nResponseRows, e.nVoxels, m.voxelChunk, v0, v1, repeat * Math.ceil(e.nVoxels / m.voxelChunk));
+      return { rows: e.nResponseRows, cols: v1 - v0, data, voxelStart: v0 };
+    },
+  };
+}
+
+/**
+ * Opens a native assembly directory. Words and TR times load when a story is opened; responses
+ * load per call, reading only the record batches of the requested voxels.
+ *
+ * @example
+ * const assembly = await openAssembly('UTS03.vw');
+ * const story = await assembly.story('wheretheressmoke');
+ * const first1000 = await story.responses({ voxelStart: 0, voxelEnd: 1000 });
+ */
+export async function openAssembly(dir: string): Promise<NativeAssembly> {
+  const root = resolve(dir);
+  const manifest = await readManifest(root);
+  const byName = new Map(manifest.stories.map((s) => [s.name, s]));
+  const cache = new Map<string, Promise<Story>>();
+  const load = async (e: ManifestStory): Promise<Story> => {
+    const wf = join(root, e.files.words.path);
+    const tf = join(root, e.files.trs.path);
+    const w = await readColumnsFile(wf);
+    if (w.length !== e.nWords) bad(wf, `holds ${w.length} words but the manifest says ${e.nWords}`);
+    const t = await readColumnsFile(tf);
+    if (t.length !== e.nTRs) bad(tf, `holds ${t.length} TR times but the manifest says ${e.nTRs}`);
+    const words = { text: w.strings('text'), lower: w.strings('lower'), onset: w.numbers('onset'), offset: w.numbers('offset') };
+    return storyFrom(root, manifest, e, words, t.numbers('time'));
+  };
+  const { metadata: extra, ...m } = manifest;
+  const metadata: AssemblyMetadata = {
+    ...(extra ?? {}),
+    subject: m.subject,
+    tr: m.tr,
+    nVoxels: m.nVoxels,
+    ...(m.trimming !== undefined ? { trimming: m.trimming } : {}),
+    provenance: m.provenance ?? {},
+  };
+  return {
+    dir: root,
+    manifest,
+    metadata,
+    storyNames: manifest.storyNames,
+    testStories: manifest.testStories,
+    story(name) {
+      const e = byName.get(name);
+      if (!e) {
+        return Promise.reject(
+          voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in assembly ${root}`, expected: manifest.storyNames, details: { story: name } }),
+        );
+      }
+      let p = cache.get(name);
+      if (!p) {
+        p = load(e);
+        cache.set(name, p);
+        p.catch(() => cache.delete(name));
+      }
+      return p;
+    },
+  };
+}

@@ -1,0 +1,255 @@
+import { voxelwiseError } from '@voxelwise/core';
+import type { Assembly, ErrorCode, EventSink, Story, VoxelwiseError } from '@voxelwise/core';
+
+/** One finding of a validation. */
+export interface ValidationIssue {
+  readonly code: ErrorCode;
+  /** Errors stop an import; warnings are recorded (e.g. constant voxels). */
+  readonly severity: 'error' | 'warning';
+  readonly story?: string;
+  /** The file the problem is in, when known. */
+  readonly file?: string;
+  /** A house-style message naming the story, file and values. */
+  readonly message: string;
+  /** Voxels concerned (NaN/Inf or constant voxels). */
+  readonly voxels?: readonly number[];
+}
+
+/** Per-story results of scanning responses. */
+export interface StoryScan {
+  readonly story: string;
+  readonly rows: number;
+  readonly voxels: number;
+  /** Voxels holding NaN or ±Inf (zeroed when `nonFinite: 'zero'`). */
+  readonly nonFiniteVoxels: readonly number[];
+  /** Voxels whose response never changes in this story: they must score 0, not NaN. */
+  readonly constantVoxels: readonly number[];
+}
+
+/** What {@link validateAssembly} found. */
+export interface ValidationReport {
+  /** True when there is no error (warnings allowed). */
+  readonly ok: boolean;
+  readonly issues: readonly ValidationIssue[];
+  readonly stories: readonly StoryScan[];
+}
+
+/** Where a story's data lives, for messages (`Story.metadata.files` of voxelwise sources). */
+export function storyFiles(story: Story): { words?: string; responses?: string; trs?: string } {
+  const files = story.metadata?.['files'];
+  return typeof files === 'object' && files !== null ? (files as { words?: string; responses?: string; trs?: string }) : {};
+}
+
+const listVoxels = (v: readonly number[]): string => (v.length <= 10 ? v.join(', ') : `${v.slice(0, 10).join(', ')} … (${v.length} in all)`);
+
+/** Turns an issue into the error an import throws. */
+export function issueError(issue: ValidationIssue): VoxelwiseError {
+  return voxelwiseError({
+    code: issue.code,
+    where: 'assembly:validate',
+    message: issue.message,
+    details: { story: issue.story, file: issue.file, voxels: issue.voxels },
+  });
+}
+
+/**
+ * Checks a story's words and TR grid: empty stories, words out of order, overlapping or with
+ * negative duration, non-finite times, words past the end of the scan, a TR grid that is not
+ * increasing, and response rows that do not match the grid minus its trims.
+ */
+export function checkStoryTiming(story: Story): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const files = storyFiles(story);
+  const wf = files.words;
+  const at = wf ? ` (${wf})` : '';
+  const add = (code: ErrorCode, message: string, file = wf) => issues.push({ code, severity: 'error', story: story.name, ...(file ? { file } : {}), message });
+  const { onset, offset, text } = story.words;
+  const n = text.length;
+  if (n === 0) add('E_DATA_INVALID', `story "${story.name}" has no words${at}. Check the word tier or words.tsv of this story`);
+  if (onset.length !== n || offset.length !== n) add('E_SHAPE_MISMATCH', `story "${story.name}": ${n} words but ${onset.length} onsets and ${offset.length} offsets${at}`);
+  const word = (j: number) => `word ${j + 1} "${text[j] ?? ''}"`;
+  for (let j = 0; j < n; j++) {
+    const a = onset[j]!;
+    const b = offset[j]!;
+    if (!Number.isFinite(a) || !Number.isFinite(b)) {
+      add('E_DATA_INVALID', `story "${story.name}": ${word(j)} has a non-finite time (onset ${a}, offset ${b})${at}`);
+      break;
+    }
+    if (b < a) {
+      add('E_DATA_INVALID', `story "${story.name}": ${word(j)} ends before it starts (onset ${a} s, offset ${b} s)${at}`);
+      break;
+    }
+    if (j > 0) {
+      if (a < onset[j - 1]!) {
+        add('E_DATA_INVALID', `story "${story.name}": words are out of order: ${word(j)} starts at ${a} s, before ${word(j - 1)} at ${onset[j - 1]} s${at}. Sort the words by onset`);
+        break;
+      }
+      // Tolerate rounding in the 9th decimal (TextGrids print times in decimal).
+      if (a < offset[j - 1]! - 1e-9) {
+        add('E_DATA_INVALID', `story "${story.name}": ${word(j)} (${a}–${b} s) overlaps ${word(j - 1)} (${onset[j - 1]}–${offset[j - 1]} s)${at}`);
+        break;
+      }
+    }
+  }
+  const tr = story.trTimes;
+  const nTR = tr.length;
+  for (let k = 0; k < nTR; k++) {
+    if (!Number.isFinite(tr[k]!) || (k > 0 && !(tr[k]! > tr[k - 1]!))) {
+      add('E_DATA_INVALID', `story "${story.name}": TR times must increase, but TR ${k} is at ${tr[k]} s after ${tr[k - 1]} s`, files.trs);
+      break;
+    }
+  }
+  if (nTR >= 2 && n > 0) {
+    const step = (tr[nTR - 1]! - tr[0]!) / (nTR - 1);
+    const end = tr[nTR - 1]! + step / 2;
+    let first = -1;
+    for (let j = 0; j < n && first < 0; j++) if (story.wordTimes[j]! > end) first = j;
+    if (first >= 0) {
+      add(
+        'E_ALIGNMENT',
+        `story "${story.name}": ${word(first)} at ${story.wordTimes[first]} s is past the end of the scan (the last TR ends at ${end} s)${at}. The TR count of this story is too small or the word times are shifted`,
+      );
+    }
+  }
+  const expectedRows = nTR - story.trim.start - story.trim.end;
+  if (expectedRows <= 0) {
+    add('E_ALIGNMENT', `story "${story.name}": the TR grid has ${nTR} TRs, no more than the trims (${story.trim.start} + ${story.trim.end})`, files.responses);
+  } else if (story.nResponseRows !== expectedRows) {
+    add(
+      'E_ALIGNMENT',
+      `story "${story.name}": ${story.nResponseRows} response rows do not match the TR grid (${nTR} TRs minus trims ${story.trim.start}/${story.trim.end} = ${expectedRows} rows)`,
+      files.responses,
+    );
+  }
+  return issues;
+}
+
+/** Non-finite and constant voxels of a rows × w block whose first column is voxel `voxelStart`; optionally zeroes non-finite values in place. */
+export function scanBlock(data: Float32Array, rows: number, w: number, voxelStart: number, zero: boolean): { nonFinite: number[]; constant: number[] } {
+  const nonFinite: number[] = [];
+  const constant: number[] = [];
+  if (rows === 0) return { nonFinite, constant };
+  const bad = new Uint8Array(w);
+  const varies = new Uint8Array(w);
+  for (let i = 0; i < rows; i++) {
+    const o = i * w;
+    for (let j = 0; j < w; j++) {
+      const x = data[o + j]!;
+      if (x - x !== 0) {
+        bad[j] = 1;
+        if (zero) data[o + j] = 0;
+      }
+    }
+  }
+  for (let i = 1; i < rows; i++) {
+    const o = i * w;
+    for (let j = 0; j < w; j++) if (data[o + j] !== data[j]) varies[j] = 1;
+  }
+  for (let j = 0; j < w; j++) {
+    if (bad[j]) nonFinite.push(voxelStart + j);
+    else if (!varies[j]) constant.push(voxelStart + j);
+  }
+  return { nonFinite, constant };
+}
+
+/** Issues for the scan of one story's responses. */
+export function scanIssues(story: string, file: string | undefined, scan: { nonFinite: readonly number[]; constant: readonly number[] }, zeroed: boolean): ValidationIssue[] {
+  const out: ValidationIssue[] = [];
+  const f = file ? { file } : {};
+  if (scan.nonFinite.length > 0) {
+    out.push({
+      code: 'E_NOT_FINITE',
+      severity: zeroed ? 'warning' : 'error',
+      story,
+      ...f,
+      voxels: scan.nonFinite,
+      message: zeroed
+        ? `story "${story}": NaN/Inf responses were set to 0 in ${scan.nonFinite.length} voxels (${listVoxels(scan.nonFinite)})${file ? ` (${file})` : ''}`
+        : `story "${story}": ${scan.nonFinite.length} voxels hold NaN or Inf responses (voxels ${listVoxels(scan.nonFinite)})${file ? ` in ${file}` : ''}. Mask them out, or import with nonFinite "zero" (--zero-nonfinite) to set them to 0`,
+    });
+  }
+  if (scan.constant.length > 0) {
+    out.push({
+      code: 'E_DATA_INVALID',
+      severity: 'warning',
+      story,
+      ...f,
+      voxels: scan.constant,
+      message: `story "${story}": ${scan.constant.length} voxels are constant (voxels ${listVoxels(scan.constant)}); they will score 0`,
+    });
+  }
+  return out;
+}
+
+/** Options of {@link validateAssembly}. */
+export interface ValidateOptions {
+  /** Voxels read per block. @default 4096 */
+  voxelChunk?: number;
+  /** Only check the words and TR grids, not the responses. @default false */
+  timingOnly?: boolean;
+  emit?: EventSink;
+  signal?: AbortSignal;
+}
+
+/**
+ * Validates every story of an assembly: timing checks ({@link checkStoryTiming}), the voxel count
+ * of each story against the assembly's, the rows actually stored, NaN/Inf voxels and constant
+ * voxels (read one voxel block at a time, so memory stays small). Returns every issue found.
+ *
+ * @example
+ * const report = await validateAssembly(await openAssembly('UTS03.vw'));
+ * if (!report.ok) for (const i of report.issues) console.error(i.message);
+ */
+export async function validateAssembly(assembly: Assembly, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const chunk = options.voxelChunk ?? 4096;
+  const issues: ValidationIssue[] = [];
+  const stories: StoryScan[] = [];
+  const nVox = assembly.metadata.nVoxels;
+  for (const [idx, name] of assembly.storyNames.entries()) {
+    if (options.signal?.aborted) throw voxelwiseError({ code: 'E_ABORTED', where: 'assembly:validate', message: 'validation aborted' });
+    const story = await assembly.story(name);
+    const files = storyFiles(story);
+    issues.push(...checkStoryTiming(story));
+    if (story.nVoxels !== nVox) {
+      issues.push({
+        code: 'E_SHAPE_MISMATCH',
+        severity: 'error',
+        story: name,
+        ...(files.responses ? { file: files.responses } : {}),
+        message: `story "${name}" has ${story.nVoxels} voxels but the assembly has ${nVox}${files.responses ? ` (${files.responses})` : ''}. Every story must hold the same voxels`,
+      });
+    }
+    if (!options.timingOnly) {
+      const nonFinite: number[] = [];
+      const constant: number[] = [];
+      for (let v0 = 0; v0 < story.nVoxels; v0 += chunk) {
+        const v1 = Math.min(story.nVoxels, v0 + chunk);
+        const block = await story.responses({ voxelStart: v0, voxelEnd: v1 });
+        if (block.rows !== story.nResponseRows || block.cols !== v1 - v0) {
+          issues.push({
+            code: 'E_ALIGNMENT',
+            severity: 'error',
+            story: name,
+            ...(files.responses ? { file: files.responses } : {}),
+            message: `story "${name}": the stored responses have ${block.rows} × ${block.cols} values for voxels ${v0}–${v1 - 1}, expected ${story.nResponseRows} × ${v1 - v0}`,
+          });
+          break;
+        }
+        const s = scanBlock(block.data, block.rows, block.cols, v0, false);
+        nonFinite.push(...s.nonFinite);
+        constant.push(...s.constant);
+        options.emit?.({ type: 'stage:progress', stage: 'assembly/validate', done: idx * story.nVoxels + v1, total: assembly.storyNames.length * story.nVoxels, unit: 'voxel-stories', message: name });
+      }
+      issues.push(...scanIssues(name, files.responses, { nonFinite, constant }, false));
+      stories.push({ story: name, rows: story.nResponseRows, voxels: story.nVoxels, nonFiniteVoxels: nonFinite, constantVoxels: constant });
+    }
+  }
+  return { ok: !issues.some((i) => i.severity === 'error'), issues, stories };
+}
+
+/** Throws the first error of a report (as a {@link VoxelwiseError}); returns the warnings. */
+export function assertValid(report: ValidationReport): ValidationIssue[] {
+  const first = report.issues.find((i) => i.severity === 'error');
+  if (first) throw issueError(first);
+  return report.issues.filter((i) => i.severity === 'warning');
+}
