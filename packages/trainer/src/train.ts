@@ -11,6 +11,7 @@ import type { ScoreColumns, TimeseriesColumns } from './arrow-io.js';
 import { layerCapableFeatures, withLayer } from './sweep.js';
 import { versions } from './versions.js';
 import { writeRunOutputs } from './write-run.js';
+import { scienceKeys } from './science-keys.js';
 import { histogram } from './report/charts.js';
 
 /** Options of {@link train}. */
@@ -181,12 +182,6 @@ export function rHistograms(scores: ScoreColumns, nBins = 64): Record<string, { 
 
 function fmt(x: unknown): string {
   return typeof x === 'number' ? x.toFixed(4) : String(x);
-}
-
-/** The keys that change the numbers: everything but paths, budgets, loggers and report layout. */
-export function scienceKeys(config: ResolvedConfig): Record<string, unknown> {
-  const { outDir: _o, cacheDir: _c, memoryBudget: _m, loggers: _l, report: _r, $schema: _s, name: _n, saveWeights: _w, ...rest } = config;
-  return rest;
 }
 
 /**

@@ -116,6 +116,15 @@ function show(s: RowSlice): string {
  * `checkAlignment` is on, the same first TR.
  */
 export function checkStoryTrim(story: Story, role: 'train' | 'test', t: StoryTrim, checkAlignment: boolean): void {
+  if (t.featureRows === 0 || t.targetRows === 0) {
+    throw voxelwiseError({
+      code: 'E_ALIGNMENT',
+      where: 'trainer:trim',
+      message: `story "${story.name}" (${role}): trimming leaves no rows (${story.trTimes.length} TRs, ${story.nResponseRows} response rows; features ${show(t.features)}, targets ${show(t.targets)})`,
+      details: { story: story.name, role },
+      hint: 'The story is shorter than the trims; use smaller trims or leave the story out (split.stories).',
+    });
+  }
   if (t.featureRows !== t.targetRows) {
     throw voxelwiseError({
       code: 'E_ALIGNMENT',

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import { DEFAULT_DOWNSAMPLER, resolveConfig } from '../src/config.js';
+import { PRESETS } from '../src/presets.js';
+import { configHash } from '../src/run-dir.js';
+import { scienceKeys } from '../src/science-keys.js';
+
+const base = { assembly: { name: 'simulated' }, features: [{ name: 'wordrate' }] };
+
+describe('config', () => {
+  it('fills the defaults: LITcoder order, Lanczos window 3 (not rect), FIR 1–4, story trims, held-out test stories', () => {
+    const c = resolveConfig(base);
+    expect(c.preset).toBe('litcoder');
+    expect(c.downsampler).toEqual(DEFAULT_DOWNSAMPLER);
+    expect(c.downsampler).toEqual({ name: 'lanczos', options: { window: 3, cutoffMult: 1 } });
+    expect(c.delays).toEqual([1, 2, 3, 4]);
+    expect(c.trimming).toBe('story');
+    expect(c.split).toEqual({ mode: 'test-stories' });
+    expect(c.saveWeights).toBe(true);
+    expect(c.report).toEqual({ enabled: true, topVoxels: 6 });
+  });
+
+  it('accepts LITcoder trimming_config keys, missing start 0 and end None as LITcoder does', () => {
+    const c = resolveConfig({
+      ...base,
+      trimming: { train_features_start: 10, train_features_end: -5, train_targets_start: 0, train_targets_end: null, test_features_start: 50, test_features_end: -5, test_targets_start: 40 },
+    });
+    expect(c.trimming).toEqual({
+      trainFeatures: { start: 10, end: -5 },
+      trainTargets: { start: 0, end: null },
+      testFeatures: { start: 50, end: -5 },
+      testTargets: { start: 40, end: null },
+      checkAlignment: true,
+    });
+    expect(resolveConfig({ ...base, trimming: 'litcoder-lebel' }).trimming).toBe('litcoder-lebel');
+  });
+
+  it('names the offending key for clashing or unknown trimming keys', async () => {
+    await expectVoxelwiseError(() => resolveConfig({ ...base, trimming: { train_features_start: 10, trainFeatures: { start: 10 } } }), 'E_CONFIG_INVALID', 'train_features_start');
+    await expectVoxelwiseError(() => resolveConfig({ ...base, trimming: { train_features_begin: 10 } }), 'E_CONFIG_INVALID', 'train_features_begin');
+    await expectVoxelwiseError(() => resolveConfig({ ...base, trimming: 'lebel' }), 'E_CONFIG_INVALID', 'trimming');
+  });
+
+  it('rejects split keys that do not fit the split mode, unknown presets and repeated layers', async () => {
+    await expectVoxelwiseError(() => resolveConfig({ ...base, split: { outerFolds: 3 } }), 'E_CONFIG_INVALID', 'split.outerFolds');
+    await expectVoxelwiseError(() => resolveConfig({ ...base, split: { mode: 'nested-cv', testStories: ['a'] } }), 'E_CONFIG_INVALID', 'split.testStories');
+    await expectVoxelwiseError(() => resolveConfig({ ...base, preset: 'himalaya' }), 'E_CONFIG_INVALID', 'preset');
+    await expectVoxelwiseError(() => resolveConfig({ ...base, layers: [1, 2, 1] }), 'E_CONFIG_INVALID', 'layers');
+    await expectVoxelwiseError(() => resolveConfig({ ...base, delay: [1] }), 'E_CONFIG_INVALID', 'delay');
+  });
+
+  it('presets state their order and z-scoring', () => {
+    expect(PRESETS.litcoder).toMatchObject({ delays: 'per-story', zscoreFeatures: true, zscoreTargets: true });
+    expect(PRESETS.huth).toMatchObject({ delays: 'after-stacking', zscoreFeatures: true, zscoreTargets: false });
+  });
+
+  it('hashes only what changes the numbers', () => {
+    const a = resolveConfig({ ...base, outDir: 'x', cacheDir: 'y', memoryBudget: '1GB', name: 'one' });
+    const b = resolveConfig({ ...base, outDir: 'z', name: 'two' });
+    expect(configHash(scienceKeys(a))).toBe(configHash(scienceKeys(b)));
+    expect(configHash(scienceKeys(a))).not.toBe(configHash(scienceKeys(resolveConfig({ ...base, seed: 1 }))));
+  });
+});
