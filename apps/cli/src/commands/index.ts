@@ -1,10 +1,17 @@
 import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
 import { listCommand } from './list.js';
-import { demoCommand, trainCommand } from './train.js';
+import { reportCommand } from './report.js';
+import { runsCommand } from './runs.js';
+import { trainCommand } from './train.js';
+import { wandbCommand } from './wandb.js';
 
 /** Every `voxelwise` command by name. Add a command by adding its file and one line here. */
 export const commands: Record<string, Command> = {
   demo: demoCommand,
   train: trainCommand,
+  runs: runsCommand,
+  report: reportCommand,
   list: listCommand,
+  wandb: wandbCommand,
 };
