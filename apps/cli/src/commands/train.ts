@@ -1,8 +1,10 @@
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLogger, train } from '@voxelwise/trainer';
 import type { Command, CommandEnv } from '../command.js';
 import { usageError } from '../command.js';
 import { loadConfigFile } from '../load-config.js';
+import { usePlugins } from '../load-plugins.js';
 import { applyOverrides } from '../overrides.js';
 import { printRun } from '../summary.js';
 
@@ -45,7 +47,11 @@ Options:
   --out <dir>              Override the config's outDir
   --memory-budget <size>   Override memoryBudget (e.g. 8GB)
   --force                  Recompute cached features instead of reading the cache
+  --plugin <module>        Register a plugin module (path or package; repeatable)
   -q, --quiet              No progress output (the summary still prints)
+
+A config may also list plugins: "plugins": ["./my-plugin.ts"] (paths relative to the config).
+Each module's default export is a plugin (definePlugin), a stage, or a function returning one.
 
 Examples:
   voxelwise train --config lebel-gpt2.yaml
@@ -65,11 +71,16 @@ Example config (YAML):
   model: { name: ridge-cv }
 `,
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, layer: { type: 'string' }, lookback: { type: 'string' }, ...runOptions } });
+    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, layer: { type: 'string' }, lookback: { type: 'string' }, plugin: { type: 'string', multiple: true }, ...runOptions } });
     if (!values.config) throw usageError('train needs --config <file>');
     const loaded = await loadConfigFile(values.config);
     if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) throw usageError(`config ${values.config} must be an object`, 'E_CONFIG_INVALID');
-    const config = applyOverrides(loaded as Record<string, unknown>, { ...(values.seed !== undefined ? { seed: values.seed } : {}), ...(values.out !== undefined ? { out: values.out } : {}), ...(values.layer !== undefined ? { layer: values.layer } : {}), ...(values.lookback !== undefined ? { lookback: values.lookback } : {}), ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}) }, env.registry());
+    // "plugins" belongs to the CLI: import and register them, then hand the rest to the trainer.
+    const { plugins, ...rest } = loaded as Record<string, unknown>;
+    if (plugins !== undefined && !Array.isArray(plugins)) throw usageError(`"plugins" in ${values.config} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
+    await usePlugins(env.registry(), plugins ?? [], dirname(resolve(values.config)));
+    await usePlugins(env.registry(), values.plugin ?? [], process.cwd());
+    const config = applyOverrides(rest, { ...(values.seed !== undefined ? { seed: values.seed } : {}), ...(values.out !== undefined ? { out: values.out } : {}), ...(values.layer !== undefined ? { layer: values.layer } : {}), ...(values.lookback !== undefined ? { lookback: values.lookback } : {}), ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}) }, env.registry());
     return runConfig(config, env, { ...(values.force ? { force: true } : {}), ...(values.quiet ? { quiet: true } : {}) });
   },
 };
