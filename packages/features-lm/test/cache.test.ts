@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { clearLmCache, createLmExtractor, createTinyGpt2, listLmCache, lmCacheDir, lmOptionsSchema, openLmModel, releaseLmModel, verifyLmCache } from '@voxelwise/features-lm';
-import type { LmOptions, TinyGpt2Model } from '@voxelwise/features-lm';
+import { clearLmCache, createLmExtractor, createTinyGpt2, listLmCache, lmCacheDir, lmOptionsSchema, openLmModel, releaseLmModel, verifyLmCache } from '../src/index.js';
+import type { LmOptions, TinyGpt2Model } from '../src/index.js';
 import { computations, recordingContext, tempDir, wordStory } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -91,7 +91,7 @@ describe('the Arrow feature cache', () => {
     const [file] = arrowFiles(cacheDir);
     const bytes = readFileSync(file!);
     // Flip bytes in the middle of the file: inside some layer's values.
-    for (let i = 0; i < 64; i++) bytes[Math.floor(bytes.length / 2) + i] ^= 0xff;
+    for (let i = 0; i < 64; i++) bytes[Math.floor(bytes.length / 2) + i] = ~bytes[Math.floor(bytes.length / 2) + i]! & 0xff;
     writeFileSync(file!, bytes);
     expect((await verifyLmCache(cacheDir)).map((e) => e.ok)).toEqual([false]);
     const results = await Promise.all([0, 1, 2].map((layer) => extract(cacheDir, { layer })));
@@ -133,7 +133,7 @@ describe('the Arrow feature cache', () => {
     // Layers are record batches in order; the last layer's values sit just before the footer.
     const footerLength = bytes.readInt32LE(bytes.length - 10);
     const lastLayerEnd = bytes.length - 10 - footerLength;
-    for (let i = 1; i <= 16; i++) bytes[lastLayerEnd - 8 * i] ^= 0xff;
+    for (let i = 1; i <= 16; i++) bytes[lastLayerEnd - 8 * i] = ~bytes[lastLayerEnd - 8 * i]! & 0xff;
     writeFileSync(file!, bytes);
     const layer0 = await extract(cacheDir, { layer: 0 });
     expect(layer0.n).toBe(0);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { fullContexts, gpt2Tokenizer, halfContexts, litcoderContexts, noContexts, pyStrip } from '@voxelwise/features-lm';
-import type { LitcoderContextType, TextTokenizer } from '@voxelwise/features-lm';
+import { fullContexts, gpt2Tokenizer, halfContexts, litcoderContexts, noContexts, pyStrip } from '../src/index.js';
+import type { LitcoderContextType, TextTokenizer } from '../src/index.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 // Source: tools/reference/features-lm-contexts.py — an independent Python implementation of

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '@voxelwise/core';
-import { createLmExtractor, createTinyGpt2, lmOptionsSchema } from '@voxelwise/features-lm';
-import type { LmOptions, TinyGpt2Model } from '@voxelwise/features-lm';
+import { createLmExtractor, createTinyGpt2, lmOptionsSchema } from '../src/index.js';
+import type { LmOptions, TinyGpt2Model } from '../src/index.js';
 import { maxAbsDiff, tempDir, wordStory } from './helpers.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode as g3Decode, encode as g3Encode } from 'gpt-3-encoder';
-import { createTinyGpt2, gpt2Tokenizer, openLmModel, releaseLmModel } from '@voxelwise/features-lm';
-import type { LmModel, TextTokenizer } from '@voxelwise/features-lm';
+import { createTinyGpt2, gpt2Tokenizer, openLmModel, releaseLmModel } from '../src/index.js';
+import type { LmModel, TextTokenizer } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');

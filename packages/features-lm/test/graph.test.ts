@@ -1,0 +1,81 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { onnx as Onnx } from 'onnx-proto';
+import { createContext } from '@voxelwise/core';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import { buildFeatureGraph, createLmExtractor, createTinyGpt2, lmOptionsSchema } from '../src/index.js';
+import type { TinyGpt2Model } from '../src/index.js';
+import { maxAbsDiff, tempDir, wordStory } from './helpers.js';
+
+const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof Onnx };
+const WORDS = 'a man walked into a bar and asked for a glass of water'.split(' ');
+const OPTS = { seed: 11, layers: 3, dModel: 16, heads: 4, positions: 32 };
+
+async function allLayers(dir: string, cacheDir: string): Promise<readonly Float32Array[]> {
+  const ex = createLmExtractor(lmOptionsSchema.parse({ model: dir, layer: 0, lookback: 6, cache: false }));
+  const out = await ex.extractAll(wordStory('s', WORDS), createContext({ cacheDir }));
+  await ex.dispose?.();
+  return out.layers;
+}
+
+function rewrite(file: string, edit: (m: Onnx.ModelProto) => void): void {
+  const m = onnx.ModelProto.decode(readFileSync(file));
+  edit(m);
+  writeFileSync(file, onnx.ModelProto.encode(m).finish());
+}
+
+describe('exposing the residual stream of an ONNX export', () => {
+  let root: string;
+  let withStates: TinyGpt2Model;
+  let reference: readonly Float32Array[];
+  beforeAll(async () => {
+    root = tempDir();
+    withStates = await createTinyGpt2(path.join(root, 'with-states'), OPTS);
+    reference = await allLayers(withStates.dir, path.join(root, 'cache'));
+  });
+
+  it('adds the block boundaries of a logits-only export (torch.onnx.export style) and gets the same numbers', async () => {
+    const plain = await createTinyGpt2(path.join(root, 'logits-only'), { ...OPTS, hiddenStateOutputs: false });
+    const m = onnx.ModelProto.decode(readFileSync(plain.modelFile));
+    expect(m.graph!.output!.map((o) => o.name)).toEqual(['logits']);
+    const layers = await allLayers(plain.dir, path.join(root, 'cache'));
+    for (let l = 0; l < layers.length; l++) expect(maxAbsDiff(layers[l]!, reference[l]!)).toBe(0);
+  });
+
+  it('keeps only what the layers need: no LM head, one pooled output per layer', () => {
+    const g = buildFeatureGraph(readFileSync(withStates.modelFile), { architecture: 'gpt2', nLayers: 3, file: withStates.modelFile });
+    const m = onnx.ModelProto.decode(g.bytes);
+    expect(m.graph!.output!.map((o) => o.name)).toEqual(['voxelwise_layer_0', 'voxelwise_layer_1', 'voxelwise_layer_2', 'voxelwise_layer_3']);
+    expect(m.graph!.node!.some((n) => n.opType === 'Gemm')).toBe(false);
+    expect(m.graph!.node!.some((n) => (n.name ?? '').includes('ln_f'))).toBe(false);
+    expect(g.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'voxelwise_pool']);
+    expect(g.method).toBe('scopes');
+  });
+
+  it('falls back to declared hidden_states outputs (stepping back through the final LayerNorm) when nodes are unnamed', async () => {
+    const dir = path.join(root, 'unnamed');
+    cpSync(withStates.dir, dir, { recursive: true });
+    rewrite(path.join(dir, 'onnx', 'model.onnx'), (m) => m.graph!.node!.forEach((n, i) => (n.name = `node_${i}`)));
+    const g = buildFeatureGraph(readFileSync(path.join(dir, 'onnx', 'model.onnx')), { architecture: 'gpt2', nLayers: 3, file: 'unnamed' });
+    expect(g.method).toBe('hidden_states');
+    const layers = await allLayers(dir, path.join(root, 'cache'));
+    for (let l = 0; l < layers.length; l++) expect(maxAbsDiff(layers[l]!, reference[l]!)).toBe(0);
+  });
+
+  it('an export with neither named scopes nor hidden states is unsupported, with a clear error', async () => {
+    const plain = await createTinyGpt2(path.join(root, 'bare'), { ...OPTS, hiddenStateOutputs: false });
+    rewrite(plain.modelFile, (m) => m.graph!.node!.forEach((n, i) => (n.name = `node_${i}`)));
+    await expectVoxelwiseError(() => buildFeatureGraph(readFileSync(plain.modelFile), { architecture: 'gpt2', nLayers: 3, file: plain.modelFile }), 'E_MODEL_UNSUPPORTED', /block boundaries/, /model\.onnx/);
+  });
+
+  it('an architecture without rules is unsupported unless the export declares its hidden states', async () => {
+    const plain = await createTinyGpt2(path.join(root, 'plain-llama'), { ...OPTS, hiddenStateOutputs: false });
+    await expectVoxelwiseError(() => buildFeatureGraph(readFileSync(plain.modelFile), { architecture: 'llama', nLayers: 3, file: 'x.onnx' }), 'E_MODEL_UNSUPPORTED', /unsupported architecture/, /llama/);
+  });
+
+  it('a file that is not ONNX is a load error naming it', async () => {
+    await expectVoxelwiseError(() => buildFeatureGraph(new Uint8Array([1, 2, 3, 4, 5, 6, 7]), { architecture: 'gpt2', nLayers: 3, file: 'broken.onnx' }), 'E_MODEL_LOAD', /broken\.onnx/);
+  });
+});
