@@ -128,7 +128,8 @@ export async function createChunkedWriter(path: string, metadata: Record<string,
       return { bytes, sha256: hash.digest('hex') };
     },
     async abort() {
-      writer.abort();
+      // Close the stream normally (the caller deletes the file); RecordBatchWriter.abort() leaves the pipeline pending.
+      if (!failed) writer.finish();
       await done.catch(() => undefined);
     },
   };
