@@ -21,6 +21,7 @@ export interface SplitOptions {
  */
 export function reduceByLabel<T extends MatrixData>(data: Matrix<T>, labels: Int32Array, nTRs: number, reduce: GroupReduce): Matrix<T> {
   const d = data.cols;
+  const x = data.data;
   const acc = new Float64Array(nTRs * d);
   const count = new Int32Array(nTRs);
   const lastRow = new Int32Array(nTRs).fill(-1);
@@ -32,13 +33,13 @@ export function reduceByLabel<T extends MatrixData>(data: Matrix<T>, labels: Int
     if (reduce === 'last') continue;
     const b = j * d;
     const o = r * d;
-    for (let c = 0; c < d; c++) acc[o + c]! += data.data[b + c]!;
+    for (let c = 0; c < d; c++) acc[o + c]! += x[b + c]!;
   }
   const out = zerosLike(data, nTRs, d);
   for (let r = 0; r < nTRs; r++) {
     if (count[r] === 0) continue;
     const o = r * d;
-    if (reduce === 'last') out.data.set(data.data.subarray(lastRow[r]! * d, lastRow[r]! * d + d), o);
+    if (reduce === 'last') out.data.set(x.subarray(lastRow[r]! * d, lastRow[r]! * d + d), o);
     else if (reduce === 'sum') out.data.set(acc.subarray(o, o + d), o);
     else for (let c = 0; c < d; c++) out.data[o + c] = acc[o + c]! / count[r]!;
   }

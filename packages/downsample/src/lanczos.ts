@@ -29,8 +29,12 @@ export function lanczosKernel(u: number, window: number): number {
   return (window * Math.sin(Math.PI * u) * Math.sin((Math.PI * u) / window)) / (PI2 * (u * u));
 }
 
-/** Rectify scratch (negative and positive parts of a column chunk) is kept under this size. */
-const RECTIFY_SCRATCH_BYTES = 64 * 1024 * 1024;
+/**
+ * Rectify works on column chunks: the scratch copy holds the negative and positive parts of at
+ * most this many feature columns, which bounds its memory (words × 2 × chunk) and keeps the two
+ * accumulator rows of a TR pair in L1 cache.
+ */
+const RECTIFY_CHUNK = 256;
 
 /**
  * Lanczos resampling: `y_i = Σ_j L(B·(t_i − s_j))·x_j` with `B = cutoffMult / mean(diff(trTimes))`
@@ -68,7 +72,7 @@ export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleIn
   }
   const out = zerosLike(data, m, 2 * d);
   const n = data.rows;
-  const chunk = Math.max(1, Math.min(d, Math.floor(RECTIFY_SCRATCH_BYTES / (2 * n * data.data.BYTES_PER_ELEMENT))));
+  const chunk = Math.min(d, RECTIFY_CHUNK);
   const Ctor = data.data.constructor as new (len: number) => T;
   for (let c0 = 0; c0 < d; c0 += chunk) {
     const cw = Math.min(chunk, d - c0);

@@ -21,6 +21,8 @@ export function rectDownsample<T extends MatrixData>(input: TypedDownsampleInput
   const d = data.cols;
   const out = zerosLike(data, trTimes.length, d);
   const order = timeOrder(dataTimes);
+  const x = data.data;
+  const y = out.data;
   const acc = new Float64Array(d);
   const members: number[] = [];
   let lo = 0;
@@ -37,10 +39,11 @@ export function rectDownsample<T extends MatrixData>(input: TypedDownsampleInput
     acc.fill(0);
     for (const j of members) {
       const b = j * d;
-      for (let c = 0; c < d; c++) acc[c]! += data.data[b + c]!;
+      for (let c = 0; c < d; c++) acc[c]! += x[b + c]!;
     }
     const row = i * d;
-    for (let c = 0; c < d; c++) out.data[row + c] = acc[c]! / members.length;
+    const count = members.length;
+    for (let c = 0; c < d; c++) y[row + c] = acc[c]! / count;
   }
   return out;
 }
