@@ -2,6 +2,7 @@ import { createRegistry } from '@voxelwise/core';
 import type { Registry } from '@voxelwise/core';
 import { assemblies } from '@voxelwise/assembly';
 import { basicFeatures } from '@voxelwise/features-basic';
+import { lmFeatures } from '@voxelwise/features-lm';
 import { downsamplers } from '@voxelwise/downsample';
 import { ridge } from '@voxelwise/ridge';
 import { wandb } from '@voxelwise/logger-wandb';
@@ -14,5 +15,5 @@ import { builtinLoggers } from './loggers/plugin.js';
  * const registry = createDefaultRegistry().use(myExtractorPlugin());
  */
 export function createDefaultRegistry(): Registry {
-  return createRegistry().use(assemblies()).use(basicFeatures()).use(downsamplers()).use(ridge()).use(builtinLoggers()).use(wandb());
+  return createRegistry().use(assemblies()).use(basicFeatures()).use(lmFeatures()).use(downsamplers()).use(ridge()).use(builtinLoggers()).use(wandb());
 }
