@@ -1,0 +1,56 @@
+/** One alpha for all voxels, or one per voxel. */
+export type AlphaMode = 'per-voxel' | 'single';
+
+/** Result of {@link selectAlphas}. */
+export interface AlphaSelection {
+  /** Index into the grid of each voxel's alpha. */
+  readonly index: Int32Array;
+  /** Voxels whose alpha is the smallest / largest of the grid. */
+  readonly atLowEdge: number;
+  readonly atHighEdge: number;
+  /** For `single`: the mean CV score of each alpha over voxels. */
+  readonly meanOverVoxels: Float64Array;
+}
+
+/**
+ * Chooses alphas from mean CV scores (nAlphas × v, mean over folds): per voxel the argmax, or for
+ * `single` the argmax of the mean over voxels (LITcoder `_find_best_alphas`; anchors.md §1.7.2).
+ * Unlike LITcoder's argmax, a tie goes to the larger alpha (the smoother model), as himalaya does.
+ */
+export function selectAlphas(scores: Float64Array, alphas: readonly number[], v: number, mode: AlphaMode): AlphaSelection {
+  const nA = alphas.length;
+  const better = (s: number, a: number, bestS: number, bestA: number): boolean => s > bestS || (s === bestS && alphas[a]! > alphas[bestA]!);
+  const meanOverVoxels = new Float64Array(nA);
+  for (let a = 0; a < nA; a++) {
+    let sum = 0;
+    for (let j = 0; j < v; j++) sum += scores[a * v + j]!;
+    meanOverVoxels[a] = v > 0 ? sum / v : 0;
+  }
+  const index = new Int32Array(v);
+  if (mode === 'single') {
+    let best = 0;
+    for (let a = 1; a < nA; a++) if (better(meanOverVoxels[a]!, a, meanOverVoxels[best]!, best)) best = a;
+    index.fill(best);
+  } else {
+    for (let j = 0; j < v; j++) {
+      let best = 0;
+      for (let a = 1; a < nA; a++) if (better(scores[a * v + j]!, a, scores[best * v + j]!, best)) best = a;
+      index[j] = best;
+    }
+  }
+  let lo = 0;
+  let hi = 0;
+  for (let a = 1; a < nA; a++) {
+    if (alphas[a]! < alphas[lo]!) lo = a;
+    if (alphas[a]! > alphas[hi]!) hi = a;
+  }
+  let atLowEdge = 0;
+  let atHighEdge = 0;
+  if (nA > 1) {
+    for (let j = 0; j < v; j++) {
+      if (alphas[index[j]!] === alphas[lo]) atLowEdge++;
+      else if (alphas[index[j]!] === alphas[hi]) atHighEdge++;
+    }
+  }
+  return { index, atLowEdge, atHighEdge, meanOverVoxels };
+}
