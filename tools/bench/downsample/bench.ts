@@ -93,6 +93,8 @@ function writeInputs(dir: string, stories: StoryData[]): void {
     dtype,
     features: config.features,
     repeats: config.repeats,
+    // LITcoder's per-feature Gabor loop takes minutes at LeBel scale; time it in --quick only (one run).
+    slowLoops: quick,
     stories: stories.map((s) => ({ name: s.name, words: s.data.rows, trs: s.trTimes.length })),
     methods: methods.map((m) => ({ label: m.label, method: m.method, params: m.params })),
   };
@@ -159,7 +161,7 @@ try {
       `${pad(r.method, 17)}${pad(`${(r.voxelwiseSeconds * 1000).toFixed(0)} ms`, 12)}${pad(`${(r.numpyDenseSeconds * 1000).toFixed(0)} ms`, 14)}${pad(r.numpyLitcoderLoopSeconds === null ? '-' : `${(r.numpyLitcoderLoopSeconds * 1000).toFixed(0)} ms`, 13)}${pad(`${r.speedup.toFixed(2)}×`, 10)}${r.maxRelDiff.toExponential(1)}`,
     );
   }
-  console.log('speed-up = fastest numpy formulation / voxelwise (dense: one (TRs × words) matrix per story; loop: built row by row as LITcoder does).');
+  console.log('speed-up = fastest numpy formulation / voxelwise. dense: one (TRs × words) matrix per story; loop: LITcoder\'s structure (Lanczos matrix row by row; Gabor one feature and TR at a time, --quick only, one run).');
   const outDir = join(root, 'tools/bench/out');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `downsample-${config.name}-${dtype}.json`);
