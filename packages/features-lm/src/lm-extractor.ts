@@ -32,13 +32,15 @@ export interface LmExtractor extends FeatureExtractor {
   /** Opens (or downloads) the model and reports its shape. */
   describe(ctx: StageContext): Promise<{ label: string; architecture: string; nLayers: number; dModel: number; nPositions: number; dir: string; onnxFile: string }>;
   /**
-   * Makes sure the cache holds every layer of `story` (computing them if needed) and returns
-   * where; with `cache: false` it computes and returns the layers.
+   * Every layer of `story` (uncentred): read from the cache when it holds them all, otherwise
+   * computed in one pass and cached (with `cache: false`, computed and not stored).
    */
   extractAll(story: Story, ctx: StageContext): Promise<LmStoryLayers>;
 }
 
 const inflight = new Map<string, Promise<Float32Array[]>>();
+/** Keys recomputed in this process under `ctx.refresh`: later reads (other layers of a sweep) may use them. */
+const refreshed = new Set<string>();
 
 /** Subtracts each row's mean over columns, accumulated in float64 (TransformerLens-style centring). */
 export function centerRows(data: Float32Array, rows: number, cols: number): Float32Array {
@@ -148,26 +150,42 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     return layers;
   };
 
-  const extractAll = async (story: Story, ctx: StageContext, wanted?: number): Promise<LmStoryLayers & { wanted?: Float32Array }> => {
+  /** Reads `layers` from the cache when every one of them is there and sound. */
+  const lookup = async (story: Story, ctx: StageContext, key: string, parts: LmCacheKeyParts, layers: readonly number[]): Promise<{ data: Float32Array[]; file: string } | undefined> => {
+    const data: Float32Array[] = [];
+    for (const layer of layers) {
+      const read = await readLmCacheLayer(ctx.cacheDir, key, parts, layer);
+      if (read.status === 'hit') {
+        data.push(read.data);
+        continue;
+      }
+      if (read.status !== 'miss') {
+        ctx.emit({ type: 'log', level: 'warn', stage, message: `story "${story.name}": cache file ${read.file} is ${read.status} (${read.reason}); recomputing`, details: { file: read.file } });
+      }
+      return undefined;
+    }
+    const file = lmCacheFile(ctx.cacheDir, key);
+    ctx.emit({ type: 'log', level: 'debug', stage, message: `story "${story.name}": layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')} read from the cache`, details: { file } });
+    return { data, file };
+  };
+
+  /** Layers `wanted` (all when undefined) of a story: from the cache, or computed (all layers at once) and cached. */
+  const extractLayers = async (story: Story, ctx: StageContext, wanted?: number): Promise<LmStoryLayers> => {
     const m = await getModel(ctx);
     const d = m.info.dModel;
     const nWords = story.words.text.length;
     const parts = await keyParts(m, story);
     const key = lmCacheKey(parts);
-    if (options.cache && wanted !== undefined) {
-      const read = await readLmCacheLayer(ctx.cacheDir, key, parts, wanted);
-      if (read.status === 'hit') {
-        ctx.emit({ type: 'log', level: 'debug', stage, message: `story "${story.name}": layer ${wanted} read from the cache`, details: { file: read.file } });
-        return { layers: [], nWords, dModel: d, key, file: read.file, fromCache: true, wanted: read.data };
-      }
-      if (read.status !== 'miss') {
-        ctx.emit({ type: 'log', level: 'warn', stage, message: `story "${story.name}": cache file ${read.file} is ${read.status} (${read.reason}); recomputing`, details: { file: read.file } });
-      }
+    const want = wanted === undefined ? Array.from({ length: m.info.nBlocks + 1 }, (_, i) => i) : [wanted];
+    if (options.cache && !(ctx.refresh === true && !refreshed.has(key))) {
+      const hit = await lookup(story, ctx, key, parts, want);
+      if (hit) return { layers: hit.data, nWords, dModel: d, key, file: hit.file, fromCache: true };
     }
     let pending = inflight.get(key);
     if (!pending) {
       pending = (async () => {
         const layers = await compute(m, story, ctx);
+        if (ctx.refresh) refreshed.add(key);
         if (options.cache) {
           const meta = {
             key,
@@ -190,8 +208,8 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
       inflight.set(key, pending);
       void pending.finally(() => inflight.delete(key)).catch(() => undefined);
     }
-    const layers = await pending;
-    return { layers, nWords, dModel: d, key, ...(options.cache ? { file: lmCacheFile(ctx.cacheDir, key) } : {}), fromCache: false, ...(wanted !== undefined ? { wanted: layers[wanted]! } : {}) };
+    const all = await pending;
+    return { layers: want.map((l) => all[l]!), nWords, dModel: d, key, ...(options.cache ? { file: lmCacheFile(ctx.cacheDir, key) } : {}), fromCache: false };
   };
 
   return {
@@ -201,15 +219,12 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
       const m = await getModel(ctx);
       return { label: options.model, architecture: m.info.architecture, nLayers: m.info.nBlocks + 1, dModel: m.info.dModel, nPositions: m.info.nPositions, dir: m.source.dir, onnxFile: m.source.onnxFile };
     },
-    async extractAll(story, ctx) {
-      const { wanted: _wanted, ...rest } = await extractAll(story, ctx);
-      return rest;
-    },
+    extractAll: (story, ctx) => extractLayers(story, ctx),
     async extract(story: Story, ctx: StageContext): Promise<FeatureSet> {
       const m = await getModel(ctx);
       const layer = layerIndex(m);
-      const { wanted, dModel, nWords } = await extractAll(story, ctx, layer);
-      const values = options.center ? centerRows(wanted!, nWords, dModel) : Float32Array.from(wanted!);
+      const { layers, dModel, nWords } = await extractLayers(story, ctx, layer);
+      const values = options.center ? centerRows(layers[0]!, nWords, dModel) : Float32Array.from(layers[0]!);
       return { level: 'word', data: matrix(nWords, dModel, values) };
     },
     async dispose() {

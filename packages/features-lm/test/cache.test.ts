@@ -4,6 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '@voxelwise/core';
+import type { VoxelwiseEvent } from '@voxelwise/core';
 import { clearLmCache, createLmExtractor, createTinyGpt2, listLmCache, lmCacheDir, lmOptionsSchema, openLmModel, releaseLmModel, verifyLmCache } from '../src/index.js';
 import type { LmOptions, TinyGpt2Model } from '../src/index.js';
 import { computations, recordingContext, tempDir, wordStory } from './helpers.js';
@@ -44,6 +46,19 @@ describe('the Arrow feature cache', () => {
     const other = await extract(cacheDir, { layer: 2 });
     expect(other.n).toBe(0);
     expect(arrowFiles(cacheDir)).toHaveLength(1);
+  });
+
+  it('ctx.refresh (train --force) recomputes once per process, then a layer sweep reads the fresh file', async () => {
+    const cacheDir = path.join(root, 'c-refresh');
+    await extract(cacheDir, { layer: 0 });
+    const events: VoxelwiseEvent[] = [];
+    const ctx = createContext({ cacheDir, refresh: true, emit: (e) => events.push(e) });
+    for (const layer of [0, 1, 2]) {
+      const ex = createLmExtractor(lmOptionsSchema.parse({ model: model.dir, layer, lookback: 6 }));
+      await ex.extract(wordStory('story-a', WORDS), ctx);
+      await ex.dispose?.();
+    }
+    expect(computations(events)).toBe(1);
   });
 
   it('centring is applied on read, so it shares the cached numbers', async () => {
