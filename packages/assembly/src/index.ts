@@ -1,4 +1,5 @@
-export { assemblies, simulatedStage, arrowStage, lebelStage, byoStage, DEFAULT_SIMULATION_DOWNSAMPLER } from './plugin.js';
+export { assemblies, simulatedStage, arrowStage, lebelStage, byoStage } from './plugin.js';
+export { simulationHooks, DEFAULT_SIMULATION_DOWNSAMPLER } from './simulation-hooks.js';
 export type { SimulatedOptions, ArrowSourceOptions, LebelSourceOptions, ByoSourceOptions } from './plugin.js';
 export { simulateSubject, SIMULATION_DELAYS } from './simulate.js';
 export type { GroundTruth, SimulatedSubject, SimulationHooks } from './simulate.js';

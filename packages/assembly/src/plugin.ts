@@ -1,17 +1,12 @@
-import { definePlugin, defineStage, isVoxelwiseError, voxelwiseError, z } from '@voxelwise/core';
-import type { DownsampleInput, Downsampler, Matrix, StageContext } from '@voxelwise/core';
+import { definePlugin, defineStage, z } from '@voxelwise/core';
 import { openByo } from './byo.js';
-import { lanczosResample } from './lanczos.js';
 import { openLebel } from './lebel.js';
 import { openAssembly } from './native-read.js';
 import { simulateSubject } from './simulate.js';
-import type { SimulationHooks } from './simulate.js';
+import { DEFAULT_SIMULATION_DOWNSAMPLER, simulationHooks } from './simulation-hooks.js';
 import { simulateOptionsObject, snrRangeCheck } from './simulate-options.js';
 
 const stageRef = z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict();
-
-/** The resampler the simulator asks the registry for by default (Huth: Lanczos, window 3, cutoff 1). */
-export const DEFAULT_SIMULATION_DOWNSAMPLER = { name: 'lanczos', options: { window: 3, cutoffMult: 1 } } as const;
 
 const simulatedOptions = simulateOptionsObject
   .extend({
@@ -63,29 +58,6 @@ declare module '@voxelwise/core' {
   }
 }
 
-/**
- * The resampler of a simulation: the registered downsampler named in the options; when the default
- * `lanczos` is not registered (or there is no registry), the identical built-in Huth Lanczos.
- */
-async function simulationResampler(ref: z.output<typeof stageRef>, ctx: StageContext): Promise<(input: DownsampleInput) => Matrix> {
-  const isDefault = ref.name === DEFAULT_SIMULATION_DOWNSAMPLER.name;
-  let ds: Downsampler | undefined;
-  if (ctx.stages) {
-    try {
-      ds = await ctx.stages.create('downsampler', ref);
-    } catch (error) {
-      if (!(isDefault && isVoxelwiseError(error, 'E_STAGE_UNKNOWN'))) throw error;
-    }
-  } else if (!isDefault) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'assembly-source:simulated', message: `downsampler "${ref.name}" needs a registry-backed context`, hint: 'Run through the trainer, or createContext({ registry }).' });
-  }
-  if (ds) return (input) => ds.downsample(input);
-  const window = Number(ref.options?.['window'] ?? 3);
-  const cutoffMult = Number(ref.options?.['cutoffMult'] ?? 1);
-  ctx.emit({ type: 'log', level: 'debug', stage: 'assembly/simulate', message: 'no "lanczos" downsampler is registered; the simulation uses the built-in Huth Lanczos' });
-  return (input) => lanczosResample(input, window, cutoffMult);
-}
-
 /** The `simulated` stage: a deterministic simulated subject with a planted encoding model. */
 export const simulatedStage = defineStage({
   kind: 'assembly-source',
@@ -96,16 +68,12 @@ export const simulatedStage = defineStage({
     id: `simulated:${options.seed}`,
     load: async (loadCtx = ctx) => {
       const { extractor, downsampler, ...sim } = options;
-      const hooks: SimulationHooks = { resample: await simulationResampler(downsampler, loadCtx), emit: loadCtx.emit, ...(loadCtx.signal ? { signal: loadCtx.signal } : {}) };
-      if (extractor) {
-        if (!loadCtx.stages) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'assembly-source:simulated', message: `extractor "${extractor.name}" needs a registry-backed context` });
-        const ex = await loadCtx.stages.create('extractor', extractor);
-        hooks.features = (story) => ex.extract(story, loadCtx);
-        const result = await simulateSubject(sim, hooks);
-        await ex.dispose?.();
-        return result.assembly;
+      const { hooks, dispose } = await simulationHooks(loadCtx, { downsampler, ...(extractor ? { extractor } : {}) });
+      try {
+        return (await simulateSubject(sim, hooks)).assembly;
+      } finally {
+        await dispose();
       }
-      return (await simulateSubject(sim, hooks)).assembly;
     },
   }),
 });

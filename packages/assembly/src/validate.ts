@@ -1,5 +1,5 @@
-import { voxelwiseError } from '@voxelwise/core';
-import type { Assembly, ErrorCode, EventSink, Story, VoxelwiseError } from '@voxelwise/core';
+import { isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
+import type { Assembly, ErrorCode, EventSink, ResponseBlock, Story, VoxelwiseError } from '@voxelwise/core';
 
 /** One finding of a validation. */
 export interface ValidationIssue {
@@ -207,7 +207,15 @@ export async function validateAssembly(assembly: Assembly, options: ValidateOpti
   const nVox = assembly.metadata.nVoxels;
   for (const [idx, name] of assembly.storyNames.entries()) {
     if (options.signal?.aborted) throw voxelwiseError({ code: 'E_ABORTED', where: 'assembly:validate', message: 'validation aborted' });
-    const story = await assembly.story(name);
+    let story: Story;
+    try {
+      story = await assembly.story(name);
+    } catch (error) {
+      // A story that cannot even be opened is one more issue, not the end of the report.
+      if (!isVoxelwiseError(error)) throw error;
+      issues.push({ code: error.code, severity: 'error', story: name, message: error.message });
+      continue;
+    }
     const files = storyFiles(story);
     issues.push(...checkStoryTiming(story));
     if (story.nVoxels !== nVox) {
@@ -224,7 +232,14 @@ export async function validateAssembly(assembly: Assembly, options: ValidateOpti
       const constant: number[] = [];
       for (let v0 = 0; v0 < story.nVoxels; v0 += chunk) {
         const v1 = Math.min(story.nVoxels, v0 + chunk);
-        const block = await story.responses({ voxelStart: v0, voxelEnd: v1 });
+        let block: ResponseBlock;
+        try {
+          block = await story.responses({ voxelStart: v0, voxelEnd: v1 });
+        } catch (error) {
+          if (!isVoxelwiseError(error)) throw error;
+          issues.push({ code: error.code, severity: 'error', story: name, ...(files.responses ? { file: files.responses } : {}), message: error.message });
+          break;
+        }
         if (block.rows !== story.nResponseRows || block.cols !== v1 - v0) {
           issues.push({
             code: 'E_ALIGNMENT',

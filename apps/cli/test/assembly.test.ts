@@ -1,0 +1,85 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/index.js';
+
+function capture() {
+  let text = '';
+  return { stream: { write: (s: string) => (text += s) }, get text() { return text; } };
+}
+
+async function run(args: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await main(args, { stdout: out.stream, stderr: err.stream });
+  return { code, out: out.text, err: err.text };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'vw-cli-assembly-'));
+
+describe('voxelwise assembly', () => {
+  it('simulates a LeBel layout, imports it, shows it and validates it', async () => {
+    const ds = join(dir, 'ds003020');
+    const sim = await run(['assembly', 'simulate', '--layout', 'lebel', '--out', ds, '--subject', 'UTS03', '--voxels', '30', '--stories', '3', '--duration', '40', '--seed', '4']);
+    expect(sim.err).not.toContain('error');
+    expect(sim.code).toBe(0);
+    expect(sim.out).toContain('LeBel ds003020 layout');
+    expect(sim.out).toContain('import-lebel --root');
+    const vw = join(dir, 'UTS03.vw');
+    const imp = await run(['assembly', 'import-lebel', '--root', ds, '--subject', 'UTS03', '--out', vw, '--voxel-chunk', '7']);
+    expect(imp.code).toBe(0);
+    expect(imp.out).toMatch(/subject UTS03, 3 stories, 30 voxels/);
+    expect(imp.out).toMatch(/MB\/s of responses/);
+    expect(imp.err).toMatch(/assembly\/write/);
+    const info = await run(['assembly', 'info', vw]);
+    expect(info.code).toBe(0);
+    expect(info.out).toMatch(/^subject UTS03 · TR 2 s · 30 voxels · 3 stories · trimming lebel/);
+    expect(info.out).toMatch(/story\s+TRs\s+rows\s+trim\s+words\s+voxels\s+size/);
+    expect(info.out).toMatch(/wheretheressmoke\s+\d+\s+\d+\s+10\/5\s+\d+\s+30\s+[\d.]+ MB\s+test/);
+    const raw = await run(['assembly', 'info', '--layout', 'lebel', '--root', ds, '--subject', 'UTS03', '--json']);
+    expect(JSON.parse(raw.out).stories).toHaveLength(3);
+    const ok = await run(['assembly', 'validate', vw]);
+    expect(ok.out).toContain('3 stories, 30 voxels: valid (0 errors, 0 warnings)');
+    expect(ok.code).toBe(0);
+    // Damage a file: validate reports it and exits 1.
+    const manifest = JSON.parse(readFileSync(join(vw, 'assembly.json'), 'utf8'));
+    const words = join(vw, manifest.stories[1].files.words.path);
+    writeFileSync(words, Buffer.concat([readFileSync(words), Buffer.from([0])]));
+    const bad = await run(['assembly', 'validate', vw]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('words.arrow changed since it was written (story "story02")');
+    expect(bad.out).toContain('words.arrow is not an Arrow IPC file');
+    expect(bad.out).toContain('INVALID (2 errors, 0 warnings)');
+  });
+
+  it('simulates the native format and imports a bring-your-own dataset', async () => {
+    const vw = join(dir, 'sim.vw');
+    const r = await run(['assembly', 'simulate', '--out', vw, '--voxels', '12', '--stories', '2', '--duration', '30', '--features', 'embedding', '--test-repeats', '2']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('ground-truth.arrow');
+    const byo = join(dir, 'byo');
+    const story = join(byo, 'tale');
+    (await import('node:fs')).mkdirSync(story, { recursive: true });
+    writeFileSync(join(story, 'words.tsv'), 'word\tonset\toffset\nonce\t0.2\t0.5\nupon\t0.6\t0.9\n');
+    const { encodeNpy } = await import('@voxelwise/assembly');
+    writeFileSync(join(story, 'responses.npy'), encodeNpy({ rows: 4, cols: 3, data: Float32Array.from({ length: 12 }, (_, k) => Math.sin(k)) }));
+    const imp = await run(['assembly', 'import', '--layout', 'byo', '--root', byo, '--tr', '1.5', '--out', join(dir, 'byo.vw')]);
+    expect(imp.err).not.toContain('error');
+    expect(imp.code).toBe(0);
+    expect((await run(['assembly', 'info', join(dir, 'byo.vw')])).out).toMatch(/tale\s+4\s+4\s+0\/0\s+2\s+3/);
+  });
+
+  it('exits 2 on usage errors and 1 on data errors, naming what is wrong', async () => {
+    expect((await run(['assembly'])).err).toContain('assembly needs a subcommand: import-lebel, import, info, simulate, validate');
+    const noOut = await run(['assembly', 'import-lebel', '--root', dir, '--subject', 'UTS03']);
+    expect([noOut.code, noOut.err]).toEqual([2, 'error E_USAGE: [cli] assembly import-lebel needs --out.\n']);
+    expect((await run(['assembly', 'simulate', '--out', join(dir, 'x'), '--voxels', 'ten'])).err).toContain('--voxels must be an integer (got "ten")');
+    expect((await run(['assembly', 'info', join(dir, 'x'), '--tr', '2', '--frobnicate'])).code).toBe(2);
+    const missing = await run(['assembly', 'import-lebel', '--root', join(dir, 'nowhere'), '--subject', 'UTS03', '--out', join(dir, 'o')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('E_FILE_NOT_FOUND');
+    expect((await run(['assembly', '--help'])).out).toContain('voxelwise assembly import-lebel --root <ds003020> --subject <UTS03> --out <dir>');
+  });
+});
