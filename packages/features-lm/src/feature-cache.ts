@@ -211,30 +211,32 @@ export async function listLmCache(cacheDir: string): Promise<LmCacheEntry[]> {
   return out;
 }
 
-/** Checks every file: readable, named after its key, every layer present with a matching checksum. */
+/** Checks one cache file: readable, named after its key, every layer present with a matching checksum. */
+export async function verifyLmCacheFile(file: string): Promise<LmCacheEntry & { ok: boolean }> {
+  const bytes = (await fsp.stat(file)).size;
+  let opened;
+  try {
+    opened = await openReader(file);
+  } catch (error) {
+    return { file, bytes, ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  try {
+    const meta = opened.metadata;
+    if (path.basename(file, '.arrow') !== meta.key || lmCacheKey(meta.parts) !== meta.key) throw new Error('its name, key and metadata disagree');
+    for (let l = 0; l < meta.nLayers; l++) await readBatchValues(opened.reader, meta, l);
+    return { file, bytes, metadata: meta, ok: true };
+  } catch (error) {
+    return { file, bytes, metadata: opened.metadata, ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/** Checks every file of the cache with {@link verifyLmCacheFile}. */
 export async function verifyLmCache(cacheDir: string): Promise<Array<LmCacheEntry & { ok: boolean }>> {
   const { files } = await cacheFiles(cacheDir);
   const out: Array<LmCacheEntry & { ok: boolean }> = [];
-  for (const file of files) {
-    const bytes = (await fsp.stat(file)).size;
-    let opened;
-    try {
-      opened = await openReader(file);
-    } catch (error) {
-      out.push({ file, bytes, ok: false, error: error instanceof Error ? error.message : String(error) });
-      continue;
-    }
-    try {
-      const meta = opened.metadata;
-      if (path.basename(file, '.arrow') !== meta.key || lmCacheKey(meta.parts) !== meta.key) throw new Error('its name, key and metadata disagree');
-      for (let l = 0; l < meta.nLayers; l++) await readBatchValues(opened.reader, meta, l);
-      out.push({ file, bytes, metadata: meta, ok: true });
-    } catch (error) {
-      out.push({ file, bytes, metadata: opened.metadata, ok: false, error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      await opened.handle.close();
-    }
-  }
+  for (const file of files) out.push(await verifyLmCacheFile(file));
   return out;
 }
 

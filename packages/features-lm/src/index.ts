@@ -28,6 +28,7 @@ export {
   readLmCacheLayer,
   listLmCache,
   verifyLmCache,
+  verifyLmCacheFile,
   clearLmCache,
 } from './feature-cache.js';
 export type { LmCacheEntry, LmCacheFilter, LmCacheKeyParts, LmCacheMetadata, LmCacheRead } from './feature-cache.js';

@@ -1,0 +1,111 @@
+import { parseArgs } from 'node:util';
+import { clearLmCache, listLmCache, lmCacheDir, verifyLmCache } from '@voxelwise/features-lm';
+import type { LmCacheEntry } from '@voxelwise/features-lm';
+import type { Command, TextOut } from '../command.js';
+import { usageError } from '../command.js';
+
+function size(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024).toFixed(1)} kB`;
+}
+
+function table(out: TextOut, entries: ReadonlyArray<LmCacheEntry & { ok?: boolean }>): void {
+  const rows = entries.map((e) => {
+    const m = e.metadata;
+    const status = e.ok === undefined ? (e.error ? 'unreadable' : '') : e.ok ? 'ok' : 'INVALID';
+    if (!m) return [e.file.slice(-18, -6), '?', '?', '?', '', '', '', '', size(e.bytes), '', status || 'unreadable', e.error ?? ''];
+    const p = m.parts;
+    return [
+      m.key.slice(0, 12),
+      m.story,
+      m.model.hub?.repo ?? m.model.label,
+      `${p.contextType}${p.slidingWindow ? `/${p.slidingWindow}` : ''}`,
+      String(p.lookback),
+      p.pooling,
+      `${m.nLayers}×${m.dModel}`,
+      String(m.nWords),
+      size(e.bytes),
+      m.createdAt.slice(0, 19).replace('T', ' '),
+      status,
+      e.error ?? '',
+    ];
+  });
+  const head = ['key', 'story', 'model', 'context', 'lookback', 'pooling', 'layers', 'words', 'size', 'created', '', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+}
+
+const options = {
+  'cache-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  model: { type: 'string' },
+  story: { type: 'string' },
+  invalid: { type: 'boolean' },
+} as const;
+
+export const cacheCommand: Command = {
+  summary: 'List, verify or clear the language-model feature cache (cache ls | verify | clear)',
+  help: `voxelwise cache ls | verify | clear [options]
+
+The feature cache holds every layer of a language model for one story per file (Arrow IPC,
+<cache-dir>/features-lm/<key>.arrow, the key a hash of the model files, tokenizer, context
+policy, lookback, pooling and the story's words).
+
+  ls       One line per file: story, model, context, lookback, pooling, layers × d, words, size
+  verify   Reads every file and every layer's checksum; exits 1 if any is invalid
+  clear    Deletes files (all, or those matching --model / --story / --invalid) and stale
+           temporary files left by interrupted writes
+
+Options:
+  --cache-dir <dir>   Cache root (default .voxelwise-cache)
+  --model <text>      clear: only files whose model label or hub repository contains <text>
+  --story <name>      clear: only files of this story
+  --invalid           clear: only files that fail verify
+  --json              ls / verify: machine-readable output
+
+Examples:
+  voxelwise cache ls
+  voxelwise cache verify --cache-dir /scratch/vw-cache
+  voxelwise cache clear --model opt-125m
+`,
+  async run(args, env) {
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+    const [sub, ...rest] = positionals;
+    if (rest.length > 0) throw usageError(`cache ${sub} takes no positional arguments (got "${rest.join(' ')}")`);
+    const cacheDir = values['cache-dir'] ?? '.voxelwise-cache';
+    if ((values.model !== undefined || values.story !== undefined || values.invalid) && sub !== 'clear') throw usageError('--model, --story and --invalid apply to "cache clear" only');
+    if (sub === 'ls' || sub === 'list') {
+      const entries = await listLmCache(cacheDir);
+      if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);
+      else if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
+      else {
+        table(env.out, entries);
+        env.out.write(`${entries.length} files, ${size(entries.reduce((a, e) => a + e.bytes, 0))} in ${lmCacheDir(cacheDir)}\n`);
+      }
+      return 0;
+    }
+    if (sub === 'verify') {
+      const entries = await verifyLmCache(cacheDir);
+      const bad = entries.filter((e) => !e.ok);
+      if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);
+      else if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
+      else {
+        table(env.out, entries);
+        env.out.write(`${entries.length - bad.length} ok, ${bad.length} invalid${bad.length > 0 ? ' (remove them with "voxelwise cache clear --invalid"; they are recomputed on next use anyway)' : ''}\n`);
+      }
+      return bad.length > 0 ? 1 : 0;
+    }
+    if (sub === 'clear') {
+      const removed = await clearLmCache(cacheDir, {
+        ...(values.model !== undefined ? { model: values.model } : {}),
+        ...(values.story !== undefined ? { story: values.story } : {}),
+        ...(values.invalid ? { invalidOnly: true } : {}),
+      });
+      env.out.write(`removed ${removed.files} ${removed.files === 1 ? 'file' : 'files'} (${size(removed.bytes)}) from ${lmCacheDir(cacheDir)}\n`);
+      return 0;
+    }
+    throw usageError(`cache needs a subcommand: ls, verify or clear${sub ? ` (got "${sub}")` : ''}`);
+  },
+};
