@@ -1,6 +1,8 @@
 import type { Command } from '../command.js';
 import { assemblyCommand } from './assembly.js';
+import { cacheCommand } from './cache.js';
 import { demoCommand } from './demo.js';
+import { featuresCommand } from './features.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report.js';
 import { runsCommand } from './runs.js';
@@ -14,6 +16,8 @@ export const commands: Record<string, Command> = {
   runs: runsCommand,
   report: reportCommand,
   list: listCommand,
+  features: featuresCommand,
+  cache: cacheCommand,
   wandb: wandbCommand,
   assembly: assemblyCommand,
 };
