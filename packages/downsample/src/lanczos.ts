@@ -20,7 +20,8 @@ const PI2 = Math.PI ** 2;
 /**
  * The Lanczos kernel at `u` (in cut-off periods): `a·sin(πu)·sin(πu/a) / (π²u²)`, 1 at `u = 0`,
  * 0 where `|u| > a` (Huth interpdata.py lanczosfun L85-97; LITcoder interpdata.py L45-63).
- * For `|u| < 1e-150`, where `u²` underflows and the reference returns NaN, it returns the limit 1.
+ * For `|u| < 1e-150` it returns the limit 1 (the reference loses precision there, then gives
+ * NaN once `u²` underflows to 0).
  */
 export function lanczosKernel(u: number, window: number): number {
   if (u === 0) return 1;
