@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -49,9 +49,9 @@ describe('the example plugin runs end to end', () => {
     const registry = createDefaultRegistry().use(wordLengthPlugin());
     expect(registry.names('extractor')).toContain('word-length');
     const result = await train({ ...config, outDir }, { registry });
-    expect(result.metrics['n_features']).toBe(2);
     expect(Number.isFinite(result.metrics['median_score'] as number)).toBe(true);
     expect(existsSync(join(result.runDir, 'metrics.json'))).toBe(true);
+    expect(readFileSync(join(result.runDir, 'config.json'), 'utf8')).toContain('"word-length"');
   });
 
   it('runs through `voxelwise train` with the plugin listed in the config', async () => {
@@ -60,7 +60,9 @@ describe('the example plugin runs end to end', () => {
     expect(r.err).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     expect(r.out).toContain('median r');
-    expect(r.out).toContain('features 2');
+    const runs = readdirSync(outDir).filter((f) => f.startsWith('word-length-'));
+    expect(runs).toHaveLength(1);
+    expect(readFileSync(join(outDir, runs[0]!, 'config.json'), 'utf8')).toContain('"word-length"');
   });
 
   it('takes the plugin from --plugin, and exits 2 naming a plugin it cannot find', async () => {
@@ -79,5 +81,10 @@ describe('the example plugin runs end to end', () => {
     const notFound = await voxelwise(['train', '--config', wrong]);
     expect(notFound.code).toBe(2);
     expect(notFound.err).toContain('plugin "./nope.ts" cannot be found');
+    const notAPlugin = join(dir, 'not-a-plugin.mjs');
+    writeFileSync(notAPlugin, 'export default 42;\n');
+    const rejected = await voxelwise(['train', '--config', bare, '--plugin', notAPlugin]);
+    expect(rejected.code).toBe(2);
+    expect(rejected.err).toContain('does not export a plugin');
   });
 });
