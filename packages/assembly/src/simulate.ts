@@ -244,21 +244,32 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
   /** One repeat of voxels [v0, v1): signal + AR(1) noise, float32 rows × w. */
   const repeatBlock = (s: StoryPlan, repeat: number, v0: number, v1: number): Float32Array => {
     const w = v1 - v0;
-    const out = new Float32Array(s.nRows * w);
-    const sig = new Float64Array(s.nRows);
+    const rows = s.nRows;
+    const out = new Float32Array(rows * w);
+    const sig = new Float64Array(rows);
     const phi = o.ar1;
     const innov = Math.sqrt(1 - phi * phi);
-    for (let v = v0; v < v1; v++) {
-      if (planted[v]) signalOf(s, v, sig);
-      else sig.fill(0);
-      const r = root.fork(`noise/${s.name}/${repeat}/${v}`);
-      const sd = noiseSd[v]!;
-      let e = 0;
-      for (let i = 0; i < s.nRows; i++) {
-        // Stationary AR(1): e_0 ~ N(0, sd²), e_t = φ·e_{t−1} + sd·√(1−φ²)·ξ_t.
-        e = i === 0 ? sd * r.normal() : phi * e + sd * innov * r.normal();
-        out[i * w + (v - v0)] = sig[i]! + e;
+    // Voxels are computed in narrow tiles, then copied row by row: writing one voxel's column
+    // straight into a wide row-major block would miss the cache on every value.
+    const TILE = 64;
+    const tile = new Float32Array(rows * TILE);
+    for (let t0 = v0; t0 < v1; t0 += TILE) {
+      const tw = Math.min(TILE, v1 - t0);
+      for (let j = 0; j < tw; j++) {
+        const v = t0 + j;
+        if (planted[v]) signalOf(s, v, sig);
+        else sig.fill(0);
+        const r = root.fork(`noise/${s.name}/${repeat}/${v}`);
+        const sd = noiseSd[v]!;
+        let e = 0;
+        for (let i = 0; i < rows; i++) {
+          // Stationary AR(1): e_0 ~ N(0, sd²), e_t = φ·e_{t−1} + sd·√(1−φ²)·ξ_t.
+          e = i === 0 ? sd * r.normal() : phi * e + sd * innov * r.normal();
+          tile[i * tw + j] = sig[i]! + e;
+        }
       }
+      if (tw === w) return tile.slice(0, rows * w);
+      for (let i = 0; i < rows; i++) out.set(tile.subarray(i * tw, (i + 1) * tw), i * w + (t0 - v0));
     }
     return out;
   };
@@ -270,7 +281,9 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
       const b = repeatBlock(s, r, v0, v1);
       for (let k = 0; k < acc.length; k++) acc[k]! += b[k]!;
     }
-    return Float32Array.from(acc, (x) => x / s.repeats);
+    const out = new Float32Array(acc.length);
+    for (let k = 0; k < acc.length; k++) out[k] = acc[k]! / s.repeats;
+    return out;
   };
 
   // The test story is computed once here (for bestR) and kept: it is read again when written.

@@ -171,6 +171,14 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
 
   /** Layers `wanted` (all when undefined) of a story: from the cache, or computed (all layers at once) and cached. */
   const extractLayers = async (story: Story, ctx: StageContext, wanted?: number): Promise<LmStoryLayers> => {
+    if (story.wordTimes.length !== story.words.text.length) {
+      throw voxelwiseError({
+        code: 'E_ALIGNMENT',
+        where: WHERE,
+        message: `story "${story.name}" has ${story.words.text.length} words but ${story.wordTimes.length} word times`,
+        hint: 'Word-level features need one time per word; check the assembly (voxelwise assembly verify).',
+      });
+    }
     const m = await getModel(ctx);
     const d = m.info.dModel;
     const nWords = story.words.text.length;
