@@ -110,8 +110,10 @@ try {
   const built = await createTinyGpt2(join(tmp, 'model'), { seed: 1, ...shape });
   log(`built the model in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(built.bytes / 1e6).toFixed(0)} MB)`);
 
-  const mm = await matmulRate(shape.dModel);
-  log(`onnxruntime MatMul 4096×${shape.dModel}·${shape.dModel}×${4 * shape.dModel} float32: ${mm.toFixed(1)} GFLOP/s`);
+  // The machine is shared and noisy: the MatMul reference is measured before, between and after
+  // the two runs, and the best of them is the reference (so the efficiency reported is conservative).
+  const mmRuns = [await matmulRate(shape.dModel)];
+  log(`onnxruntime MatMul 4096×${shape.dModel}·${shape.dModel}×${4 * shape.dModel} float32: ${mmRuns[0]!.toFixed(1)} GFLOP/s`);
 
   const model = await openLmModel({ model: built.dir, cacheDir: join(tmp, 'cache') });
   const tok = await model.tokenizer();
@@ -144,6 +146,7 @@ try {
   };
   log(`sliding:     ${slWords} words, ${sliding.passes} windows, ${sliding.tokens} tokens; ${slPlanS.toFixed(2)} s tokenise+plan + ${slRunS.toFixed(1)} s run → ${sliding.wordsPerSecond.toFixed(1)} words/s, ${sliding.tokensPerSecond.toFixed(0)} tokens/s, ${sliding.gflops.toFixed(1)} GFLOP/s`);
 
+  mmRuns.push(await matmulRate(shape.dModel));
   // fullcontext: contexts for the whole story (LITcoder construction), then a sample of words spread evenly.
   t0 = performance.now();
   const contexts = fullContexts(words, lookback, tok);
@@ -173,6 +176,9 @@ try {
   };
   log(`fullcontext: ${picked.length} of ${fcPlan.sequences.length} words (evenly spaced), ${fcSample.tokens} tokens; ${fcRunS.toFixed(1)} s run (+ ${fcPlanS.toFixed(2)} s contexts for the story) → ${fcWps.toFixed(2)} words/s, ${fullcontext.tokensPerSecond.toFixed(0)} tokens/s, ${fullcontext.gflops.toFixed(1)} GFLOP/s; whole story ≈ ${(fullcontext.estimatedStorySeconds / 60).toFixed(1)} min`);
 
+  mmRuns.push(await matmulRate(shape.dModel));
+  const mm = Math.max(...mmRuns);
+  log(`MatMul reference (best of before / between / after): ${mmRuns.map((x) => x.toFixed(1)).join(' / ')} → ${mm.toFixed(1)} GFLOP/s`);
   const ratio = sliding.wordsPerSecond / fullcontext.wordsPerSecond;
   const efficiency = { sliding: sliding.gflops / mm, fullcontext: fullcontext.gflops / mm };
   log('');
@@ -183,7 +189,7 @@ try {
   await releaseLmModel(model);
   mkdirSync(join(root, 'tools', 'bench', 'out'), { recursive: true });
   const out = join(root, 'tools', 'bench', 'out', `features-lm${quick ? '-quick' : ''}.json`);
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), shape, nWords, lookback, threads: threads ?? 'default', loadavg: loadavg(), matmulGflops: mm, sliding, fullcontext, ratio, efficiency, peakRssMb: peakRssMb() }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), shape, nWords, lookback, threads: threads ?? 'default', loadavg: loadavg(), matmulGflops: mm, matmulRuns: mmRuns, sliding, fullcontext, ratio, efficiency, peakRssMb: peakRssMb() }, null, 2)}\n`);
   log(`wrote ${out}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
