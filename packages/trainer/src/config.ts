@@ -94,7 +94,11 @@ export const configSchema = z
         testStories: z.array(z.string()).min(1).optional(),
         /** Only these stories (train + test); default all. */
         stories: z.array(z.string()).min(2).optional(),
-        /** Outer folds (nested-cv mode); default one fold per story. */
+        /**
+         * Outer folds (nested-cv mode): the stories are cut into this many contiguous groups. By
+         * default each story is its own group and the model chooses the folds (ridge-cv: up to 5
+         * folds of whole stories).
+         */
         outerFolds: z.number().int().min(2).optional(),
       })
       .strict()

@@ -10,7 +10,7 @@ import type { StoryTrim, TrimmingSlices } from './trimming.js';
 /** Which stories are fitted and which are scored. */
 export type SplitPlan =
   | { mode: 'test-stories'; train: string[]; test: string[] }
-  | { mode: 'nested-cv'; stories: string[]; outerFolds: number };
+  | { mode: 'nested-cv'; stories: string[]; outerFolds?: number };
 
 /** Design matrices for training and testing. */
 export interface DesignMatrices {
@@ -70,11 +70,11 @@ export function planSplit(config: ResolvedConfig, assembly: Assembly): SplitPlan
   const all = config.split.stories ?? [...known];
   check(all, 'split.stories');
   if (config.split.mode === 'nested-cv') {
-    const folds = config.split.outerFolds ?? all.length;
-    if (folds > all.length) {
+    const folds = config.split.outerFolds;
+    if (folds !== undefined && folds > all.length) {
       throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `split.outerFolds is larger than the number of stories`, got: folds, expected: `≤ ${all.length}` });
     }
-    return { mode: 'nested-cv', stories: all, outerFolds: folds };
+    return { mode: 'nested-cv', stories: all, ...(folds === undefined ? {} : { outerFolds: folds }) };
   }
   const test = config.split.testStories ?? [...assembly.testStories];
   if (test.length === 0) {

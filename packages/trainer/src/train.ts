@@ -123,9 +123,10 @@ async function fitVariant(
         throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `model "${config.model.name}" cannot run nested cross-validation`, hint: 'Use split.mode "test-stories", or a model with crossValidate (e.g. ridge-cv).' });
       }
       const pooled = await timed(ctx.emit, 'design', () => builder.pooled(plan.stories, stages, ctx));
-      // Outer folds are groups of whole stories: story i goes to fold ⌊i·k/n⌋.
-      const foldOf = plan.stories.map((_, i) => Math.floor((i * plan.outerFolds) / plan.stories.length));
-      const groups = pooled.groups.map((g) => foldOf[g]!);
+      // Outer folds hold whole stories: the group of a row is its story, or with split.outerFolds = k
+      // the k-th part of the story list it falls in (story i → ⌊i·k/n⌋).
+      const k = plan.outerFolds;
+      const groups = k === undefined ? pooled.groups : pooled.groups.map((g) => Math.floor((g * k) / plan.stories.length));
       checkAbort(ctx);
       const cv = await timed(ctx.emit, `model/${config.model.name}`, () => model.crossValidate!({ X: pooled.X, Y: pooled.Y, groups }, ctx), { kind: 'model', name: config.model.name });
       const evaluation: Evaluation = { metrics: cv.metrics, voxels: cv.voxels };

@@ -115,7 +115,7 @@ describe('design matrices', () => {
   it('plans splits and names unknown stories', async () => {
     const asm = assembly();
     expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }] }), asm)).toEqual({ mode: 'test-stories', train: ['a', 'b'], test: ['test'] });
-    expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { mode: 'nested-cv' } }), asm)).toEqual({ mode: 'nested-cv', stories: NAMES, outerFolds: 3 });
+    expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { mode: 'nested-cv' } }), asm)).toEqual({ mode: 'nested-cv', stories: NAMES });
     await expectVoxelwiseError(() => planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { testStories: ['nope'] } }), asm), 'E_CONFIG_INVALID', 'story "nope"');
     await expectVoxelwiseError(() => planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { testStories: NAMES } }), asm), 'E_CONFIG_INVALID', 'no training story');
   });

@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { definePlugin, defineStage, z } from '@voxelwise/core';
+import type { StageContext, Story } from '@voxelwise/core';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import { createDefaultRegistry, listRuns, readScores, readTimeseries, readWeights, train, writeReport } from '../src/index.js';
+
+const out = () => mkdtempSync(join(tmpdir(), 'vw-train-'));
+const sim = { name: 'simulated', options: { seed: 5, stories: 4, duration: 160, voxels: 24, plantedFraction: 0.5 } } as const;
+const base = (outDir: string) => ({ name: 'e2e', outDir, assembly: sim, features: [{ name: 'wordrate', options: { mode: 'huth' } }] });
+
+/** A word-level extractor (ones per word, like Huth's word rate) that records what it was given. */
+function probePlugin(seen: { refresh: boolean[]; calls: number }) {
+  return definePlugin('probe', [
+    defineStage({
+      kind: 'extractor',
+      name: 'probe',
+      description: 'ones per word; can fail or abort on a story',
+      options: z.object({ failOn: z.string().optional(), typeError: z.boolean().default(false), abort: z.custom<AbortController>().optional() }).strict(),
+      create: (o) => ({
+        id: 'probe',
+        level: 'word' as const,
+        async extract(story: Story, ctx: StageContext) {
+          seen.calls++;
+          seen.refresh.push(Boolean(ctx.refresh));
+          if (story.name === o.failOn) {
+            if (o.abort) o.abort.abort();
+            else if (o.typeError) throw new TypeError('boom in probe');
+          }
+          const n = story.wordTimes.length;
+          return { level: 'word' as const, data: { rows: n, cols: 1, data: new Float64Array(n).fill(1) }, columns: ['ones'] };
+        },
+      }),
+    }),
+  ]);
+}
+
+describe('train: the run directory', () => {
+  it('writes config+hash, LITcoder metrics, scores/weights/series as Arrow, timings, versions, events and the report', async () => {
+    const dir = out();
+    const r = await train(base(dir), { registry: createDefaultRegistry() });
+    const files = readdirSync(r.runDir).sort();
+    expect(files).toEqual(['assembly.json', 'config.json', 'events.jsonl', 'metrics.json', 'report.html', 'run.json', 'scores.arrow', 'timeseries.arrow', 'weights.arrow']);
+    expect(readdirSync(dir)).toEqual([r.runId]);
+    expect(r.runId).toMatch(new RegExp(`^e2e-\\d{8}-\\d{6}-${r.configHash.slice(0, 8)}$`));
+
+    const config = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8'));
+    expect(config.configHash).toBe(r.configHash);
+    expect(config.downsampler).toEqual({ name: 'lanczos', options: { window: 3, cutoffMult: 1 } });
+
+    const metrics = JSON.parse(readFileSync(join(r.runDir, 'metrics.json'), 'utf8'));
+    for (const key of ['median_score', 'mean_score', 'std_score', 'min_score', 'max_score']) expect(typeof metrics[key]).toBe('number');
+    expect(metrics.median_score).toBe(r.metrics['median_score']);
+    expect(metrics.n_voxels).toBe(24);
+    expect(metrics.test_stories).toEqual(['wheretheressmoke']);
+
+    const scores = await readScores(join(r.runDir, 'scores.arrow'));
+    expect(scores.r).toEqual(r.evaluation.voxels.r);
+    const fitted = r.variants[0]!.fitted!;
+    if (fitted.alphas) expect(scores.alpha).toEqual(fitted.alphas);
+    const w = await readWeights(join(r.runDir, 'weights.arrow'));
+    const expected = fitted.weights ?? null;
+    if (expected) {
+      expect(w.weights.rows).toBe(expected.rows);
+      expect(w.weights.cols).toBe(expected.cols);
+      expect(Array.from(w.weights.data)).toEqual(Array.from(expected.data, (x) => Math.fround(x)));
+    }
+    expect(JSON.parse(w.metadata['columns']!)).toEqual([1, 2, 3, 4].map((d) => `${r.variants[0]!.columns[0]!.split('@')[0]}@${d}`));
+    expect(r.variants[0]!.columns[0]).toMatch(/^wordrate.*:wordrate@1$/);
+
+    const ts = await readTimeseries(join(r.runDir, 'timeseries.arrow'));
+    const best = new Set(ts.voxel);
+    expect(best.size).toBe(6);
+    const top = [...scores.r].sort((a, b) => b - a)[0]!;
+    expect(scores.r[ts.voxel[0]!]).toBe(top);
+
+    const run = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
+    expect(run.status).toBe('ok');
+    expect(Object.keys(run.timings)).toEqual(expect.arrayContaining(['assembly', 'design', 'model/ridge-cv', 'evaluate']));
+    expect(run.versions.node).toBe(process.versions.node);
+    expect(run.versions['@voxelwise/trainer']).toMatch(/^\d+\.\d+\.\d+/);
+    expect(run.model.options.alphas.length).toBeGreaterThan(1);
+
+    const events = readFileSync(join(r.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('run:start');
+    expect(events.at(-1)).toMatchObject({ type: 'run:end', status: 'ok', runDir: r.runDir });
+    expect(events.at(-1).summary.histograms['r/all'].counts.reduce((a: number, b: number) => a + b, 0)).toBe(24);
+    expect(events.some((e) => e.type === 'stage:end' && e.stage === 'design')).toBe(true);
+
+    const listed = await listRuns(dir);
+    expect(listed.map((l) => [l.runId, l.metrics['median_score']])).toEqual([[r.runId, r.metrics['median_score']]]);
+    const html = readFileSync(join(r.runDir, 'report.html'), 'utf8');
+    await writeReport(r.runDir);
+    expect(readFileSync(join(r.runDir, 'report.html'), 'utf8')).toBe(html);
+  });
+
+  it('leaves weights out when saveWeights is false, and never overwrites a run of the same id', async () => {
+    const dir = out();
+    const a = await train({ ...base(dir), saveWeights: false }, { registry: createDefaultRegistry() });
+    const b = await train({ ...base(dir), saveWeights: false }, { registry: createDefaultRegistry() });
+    expect(existsSync(join(a.runDir, 'weights.arrow'))).toBe(false);
+    expect(a.runDir).not.toBe(b.runDir);
+    expect(readdirSync(dir).sort()).toEqual([a.runId, b.runId].sort());
+    expect(b.metrics['median_score']).toBe(a.metrics['median_score']);
+  });
+
+  it('passes --force to stages as ctx.refresh', async () => {
+    const seen = { refresh: [] as boolean[], calls: 0 };
+    const registry = () => createDefaultRegistry().use(probePlugin(seen));
+    await train({ ...base(out()), features: [{ name: 'probe' }] }, { registry: registry() });
+    expect(new Set(seen.refresh)).toEqual(new Set([false]));
+    seen.refresh = [];
+    await train({ ...base(out()), features: [{ name: 'probe' }] }, { registry: registry(), force: true });
+    expect(new Set(seen.refresh)).toEqual(new Set([true]));
+  });
+
+  it('a failing stage leaves no run directory behind and surfaces as E_INTERNAL naming the cause', async () => {
+    const dir = out();
+    const seen = { refresh: [] as boolean[], calls: 0 };
+    await expectVoxelwiseError(() => train({ ...base(dir), features: [{ name: 'probe', options: { failOn: 'story02', typeError: true } }] }, { registry: createDefaultRegistry().use(probePlugin(seen)) }), 'E_INTERNAL', 'boom in probe');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('an aborted run stops with E_ABORTED and leaves nothing', async () => {
+    const dir = out();
+    const controller = new AbortController();
+    const seen = { refresh: [] as boolean[], calls: 0 };
+    await expectVoxelwiseError(() => train({ ...base(dir), features: [{ name: 'probe', options: { failOn: 'story01', abort: controller } }] }, { registry: createDefaultRegistry().use(probePlugin(seen)), signal: controller.signal }), 'E_ABORTED');
+    expect(seen.calls).toBeLessThan(4);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a layer sweep when no feature has a layer option', async () => {
+    await expectVoxelwiseError(() => train({ ...base(out()), layers: [0, 1] }, { registry: createDefaultRegistry() }), 'E_CONFIG_INVALID', '"layers"', 'wordrate');
+  });
+});
