@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ function config(name: string, value: unknown): string {
   return path;
 }
 const base = { outDir: join(dir, 'results'), assembly: { name: 'simulated', options: { voxels: 8, stories: 3, duration: 120 } }, features: [{ name: 'wordrate' }] };
+const runsDir = join(dir, 'results');
 
 describe('voxelwise CLI', () => {
   it('prints help and version', async () => {
@@ -54,11 +55,75 @@ describe('voxelwise CLI', () => {
     expect((await run(['frobnicate'])).code).toBe(2);
   });
 
-  it('runs a JSON config end to end', async () => {
-    const r = await run(['train', '--config', config('ok.json', base)]);
+  it('runs a JSON config end to end, lists the run and re-renders its report', async () => {
+    const r = await run(['train', '--config', config('ok.json', base), '--seed', '4', '--memory-budget', '512MB', '--quiet']);
     expect(r.err).not.toContain('error');
     expect(r.code).toBe(0);
     expect(r.out).toContain('median r');
+    const runDir = /results in (\S+)/.exec(r.out)![1]!;
+    expect(r.out).toContain(`report     ${join(runDir, 'report.html')}`);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'))).toMatchObject({ seed: 4, memoryBudget: '512MB' });
+
+    const ls = await run(['runs', 'ls', '--out', runsDir]);
+    expect(ls.code).toBe(0);
+    expect(ls.out.split('\n')[0]).toMatch(/^run\s+subject\s+median r/);
+    expect(ls.out).toContain(runDir.split('/').pop()!);
+    const json = JSON.parse((await run(['runs', 'ls', '--out', runsDir, '--json'])).out) as Array<{ dir: string; median_score: number }>;
+    expect(json.find((j) => j.dir === runDir)?.median_score).toBe(JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')).median_score);
+
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    rmSync(join(runDir, 'report.html'));
+    const rep = await run(['report', runDir]);
+    expect(rep.code).toBe(0);
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toBe(html);
+    const other = join(dir, 'copy.html');
+    expect((await run(['report', runDir, '--out', other])).code).toBe(0);
+    expect(readFileSync(other, 'utf8')).toBe(html);
+  });
+
+  it('maps --layer and --lookback onto features that have those options, and refuses them otherwise', async () => {
+    const r = await run(['train', '--config', config('layer.json', base), '--layer', '3']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('E_CONFIG_INVALID');
+    expect(r.err).toContain('"layer"');
+    expect(r.err).toContain('wordrate');
+    expect((await run(['train', '--config', config('lb.json', base), '--lookback', '256'])).err).toContain('"lookback"');
+    const bad = await run(['train', '--config', config('layer2.json', base), '--layer', 'nine']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--layer must be');
+  });
+
+  it('parses layer lists and ranges and sets them on lm features', async () => {
+    const { applyOverrides, parseLayers } = await import('../src/overrides.js');
+    expect(parseLayers('9')).toEqual([9]);
+    expect(parseLayers('0..3')).toEqual([0, 1, 2, 3]);
+    expect(parseLayers('0, 6,12')).toEqual([0, 6, 12]);
+    const { createDefaultRegistry } = await import('@voxelwise/trainer');
+    const registry = createDefaultRegistry();
+    const cfg = { features: [{ name: 'lm', options: { model: 'gpt2', layer: 9 } }, { name: 'wordrate' }] };
+    expect(applyOverrides(cfg, { layer: '4', lookback: '128' }, registry)).toEqual({ features: [{ name: 'lm', options: { model: 'gpt2', layer: 4, lookback: 128 } }, { name: 'wordrate' }] });
+    expect(applyOverrides({ ...cfg, layers: [1, 2] }, { layer: '0..2' }, registry)).toMatchObject({ layers: [0, 1, 2] });
+    expect(applyOverrides({ ...cfg, layers: [1, 2] }, { layer: '5' }, registry)).not.toHaveProperty('layers');
+  });
+
+  it('runs ls on an empty folder, and usage errors for runs, report and wandb', async () => {
+    expect((await run(['runs', 'ls', '--out', join(dir, 'nothing-here')])).out).toContain('no runs');
+    expect((await run(['runs'])).code).toBe(2);
+    expect((await run(['report'])).code).toBe(2);
+    const missing = await run(['report', join(dir, 'no-such-run')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('run.json');
+    expect((await run(['wandb'])).code).toBe(2);
+    expect((await run(['wandb', 'sync'])).code).toBe(2);
+  });
+
+  it('has help with examples for every command', async () => {
+    for (const c of ['train', 'demo', 'runs', 'report', 'list', 'wandb']) {
+      const h = await run([c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.out).toContain(`voxelwise ${c}`);
+    }
+    expect((await run(['train', '--help'])).out).toContain('--layer');
   });
 
   it('lists stages with options', async () => {

@@ -132,6 +132,21 @@ describe('train: the run directory', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('runs full nested cross-validation over stories (no held-out story)', async () => {
+    const dir = out();
+    const r = await train({ ...base(dir), split: { mode: 'nested-cv', outerFolds: 2 } }, { registry: createDefaultRegistry() });
+    expect(r.metrics['n_outer_folds']).toBe(2);
+    expect(r.metrics['stories']).toEqual(['story01', 'story02', 'story03', 'wheretheressmoke']);
+    for (const key of ['median_score', 'n_significant', 'n_majority_significant']) expect(typeof r.metrics[key]).toBe('number');
+    const scores = await readScores(join(r.runDir, 'scores.arrow'));
+    expect(scores.r).toEqual(r.evaluation.voxels.r);
+    expect(scores.p).toBeDefined();
+    expect(readdirSync(r.runDir)).not.toContain('weights.arrow');
+    const run = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
+    expect(run.split).toEqual({ mode: 'nested-cv', stories: ['story01', 'story02', 'story03', 'wheretheressmoke'], outerFolds: 2 });
+    expect(readFileSync(join(r.runDir, 'report.html'), 'utf8')).toContain('TRs (nested CV)');
+  });
+
   it('refuses a layer sweep when no feature has a layer option', async () => {
     await expectVoxelwiseError(() => train({ ...base(out()), layers: [0, 1] }, { registry: createDefaultRegistry() }), 'E_CONFIG_INVALID', '"layers"', 'wordrate');
   });
