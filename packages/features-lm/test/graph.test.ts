@@ -64,6 +64,20 @@ describe('exposing the residual stream of an ONNX export', () => {
     for (let l = 0; l < layers.length; l++) expect(maxAbsDiff(layers[l]!, reference[l]!)).toBe(0);
   });
 
+  it.each([
+    ['opt', [/\/transformer\/h\.(\d+)\/ln_1\//, '/model/decoder/layers.$1/self_attn_layer_norm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/model/decoder/layers.$1/final_layer_norm/'], [/\/transformer\/ln_f\//, '/model/decoder/final_layer_norm/']],
+    ['gpt_neox', [/\/transformer\/h\.(\d+)\/ln_1\//, '/gpt_neox/layers.$1/input_layernorm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/gpt_neox/layers.$1/post_attention_layernorm/'], [/\/transformer\/ln_f\//, '/gpt_neox/final_layer_norm/']],
+  ] as const)('finds the block boundaries of %s exports by their scope names', (architecture, ...renames) => {
+    const m = onnx.ModelProto.decode(readFileSync(withStates.modelFile));
+    // Rename the scopes as a torch.onnx.export of that architecture names them (tensors keep their names).
+    for (const n of m.graph!.node!) for (const [from, to] of renames) n.name = (n.name ?? '').replace(from, to);
+    const renamed = onnx.ModelProto.encode(m).finish();
+    const gpt2 = buildFeatureGraph(readFileSync(withStates.modelFile), { architecture: 'gpt2', nLayers: 3, file: 'gpt2.onnx' });
+    const other = buildFeatureGraph(renamed, { architecture, nLayers: 3, file: `${architecture}.onnx` });
+    expect(other.method).toBe('scopes');
+    expect(other.sources).toEqual(gpt2.sources);
+  });
+
   it('an export with neither named scopes nor hidden states is unsupported, with a clear error', async () => {
     const plain = await createTinyGpt2(path.join(root, 'bare'), { ...OPTS, hiddenStateOutputs: false });
     rewrite(plain.modelFile, (m) => m.graph!.node!.forEach((n, i) => (n.name = `node_${i}`)));
