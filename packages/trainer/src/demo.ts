@@ -81,7 +81,8 @@ export function demoConfig(options: DemoOptions): VoxelwiseConfig {
     downsampler: { ...DEFAULT_DOWNSAMPLER, options: { ...DEFAULT_DOWNSAMPLER.options } },
     delays: [1, 2, 3, 4],
     preset: 'litcoder',
-    model: { name: 'ridge-cv' },
+    // LITcoder's grid shifted down: a strong planted signal over 600 TRs wants little shrinkage.
+    model: { name: 'ridge-cv', options: { alphas: Array.from({ length: 10 }, (_, i) => 10 ** (i - 3)) as [number, ...number[]] } },
   };
 }
 

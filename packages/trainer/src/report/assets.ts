@@ -48,6 +48,7 @@ button[aria-pressed="true"] { background: var(--accent); color: #fff; border-col
 .readout { font-family: ui-monospace, Menlo, monospace; }
 table.data { border-collapse: collapse; font-size: 12px; width: 100%; }
 table.data th, table.data td { text-align: left; padding: 3px 8px; border-bottom: 1px solid var(--line); vertical-align: top; word-break: break-word; }
+table.data th { white-space: nowrap; word-break: normal; }
 table.data tr.selected td { background: #fff4e0; }
 pre { background: var(--panel); padding: 10px; border-radius: 6px; overflow: auto; max-height: 520px; font-size: 12px; }
 `;
