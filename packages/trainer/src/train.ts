@@ -10,7 +10,8 @@ import { topVoxelSeries } from './top-voxels.js';
 import type { ScoreColumns, TimeseriesColumns } from './arrow-io.js';
 import { layerCapableFeatures, withLayer } from './sweep.js';
 import { versions } from './versions.js';
-import { writeRunOutputs } from './write-run.js';
+import { writeRunOutputs, writeVariant } from './write-run.js';
+import type { VariantFiles } from './write-run.js';
 import { scienceKeys } from './science-keys.js';
 import { histogram } from './report/charts.js';
 
@@ -43,7 +44,10 @@ export interface VariantResult {
   timeseries?: TimeseriesColumns;
   /** Design column names (feature@delay). */
   columns: string[];
-  /** The fitted model (test-stories mode), for its weights. */
+  /**
+   * The fitted model (test-stories mode, outside sweeps), for predictions and weights; call its
+   * `dispose()`, when it has one, once done. Sweeps release each layer's model after writing it.
+   */
   fitted?: FittedModel;
   /** The model's own report (alpha grid, convention, fold scores). */
   info: Record<string, unknown>;
@@ -181,6 +185,13 @@ export function rHistograms(scores: ScoreColumns, nBins = 64): Record<string, { 
   return out;
 }
 
+/** Frees what a fitted model holds outside the heap (e.g. spilled weights), once its files are written. */
+async function release(r: VariantResult): Promise<void> {
+  const f = r.fitted as { dispose?: () => unknown } | undefined;
+  if (f?.dispose) await f.dispose();
+  delete r.fitted;
+}
+
 function fmt(x: unknown): string {
   return typeof x === 'number' ? x.toFixed(4) : String(x);
 }
@@ -242,10 +253,16 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
     const plan = planSplit(config, assembly);
     const builder = new DesignBuilder(resolved, assembly);
     const results: VariantResult[] = [];
+    const variantFiles: VariantFiles[] = [];
     for (const [i, v] of variants.entries()) {
       checkAbort(ctx);
       if (variants.length > 1) bus.emit({ type: 'stage:progress', stage: 'sweep', done: i, total: variants.length, unit: 'layers', message: `layer ${v.layer}` });
       const r = await fitVariant(v.label, v.layer, v.features, resolved, plan, builder, registry, ctx);
+      if (variants.length > 1) {
+        // Write each layer as it finishes and let its model go, so a sweep holds one model at a time.
+        variantFiles.push(await writeVariant(dir, `layers/${r.label}`, r, config, r.metrics));
+        await release(r);
+      }
       results.push(r);
       if (v.layer !== undefined) {
         for (const [name, value] of Object.entries(numberMetrics(r.evaluation.metrics))) bus.emit({ type: 'metric', name: `layer/${name}`, value, step: v.layer });
@@ -272,6 +289,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
         metrics,
         results,
         selected,
+        variantFiles,
         timings,
         versions: versions(),
         assemblyMetadata,

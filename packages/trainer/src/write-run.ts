@@ -18,6 +18,8 @@ export interface RunOutputs {
   metrics: Record<string, unknown>;
   results: VariantResult[];
   selected: VariantResult;
+  /** Files of each layer of a sweep, already written by {@link writeVariant}. */
+  variantFiles: VariantFiles[];
   timings: Record<string, number>;
   versions: Record<string, string>;
   assemblyMetadata: Record<string, unknown>;
@@ -52,16 +54,13 @@ function compactInfo(info: Record<string, unknown>): Record<string, unknown> {
 function weightsOf(v: VariantResult): WeightsSource | undefined {
   const f = v.fitted;
   if (!f) return undefined;
-  if (f.weights) return f.weights;
-  if (f.weightBatches) {
-    const rows = v.columns.length;
-    const cols = v.scores.r.length;
-    return { rows, cols, batches: f.weightBatches() };
-  }
-  return undefined;
+  // Blocks first: a model may hold (or have spilled) more weights than fit in memory at once.
+  if (f.weightBatches) return { rows: v.columns.length, cols: v.scores.r.length, batches: f.weightBatches() };
+  return f.weights;
 }
 
-async function writeVariant(dir: RunDirectory, sub: string, v: VariantResult, config: ResolvedConfig, metrics: Record<string, unknown>): Promise<VariantFiles> {
+/** Writes one variant's metrics, scores, series and weights under `sub` (or the top level). */
+export async function writeVariant(dir: RunDirectory, sub: string, v: VariantResult, config: ResolvedConfig, metrics: Record<string, unknown>): Promise<VariantFiles> {
   const at = (f: string) => (sub ? `${sub}/${f}` : f);
   if (sub) await mkdir(dir.path(sub), { recursive: true });
   const files: VariantFiles = { label: v.label, ...(v.layer === undefined ? {} : { layer: v.layer }), dir: sub || '.', metrics: at('metrics.json'), scores: at('scores.arrow') };
@@ -88,10 +87,7 @@ async function writeVariant(dir: RunDirectory, sub: string, v: VariantResult, co
  */
 export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise<boolean> {
   await dir.writeJson('config.json', { ...o.config, configHash: o.configHash });
-  const variants: VariantFiles[] = [];
-  if (o.results.length > 1) {
-    for (const v of o.results) variants.push(await writeVariant(dir, `layers/${v.label}`, v, o.config, v.metrics));
-  }
+  const variants = o.variantFiles;
   // The top-level files describe the selected variant (the only one outside a sweep).
   const selectedFiles = o.results.length > 1 ? variants.find((f) => f.label === o.selected.label)! : undefined;
   let top: VariantFiles;

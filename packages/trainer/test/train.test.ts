@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { definePlugin, defineStage, z } from '@voxelwise/core';
-import type { StageContext, Story } from '@voxelwise/core';
+import type { StageContext, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
 import { createDefaultRegistry, listRuns, readScores, readTimeseries, readWeights, train, writeReport } from '../src/index.js';
 
@@ -61,12 +61,10 @@ describe('train: the run directory', () => {
     const fitted = r.variants[0]!.fitted!;
     if (fitted.alphas) expect(scores.alpha).toEqual(fitted.alphas);
     const w = await readWeights(join(r.runDir, 'weights.arrow'));
-    const expected = fitted.weights ?? null;
-    if (expected) {
-      expect(w.weights.rows).toBe(expected.rows);
-      expect(w.weights.cols).toBe(expected.cols);
-      expect(Array.from(w.weights.data)).toEqual(Array.from(expected.data, (x) => Math.fround(x)));
-    }
+    const expected = fitted.weights!;
+    expect(w.weights.rows).toBe(expected.rows);
+    expect(w.weights.cols).toBe(expected.cols);
+    expect(Array.from(w.weights.data)).toEqual(Array.from(expected.data, (x) => Math.fround(x)));
     expect(JSON.parse(w.metadata['columns']!)).toEqual([1, 2, 3, 4].map((d) => `${r.variants[0]!.columns[0]!.split('@')[0]}@${d}`));
     expect(r.variants[0]!.columns[0]).toMatch(/^wordrate.*:wordrate@1$/);
 
@@ -145,6 +143,19 @@ describe('train: the run directory', () => {
     const run = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
     expect(run.split).toEqual({ mode: 'nested-cv', stories: ['story01', 'story02', 'story03', 'wheretheressmoke'], outerFolds: 2 });
     expect(readFileSync(join(r.runDir, 'report.html'), 'utf8')).toContain('TRs (nested CV)');
+  });
+
+  it('hands the finished run to the W&B logger, which queues it in the run directory when offline', async () => {
+    const dir = out();
+    const events: VoxelwiseEvent[] = [];
+    const r = await train({ ...base(dir), loggers: [{ name: 'wandb', options: { mode: 'offline', project: 'p' } }] }, { registry: createDefaultRegistry(), onEvent: (e) => events.push(e) });
+    const queued = JSON.parse(readFileSync(join(r.runDir, 'wandb', 'pending.json'), 'utf8'));
+    expect(queued).toMatchObject({ runId: r.runId, project: 'p', exitcode: 0, reason: 'offline mode' });
+    expect(queued.summary.median_score).toBe(r.metrics['median_score']);
+    expect(queued.summary['r/all']._type).toBe('histogram');
+    expect(queued.config.configHash.value).toBe(r.configHash);
+    expect(queued.files).toContain('report.html');
+    expect(events.some((e) => e.type === 'log' && e.message.includes('W&B offline'))).toBe(true);
   });
 
   it('refuses a layer sweep when no feature has a layer option', async () => {
