@@ -1,7 +1,7 @@
 import { voxelwiseError, z, formatIssues } from '@voxelwise/core';
 import type { StageRef } from '@voxelwise/core';
 import { PRESETS } from './presets.js';
-import type { PresetName } from './presets.js';
+import type { Preset, PresetName } from './presets.js';
 import { TRIMMING_PRESETS, normaliseTrimmingInput } from './trimming.js';
 
 const stageRef = z
@@ -103,7 +103,8 @@ export const configSchema = z
       })
       .strict()
       .default({ mode: 'test-stories' }),
-    model: stageRef.default({ name: 'ridge-cv' }),
+    /** The model; default: the preset's (`ridge-cv` with LITcoder's or Huth's settings). */
+    model: stageRef.optional(),
     loggers: z.array(stageRef).default([]),
     /** Save the fitted weights (features × voxels) as Arrow in the run directory. */
     saveWeights: z.boolean().default(true),
@@ -119,8 +120,8 @@ export const configSchema = z
   })
   .strict();
 
-/** A validated config with defaults filled. */
-export type ResolvedConfig = z.output<typeof configSchema>;
+/** A validated config with defaults filled (the model from the preset when none is named). */
+export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'model'> & { model: z.output<typeof stageRef> };
 
 /** Resolved trimming: a named set or explicit slices. */
 export type TrimmingConfig = ResolvedConfig['trimming'];
@@ -173,7 +174,8 @@ export function resolveConfig(input: unknown, source = 'config'): ResolvedConfig
       hint: 'Fix the keys named above; "voxelwise train --help" shows the config format.',
     });
   }
-  const config = parsed.data;
+  const presetModel: Preset['model'] = PRESETS[parsed.data.preset].model;
+  const config: ResolvedConfig = { ...parsed.data, model: parsed.data.model ?? { name: presetModel.name, ...(presetModel.options ? { options: structuredClone(presetModel.options) as Record<string, unknown> } : {}) } };
   if (config.split.mode === 'test-stories' && config.split.outerFolds !== undefined) {
     throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "split.outerFolds" only applies to split.mode "nested-cv"`, hint: 'Remove it or set split.mode to "nested-cv".' });
   }

@@ -14,7 +14,12 @@ export interface Preset {
   readonly zscoreFeatures: boolean;
   /** z-score each story's responses. */
   readonly zscoreTargets: boolean;
+  /** The model when the config names none. */
+  readonly model: { readonly name: string; readonly options?: Readonly<Record<string, unknown>> };
 }
+
+/** np.logspace(1, 3, 10): Huth encoding.py's alpha grid. */
+const HUTH_ALPHAS = Array.from({ length: 10 }, (_, i) => 10 ** (1 + (2 * i) / 9));
 
 /**
  * The pipeline orders voxelwise reproduces (../shared/reference/anchors.md §1.6, §1.8, §7).
@@ -27,6 +32,8 @@ export const PRESETS = {
     delays: 'per-story',
     zscoreFeatures: true,
     zscoreTargets: true,
+    // NestedCVModel defaults (logspace(−1, 8, 10), normalpha, per-voxel, correlation), folds seeded.
+    model: { name: 'ridge-cv' },
   },
   // Huth encoding.py: zscore(feat[5+trim:-trim]) per story → vstack → make_delayed; responses as stored (encoding_utils.py L29).
   huth: {
@@ -34,6 +41,9 @@ export const PRESETS = {
     delays: 'after-stacking',
     zscoreFeatures: true,
     zscoreTargets: false,
+    // bootstrap_ridge as encoding.py calls it: logspace(1, 3, 10), 50 boots × 125 chunks of 40 TRs,
+    // no normalpha, use_corr False (signed √R² with Huth's variance term) (encoding.py L20-91).
+    model: { name: 'ridge-cv', options: { alphas: HUTH_ALPHAS, normalpha: false, folds: { type: 'bootstrap', nboots: 50, chunkLength: 40, nchunks: 125 }, score: 'huth' } },
   },
 } as const satisfies Record<string, Preset>;
 

@@ -49,9 +49,23 @@ describe('config', () => {
     await expectVoxelwiseError(() => resolveConfig({ ...base, delay: [1] }), 'E_CONFIG_INVALID', 'delay');
   });
 
-  it('presets state their order and z-scoring', () => {
+  it('presets state their order and z-scoring, and bring their model unless the config names one', () => {
     expect(PRESETS.litcoder).toMatchObject({ delays: 'per-story', zscoreFeatures: true, zscoreTargets: true });
     expect(PRESETS.huth).toMatchObject({ delays: 'after-stacking', zscoreFeatures: true, zscoreTargets: false });
+    expect(resolveConfig(base).model).toEqual({ name: 'ridge-cv' });
+    const huth = resolveConfig({ ...base, preset: 'huth' }).model;
+    expect(huth.options).toMatchObject({ normalpha: false, score: 'huth', folds: { type: 'bootstrap', nboots: 50, chunkLength: 40, nchunks: 125 } });
+    // np.logspace(1, 3, 10), as Huth's encoding.py
+    const grid = [10.0, 16.68100537200059, 27.825594022071243, 46.41588833612777, 77.4263682681127, 129.1549665014884, 215.44346900318823, 359.38136638046257, 599.4842503189409, 1000.0];
+    (huth.options!['alphas'] as number[]).forEach((a, i) => expect(a).toBeCloseTo(grid[i]!, 10));
+    expect(resolveConfig({ ...base, preset: 'huth', model: { name: 'ridge-cv' } }).model).toEqual({ name: 'ridge-cv' });
+  });
+
+  it("the presets' model options are valid ridge-cv options", async () => {
+    const { createRegistry } = await import('@voxelwise/core');
+    const { ridge } = await import('@voxelwise/ridge');
+    const registry = createRegistry().use(ridge());
+    for (const name of ['litcoder', 'huth'] as const) expect(() => registry.resolveOptions('model', resolveConfig({ ...base, preset: name }).model)).not.toThrow();
   });
 
   it('hashes only what changes the numbers', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin, defineStage, z } from '@voxelwise/core';
 import type { StageContext, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { createDefaultRegistry, listRuns, readScores, readTimeseries, readWeights, train, writeReport } from '../src/index.js';
+import { createDefaultRegistry, listRuns, readScores, readTimeseries, readWeights, resolveConfig, train, writeReport } from '../src/index.js';
 
 const out = () => mkdtempSync(join(tmpdir(), 'vw-train-'));
 const sim = { name: 'simulated', options: { seed: 5, stories: 4, duration: 160, voxels: 24, plantedFraction: 0.5 } } as const;
@@ -156,6 +156,17 @@ describe('train: the run directory', () => {
     expect(queued.config.configHash.value).toBe(r.configHash);
     expect(queued.files).toContain('report.html');
     expect(events.some((e) => e.type === 'log' && e.message.includes('W&B offline'))).toBe(true);
+  });
+
+  it("runs the huth preset with Huth's bootstrap ridge (scaled down to this small subject)", async () => {
+    const huth = resolveConfig({ ...base(out()), preset: 'huth' }).model.options!;
+    const r = await train({ ...base(out()), preset: 'huth', model: { name: 'ridge-cv', options: { ...huth, folds: { type: 'bootstrap', nboots: 5, chunkLength: 20, nchunks: 5 } } } }, { registry: createDefaultRegistry() });
+    const run = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
+    expect(run.preset).toBe('huth');
+    expect(run.model.options).toMatchObject({ normalpha: false, score: 'huth', folds: { type: 'bootstrap', nboots: 5 } });
+    const scores = await readScores(join(r.runDir, 'scores.arrow'));
+    expect(new Set(scores.alpha).size).toBeGreaterThan(0);
+    for (const a of scores.alpha!) expect(a >= 10 && a <= 1000).toBe(true);
   });
 
   it('refuses a layer sweep when no feature has a layer option', async () => {
