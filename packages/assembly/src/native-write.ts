@@ -172,14 +172,15 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
         }
         const scan = scanBlock(block.data, rows, v1 - v0, v0, false);
         let data = block.data;
+        let constantHere = scan.constant;
         if (scan.nonFinite.length > 0) {
           if (!zero) throw issueError(scanIssues(story.name, responsesFile, { nonFinite: scan.nonFinite, constant: [] }, false)[0]!);
           data = Float32Array.from(block.data);
-          scanBlock(data, rows, v1 - v0, v0, true);
+          constantHere = scanBlock(data, rows, v1 - v0, v0, true).constant;
         }
         if (what === 'responses') {
           nonFinite.push(...scan.nonFinite);
-          constant.push(...scanBlock(data, rows, v1 - v0, v0, false).constant);
+          constant.push(...constantHere);
         }
         written += rows * (v1 - v0) * 4;
         emit?.({ type: 'stage:progress', stage: 'assembly/write', done: Math.round(written / 1e6), total: Math.round(totalBytes / 1e6), unit: 'MB', message: story.name });

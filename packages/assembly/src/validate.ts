@@ -129,25 +129,33 @@ export function scanBlock(data: Float32Array, rows: number, w: number, voxelStar
   const nonFinite: number[] = [];
   const constant: number[] = [];
   if (rows === 0) return { nonFinite, constant };
-  const bad = new Uint8Array(w);
-  const varies = new Uint8Array(w);
+  // One branch-free pass: x·0 is NaN exactly when x is NaN or ±Inf, and |x − x₀| sums to 0
+  // exactly when a (finite) column never changes.
+  const fin = new Float64Array(w);
+  const dev = new Float64Array(w);
   for (let i = 0; i < rows; i++) {
     const o = i * w;
     for (let j = 0; j < w; j++) {
       const x = data[o + j]!;
-      if (x - x !== 0) {
-        bad[j] = 1;
-        if (zero) data[o + j] = 0;
-      }
+      fin[j]! += x * 0;
+      dev[j]! += Math.abs(x - data[j]!);
     }
   }
-  for (let i = 1; i < rows; i++) {
-    const o = i * w;
-    for (let j = 0; j < w; j++) if (data[o + j] !== data[j]) varies[j] = 1;
-  }
   for (let j = 0; j < w; j++) {
-    if (bad[j]) nonFinite.push(voxelStart + j);
-    else if (!varies[j]) constant.push(voxelStart + j);
+    if (fin[j] !== 0) {
+      nonFinite.push(voxelStart + j);
+      if (zero) for (let i = 0; i < rows; i++) if (!Number.isFinite(data[i * w + j]!)) data[i * w + j] = 0;
+    } else if (dev[j] === 0) constant.push(voxelStart + j);
+  }
+  // A zeroed column may have become constant.
+  if (zero) {
+    for (const v of nonFinite) {
+      const j = v - voxelStart;
+      let same = true;
+      for (let i = 1; i < rows && same; i++) same = data[i * w + j] === data[j];
+      if (same) constant.push(v);
+    }
+    constant.sort((a, b) => a - b);
   }
   return { nonFinite, constant };
 }

@@ -7,17 +7,24 @@
  *   child.ts read-arrow <dir> <root> <subject>                read every story of the Arrow assembly, then check
  *                                                             it bit for bit against the hf5 files (not timed)
  */
+import { readFileSync } from 'node:fs';
 import { importLebel, openAssembly, openLebel } from '@voxelwise/assembly';
 
 const [mode, a, b, c] = process.argv.slice(2);
-const rss = () => process.resourceUsage().maxRSS;
+/** Peak RSS of this process in kB (VmHWM: reset at exec, unlike getrusage's maxrss, which a spawned child inherits from its parent). */
+const rss = (): number => Number(/VmHWM:\s*(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? Number.NaN);
+const cpu0 = process.cpuUsage();
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage(cpu0);
+  return (u.user + u.system) / 1e6;
+};
 const t0 = performance.now();
 
 if (mode === 'import') {
   const res = await importLebel({ root: a!, subject: b! }, c!, { hashSources: !process.argv.includes('--skip-hashes') });
   const seconds = (performance.now() - t0) / 1000;
   const responseBytes = res.manifest.stories.reduce((t, s) => t + s.nResponseRows * s.nVoxels * 4, 0);
-  process.stdout.write(`${JSON.stringify({ seconds, responseBytes, bytesWritten: res.bytes, stories: res.manifest.stories.length, voxels: res.manifest.nVoxels, maxRssKB: rss() })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: cpuSeconds(), responseBytes, bytesWritten: res.bytes, stories: res.manifest.stories.length, voxels: res.manifest.nVoxels, maxRssKB: rss() })}\n`);
 } else if (mode === 'read-hf5') {
   const asm = await openLebel({ root: a!, subject: b! });
   let bytes = 0;
@@ -30,7 +37,7 @@ if (mode === 'import') {
       check += r.data[0]!;
     }
   }
-  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, bytes, check, maxRssKB: rss() })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), bytes, check, maxRssKB: rss() })}\n`);
 } else if (mode === 'read-arrow') {
   const asm = await openAssembly(a!);
   let bytes = 0;
@@ -41,6 +48,7 @@ if (mode === 'import') {
     check += r.data[0]!;
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = cpuSeconds();
   const maxRssKB = rss();
   // Bit-exact check against the source files, block by block (outside the timing).
   const src = await openLebel({ root: b!, subject: c! });
@@ -57,7 +65,7 @@ if (mode === 'import') {
       compared += p.length;
     }
   }
-  process.stdout.write(`${JSON.stringify({ seconds, bytes, check, maxRssKB, compared, mismatches })}\n`);
+  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: cpu, bytes, check, maxRssKB, compared, mismatches })}\n`);
 } else {
   process.stderr.write('usage: child.ts import|read-hf5|read-arrow …\n');
   process.exit(2);

@@ -22,7 +22,16 @@ except ImportError as e:  # reported by the bench script
 root, subject = sys.argv[1], sys.argv[2]
 d = os.path.join(root, "derivative", "preprocessed_data", subject)
 files = sorted(f for f in os.listdir(d) if f.endswith(".hf5"))
+def peak_rss_kb():
+    # VmHWM: this process's own peak (getrusage's maxrss is inherited from the spawning parent).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 t0 = time.perf_counter()
+c0 = time.process_time()
 total = 0
 checksum = 0.0
 for f in files:
@@ -32,4 +41,5 @@ for f in files:
     checksum += float(a[:, :: max(1, a.shape[1] // 97)].astype(np.float64).sum())
     del a
 dt = time.perf_counter() - t0
-print(json.dumps({"seconds": dt, "bytes": total, "files": len(files), "maxRssKB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "checksum": checksum, "numpy": np.__version__, "h5py": h5py.__version__}))
+cpu = time.process_time() - c0
+print(json.dumps({"seconds": dt, "cpuSeconds": cpu, "bytes": total, "files": len(files), "maxRssKB": peak_rss_kb(), "checksum": checksum, "numpy": np.__version__, "h5py": h5py.__version__}))
