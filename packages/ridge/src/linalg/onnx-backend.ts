@@ -59,7 +59,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
     let s = sessions.get(dtype);
     if (!s) {
       const bytes = matmulModel(proto, dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE);
-      s = ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, enableCpuMemArena: false, executionMode: 'sequential' });
+      s = ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, enableCpuMemArena: false, executionMode: 'sequential', extra: { session: { intra_op: { allow_spinning: '0' } } } });
       sessions.set(dtype, s);
     }
     return s;

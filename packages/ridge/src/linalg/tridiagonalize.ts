@@ -1,13 +1,14 @@
 import { matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, Tridiagonalization } from './backend.js';
+import { transposeInto } from './dense.js';
 
 /** One panel of Householder reflectors, kept for forming Q. */
 interface Panel {
   /** Order of the active block of Q̃ this panel acts on (= block order − 1). */
   readonly order: number;
-  /** Reflectors in the active block's coordinates: order × width, V[j, j] = 1, zeros above. */
-  readonly V: Float64Array;
+  /** Reflectors as rows, in the active block's coordinates: width × order, Vt[j, j] = 1, zeros before. */
+  readonly Vt: Float64Array;
   readonly width: number;
   readonly tau: Float64Array;
 }
@@ -39,7 +40,8 @@ function reflector(alpha: number, x: Float64Array, from: number, to: number): { 
  * `kernels`: one matrix-vector product per column on the panel's block and one rank-2·nb
  * product per panel; Q is formed afterwards from compact-WY block reflectors (dorgtr with
  * dlarft). The active block is kept contiguous (compacted in place after each panel) so every
- * product works on plain row-major arrays.
+ * product works on plain row-major arrays; the panel's V and W are stored transposed so the
+ * TypeScript loops run over long contiguous rows.
  */
 export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: DenseKernels, blockSize = 64): Promise<Tridiagonalization> {
   const n = G.rows;
@@ -57,85 +59,52 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
   for (;;) {
     const w = Math.min(blockSize, m);
     const last = m <= blockSize;
-    const Vp = new Float64Array(m * w);
-    const W = new Float64Array(m * w);
+    const VT = new Float64Array(w * m);
+    const WT = new Float64Array(w * m);
     const tau = new Float64Array(w);
     const t1 = new Float64Array(w);
     const t2 = new Float64Array(w);
     for (let j = 0; j < w; j++) {
-      // Column j of the partly reduced block: row j of the (symmetric, untouched) block minus
-      // the panel's pending rank-2j update.
-      for (let i = j; i < m; i++) col[i] = B[j * m + i]!;
-      if (j > 0) {
-        const jo = j * w;
-        for (let i = j; i < m; i++) {
-          const io = i * w;
-          let s = 0;
-          for (let t = 0; t < j; t++) s += Vp[io + t]! * W[jo + t]! + W[io + t]! * Vp[jo + t]!;
-          col[i] = col[i]! - s;
-        }
-      }
+      panelColumn(B, m, j, VT, WT, col);
       d[k0 + j] = col[j]!;
       if (j + 1 >= m) break;
       const { beta, tau: tj } = reflector(col[j + 1]!, col, j + 2, m);
       e[k0 + j] = beta;
       tau[j] = tj;
       col[j + 1] = 1;
-      for (let i = j + 1; i < m; i++) Vp[i * w + j] = col[i]!;
+      VT.set(col.subarray(j + 1, m), j * m + j + 1);
       if (tj === 0) continue;
-      // w_j = τ (B v − V (Wᵀ v) − W (Vᵀ v)); then w_j += −½ τ (w_jᵀ v) v (dlatrd).
       vt.fill(0, 0, j + 1);
-      for (let i = j + 1; i < m; i++) vt[i] = col[i]!;
+      vt.set(col.subarray(j + 1, m), j + 1);
       const rows = m - j - 1;
       await kernels.gemv(B.subarray((j + 1) * m, m * m), rows, m, vt.subarray(0, m), z.subarray(0, rows));
-      t1.fill(0);
-      t2.fill(0);
-      for (let i = j + 1; i < m; i++) {
-        const io = i * w;
-        const vi = col[i]!;
-        for (let t = 0; t < j; t++) {
-          t1[t] = t1[t]! + W[io + t]! * vi;
-          t2[t] = t2[t]! + Vp[io + t]! * vi;
-        }
-      }
-      let dot = 0;
-      for (let i = j + 1; i < m; i++) {
-        const io = i * w;
-        let s = z[i - j - 1]!;
-        for (let t = 0; t < j; t++) s -= Vp[io + t]! * t1[t]! + W[io + t]! * t2[t]!;
-        s *= tj;
-        W[io + j] = s;
-        dot += s * col[i]!;
-      }
-      const a = -0.5 * tj * dot;
-      for (let i = j + 1; i < m; i++) W[i * w + j] = W[i * w + j]! + a * col[i]!;
+      panelW(m, j, tj, VT, WT, col, z, t1, t2);
     }
-    if (m > 1) panels.push({ order: m - 1, V: Vp.subarray(w, m * w), width: w, tau });
+    if (m > 1) {
+      const mq = m - 1;
+      const Vt = new Float64Array(w * mq);
+      for (let t = 0; t < w; t++) Vt.set(VT.subarray(t * m + 1, (t + 1) * m), t * mq);
+      panels.push({ order: mq, Vt, width: w, tau });
+    }
     if (last) break;
-    // Trailing update B22 −= V Wᵀ + W Vᵀ as one product [V W]·[W V]ᵀ (dsyr2k).
+    // Trailing update B22 −= V·Wᵀ + W·Vᵀ as one product [V W]·[W V]ᵀ (dsyr2k).
     const mt = m - w;
-    const L = new Float64Array(mt * 2 * w);
+    const LT = new Float64Array(2 * w * mt);
     const RT = new Float64Array(2 * w * mt);
-    for (let i = 0; i < mt; i++) {
-      const src = (i + w) * w;
-      for (let t = 0; t < w; t++) {
-        const v = Vp[src + t]!;
-        const ww = W[src + t]!;
-        L[i * 2 * w + t] = v;
-        L[i * 2 * w + w + t] = ww;
-        RT[t * mt + i] = ww;
-        RT[(w + t) * mt + i] = v;
-      }
+    for (let t = 0; t < w; t++) {
+      const v = VT.subarray(t * m + w, (t + 1) * m);
+      const ww = WT.subarray(t * m + w, (t + 1) * m);
+      LT.set(v, t * mt);
+      LT.set(ww, (w + t) * mt);
+      RT.set(ww, t * mt);
+      RT.set(v, (w + t) * mt);
     }
+    const L = new Float64Array(mt * 2 * w);
+    transposeInto(LT, 2 * w, mt, L);
     if (!product || product.length < mt * mt) product = new Float64Array(mt * mt);
     const out = product.subarray(0, mt * mt);
     await kernels.gemm(L, RT, mt, 2 * w, mt, out);
-    // Compact the trailing block to the front of B while subtracting (new index ≤ old index).
-    for (let i = 0; i < mt; i++) {
-      const so = (i + w) * m + w;
-      const no = i * mt;
-      for (let jj = 0; jj < mt; jj++) B[no + jj] = B[so + jj]! - out[no + jj]!;
-    }
+    compactSubtract(B, m, w, out);
     k0 += w;
     m = mt;
   }
@@ -143,17 +112,67 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
   return { d, e, Q };
 }
 
-/** Upper-triangular T of the block reflector `H_0⋯H_{w−1} = I − V·T·Vᵀ` (LAPACK dlarft, forward, columnwise). */
-function blockReflectorT(V: Float64Array, order: number, w: number, tau: Float64Array): Float64Array {
-  const VtV = new Float64Array(w * w);
-  for (let i = 0; i < order; i++) {
-    const o = i * w;
-    for (let a = 0; a < w; a++) {
-      const va = V[o + a]!;
-      if (va === 0) continue;
-      for (let b = a + 1; b < w; b++) VtV[a * w + b] = VtV[a * w + b]! + va * V[o + b]!;
-    }
+/**
+ * Column j of the panel's partly reduced block into `col` (rows j..m−1): row j of B (B is
+ * symmetric and untouched within a panel) minus the pending update Σ_t V_t·W_t[j] + W_t·V_t[j].
+ */
+function panelColumn(B: Float64Array, m: number, j: number, VT: Float64Array, WT: Float64Array, col: Float64Array): void {
+  const bo = j * m;
+  for (let i = j; i < m; i++) col[i] = B[bo + i]!;
+  for (let t = 0; t < j; t++) {
+    const o = t * m;
+    const a = WT[o + j]!;
+    const c = VT[o + j]!;
+    for (let i = j; i < m; i++) col[i] = col[i]! - VT[o + i]! * a - WT[o + i]! * c;
   }
+}
+
+/** Row j of Wᵀ from z = B·v (dlatrd): w = τ(z − V(Wᵀv) − W(Vᵀv)), then w += −½τ(wᵀv)·v. */
+function panelW(m: number, j: number, tau: number, VT: Float64Array, WT: Float64Array, v: Float64Array, z: Float64Array, t1: Float64Array, t2: Float64Array): void {
+  for (let t = 0; t < j; t++) {
+    const o = t * m;
+    let a = 0;
+    let c = 0;
+    for (let i = j + 1; i < m; i++) {
+      a += WT[o + i]! * v[i]!;
+      c += VT[o + i]! * v[i]!;
+    }
+    t1[t] = a;
+    t2[t] = c;
+  }
+  const wo = j * m;
+  for (let i = j + 1; i < m; i++) WT[wo + i] = z[i - j - 1]!;
+  for (let t = 0; t < j; t++) {
+    const o = t * m;
+    const a = t1[t]!;
+    const c = t2[t]!;
+    for (let i = j + 1; i < m; i++) WT[wo + i] = WT[wo + i]! - VT[o + i]! * a - WT[o + i]! * c;
+  }
+  let dot = 0;
+  for (let i = j + 1; i < m; i++) {
+    const s = WT[wo + i]! * tau;
+    WT[wo + i] = s;
+    dot += s * v[i]!;
+  }
+  const a = -0.5 * tau * dot;
+  for (let i = j + 1; i < m; i++) WT[wo + i] = WT[wo + i]! + a * v[i]!;
+}
+
+/** Moves the trailing (m−w)² block of B to its front while subtracting `out` (new index ≤ old index, so in place is safe). */
+function compactSubtract(B: Float64Array, m: number, w: number, out: Float64Array): void {
+  const mt = m - w;
+  for (let i = 0; i < mt; i++) {
+    const so = (i + w) * m + w;
+    const no = i * mt;
+    for (let jj = 0; jj < mt; jj++) B[no + jj] = B[so + jj]! - out[no + jj]!;
+  }
+}
+
+/**
+ * Upper-triangular T of the block reflector `H_0⋯H_{w−1} = I − V·T·Vᵀ` (LAPACK dlarft, forward,
+ * columnwise) from the Gram matrix VᵀV of the reflectors.
+ */
+function blockReflectorT(VtV: Float64Array, w: number, tau: Float64Array): Float64Array {
   const T = new Float64Array(w * w);
   const tmp = new Float64Array(w);
   for (let j = 0; j < w; j++) {
@@ -176,46 +195,64 @@ async function formQ(n: number, panels: Panel[], kernels: DenseKernels, scratch:
   let cur = 0;
   let product = scratch;
   for (let pi = panels.length - 1; pi >= 0; pi--) {
-    const { order: mq, V, width: w, tau } = panels[pi]!;
+    const { order: mq, Vt, width: w, tau } = panels[pi]!;
     // Grow the active block to mq: [[I, 0], [0, old]], moving old entries towards the end.
-    const s = mq - cur;
-    for (let i = cur - 1; i >= 0; i--) {
-      for (let j = cur - 1; j >= 0; j--) Qb[(i + s) * mq + (j + s)] = Qb[i * cur + j]!;
-    }
-    for (let i = 0; i < mq; i++) {
-      const o = i * mq;
-      if (i < s) {
-        Qb.fill(0, o, o + mq);
-        Qb[o + i] = 1;
-      } else {
-        Qb.fill(0, o, o + s);
-      }
-    }
+    growBlock(Qb, cur, mq);
     cur = mq;
     const block = Qb.subarray(0, mq * mq);
-    const T = blockReflectorT(V, mq, w, tau);
-    const Vt = new Float64Array(w * mq);
-    for (let i = 0; i < mq; i++) for (let t = 0; t < w; t++) Vt[t * mq + i] = V[i * w + t]!;
+    const V = new Float64Array(mq * w);
+    transposeInto(Vt, w, mq, V);
+    const VtV = new Float64Array(w * w);
+    await kernels.gemm(Vt, V, w, mq, w, VtV);
+    const T = blockReflectorT(VtV, w, tau);
     const VtQ = new Float64Array(w * mq);
     await kernels.gemm(Vt, block, w, mq, mq, VtQ);
-    // Y = T·(VᵀQ), T upper triangular.
-    const Y = new Float64Array(w * mq);
-    for (let a = 0; a < w; a++) {
-      const yo = a * mq;
-      for (let b = a; b < w; b++) {
-        const tab = T[a * w + b]!;
-        if (tab === 0) continue;
-        const so = b * mq;
-        for (let j = 0; j < mq; j++) Y[yo + j] = Y[yo + j]! + tab * VtQ[so + j]!;
-      }
-    }
+    const Y = upperTimes(T, VtQ, w, mq);
     if (!product || product.length < mq * mq) product = new Float64Array(mq * mq);
     const out = product.subarray(0, mq * mq);
     await kernels.gemm(V, Y, mq, w, mq, out);
-    for (let k = 0; k < mq * mq; k++) block[k] = block[k]! - out[k]!;
+    subtractInPlace(block, out);
   }
   const Q = new Float64Array(n * n);
   Q[0] = 1;
   for (let i = 0; i < nq; i++) Q.set(Qb.subarray(i * nq, (i + 1) * nq), (i + 1) * n + 1);
   return matrix(n, n, Q);
+}
+
+/** Grows the active block from cur² to mq² as [[I, 0], [0, old]], moving entries backwards in place. */
+function growBlock(Qb: Float64Array, cur: number, mq: number): void {
+  const s = mq - cur;
+  for (let i = cur - 1; i >= 0; i--) {
+    const src = i * cur;
+    const dst = (i + s) * mq + s;
+    for (let j = cur - 1; j >= 0; j--) Qb[dst + j] = Qb[src + j]!;
+  }
+  for (let i = 0; i < mq; i++) {
+    const o = i * mq;
+    if (i < s) {
+      Qb.fill(0, o, o + mq);
+      Qb[o + i] = 1;
+    } else {
+      Qb.fill(0, o, o + s);
+    }
+  }
+}
+
+/** T·M for T upper triangular (w × w) and M (w × n). */
+function upperTimes(T: Float64Array, M: Float64Array, w: number, n: number): Float64Array {
+  const Y = new Float64Array(w * n);
+  for (let a = 0; a < w; a++) {
+    const yo = a * n;
+    for (let b = a; b < w; b++) {
+      const tab = T[a * w + b]!;
+      if (tab === 0) continue;
+      const so = b * n;
+      for (let j = 0; j < n; j++) Y[yo + j] = Y[yo + j]! + tab * M[so + j]!;
+    }
+  }
+  return Y;
+}
+
+function subtractInPlace(a: Float64Array, b: Float64Array): void {
+  for (let k = 0; k < a.length; k++) a[k] = a[k]! - b[k]!;
 }
