@@ -4,7 +4,7 @@ export { PRESETS } from './presets.js';
 export type { DelayOrder, Preset, PresetName } from './presets.js';
 export { TRIMMING_PRESETS, normaliseTrimmingInput, sliceRange, storyTrim, checkStoryTrim, trimmingSlices } from './trimming.js';
 export type { RowSlice, StoryTrim, TrimmingSlices } from './trimming.js';
-export { train, rHistograms } from './train.js';
+export { train, rHistograms, validationScore } from './train.js';
 export { scienceKeys } from './science-keys.js';
 export type { RunResult, TrainOptions, VariantResult } from './train.js';
 export { DesignBuilder, planSplit, runContext, checkAbort } from './pipeline.js';

@@ -150,8 +150,10 @@ async function fitVariant(
     const fitted = await timed(ctx.emit, `model/${config.model.name}`, () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups }, ctx), { kind: 'model', name: config.model.name });
     checkAbort(ctx);
     const evaluation = await timed(ctx.emit, 'evaluate', () => fitted.evaluate(design.Xtest, design.Ytest, ctx));
+    const cvScore = validationScore(fitted);
     const metrics: Record<string, unknown> = {
       ...evaluation.metrics,
+      ...(cvScore === undefined ? {} : { cv_score: cvScore }),
       n_voxels: design.Ytrain.cols,
       n_train_trs: design.Xtrain.rows,
       n_test_trs: design.Xtest.rows,
@@ -190,6 +192,32 @@ async function release(r: VariantResult): Promise<void> {
   const f = r.fitted as { dispose?: () => unknown } | undefined;
   if (f?.dispose) await f.dispose();
   delete r.fitted;
+}
+
+/**
+ * Mean over voxels of the inner cross-validation score at each voxel's chosen alpha: a
+ * validation score that never looks at the test data, for choosing among layers. Read from
+ * the model when it exposes its CV scores (`cvScores`, alphas × voxels, with `info.alphaGrid`),
+ * else from `info.meanCvScoreByAlpha` (its best value); undefined when the model reports neither.
+ */
+export function validationScore(fitted: FittedModel | undefined): number | undefined {
+  if (!fitted) return undefined;
+  const cv = (fitted as { cvScores?: unknown }).cvScores;
+  const grid = fitted.info['alphaGrid'];
+  const chosen = fitted.alphas;
+  if (cv instanceof Float64Array && Array.isArray(grid) && chosen && cv.length === grid.length * chosen.length && chosen.length > 0) {
+    const v = chosen.length;
+    let sum = 0;
+    for (let j = 0; j < v; j++) {
+      const a = grid.indexOf(chosen[j]);
+      if (a < 0) return undefined;
+      sum += cv[a * v + j]!;
+    }
+    return sum / v;
+  }
+  const byAlpha = fitted.info['meanCvScoreByAlpha'];
+  if (Array.isArray(byAlpha) && byAlpha.length > 0 && byAlpha.every((x) => typeof x === 'number')) return Math.max(...(byAlpha as number[]));
+  return undefined;
 }
 
 function fmt(x: unknown): string {
@@ -269,12 +297,15 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
       }
     }
     if (variants.length > 1) bus.emit({ type: 'stage:progress', stage: 'sweep', done: variants.length, total: variants.length, unit: 'layers' });
-    // In a sweep the detailed outputs are those of the layer with the highest median test r.
-    const selected = results.reduce((best, r) => ((r.metrics['median_score'] as number) > (best.metrics['median_score'] as number) ? r : best), results[0]!);
+    // In a sweep the detailed outputs are those of the layer with the best validation (inner-CV)
+    // score, which never looks at the test story; without one, the best median test r.
+    const selectedBy = results.every((r) => typeof r.metrics['cv_score'] === 'number') ? 'cv_score' : 'median_score';
+    const selected = results.reduce((best, r) => ((r.metrics[selectedBy] as number) > (best.metrics[selectedBy] as number) ? r : best), results[0]!);
     const metrics: Record<string, unknown> = { ...selected.metrics };
     if (config.layers) {
       metrics['selected_layer'] = selected.layer;
-      metrics['layers'] = results.map((r) => ({ layer: r.layer, ...numberMetrics(r.evaluation.metrics) }));
+      metrics['selected_by'] = selectedBy;
+      metrics['layers'] = results.map((r) => ({ layer: r.layer, ...numberMetrics(r.evaluation.metrics), ...(typeof r.metrics['cv_score'] === 'number' ? { cv_score: r.metrics['cv_score'] } : {}) }));
     }
     for (const [name, value] of Object.entries(numberMetrics(selected.evaluation.metrics))) bus.emit({ type: 'metric', name, value });
 

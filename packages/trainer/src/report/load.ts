@@ -20,6 +20,8 @@ export interface ReportData {
   /** Per-layer headline numbers of a sweep. */
   layers?: Array<Record<string, number>>;
   selectedLayer?: number;
+  /** The metric the selected layer is best by (`cv_score` or `median_score`). */
+  selectedBy?: string;
   /** The model's alpha grid (from its resolved options), for the grid-edge check. */
   alphaGrid?: number[];
   split: Record<string, unknown>;
@@ -94,6 +96,7 @@ export async function loadReportData(runDir: string): Promise<ReportData> {
   if (await exists(tsFile)) data.timeseries = await readTimeseries(tsFile);
   if (layers) data.layers = layers;
   if (typeof metrics['selected_layer'] === 'number') data.selectedLayer = metrics['selected_layer'];
+  if (typeof metrics['selected_by'] === 'string') data.selectedBy = metrics['selected_by'];
   if (grid) data.alphaGrid = grid;
   if (planted && planted.length === scores.r.length) data.planted = Uint8Array.from(planted);
   return data;

@@ -101,8 +101,14 @@ function series(d: ReportData): { html: string; data: unknown[] } {
 function layers(d: ReportData): string {
   if (!d.layers || d.layers.length === 0) return '';
   const points: LayerPoint[] = d.layers.map((l) => ({ layer: l['layer']!, median: l['median_score'] ?? Number.NaN, mean: l['mean_score'] ?? Number.NaN, ...(typeof l['n_significant'] === 'number' ? { nSignificant: l['n_significant'] } : {}) }));
-  const rows = points.map((p) => `<tr${p.layer === d.selectedLayer ? ' class="selected"' : ''}><td>${p.layer}</td><td>${num(p.median)}</td><td>${num(p.mean)}</td><td>${p.nSignificant ?? '–'}</td></tr>`).join('');
-  return `<section id="layers"><h2>Layers</h2><p class="note">Median (colour) and mean (grey) test r per layer. The details above are for layer ${d.selectedLayer ?? '–'}, the one with the highest median test r; a layer chosen this way is an optimistic estimate: choose layers on validation data.</p><div class="grid2"><figure>${layerChart(points, d.selectedLayer)}<figcaption>Test r per layer.</figcaption></figure><table class="data"><thead><tr><th>layer</th><th>median r</th><th>mean r</th><th>significant</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+  const cv = d.layers.map((l) => l['cv_score']);
+  const hasCv = cv.every((x) => typeof x === 'number');
+  const rows = points.map((p, i) => `<tr${p.layer === d.selectedLayer ? ' class="selected"' : ''}><td>${p.layer}</td>${hasCv ? `<td>${num(cv[i]!)}</td>` : ''}<td>${num(p.median)}</td><td>${num(p.mean)}</td><td>${p.nSignificant ?? '–'}</td></tr>`).join('');
+  const how =
+    d.selectedBy === 'cv_score'
+      ? 'the one with the best inner cross-validation score on the training stories (the test story plays no part in the choice)'
+      : 'the one with the highest median test r; a layer chosen on the test story gives an optimistic estimate: prefer a model that reports validation scores';
+  return `<section id="layers"><h2>Layers</h2><p class="note">Median (colour) and mean (grey) test r per layer. The details in this report are for layer ${d.selectedLayer ?? '–'}, ${how}.</p><div class="grid2"><figure>${layerChart(points, d.selectedLayer)}<figcaption>Test r per layer.</figcaption></figure><table class="data" id="layer-table"><thead><tr><th>layer</th>${hasCv ? '<th>CV score</th>' : ''}<th>median r</th><th>mean r</th><th>significant</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 function table(rows: Array<[string, string]>, id: string): string {
