@@ -19,7 +19,7 @@ export function printRun(out: TextOut, result: RunResult): void {
   const layers = m['layers'];
   if (Array.isArray(layers)) {
     out.write(`  layers (median r): ${layers.map((l: Record<string, number>) => `${l['layer']}:${fmt(l['median_score'], 3)}`).join('  ')}\n`);
-    out.write(`  selected layer ${fmt(m['selected_layer'])} (${m['selected_by'] === 'cv_score' ? 'best inner-CV score on the training stories' : 'best median test r'}); the numbers above are its\n`);
+    out.write(`  selected layer ${fmt(m['selected_layer'])} (${m['selected_by'] === 'cv_score' ? 'best inner-CV score on the training stories' : 'best median test r'}): the numbers above are this layer's\n`);
   }
   const planted = plantedSummary(result.evaluation.voxels.r, result.assemblyMetadata);
   if (planted) out.write(`  planted voxels: median r ${fmt(planted.medianPlanted)} (${planted.planted.length})   noise voxels: median r ${fmt(planted.medianNoise)} (${planted.noise.length})\n`);
