@@ -87,7 +87,8 @@ def fit(X, Y, Xt, Yt, alphas, normalpha, fold_kind, k, score_kind):
         W[:, j] = Vh.T @ ((S / (S ** 2 + na ** 2)) * UR[:, j])
     r = score("pearson", Yt, Xt @ W)
     return {
-        "alphas": list(alphas), "normalpha": normalpha, "folds": {"type": fold_kind, "n": k}, "score": score_kind,
+        "alphas": list(alphas), "normalpha": normalpha,
+        "folds": {"type": fold_kind, "n": k, **({"trim": 2} if fold_kind == "kfold_trimmed" else {})}, "score": score_kind,
         "cv_scores": scores.tolist(), "best_alphas": best.tolist(), "W": W.tolist(), "test_r": r.tolist(),
         "s_max": float(S[0]),
     }
