@@ -1,4 +1,4 @@
-import { link, mkdir } from 'node:fs/promises';
+import { copyFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import type { SplitPlan } from './pipeline.js';
@@ -101,8 +101,8 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     }
     if (selectedFiles.weights) {
       top.weights = 'weights.arrow';
-      // The selected layer's weights are already on disk: link rather than copy.
-      await link(dir.path(selectedFiles.weights), dir.path('weights.arrow'));
+      // The selected layer's weights are already on disk: link rather than copy (copy where links fail).
+      await link(dir.path(selectedFiles.weights), dir.path('weights.arrow')).catch(() => copyFile(dir.path(selectedFiles.weights!), dir.path('weights.arrow')));
     }
   } else {
     top = await writeVariant(dir, '', o.selected, o.config, o.metrics);
