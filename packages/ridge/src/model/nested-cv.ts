@@ -63,7 +63,16 @@ export async function crossValidateRidge(data: FitData, o: ResolvedRidgeCVOption
     const tr = sub(train);
     const te = sub(test);
     const trGroups = groups ? Int32Array.from(train, (i) => groups[i]!) : undefined;
-    const fit = await fitRidge({ X: tr.X, Y: tr.Y, ...(trGroups ? { groups: trGroups } : {}) }, ridgeSettings(o, fctx, `${STAGE}/outer-${f}`), backend, fctx);
+    const settings = ridgeSettings(o, fctx, `${STAGE}/outer-${f}`);
+    if (settings.folds.type === 'group' && trGroups) {
+      // Inner group folds cannot outnumber the groups left in the outer training set.
+      const available = new Set(trGroups).size;
+      if (settings.folds.n > available) {
+        ctx.emit({ type: 'log', level: 'warn', stage: STAGE, message: `outer fold ${f}: ${available} groups remain for ${settings.folds.n} inner group folds; using ${available}` });
+        settings.folds = { type: 'group', n: available };
+      }
+    }
+    const fit = await fitRidge({ X: tr.X, Y: tr.Y, ...(trGroups ? { groups: trGroups } : {}) }, settings, backend, fctx);
     const fitted = fittedRidge(fit, backend, { ...evaluationSettings(o, fctx), keepPredictions: true });
     const evaluation = await fitted.evaluate(te.X, te.Y, fctx);
     fitted.dispose();
