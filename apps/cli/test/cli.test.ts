@@ -117,6 +117,12 @@ describe('voxelwise CLI', () => {
     expect((await run(['wandb', 'sync'])).code).toBe(2);
   });
 
+  it('rejects a bad demo seed before doing any work', async () => {
+    const r = await run(['demo', '--seed', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--seed must be an integer');
+  });
+
   it('has help with examples for every command', async () => {
     for (const c of ['train', 'demo', 'runs', 'report', 'list', 'wandb']) {
       const h = await run([c, '--help']);
