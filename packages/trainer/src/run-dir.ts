@@ -38,29 +38,48 @@ export class RunDirectory {
   readonly tempDir: string;
   private readonly fds: number[] = [];
 
-  private constructor(outDir: string, readonly runId: string) {
+  private constructor(
+    outDir: string,
+    readonly runId: string,
+    private readonly lockFile: string,
+  ) {
     this.finalDir = join(outDir, runId);
     this.tempDir = join(outDir, `.${runId}.${randomBytes(4).toString('hex')}.tmp`);
   }
 
-  /** Starts a run directory; when `<outDir>/<runId>` exists already the id gets a `-2`, `-3`, … suffix. */
+  /**
+   * Starts a run directory. The id is reserved with an exclusive lock file, so two runs started
+   * in the same second never share it: when `<outDir>/<runId>` exists or is being written, the id
+   * gets a `-2`, `-3`, … suffix.
+   */
   static async create(outDir: string, runId: string): Promise<RunDirectory> {
-    let id = runId;
-    for (let n = 2; ; n++) {
-      try {
-        await stat(join(outDir, id));
-        id = `${runId}-${n}`;
-      } catch {
-        break;
-      }
-    }
-    const dir = new RunDirectory(outDir, id);
     try {
-      await mkdir(dir.tempDir, { recursive: true });
+      await mkdir(outDir, { recursive: true });
     } catch (error) {
-      throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+      throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create the output folder ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
     }
-    return dir;
+    for (let n = 1; ; n++) {
+      const id = n === 1 ? runId : `${runId}-${n}`;
+      const lockFile = join(outDir, `.${id}.lock`);
+      try {
+        await writeFile(lockFile, `${process.pid}\n`, { flag: 'wx' });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+      }
+      if (await exists(join(outDir, id))) {
+        await rm(lockFile, { force: true });
+        continue;
+      }
+      const dir = new RunDirectory(outDir, id, lockFile);
+      try {
+        await mkdir(dir.tempDir, { recursive: true });
+      } catch (error) {
+        await rm(lockFile, { force: true });
+        throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+      }
+      return dir;
+    }
   }
 
   path(file: string): string {
@@ -103,17 +122,33 @@ export class RunDirectory {
     }
   }
 
-  /** Moves the finished directory to its final name (replacing an older one of that name). */
+  /** Moves the finished directory to its final name (reserved by {@link RunDirectory.create}). */
   async commit(): Promise<string> {
     await this.closeSinks();
-    await rm(this.finalDir, { recursive: true, force: true });
-    await rename(this.tempDir, this.finalDir);
+    try {
+      await rename(this.tempDir, this.finalDir);
+    } catch (error) {
+      throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot move the finished run to ${this.finalDir}: ${(error as Error).message}`, cause: error, details: { tempDir: this.tempDir }, hint: `The complete run is kept in ${this.tempDir}.` });
+    } finally {
+      await rm(this.lockFile, { force: true });
+    }
     return this.finalDir;
   }
 
+  /** Removes the unfinished directory and releases the id. */
   async discard(): Promise<void> {
     await this.closeSinks();
     await rm(this.tempDir, { recursive: true, force: true });
+    await rm(this.lockFile, { force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -104,6 +104,22 @@ describe('train: the run directory', () => {
     expect(b.metrics['median_score']).toBe(a.metrics['median_score']);
   });
 
+  it('reserves run ids: runs started together never share or replace a directory', async () => {
+    const { RunDirectory } = await import('../src/run-dir.js');
+    const dir = out();
+    const [a, b, c] = await Promise.all([RunDirectory.create(dir, 'x'), RunDirectory.create(dir, 'x'), RunDirectory.create(dir, 'x')]);
+    expect(new Set([a.runId, b.runId, c.runId])).toEqual(new Set(['x', 'x-2', 'x-3']));
+    await a.writeJson('run.json', { a: 1 });
+    await a.commit();
+    await b.discard();
+    const d = await RunDirectory.create(dir, 'x');
+    expect(d.runId).toBe('x-2');
+    await c.commit();
+    await d.commit();
+    expect(readdirSync(dir).sort()).toEqual(['x', 'x-2', 'x-3']);
+    expect(JSON.parse(readFileSync(join(dir, 'x', 'run.json'), 'utf8'))).toEqual({ a: 1 });
+  });
+
   it('passes --force to stages as ctx.refresh', async () => {
     const seen = { refresh: [] as boolean[], calls: 0 };
     const registry = () => createDefaultRegistry().use(probePlugin(seen));
