@@ -32,7 +32,7 @@ export const PRESETS = {
     delays: 'per-story',
     zscoreFeatures: true,
     zscoreTargets: true,
-    // NestedCVModel defaults (logspace(−1, 8, 10), normalpha, per-voxel, correlation), folds seeded.
+    // NestedCVModel defaults (logspace(−1, 8, 10), normalpha, per-voxel, correlation); contiguous inner folds.
     model: { name: 'ridge-cv' },
   },
   // Huth encoding.py: zscore(feat[5+trim:-trim]) per story → vstack → make_delayed; responses as stored (encoding_utils.py L29).
