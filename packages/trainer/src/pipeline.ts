@@ -146,6 +146,7 @@ async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolea
  */
 export class DesignBuilder {
   private readonly targets = new Map<string, { Y: Matrix<Float32Array>; tr: Int32Array }>();
+  private readonly warnedPadding = new Set<string>();
   private readonly slices: TrimmingSlices;
   private readonly zFeatures: boolean;
   private readonly zTargets: boolean;
@@ -171,6 +172,12 @@ export class DesignBuilder {
       const story = await this.assembly.story(name);
       const trim = storyTrim(story, role, this.slices);
       checkStoryTrim(story, role, trim, this.slices.checkAlignment ?? true);
+      const maxDelay = Math.max(0, ...this.config.delays);
+      if (perStory && trim.featureStartTR < maxDelay && !this.warnedPadding.has(role)) {
+        // field.md §6: zero-padded delays at story onsets line up with the onset response and inflate scores.
+        this.warnedPadding.add(role);
+        ctx.emit({ type: 'log', level: 'warn', stage: `design/${role}`, message: `story "${name}": kept feature rows start at TR ${trim.featureStartTR}, so the first ${maxDelay - trim.featureStartTR} rows see zero-padded delays (delays reach ${maxDelay} TRs back). Trim at least ${maxDelay} TRs from the start of each story.` });
+      }
       const feats = await storyFeatures(story, stages, ctx);
       if (nFeatures >= 0 && feats.data.cols !== nFeatures) {
         throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:features', message: `story "${name}" has a different number of feature columns than story "${names[0]}"`, got: feats.data.cols, expected: nFeatures });

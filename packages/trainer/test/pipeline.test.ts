@@ -14,13 +14,13 @@ const V = 3;
 const feature = (s: number, k: number, j: number) => Math.sin(0.3 * k + s) * (j + 1) + (j === 1 ? k % 5 : 0);
 const response = (s: number, i: number, v: number) => Math.cos(0.2 * i * (v + 1) + s) + 0.1 * v * i;
 
-function assembly() {
+function assembly(trim = { start: 10, end: 5 }) {
   const stories = NAMES.map((name, s) => {
     const n = N_TR[s]!;
-    const rows = n - 15;
+    const rows = n - trim.start - trim.end;
     const data = new Float32Array(rows * V);
     for (let i = 0; i < rows; i++) for (let v = 0; v < V; v++) data[i * V + v] = response(s, i, v);
-    return memoryStory({ name, words: { text: ['w'], onset: Float64Array.of(5), offset: Float64Array.of(5.3) }, trTimes: Float64Array.from({ length: n }, (_, k) => 2 * k - 9), trim: { start: 10, end: 5 }, responses: { rows, cols: V, data } });
+    return memoryStory({ name, words: { text: ['w'], onset: Float64Array.of(5), offset: Float64Array.of(5.3) }, trTimes: Float64Array.from({ length: n }, (_, k) => 2 * k - 9), trim, responses: { rows, cols: V, data } });
   });
   return memoryAssembly({ subject: 'toy', tr: 2, nVoxels: V }, stories, ['test']);
 }
@@ -102,6 +102,21 @@ describe('design matrices', () => {
     expect(d.testRows.tr[0]).toBe(50);
     const expectY = zs(respRows(2).slice(40));
     rowsOf(d.Ytest).forEach((r, i) => r.forEach((y, j) => expect(y).toBeCloseTo(expectY[i]![j]!, 5)));
+  });
+
+  it('warns when kept rows see zero-padded delays at a story onset', async () => {
+    const warnings: string[] = [];
+    // A bring-your-own subject whose responses cover the whole grid: the default trims keep TR 0.
+    const config = resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], delays: [1, 2, 3, 4] });
+    const asm = assembly({ start: 0, end: 0 });
+    const ctx = createContext({ emit: (e) => e.type === 'log' && e.level === 'warn' && warnings.push(e.message) });
+    const downsampler = await createRegistry().use(downsamplers()).create('downsampler', { name: 'rect' }, ctx);
+    await new DesignBuilder(config, asm).trainTest({ train: ['a', 'b'], test: ['test'] }, { extractors: [trExtractor()], downsampler }, ctx);
+    // Once per role, naming the first story concerned.
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain('story "a"');
+    expect(warnings[0]).toContain('first 4 rows see zero-padded delays');
+    expect(warnings[1]).toContain('story "test"');
   });
 
   it('fails when the trims leave no rows of a story', async () => {
