@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -117,6 +117,27 @@ describe('voxelwise CLI', () => {
     expect((await run(['wandb', 'sync'])).code).toBe(2);
   });
 
+  it('config show prints the resolved config with every stage option; config schema is JSON Schema', async () => {
+    const runsBefore = existsSync(runsDir) ? readdirSync(runsDir).length : 0;
+    const r = await run(['config', 'show', '-c', config('show.json', { ...base, preset: 'huth' }), '--seed', '9', '--json']);
+    expect(r.code).toBe(0);
+    const shown = JSON.parse(r.out);
+    expect(shown.seed).toBe(9);
+    expect(shown.downsampler).toEqual({ name: 'lanczos', options: { window: 3, cutoffMult: 1, rectify: false } });
+    expect(shown.model.name).toBe('ridge-cv');
+    expect(shown.model.options).toMatchObject({ normalpha: false, score: 'huth', alphaMode: 'per-voxel' });
+    expect(shown.features[0]).toEqual({ name: 'wordrate', options: expect.objectContaining({ mode: expect.any(String) }) });
+    // Nothing ran.
+    expect(existsSync(runsDir) ? readdirSync(runsDir).length : 0).toBe(runsBefore);
+    const bad = await run(['config', 'show', '-c', config('show-bad.json', { ...base, model: { name: 'ridge-cv', options: { alphaMode: 'some' } } })]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('alphaMode');
+    const schema = JSON.parse((await run(['config', 'schema'])).out);
+    expect(schema.type).toBe('object');
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['assembly', 'features', 'layers', 'trimming', 'preset', 'split']));
+    expect((await run(['config'])).code).toBe(2);
+  });
+
   it('rejects a bad demo seed before doing any work', async () => {
     const r = await run(['demo', '--seed', 'x']);
     expect(r.code).toBe(2);
@@ -124,7 +145,7 @@ describe('voxelwise CLI', () => {
   });
 
   it('has help with examples for every command', async () => {
-    for (const c of ['train', 'demo', 'runs', 'report', 'list', 'wandb']) {
+    for (const c of ['train', 'demo', 'runs', 'report', 'config', 'list', 'wandb']) {
       const h = await run([c, '--help']);
       expect(h.code).toBe(0);
       expect(h.out).toContain(`voxelwise ${c}`);

@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { assemblyCommand } from './assembly.js';
 import { cacheCommand } from './cache.js';
+import { configCommand } from './config.js';
 import { demoCommand } from './demo.js';
 import { featuresCommand } from './features.js';
 import { listCommand } from './list.js';
@@ -15,6 +16,7 @@ export const commands: Record<string, Command> = {
   train: trainCommand,
   runs: runsCommand,
   report: reportCommand,
+  config: configCommand,
   list: listCommand,
   features: featuresCommand,
   cache: cacheCommand,
