@@ -75,15 +75,19 @@ export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleIn
   const n = data.rows;
   const chunk = Math.min(d, RECTIFY_CHUNK);
   const Ctor = data.data.constructor as new (len: number) => T;
+  const scratch = new Ctor(n * 2 * chunk);
+  const x = data.data;
   for (let c0 = 0; c0 < d; c0 += chunk) {
     const cw = Math.min(chunk, d - c0);
     // Row j of the scratch is [min(x_j, 0) | max(x_j, 0)] over this chunk's columns (np.clip).
-    const scratch = new Ctor(n * 2 * cw);
     for (let j = 0; j < n; j++) {
+      const src = j * d + c0;
+      const neg = j * 2 * cw;
+      const pos = neg + cw;
       for (let k = 0; k < cw; k++) {
-        const v = data.data[j * d + c0 + k]!;
-        scratch[j * 2 * cw + k] = v < 0 ? v : 0;
-        scratch[j * 2 * cw + cw + k] = v > 0 ? v : 0;
+        const v = x[src + k]!;
+        scratch[neg + k] = v < 0 ? v : 0;
+        scratch[pos + k] = v > 0 ? v : 0;
       }
     }
     bandedProduct({

@@ -6,6 +6,7 @@
  *   node --conditions=@voxelwise/source --import tsx tools/bench/downsample/bench.ts --quick    # a few seconds
  *   ... --dtype float64     features stored as float64 instead of float32 (LM features are float32)
  *   ... --methods lanczos,sinc   a subset
+ *   ... --numpy-threads 1        pin numpy's BLAS threads (default: numpy's own choice)
  *
  * LeBel scale: 27 stories of ≈2,000 words and ≈350 TRs (TR 2 s), 768 features. Times are the best
  * of `repeats` runs over all stories; numpy uses its default BLAS threads, voxelwise one thread.
@@ -137,7 +138,10 @@ try {
   const words = stories.reduce((a, s) => a + s.data.rows, 0);
   const trs = stories.reduce((a, s) => a + s.trTimes.length, 0);
   console.log(`downsample benchmark (${config.name}): ${stories.length} stories, ${words} words, ${trs} TRs, ${config.features} ${dtype} features; best of ${config.repeats}`);
-  const py = spawnSync('python3', [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const threads = flag('--numpy-threads');
+  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads } : process.env;
+  console.log(`numpy BLAS threads: ${threads ?? 'default'}; voxelwise: 1 thread`);
+  const py = spawnSync('python3', [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], { encoding: 'utf8', maxBuffer: 1 << 24, env });
   if (py.status !== 0) throw new Error(`numpy reference failed:\n${py.stderr}`);
   const numpy = JSON.parse(py.stdout) as { numpy: string; results: { label: string; seconds: Record<string, number> }[] };
   const rows = methods.map((spec) => {
@@ -165,7 +169,7 @@ try {
   const outDir = join(root, 'tools/bench/out');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `downsample-${config.name}-${dtype}.json`);
-  const report = { config: { ...config, dtype }, node: process.version, numpy: numpy.numpy, rows, date: new Date().toISOString() };
+  const report = { config: { ...config, dtype, numpyThreads: threads ?? 'default' }, node: process.version, numpy: numpy.numpy, rows, date: new Date().toISOString() };
   writeFileSync(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
   console.log(`written ${file}`);
