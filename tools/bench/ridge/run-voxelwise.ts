@@ -49,8 +49,15 @@ async function main(): Promise<void> {
     backend: 'onnx',
   };
   const events: string[] = [];
+  const started = performance.now();
+  let lastVoxels = 0;
   const emit = (e: VoxelwiseEvent) => {
     if (e.type === 'log') events.push(`${e.level}: ${e.message}`);
+    // Progress on stderr (the parent passes it through), so long runs can be followed.
+    if (e.type === 'stage:progress' && (e.unit !== 'voxels' || e.done === e.total || e.done - lastVoxels >= e.total / 10)) {
+      if (e.unit === 'voxels') lastVoxels = e.done === e.total ? 0 : e.done;
+      process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(1)} s] ${e.unit} ${e.done}/${e.total}${e.message ? ` (${e.message})` : ''}\n`);
+    }
   };
   let fitted: FittedRidge;
   let Xt: Matrix;
