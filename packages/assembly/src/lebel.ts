@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -234,7 +235,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         respdictTRs: respdict[name],
         textgrid: { format: grid.format, encoding: grid.encoding, wordTier: lebelWordTier(grid, gridFile).name },
         responseDtype: shape.dtype,
-        source: { files: [{ ...(await sourceFile('textgrid', gridFile)), sha256: (await hashFile(gridFile)).sha256 }, await sourceFile('responses', shape.file)] },
+        source: { files: [{ role: 'textgrid', path: gridFile, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }, await sourceFile('responses', shape.file)] },
       },
     };
   };
