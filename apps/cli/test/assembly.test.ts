@@ -1,8 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
 
 function capture() {
@@ -18,6 +17,7 @@ async function run(args: string[]) {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'vw-cli-assembly-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('voxelwise assembly', () => {
   it('simulates a LeBel layout, imports it, shows it and validates it', async () => {

@@ -1,14 +1,22 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { Assembly, Story } from '@voxelwise/core';
 import { encodeText, formatTextGrid, writeHdf5Matrix } from '../src/index.js';
 import type { TextEncoding } from '../src/index.js';
 
-/** A fresh temporary directory. */
+const created: string[] = [];
+// Every temporary directory of a test file goes when the file is done.
+afterAll(() => {
+  for (const d of created.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed after the test file. */
 export function tmp(prefix = 'vw-assembly-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  created.push(d);
+  return d;
 }
 
 /** One story of a hand-made LeBel dataset. */
@@ -28,7 +36,7 @@ export interface LebelStorySpec {
 
 /** Writes a LeBel ds003020 layout with the given stories; returns its root. */
 export async function makeLebel(stories: LebelStorySpec[], subject = 'UTS02'): Promise<string> {
-  const root = tmp('vw-lebel-');
+  const root = tmp('vw-assembly-lebel-');
   const d = join(root, 'derivative');
   mkdirSync(join(d, 'TextGrids'), { recursive: true });
   mkdirSync(join(d, 'preprocessed_data', subject), { recursive: true });
