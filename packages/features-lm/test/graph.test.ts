@@ -64,12 +64,14 @@ describe('exposing the residual stream of an ONNX export', () => {
     for (let l = 0; l < layers.length; l++) expect(maxAbsDiff(layers[l]!, reference[l]!)).toBe(0);
   });
 
-  it.each([
-    ['opt', [/\/transformer\/h\.(\d+)\/ln_1\//, '/model/decoder/layers.$1/self_attn_layer_norm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/model/decoder/layers.$1/final_layer_norm/'], [/\/transformer\/ln_f\//, '/model/decoder/final_layer_norm/']],
-    ['gpt_neox', [/\/transformer\/h\.(\d+)\/ln_1\//, '/gpt_neox/layers.$1/input_layernorm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/gpt_neox/layers.$1/post_attention_layernorm/'], [/\/transformer\/ln_f\//, '/gpt_neox/final_layer_norm/']],
-  ] as const)('finds the block boundaries of %s exports by their scope names', (architecture, ...renames) => {
+  const SCOPE_RENAMES: Array<[string, Array<[RegExp, string]>]> = [
+    ['opt', [[/\/transformer\/h\.(\d+)\/ln_1\//, '/model/decoder/layers.$1/self_attn_layer_norm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/model/decoder/layers.$1/final_layer_norm/'], [/\/transformer\/ln_f\//, '/model/decoder/final_layer_norm/']]],
+    ['gpt_neox', [[/\/transformer\/h\.(\d+)\/ln_1\//, '/gpt_neox/layers.$1/input_layernorm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/gpt_neox/layers.$1/post_attention_layernorm/'], [/\/transformer\/ln_f\//, '/gpt_neox/final_layer_norm/']]],
+  ];
+  it.each(SCOPE_RENAMES)('finds the block boundaries of %s exports by their scope names', (architecture, renames) => {
     const m = onnx.ModelProto.decode(readFileSync(withStates.modelFile));
     // Rename the scopes as a torch.onnx.export of that architecture names them (tensors keep their names).
+    // OPT layers also have a `final_layer_norm`, which must not be taken for the model's last one.
     for (const n of m.graph!.node!) for (const [from, to] of renames) n.name = (n.name ?? '').replace(from, to);
     const renamed = onnx.ModelProto.encode(m).finish();
     const gpt2 = buildFeatureGraph(readFileSync(withStates.modelFile), { architecture: 'gpt2', nLayers: 3, file: 'gpt2.onnx' });
