@@ -57,6 +57,10 @@ export interface DemoOptions {
   layer?: number;
   /** Voxels of the simulated subject. @default 300 */
   voxels?: number;
+  /** Stories (the last is held out). @default 5 */
+  stories?: number;
+  /** Seconds of speech per story. @default 300 */
+  duration?: number;
 }
 
 /**
@@ -75,7 +79,7 @@ export function demoConfig(options: DemoOptions): VoxelwiseConfig {
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     assembly: {
       name: 'simulated',
-      options: { seed, stories: 5, duration: 300, voxels: options.voxels ?? 300, plantedFraction: 0.5, testRepeats: 4, extractor: { name: 'lm', options: lm } },
+      options: { seed, stories: options.stories ?? 5, duration: options.duration ?? 300, voxels: options.voxels ?? 300, plantedFraction: 0.5, testRepeats: 4, extractor: { name: 'lm', options: lm } },
     },
     features: [{ name: 'lm', options: lm }],
     downsampler: { ...DEFAULT_DOWNSAMPLER, options: { ...DEFAULT_DOWNSAMPLER.options } },
