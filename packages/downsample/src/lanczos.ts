@@ -37,6 +37,20 @@ export function lanczosKernel(u: number, window: number): number {
  */
 const RECTIFY_CHUNK = 256;
 
+/** Row j of `out` becomes `[min(x_j, 0) | max(x_j, 0)]` over columns `[c0, c0 + cw)` (np.clip). */
+function splitSigns(x: Float32Array | Float64Array, n: number, d: number, c0: number, cw: number, out: Float32Array | Float64Array): void {
+  for (let j = 0; j < n; j++) {
+    const src = j * d + c0;
+    const neg = j * 2 * cw;
+    const pos = neg + cw;
+    for (let k = 0; k < cw; k++) {
+      const v = x[src + k]!;
+      out[neg + k] = v < 0 ? v : 0;
+      out[pos + k] = v > 0 ? v : 0;
+    }
+  }
+}
+
 /**
  * Lanczos resampling: `y_i = Σ_j L(B·(t_i − s_j))·x_j` with `B = cutoffMult / mean(diff(trTimes))`
  * (Huth interpdata.py lanczosinterp2D L154-164 = LITcoder interpdata.py L87-126). Not normalised:
@@ -79,17 +93,7 @@ export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleIn
   const x = data.data;
   for (let c0 = 0; c0 < d; c0 += chunk) {
     const cw = Math.min(chunk, d - c0);
-    // Row j of the scratch is [min(x_j, 0) | max(x_j, 0)] over this chunk's columns (np.clip).
-    for (let j = 0; j < n; j++) {
-      const src = j * d + c0;
-      const neg = j * 2 * cw;
-      const pos = neg + cw;
-      for (let k = 0; k < cw; k++) {
-        const v = x[src + k]!;
-        scratch[neg + k] = v < 0 ? v : 0;
-        scratch[pos + k] = v > 0 ? v : 0;
-      }
-    }
+    splitSigns(x, n, d, c0, cw, scratch);
     bandedProduct({
       x: scratch,
       stride: 2 * cw,
