@@ -9,6 +9,7 @@ import { loadConfigFile } from '../load-config.js';
 import { usePlugins } from '../load-plugins.js';
 import { applyOverrides } from '../overrides.js';
 
+/** `voxelwise config show | schema`: validates and prints a resolved config, or the config JSON Schema. */
 export const configCommand: Command = {
   summary: 'Check a config and print it resolved (config show), or its JSON Schema',
   help: `voxelwise config show --config <file> [train flags] [--json]

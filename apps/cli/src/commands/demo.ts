@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { applyOverrides } from '../overrides.js';
 import { runConfig, runOptions } from './train.js';
 
+/** `voxelwise demo` (`npm start`): the real pipeline on a simulated subject and a tiny GPT-2, offline. */
 export const demoCommand: Command = {
   summary: 'The real pipeline on a simulated subject, offline (what `npm start` runs)',
   help: `voxelwise demo [--seed <n>] [--out <dir>] [--force]

@@ -4,6 +4,7 @@ import { inspectReport, writeReport } from '@voxelwise/trainer';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
 
+/** `voxelwise report`: re-renders a run's report.html, optionally checked and screenshotted in headless Chromium. */
 export const reportCommand: Command = {
   summary: 'Re-render a run directory\'s report.html (optionally screenshot it)',
   help: `voxelwise report <run-dir> [--out <file>] [--screenshot [<png>]]

@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { usageError } from '../command.js';
 import { fmt } from '../summary.js';
 
+/** `voxelwise runs ls`: the run directories under results/ with their headline numbers. */
 export const runsCommand: Command = {
   summary: 'List run directories with their headline numbers (runs ls)',
   help: `voxelwise runs ls [--out <dir>] [--json]

@@ -31,6 +31,7 @@ export async function runConfig(config: Record<string, unknown>, env: CommandEnv
   return 0;
 }
 
+/** `voxelwise train`: runs a config file with flag overrides and prints the headline numbers. */
 export const trainCommand: Command = {
   summary: 'Run a config (.json, .yaml or .ts with defineConfig)',
   help: `voxelwise train --config <file> [options]

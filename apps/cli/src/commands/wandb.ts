@@ -22,6 +22,7 @@ async function queuedRuns(path: string): Promise<string[]> {
   return out;
 }
 
+/** `voxelwise wandb sync`: uploads runs the W&B logger queued on disk. */
 export const wandbCommand: Command = {
   summary: 'Upload runs queued for Weights & Biases (wandb sync)',
   help: `voxelwise wandb sync <run-dir | results-dir>... [--base-url <url>]
