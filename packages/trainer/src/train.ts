@@ -13,7 +13,8 @@ import { versions } from './versions.js';
 import { writeRunOutputs, writeVariant } from './write-run.js';
 import type { VariantFiles } from './write-run.js';
 import { scienceKeys } from './science-keys.js';
-import { histogram } from './report/charts.js';
+import { rHistograms } from './histograms.js';
+import { validationScore } from './validation-score.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -170,22 +171,6 @@ async function fitVariant(
   }
 }
 
-/** Histograms of test r for loggers (64 bins over the observed range, as wandb.Histogram). */
-export function rHistograms(scores: ScoreColumns, nBins = 64): Record<string, { edges: number[]; counts: number[] }> {
-  const finite = Array.from(scores.r).filter(Number.isFinite);
-  if (finite.length === 0) return {};
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const x of finite) [lo, hi] = [Math.min(lo, x), Math.max(hi, x)];
-  if (hi === lo) [lo, hi] = [lo - 0.5, hi + 0.5];
-  const edges = Array.from({ length: nBins + 1 }, (_, i) => lo + ((hi - lo) * i) / nBins);
-  const out: Record<string, { edges: number[]; counts: number[] }> = { 'r/all': { edges, counts: histogram(finite, lo, hi, nBins) } };
-  if (scores.significant) {
-    const sig = Array.from(scores.r).filter((r, i) => scores.significant![i] === 1 && Number.isFinite(r));
-    out['r/significant'] = { edges, counts: histogram(sig, lo, hi, nBins) };
-  }
-  return out;
-}
 
 /** Frees what a fitted model holds outside the heap (e.g. spilled weights), once its files are written. */
 async function release(r: VariantResult): Promise<void> {
@@ -194,31 +179,6 @@ async function release(r: VariantResult): Promise<void> {
   delete r.fitted;
 }
 
-/**
- * Mean over voxels of the inner cross-validation score at each voxel's chosen alpha: a
- * validation score that never looks at the test data, for choosing among layers. Read from
- * the model when it exposes its CV scores (`cvScores`, alphas × voxels, with `info.alphaGrid`),
- * else from `info.meanCvScoreByAlpha` (its best value); undefined when the model reports neither.
- */
-export function validationScore(fitted: FittedModel | undefined): number | undefined {
-  if (!fitted) return undefined;
-  const cv = (fitted as { cvScores?: unknown }).cvScores;
-  const grid = fitted.info['alphaGrid'];
-  const chosen = fitted.alphas;
-  if (cv instanceof Float64Array && Array.isArray(grid) && chosen && cv.length === grid.length * chosen.length && chosen.length > 0) {
-    const v = chosen.length;
-    let sum = 0;
-    for (let j = 0; j < v; j++) {
-      const a = grid.indexOf(chosen[j]);
-      if (a < 0) return undefined;
-      sum += cv[a * v + j]!;
-    }
-    return sum / v;
-  }
-  const byAlpha = fitted.info['meanCvScoreByAlpha'];
-  if (Array.isArray(byAlpha) && byAlpha.length > 0 && byAlpha.every((x) => typeof x === 'number')) return Math.max(...(byAlpha as number[]));
-  return undefined;
-}
 
 function fmt(x: unknown): string {
   return typeof x === 'number' ? x.toFixed(4) : String(x);
