@@ -108,6 +108,10 @@ function complementOf(n: number, rows: Int32Array): Int32Array {
   return Int32Array.from(out);
 }
 
+function addInto(acc: Dense, x: Dense): void {
+  for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + x[k]!;
+}
+
 function checkAborted(ctx: StageContext, where: string): void {
   if (ctx.signal?.aborted) throw voxelwiseError({ code: 'E_ABORTED', where, message: 'ridge fit aborted' });
 }
@@ -220,6 +224,21 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
     return { ...w, index, lambdas, sMax2: f.sMax2, plan, H, crossT };
   };
 
+  // Batch workspace, reused across batches and folds so the loop allocates nothing voxel-sized.
+  const maxOut = Math.max(...folds.map((f) => alphas.length * f.test.length));
+  const ws = {
+    cross: new Map<number, Dense>(),
+    XtY: alloc(p * mem.batch),
+    D: alloc(p * mem.batch),
+    out: alloc(maxOut * mem.batch),
+    Z: alloc(p * mem.batch),
+  };
+  const crossBuffer = (index: number, size: number): Dense => {
+    let buf = ws.cross.get(index);
+    if (!buf) ws.cross.set(index, (buf = alloc(p * mem.batch)));
+    return buf.subarray(0, size);
+  };
+
   let zDone = false;
   for (const group of mem.groups) {
     const prepared: PreparedFold[] = [];
@@ -236,27 +255,24 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
       const cross = new Map<number, Dense>();
       for (const f of prepared) {
         const Yc = takeRows(Ydata, b, f.cross);
-        cross.set(f.index, (await backend.matmul(f.crossT, matrix(f.cross.length, b, Yc), { dtype: dt })).data);
+        cross.set(f.index, (await backend.matmul(f.crossT, matrix(f.cross.length, b, Yc), { dtype: dt, out: crossBuffer(f.index, p * b) })).data);
       }
-      let XtY: Dense;
+      const XtY = ws.XtY.subarray(0, p * b);
       if (partition) {
-        XtY = alloc(p * b);
-        for (const c of cross.values()) for (let k = 0; k < XtY.length; k++) XtY[k] = XtY[k]! + c[k]!;
-        if (restT) {
-          const r = (await backend.matmul(restT, matrix(rest.length, b, takeRows(Ydata, b, rest)), { dtype: dt })).data;
-          for (let k = 0; k < XtY.length; k++) XtY[k] = XtY[k]! + r[k]!;
-        }
+        XtY.fill(0);
+        for (const c of cross.values()) addInto(XtY, c);
+        if (restT) addInto(XtY, (await backend.matmul(restT, matrix(rest.length, b, takeRows(Ydata, b, rest)), { dtype: dt, out: ws.D.subarray(0, p * b) })).data);
       } else {
-        XtY = (await backend.matmul(XT!, matrix(n, b, Ydata), { dtype: dt })).data;
+        await backend.matmul(XT!, matrix(n, b, Ydata), { dtype: dt, out: XtY });
       }
       for (const f of prepared) {
         const c = cross.get(f.index)!;
         let D = c;
         if (f.subtract) {
-          D = alloc(p * b);
+          D = ws.D.subarray(0, p * b);
           for (let k = 0; k < D.length; k++) D[k] = XtY[k]! - c[k]!;
         }
-        const out = (await backend.matmul(f.H, matrix(p, b, D), { dtype: dt })).data;
+        const out = (await backend.matmul(f.H, matrix(p, b, D), { dtype: dt, out: ws.out.subarray(0, f.H.rows * b) })).data;
         const Yv = takeRows(Ydata, b, f.fold.test);
         const means = foldMeans[f.index]!;
         scoreBatch(out, Yv, f.fold.test.length, b, f.plan, f.lambdas, f.sMax2, settings.score, (a, j, s) => {
@@ -265,7 +281,7 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
         });
       }
       if (!zDone) {
-        const Z = (await backend.matmul(fullBasis.QT, matrix(p, b, XtY), { dtype: dt })).data;
+        const Z = (await backend.matmul(fullBasis.QT, matrix(p, b, XtY), { dtype: dt, out: ws.Z.subarray(0, p * b) })).data;
         weights.write(v0, Z);
       }
       progress('voxels', v1, v, mem.groups.length > 1 ? `fold group ${mem.groups.indexOf(group) + 1} of ${mem.groups.length}` : undefined);
@@ -295,7 +311,7 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
       if (!list) byAlpha.set(a, (list = []));
       list.push(j);
     }
-    const solved = alloc(p * b);
+    const solved = ws.D.subarray(0, p * b);
     for (const [a, cols] of byAlpha) {
       const c = cols.length;
       const block = new Float64Array(p * c);
@@ -303,7 +319,7 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
       solveShifted(full.d, full.e, lambdaOf(alphas[a]!, full.sMax2), block, p, c, full.keep);
       for (let i = 0; i < p; i++) for (let t = 0; t < c; t++) solved[i * b + cols[t]!] = block[i * c + t]!;
     }
-    const W = (await backend.matmul(fullBasis.Q, matrix(p, b, solved), { dtype: dt })).data;
+    const W = (await backend.matmul(fullBasis.Q, matrix(p, b, solved), { dtype: dt, out: ws.Z.subarray(0, p * b) })).data;
     weights.write(v0, W);
     checkAborted(ctx, where);
   }
