@@ -30,13 +30,20 @@ export interface DesignMatrices {
   testRows: { story: string[]; tr: Int32Array };
 }
 
-/** One story's rows after trimming and z-scoring (features not yet delayed in the `huth` order). */
+/** One story's feature rows after trimming and z-scoring (not yet delayed in the `huth` order). */
 export interface StoryBlock {
   story: string;
   X: Matrix;
-  Y: Matrix<Float32Array>;
   /** TR index of each row. */
   tr: Int32Array;
+}
+
+/** Stacked responses of some stories in one role, with the story and TR of each row. */
+interface StackedTargets {
+  Y: Matrix<Float32Array>;
+  story: string[];
+  tr: Int32Array;
+  groups: Int32Array;
 }
 
 /** Creates the stage context for a run. */
@@ -131,13 +138,12 @@ function sliceOf(m: Matrix, start: number, rows: number): Matrix {
   return sliceRows(m, start, start + rows);
 }
 
-/** Trimmed (and, per the preset, z-scored) responses of a story, with the TR of each row. */
-async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolean): Promise<{ Y: Matrix<Float32Array>; tr: Int32Array }> {
+/** Trimmed (and, per the preset, z-scored) responses of a story. */
+async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolean): Promise<Matrix> {
   const resp = await story.responses();
   const rows = sliceOf(resp, trim.targetStartTR - story.trim.start, trim.targetRows);
   assertFinite(rows, `responses of story "${story.name}"`, 'trainer:targets');
-  const Y = zscoreTargets ? asDType(zscore(rows), 'float32') : asDType({ rows: rows.rows, cols: rows.cols, data: Float32Array.from(rows.data) }, 'float32');
-  return { Y, tr: Int32Array.from({ length: trim.targetRows }, (_, i) => trim.targetStartTR + i) };
+  return zscoreTargets ? zscore(rows) : rows;
 }
 
 /**
@@ -145,7 +151,7 @@ async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolea
  * role and kept in `targets`, so a layer sweep reuses them.
  */
 export class DesignBuilder {
-  private readonly targets = new Map<string, { Y: Matrix<Float32Array>; tr: Int32Array }>();
+  private readonly targets = new Map<string, StackedTargets>();
   private readonly warnedPadding = new Set<string>();
   private readonly slices: TrimmingSlices;
   private readonly zFeatures: boolean;
@@ -188,35 +194,53 @@ export class DesignBuilder {
       const source = perStory ? makeDelayed(feats.data, this.config.delays) : feats.data;
       const kept = sliceOf(source, trim.featureStartTR, trim.featureRows);
       const X = this.zFeatures ? zscore(kept) : asDType(kept, 'float64');
-      const key = `${role}\u0000${name}`;
-      let target = this.targets.get(key);
-      if (!target) {
-        target = await storyTargets(story, trim, this.zTargets);
-        this.targets.set(key, target);
-      }
-      blocks.push({ story: name, X, Y: target.Y, tr: target.tr });
+      blocks.push({ story: name, X, tr: Int32Array.from({ length: trim.featureRows }, (_, k) => trim.featureStartTR + k) });
       ctx.emit({ type: 'stage:progress', stage: `design/${role}`, done: i + 1, total: names.length, unit: 'stories', message: name });
     }
     return { blocks, columns, nFeatures };
   }
 
-  /** Stacks blocks; the `huth` order applies the FIR delays to the stack. */
-  stack(blocks: readonly StoryBlock[]): { X: Matrix; Y: Matrix<Float32Array>; groups: Int32Array; rows: { story: string[]; tr: Int32Array } } {
-    let X = vstack(blocks.map((b) => b.X), 'float64');
-    if (PRESETS[this.config.preset].delays === 'after-stacking') X = makeDelayed(X, this.config.delays);
-    const Y = vstack(blocks.map((b) => b.Y), 'float32') as Matrix<Float32Array>;
-    const n = blocks.reduce((s, b) => s + b.X.rows, 0);
-    const groups = new Int32Array(n);
+  /**
+   * The stacked responses of `names` in one role, built once and kept for later designs (the
+   * layers of a sweep): one preallocated float32 matrix filled story by story, so memory peaks at
+   * the stack plus one story.
+   */
+  async targetsFor(names: readonly string[], role: 'train' | 'test'): Promise<StackedTargets> {
+    const key = `${role}\u0000${names.join('\u0000')}`;
+    const cached = this.targets.get(key);
+    if (cached) return cached;
+    const stories = await Promise.all(names.map((n) => this.assembly.story(n)));
+    const trims = stories.map((st) => storyTrim(st, role, this.slices));
+    const n = trims.reduce((sum, t) => sum + t.targetRows, 0);
+    const v = stories[0]?.nVoxels ?? 0;
+    const data = new Float32Array(n * v);
     const story: string[] = [];
     const tr = new Int32Array(n);
+    const groups = new Int32Array(n);
     let o = 0;
-    blocks.forEach((b, g) => {
-      groups.fill(g, o, o + b.X.rows);
-      tr.set(b.tr, o);
-      for (let i = 0; i < b.X.rows; i++) story.push(b.story);
-      o += b.X.rows;
-    });
-    return { X, Y, groups, rows: { story, tr } };
+    for (const [g, st] of stories.entries()) {
+      if (st.nVoxels !== v) {
+        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:targets', message: `story "${st.name}" has a different number of voxels than story "${names[0]}"`, got: st.nVoxels, expected: v });
+      }
+      const t = trims[g]!;
+      const Y = await storyTargets(st, t, this.zTargets);
+      data.set(Y.data instanceof Float32Array ? Y.data : Float32Array.from(Y.data), o * v);
+      for (let i = 0; i < t.targetRows; i++) {
+        story.push(st.name);
+        tr[o + i] = t.targetStartTR + i;
+      }
+      groups.fill(g, o, o + t.targetRows);
+      o += t.targetRows;
+    }
+    const out: StackedTargets = { Y: { rows: n, cols: v, data }, story, tr, groups };
+    this.targets.set(key, out);
+    return out;
+  }
+
+  /** Stacks feature blocks; the `huth` order applies the FIR delays to the stack. */
+  stackFeatures(blocks: readonly StoryBlock[]): Matrix {
+    const X = vstack(blocks.map((b) => b.X), 'float64');
+    return PRESETS[this.config.preset].delays === 'after-stacking' ? makeDelayed(X, this.config.delays) : X;
   }
 
   /** Design column names: `<feature>@<delay>`, delay-major (makeDelayed's layout). */
@@ -230,26 +254,26 @@ export class DesignBuilder {
   async trainTest(plan: { train: string[]; test: string[] }, stages: FeatureStages, ctx: StageContext): Promise<DesignMatrices> {
     const train = await this.blocks(plan.train, 'train', stages, ctx);
     const test = await this.blocks(plan.test, 'test', stages, ctx);
-    const tr = this.stack(train.blocks);
-    const te = this.stack(test.blocks);
+    const Ytr = await this.targetsFor(plan.train, 'train');
+    const Yte = await this.targetsFor(plan.test, 'test');
     return {
-      Xtrain: tr.X,
-      Ytrain: tr.Y,
-      Xtest: te.X,
-      Ytest: te.Y,
-      groups: tr.groups,
+      Xtrain: this.stackFeatures(train.blocks),
+      Ytrain: Ytr.Y,
+      Xtest: this.stackFeatures(test.blocks),
+      Ytest: Yte.Y,
+      groups: Ytr.groups,
       trainStories: plan.train,
       testStories: plan.test,
       nFeatures: train.nFeatures,
       columns: this.designColumns(train.columns),
-      testRows: te.rows,
+      testRows: { story: Yte.story, tr: Yte.tr },
     };
   }
 
   /** All stories stacked with their story index as group (nested-cv mode). */
   async pooled(stories: string[], stages: FeatureStages, ctx: StageContext): Promise<{ X: Matrix; Y: Matrix<Float32Array>; groups: Int32Array; rows: { story: string[]; tr: Int32Array }; columns: string[]; nFeatures: number }> {
     const all = await this.blocks(stories, 'train', stages, ctx);
-    const s = this.stack(all.blocks);
-    return { ...s, columns: this.designColumns(all.columns), nFeatures: all.nFeatures };
+    const Y = await this.targetsFor(stories, 'train');
+    return { X: this.stackFeatures(all.blocks), Y: Y.Y, groups: Y.groups, rows: { story: Y.story, tr: Y.tr }, columns: this.designColumns(all.columns), nFeatures: all.nFeatures };
   }
 }
