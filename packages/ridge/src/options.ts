@@ -45,7 +45,7 @@ export const ridgeCVOptionsSchema = z
     threads: z.number().int().min(1).optional(),
     solver: z.enum(['auto', 'tridiagonal', 'eigen']).default('auto'),
     precision: z.enum(['float32', 'float64']).default('float32'),
-    seriesTolerance: z.number().min(0).max(1e-3).default(1e-10),
+    seriesTolerance: z.number().min(0).max(1e-3).optional(),
     memoryBudget: z.number().positive().optional(),
     voxelBatch: z.number().int().min(1).optional(),
     keepPredictions: z.boolean().default(false),

@@ -5,8 +5,9 @@
  * (K + λI)⁻¹ = (1/λ)·Σ_m (−μ)^m·K̃^m with K̃ = K/s_max² (Neumann series), so its predictions are
  * a combination of the shared terms P_m = X_val·Q·K̃^m·Qᵀ·XᵀY. Truncating after M terms leaves
  * a relative error below (1+μ)·μ^M/(1−μ); M is chosen so that this stays under `tolerance`
- * (1e-12 by default, far below float32 rounding), so the result is the same and the work
- * smaller. With LITcoder's grid logspace(−1, 8, 10) and normalpha, 10 products become 6.
+ * (by default 2e-8 with float32 products, whose own rounding is ~1e-6, and 1e-13 with float64),
+ * so the result is the same and the work smaller. With LITcoder's grid logspace(−1, 8, 10) and
+ * normalpha, 10 products become 5 (float32) or 7 (float64).
  */
 export interface ProductPlan {
   /** Alpha indices scored from their own exact product, in product order. */

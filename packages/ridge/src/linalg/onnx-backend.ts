@@ -4,7 +4,7 @@ import type { DType, Matrix } from '@voxelwise/core';
 import type { DenseKernels, LinalgBackend, SymmetricEigen, Tridiagonalization } from './backend.js';
 import { gemm, gemv, transposeInto } from './dense.js';
 import { dataAs, productPlan } from './matmul-shape.js';
-import { ONNX_DOUBLE, ONNX_FLOAT, matmulModel } from './onnx-graph.js';
+import { ONNX_DOUBLE, ONNX_FLOAT, gemmSubtractModel, matmulModel } from './onnx-graph.js';
 import type { OnnxProtoModule } from './onnx-graph.js';
 import { tql2 } from './tridiagonal-ops.js';
 import { tridiagonalizeBlocked } from './tridiagonalize.js';
@@ -18,6 +18,8 @@ export interface OnnxBackendOptions {
    * ~0.05–0.8 ms). @default 65536
    */
   minWork?: number;
+  /** Let idle intra-op threads spin (lower latency, but they burn CPU others could use). @default false */
+  spin?: boolean;
 }
 
 type Ort = typeof import('onnxruntime-node');
@@ -54,13 +56,17 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
   }
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const minWork = options.minWork ?? 65536;
-  const sessions = new Map<DType, Promise<Session>>();
-  const session = (dtype: DType): Promise<Session> => {
-    let s = sessions.get(dtype);
+  const spin = options.spin ?? false;
+  const sessions = new Map<string, Promise<Session>>();
+  const session = (dtype: DType, op: 'matmul' | 'gemm-subtract' = 'matmul'): Promise<Session> => {
+    const key = `${op}:${dtype}`;
+    let s = sessions.get(key);
     if (!s) {
-      const bytes = matmulModel(proto, dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE);
-      s = ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, enableCpuMemArena: false, executionMode: 'sequential', extra: { session: { intra_op: { allow_spinning: '0' } } } });
-      sessions.set(dtype, s);
+      const elem = dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE;
+      const bytes = op === 'matmul' ? matmulModel(proto, elem) : gemmSubtractModel(proto, elem);
+      // No spinning: idle intra-op threads sleep instead of burning the (shared) cores.
+      s = ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, enableCpuMemArena: false, executionMode: 'sequential', extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } } });
+      sessions.set(key, s);
     }
     return s;
   };
@@ -90,6 +96,20 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
       else await run('float64', A, x, m, n, 1, out);
     },
     gemm: (A, B, m, k, n, out) => run('float64', A, B, m, k, n, out),
+    async gemmSubtract(A, B, C, m, k, n, out) {
+      if (m === 0 || n === 0) return;
+      if (k === 0 || m * k * n < minWork) {
+        gemm(A, B, m, k, n, out);
+        for (let i = 0; i < m * n; i++) out[i] = C[i]! - out[i]!;
+        return;
+      }
+      const s = await session('float64', 'gemm-subtract');
+      try {
+        await s.run({ A: new ort.Tensor('float64', A, [m, k]), B: new ort.Tensor('float64', B, [k, n]), C: new ort.Tensor('float64', C, [m, n]) }, { Y: new ort.Tensor('float64', out, [m, n]) });
+      } catch (cause) {
+        throw voxelwiseError({ code: 'E_BACKEND', where: WHERE, message: `onnxruntime Gemm ${m}×${k}·${k}×${n} (float64) failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause });
+      }
+    },
   };
 
   return {

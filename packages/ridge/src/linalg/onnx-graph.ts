@@ -31,3 +31,35 @@ export function matmulModel(proto: OnnxProtoModule, elemType: number): Uint8Arra
   const model = onnx.ModelProto.create({ irVersion: 8, producerName: 'voxelwise-ridge', opsetImport: [{ domain: '', version: 13 }], graph });
   return onnx.ModelProto.encode(model).finish();
 }
+
+/**
+ * A one-node ONNX model `Y[M,N] = C[M,N] − A[M,K]·B[K,N]` (Gemm with alpha −1, beta 1), so a
+ * trailing update and its subtraction happen in one pass of onnxruntime.
+ */
+export function gemmSubtractModel(proto: OnnxProtoModule, elemType: number): Uint8Array {
+  const { onnx } = proto;
+  const valueInfo = (name: string, dims: string[]) => ({
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((dimParam) => ({ dimParam })) } } },
+  });
+  const FLOAT_ATTRIBUTE = 1;
+  const graph = onnx.GraphProto.create({
+    name: 'voxelwise_gemm_subtract',
+    node: [
+      onnx.NodeProto.create({
+        opType: 'Gemm',
+        input: ['A', 'B', 'C'],
+        output: ['Y'],
+        name: 'gemm',
+        attribute: [
+          { name: 'alpha', type: FLOAT_ATTRIBUTE, f: -1 },
+          { name: 'beta', type: FLOAT_ATTRIBUTE, f: 1 },
+        ],
+      }),
+    ],
+    input: [valueInfo('A', ['M', 'K']), valueInfo('B', ['K', 'N']), valueInfo('C', ['M', 'N'])],
+    output: [valueInfo('Y', ['M', 'N'])],
+  });
+  const model = onnx.ModelProto.create({ irVersion: 8, producerName: 'voxelwise-ridge', opsetImport: [{ domain: '', version: 13 }], graph });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -9,6 +9,10 @@ import { tridiagonalizeBlocked } from './tridiagonalize.js';
 export const pureKernels: DenseKernels = {
   gemv: async (A, m, n, x, out) => gemv(A, m, n, x, out),
   gemm: async (A, B, m, k, n, out) => gemm(A, B, m, k, n, out),
+  gemmSubtract: async (A, B, C, m, k, n, out) => {
+    gemm(A, B, m, k, n, out);
+    for (let i = 0; i < m * n; i++) out[i] = C[i]! - out[i]!;
+  },
 };
 
 /** `XᵀX` in float64 by rank-one row updates of the upper triangle, then mirrored. */

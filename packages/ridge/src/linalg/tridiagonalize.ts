@@ -48,68 +48,83 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
   if (n === 0) return { d, e, Q: matrix(0, 0, new Float64Array(0)) };
-  const B = Float64Array.from(G.data);
+  let B = Float64Array.from(G.data);
+  let scratch = new Float64Array(n > blockSize ? (n - Math.min(blockSize, n)) ** 2 : 0);
   const panels: Panel[] = [];
   let m = n;
   let k0 = 0;
-  let product: Float64Array | null = null;
   const col = new Float64Array(n);
   const vt = new Float64Array(n);
   const z = new Float64Array(n);
   for (;;) {
     const w = Math.min(blockSize, m);
     const last = m <= blockSize;
-    const VT = new Float64Array(w * m);
-    const WT = new Float64Array(w * m);
-    const tau = new Float64Array(w);
-    const t1 = new Float64Array(w);
-    const t2 = new Float64Array(w);
+    const panel = { VT: new Float64Array(w * m), WT: new Float64Array(w * m), tau: new Float64Array(w), t1: new Float64Array(w), t2: new Float64Array(w) };
     for (let j = 0; j < w; j++) {
-      panelColumn(B, m, j, VT, WT, col);
-      d[k0 + j] = col[j]!;
-      if (j + 1 >= m) break;
-      const { beta, tau: tj } = reflector(col[j + 1]!, col, j + 2, m);
-      e[k0 + j] = beta;
-      tau[j] = tj;
-      col[j + 1] = 1;
-      VT.set(col.subarray(j + 1, m), j * m + j + 1);
+      const tj = columnReflector(B, m, j, k0, panel, col, vt, d, e);
+      if (tj === null) break;
       if (tj === 0) continue;
-      vt.fill(0, 0, j + 1);
-      vt.set(col.subarray(j + 1, m), j + 1);
       const rows = m - j - 1;
       await kernels.gemv(B.subarray((j + 1) * m, m * m), rows, m, vt.subarray(0, m), z.subarray(0, rows));
-      panelW(m, j, tj, VT, WT, col, z, t1, t2);
+      panelW(m, j, tj, panel.VT, panel.WT, col, z, panel.t1, panel.t2);
     }
     if (m > 1) {
       const mq = m - 1;
       const Vt = new Float64Array(w * mq);
-      for (let t = 0; t < w; t++) Vt.set(VT.subarray(t * m + 1, (t + 1) * m), t * mq);
-      panels.push({ order: mq, Vt, width: w, tau });
+      for (let t = 0; t < w; t++) Vt.set(panel.VT.subarray(t * m + 1, (t + 1) * m), t * mq);
+      panels.push({ order: mq, Vt, width: w, tau: panel.tau });
     }
     if (last) break;
-    // Trailing update B22 −= V·Wᵀ + W·Vᵀ as one product [V W]·[W V]ᵀ (dsyr2k).
+    // Trailing update B22 −= V·Wᵀ + W·Vᵀ as one product [V W]·[W V]ᵀ (dsyr2k), on the
+    // trailing block compacted to the front of B; the result lands in the scratch buffer.
     const mt = m - w;
-    const LT = new Float64Array(2 * w * mt);
-    const RT = new Float64Array(2 * w * mt);
-    for (let t = 0; t < w; t++) {
-      const v = VT.subarray(t * m + w, (t + 1) * m);
-      const ww = WT.subarray(t * m + w, (t + 1) * m);
-      LT.set(v, t * mt);
-      LT.set(ww, (w + t) * mt);
-      RT.set(ww, t * mt);
-      RT.set(v, (w + t) * mt);
-    }
-    const L = new Float64Array(mt * 2 * w);
-    transposeInto(LT, 2 * w, mt, L);
-    if (!product || product.length < mt * mt) product = new Float64Array(mt * mt);
-    const out = product.subarray(0, mt * mt);
-    await kernels.gemm(L, RT, mt, 2 * w, mt, out);
-    compactSubtract(B, m, w, out);
+    const { L, RT } = rank2Factors(panel.VT, panel.WT, m, w);
+    for (let i = 0; i < mt; i++) B.copyWithin(i * mt, (i + w) * m + w, (i + w) * m + w + mt);
+    await kernels.gemmSubtract(L, RT, B.subarray(0, mt * mt), mt, 2 * w, mt, scratch.subarray(0, mt * mt));
+    [B, scratch] = [scratch, B];
     k0 += w;
     m = mt;
   }
-  const Q = await formQ(n, panels, kernels, product);
+  const Q = await formQ(n, panels, kernels);
   return { d, e, Q };
+}
+
+/**
+ * Reduces column j of the panel (dlatrd): the column with the pending update applied, its
+ * diagonal into d, the reflector annihilating it below the subdiagonal (e, tau, row j of Vᵀ)
+ * and the zero-padded reflector in `vt` for the product with the block. Returns tau, or null
+ * after the last column of the matrix.
+ */
+function columnReflector(B: Float64Array, m: number, j: number, k0: number, panel: { VT: Float64Array; WT: Float64Array; tau: Float64Array }, col: Float64Array, vt: Float64Array, d: Float64Array, e: Float64Array): number | null {
+  panelColumn(B, m, j, panel.VT, panel.WT, col);
+  d[k0 + j] = col[j]!;
+  if (j + 1 >= m) return null;
+  const { beta, tau } = reflector(col[j + 1]!, col, j + 2, m);
+  e[k0 + j] = beta;
+  panel.tau[j] = tau;
+  col[j + 1] = 1;
+  panel.VT.set(col.subarray(j + 1, m), j * m + j + 1);
+  vt.fill(0, 0, j + 1);
+  vt.set(col.subarray(j + 1, m), j + 1);
+  return tau;
+}
+
+/** L = [V W] (trailing rows × 2w) and Rᵀ = [W V]ᵀ (2w × trailing rows), so L·Rᵀ = V·Wᵀ + W·Vᵀ. */
+function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number): { L: Float64Array; RT: Float64Array } {
+  const mt = m - w;
+  const LT = new Float64Array(2 * w * mt);
+  const RT = new Float64Array(2 * w * mt);
+  for (let t = 0; t < w; t++) {
+    const v = VT.subarray(t * m + w, (t + 1) * m);
+    const ww = WT.subarray(t * m + w, (t + 1) * m);
+    LT.set(v, t * mt);
+    LT.set(ww, (w + t) * mt);
+    RT.set(ww, t * mt);
+    RT.set(v, (w + t) * mt);
+  }
+  const L = new Float64Array(mt * 2 * w);
+  transposeInto(LT, 2 * w, mt, L);
+  return { L, RT };
 }
 
 /**
@@ -158,16 +173,6 @@ function panelW(m: number, j: number, tau: number, VT: Float64Array, WT: Float64
   for (let i = j + 1; i < m; i++) WT[wo + i] = WT[wo + i]! + a * v[i]!;
 }
 
-/** Moves the trailing (m−w)² block of B to its front while subtracting `out` (new index ≤ old index, so in place is safe). */
-function compactSubtract(B: Float64Array, m: number, w: number, out: Float64Array): void {
-  const mt = m - w;
-  for (let i = 0; i < mt; i++) {
-    const so = (i + w) * m + w;
-    const no = i * mt;
-    for (let jj = 0; jj < mt; jj++) B[no + jj] = B[so + jj]! - out[no + jj]!;
-  }
-}
-
 /**
  * Upper-triangular T of the block reflector `H_0⋯H_{w−1} = I − V·T·Vᵀ` (LAPACK dlarft, forward,
  * columnwise) from the Gram matrix VᵀV of the reflectors.
@@ -189,14 +194,13 @@ function blockReflectorT(VtV: Float64Array, w: number, tau: Float64Array): Float
 }
 
 /** Forms Q = 1 ⊕ Q̃ by applying the panels' block reflectors backwards (LAPACK dorgtr). */
-async function formQ(n: number, panels: Panel[], kernels: DenseKernels, scratch: Float64Array | null): Promise<Matrix<Float64Array>> {
+async function formQ(n: number, panels: Panel[], kernels: DenseKernels): Promise<Matrix<Float64Array>> {
   const nq = n - 1;
-  const Qb = new Float64Array(Math.max(0, nq * nq));
+  let Qb = new Float64Array(Math.max(0, nq * nq));
+  let scratch = new Float64Array(Math.max(0, nq * nq));
   let cur = 0;
-  let product = scratch;
   for (let pi = panels.length - 1; pi >= 0; pi--) {
     const { order: mq, Vt, width: w, tau } = panels[pi]!;
-    // Grow the active block to mq: [[I, 0], [0, old]], moving old entries towards the end.
     growBlock(Qb, cur, mq);
     cur = mq;
     const block = Qb.subarray(0, mq * mq);
@@ -207,11 +211,11 @@ async function formQ(n: number, panels: Panel[], kernels: DenseKernels, scratch:
     const T = blockReflectorT(VtV, w, tau);
     const VtQ = new Float64Array(w * mq);
     await kernels.gemm(Vt, block, w, mq, mq, VtQ);
-    const Y = upperTimes(T, VtQ, w, mq);
-    if (!product || product.length < mq * mq) product = new Float64Array(mq * mq);
-    const out = product.subarray(0, mq * mq);
-    await kernels.gemm(V, Y, mq, w, mq, out);
-    subtractInPlace(block, out);
+    const Y = new Float64Array(w * mq);
+    await kernels.gemm(T, VtQ, w, w, mq, Y);
+    // Q̃ ← (I − V·T·Vᵀ)·Q̃ = Q̃ − V·Y, into the scratch buffer, which then becomes the block.
+    await kernels.gemmSubtract(V, Y, block, mq, w, mq, scratch.subarray(0, mq * mq));
+    [Qb, scratch] = [scratch, Qb];
   }
   const Q = new Float64Array(n * n);
   Q[0] = 1;
@@ -219,14 +223,10 @@ async function formQ(n: number, panels: Panel[], kernels: DenseKernels, scratch:
   return matrix(n, n, Q);
 }
 
-/** Grows the active block from cur² to mq² as [[I, 0], [0, old]], moving entries backwards in place. */
+/** Grows the active block from cur² to mq² as [[I, 0], [0, old]], moving rows backwards in place. */
 function growBlock(Qb: Float64Array, cur: number, mq: number): void {
   const s = mq - cur;
-  for (let i = cur - 1; i >= 0; i--) {
-    const src = i * cur;
-    const dst = (i + s) * mq + s;
-    for (let j = cur - 1; j >= 0; j--) Qb[dst + j] = Qb[src + j]!;
-  }
+  for (let i = cur - 1; i >= 0; i--) Qb.copyWithin((i + s) * mq + s, i * cur, i * cur + cur);
   for (let i = 0; i < mq; i++) {
     const o = i * mq;
     if (i < s) {
@@ -236,23 +236,4 @@ function growBlock(Qb: Float64Array, cur: number, mq: number): void {
       Qb.fill(0, o, o + s);
     }
   }
-}
-
-/** T·M for T upper triangular (w × w) and M (w × n). */
-function upperTimes(T: Float64Array, M: Float64Array, w: number, n: number): Float64Array {
-  const Y = new Float64Array(w * n);
-  for (let a = 0; a < w; a++) {
-    const yo = a * n;
-    for (let b = a; b < w; b++) {
-      const tab = T[a * w + b]!;
-      if (tab === 0) continue;
-      const so = b * n;
-      for (let j = 0; j < n; j++) Y[yo + j] = Y[yo + j]! + tab * M[so + j]!;
-    }
-  }
-  return Y;
-}
-
-function subtractInPlace(a: Float64Array, b: Float64Array): void {
-  for (let k = 0; k < a.length; k++) a[k] = a[k]! - b[k]!;
 }

@@ -21,7 +21,8 @@ export function ridgeSettings(o: ResolvedRidgeCVOptions, ctx: StageContext, stag
     folds: innerFolds(o),
     score: o.score,
     solver: o.solver,
-    seriesTolerance: o.seriesTolerance,
+    // Far below the rounding of the products themselves: ~1e-6 relative in float32, ~1e-15 in float64.
+    seriesTolerance: o.seriesTolerance ?? (o.precision === 'float32' ? 2e-8 : 1e-13),
     memoryBudget: o.memoryBudget ?? ctx.memoryBudget,
     precision: o.precision,
     stage,
