@@ -197,7 +197,22 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
     return f;
   };
 
-  const G = await backend.gram(matrix(n, p, Xd));
+  // With partitioning folds the full Gram matrix is the sum of the held-out blocks' Grams
+  // (plus the rest), which the folds need anyway: no separate pass over X.
+  const crossGrams = new Map<number, Matrix<Float64Array>>();
+  let G: Matrix<Float64Array>;
+  if (partition) {
+    const sum = new Float64Array(p * p);
+    for (const [i, w] of work.entries()) {
+      const Gc = await backend.gram(matrix(w.cross.length, p, takeRows(Xd, p, w.cross)));
+      crossGrams.set(i, Gc);
+      addInto(sum, Gc.data);
+    }
+    if (rest.length > 0) addInto(sum, (await backend.gram(matrix(rest.length, p, takeRows(Xd, p, rest)))).data);
+    G = matrix(p, p, sum);
+  } else {
+    G = await backend.gram(matrix(n, p, Xd));
+  }
   const full = await factor(G, 'full fit');
   const fullBasis = basisOf(full, dt);
   progress('factorisations', ++steps, totalSteps);
@@ -211,7 +226,8 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
   const prepare = async (index: number): Promise<PreparedFold> => {
     const w = work[index]!;
     const crossRows = takeRows(Xd, p, w.cross);
-    const Gc = await backend.gram(matrix(w.cross.length, p, crossRows));
+    const Gc = crossGrams.get(index) ?? (await backend.gram(matrix(w.cross.length, p, crossRows)));
+    crossGrams.delete(index);
     const Gf = w.subtract ? matrix(p, p, G.data.map((g, k) => g - Gc.data[k]!)) : Gc;
     const f = await factor(Gf, `fold ${index}`);
     const lambdas = alphas.map((a) => lambdaOf(a, f.sMax2));
