@@ -82,6 +82,25 @@ describe('ridge-cv stage', () => {
     expect(hi).toBeGreaterThan(a.metrics['median_score'] as number);
   });
 
+  it('ciLevel sets the width of the median-r interval', async () => {
+    const f95 = await createRidgeModel({ backend: 'pure', ciResamples: 200, blockLength: 6 }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const f50 = await createRidgeModel({ backend: 'pure', ciResamples: 200, blockLength: 6, ciLevel: 0.5 }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const a = (await f95.evaluate(prob.Xt, prob.Yt, ctx())).metrics;
+    const b = (await f50.evaluate(prob.Xt, prob.Yt, ctx())).metrics;
+    const width = (m: typeof a) => (m['median_score_ci_high'] as number) - (m['median_score_ci_low'] as number);
+    expect(width(b)).toBeLessThan(width(a));
+  });
+
+  it('memoryBudget and voxelBatch shape the layout, not the result', async () => {
+    const a = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const b = await createRidgeModel({ backend: 'pure', voxelBatch: 5, memoryBudget: 2e9 }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    expect(b.info['layout']).toMatchObject({ voxelBatch: 5 });
+    expect(Array.from(b.alphas!)).toEqual(Array.from(a.alphas!));
+    const wa = a.weights!.data;
+    const wb = b.weights!.data;
+    for (let k = 0; k < wa.length; k++) expect(wb[k]).toBeCloseTo(wa[k]!, 6);
+  });
+
   it('keeps predictions on request and streams weights', async () => {
     const f = await createRidgeModel({ backend: 'pure', keepPredictions: true }).fit({ X: prob.X, Y: prob.Y }, ctx());
     const ev = await f.evaluate(prob.Xt, prob.Yt, ctx());

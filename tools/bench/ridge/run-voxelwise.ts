@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     backend: 'onnx',
   };
   const events: string[] = [];
-  const started = performance.now();
+  let started = performance.now();
   let lastVoxels = 0;
   const emit = (e: VoxelwiseEvent) => {
     if (e.type === 'log') events.push(`${e.level}: ${e.message}`);
@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     Yt = readF32(`${dir}/Yt.f32`, nt, v);
     const ctx = createContext({ seed: 1, emit, ...(budget ? { memoryBudget: Number(budget) } : {}) });
     const start = performance.now();
+    started = start;
     fitted = await createRidgeModel({ ...options, threads: Number(threads) }).fit({ X, Y }, ctx);
     const ev = await fitted.evaluate(Xt, Yt, ctx);
     seconds = (performance.now() - start) / 1000;
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
     const reader = syntheticReader(s, backend);
     const ctx = createContext({ seed: 1, emit, memoryBudget: budget });
     const start = performance.now();
+    started = start;
     fitted = await createRidgeModel({ ...options, threads, memoryBudget: budget }).fitReader({ X, Y: reader }, ctx);
     const ev = await fitted.evaluate(Xt, Yt, ctx);
     generation += reader.seconds;
@@ -116,6 +118,7 @@ async function main(): Promise<void> {
         flops,
         gflops: flops / secs / 1e9,
         peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
+        cpu_seconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
         best_alpha_counts: counts,
         layout: f.info['layout'],
         foldPlans: f.info['foldPlans'],
