@@ -34,6 +34,7 @@ function predictionSums(P: Dense, Y: Dense, ys: ResponseSums, nTest: number, b: 
   const sp = new Float64Array(b);
   const spp = new Float64Array(b);
   const spy = new Float64Array(b);
+  const ky = ys.ky;
   for (let j = 0; j < b; j++) kp[j] = P[j]!;
   for (let i = 0; i < nTest; i++) {
     const o = i * b;
@@ -41,7 +42,7 @@ function predictionSums(P: Dense, Y: Dense, ys: ResponseSums, nTest: number, b: 
       const dp = P[o + j]! - kp[j]!;
       sp[j] = sp[j]! + dp;
       spp[j] = spp[j]! + dp * dp;
-      spy[j] = spy[j]! + dp * (Y[o + j]! - ys.ky[j]!);
+      spy[j] = spy[j]! + dp * (Y[o + j]! - ky[j]!);
     }
   }
   return { kp, sp, spp, spy };
