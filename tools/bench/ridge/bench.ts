@@ -111,12 +111,12 @@ async function main(): Promise<void> {
   }
   const vs = Number(vw['seconds']);
   console.log('');
-  console.log(`voxelwise: ${vs.toFixed(1)} s (fit + evaluate), ${Number(vw['gflops']).toFixed(1)} GFLOP/s sustained (${(Number(vw['flops']) / 1e12).toFixed(2)} TFLOP done), peak RSS ${gib(vw['peak_rss_bytes'])}, median test r ${Number(vw['median_r']).toFixed(4)}`);
+  console.log(`voxelwise: ${vs.toFixed(1)} s (fit + evaluate), ${Number(vw['gflops']).toFixed(1)} GFLOP/s sustained (${(Number(vw['flops']) / 1e12).toFixed(2)} TFLOP done), peak RSS ${gib(vw['peak_rss_bytes'])}, median test r ${Number(vw['median_r']).toFixed(4)}, CPU ${Number(vw['cpu_seconds']).toFixed(0)} s`);
   if (config.stream) console.log(`           (response generation, excluded: ${Number(vw['generationSeconds']).toFixed(1)} s; layout ${JSON.stringify(vw['layout'])})`);
   if (np) {
     const ns = Number(np['seconds']);
     const flops = numpyFlops(config);
-    console.log(`numpy ${String(np['numpy'])} (/usr/bin/python3, float32): ${ns.toFixed(1)} s, ${(flops / ns / 1e9).toFixed(1)} GFLOP/s sustained (${(flops / 1e12).toFixed(2)} TFLOP), peak RSS ${gib(np['peak_rss_bytes'])}, median test r ${Number(np['median_r']).toFixed(4)}`);
+    console.log(`numpy ${String(np['numpy'])} (/usr/bin/python3, float32): ${ns.toFixed(1)} s, ${(flops / ns / 1e9).toFixed(1)} GFLOP/s sustained (${(flops / 1e12).toFixed(2)} TFLOP), peak RSS ${gib(np['peak_rss_bytes'])}, median test r ${Number(np['median_r']).toFixed(4)}, CPU ${Number(np['cpu_seconds']).toFixed(0)} s`);
     console.log(`ratio voxelwise/numpy: ${(vs / ns).toFixed(3)}  (goal ≤ 1.0, stretch ≤ 0.75); LITcoder-algorithm-equivalent rate of voxelwise: ${(flops / vs / 1e9).toFixed(1)} GFLOP/s`);
   }
   if (config.budget) {

@@ -30,6 +30,7 @@ def main():
     Xt = np.fromfile(f"{d}/Xt.f32", dtype=np.float32).reshape(nt, p)
     Yt = np.fromfile(f"{d}/Yt.f32", dtype=np.float32).reshape(nt, v)
     t0 = time.perf_counter()
+    print(f"  numpy: data loaded", file=sys.stderr, flush=True)
     scores = np.zeros((len(alphas), v), dtype=np.float64)
     # sklearn KFold(k, shuffle=False): the first n % k folds get one more row.
     sizes = [n // k + (1 if f < n % k else 0) for f in range(k)]
@@ -49,6 +50,7 @@ def main():
             D = (S / (S ** 2 + na ** 2)).astype(np.float32)
             pred = (PVh * D) @ UR
             scores[ai] += np.nan_to_num((zY * zs(pred)).mean(0))
+        print(f"  [{time.perf_counter() - t0:.1f} s] numpy fold done", file=sys.stderr, flush=True)
     scores /= k
     best = alphas[np.argmax(scores, 0)]
     # ridge_torch on all rows with the chosen alphas, grouped by unique alpha.
@@ -67,12 +69,14 @@ def main():
     r = (pc * yc).sum(0) / np.sqrt((pc * pc).sum(0) * (yc * yc).sum(0))
     r = np.nan_to_num(r)
     seconds = time.perf_counter() - t0
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
         "seconds": seconds,
         "median_r": float(np.median(r)),
         "mean_r": float(np.mean(r)),
         "best_alpha_counts": {str(float(a)): int((best == a).sum()) for a in alphas},
-        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes": cpu.ru_maxrss * 1024,
+        "cpu_seconds": cpu.ru_utime + cpu.ru_stime,
         "numpy": np.__version__,
         "r_first": [float(x) for x in r[:8]],
     }))
