@@ -10,7 +10,7 @@ export { fitRidge } from './engine/ridge-fit.js';
 export type { RidgeFitResult, RidgeInput, RidgeSettings } from './engine/ridge-fit.js';
 export { ridgeCorr, ridgeWeights } from './engine/huth-primitives.js';
 export type { RidgePrimitiveOptions } from './engine/huth-primitives.js';
-export { matrixReader } from './engine/response-reader.js';
+export { matrixReader, rowsReader } from './engine/response-reader.js';
 export type { ResponseReader } from './engine/response-reader.js';
 export { scoreFromSums } from './engine/scores.js';
 export type { ScoreKind, ScoreSums } from './engine/scores.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createContext, createRegistry } from '@voxelwise/core';
 import type { LogEvent, VoxelwiseEvent } from '@voxelwise/core';
 import { describeModelConformance, expectVoxelwiseError } from '@voxelwise/testing';
-import { createRidgeModel, litcoderMetrics, ridge, ridgeCVOptionsSchema, LITCODER_ALPHAS } from '../src/index.js';
+import { createRidgeModel, litcoderMetrics, ridge, ridgeCVOptionsSchema, rowsReader, LITCODER_ALPHAS } from '../src/index.js';
 import type { RidgeModel } from '../src/index.js';
 import { planted } from './planted.js';
 
@@ -109,6 +109,25 @@ describe('ridge-cv stage', () => {
     const blocks: number[] = [];
     for await (const b of f.weightBatches!(5)) blocks.push(b.weights.cols);
     expect(blocks).toEqual([5, 5, 2]);
+  });
+
+  it('predicts in voxel blocks equal to the whole prediction', async () => {
+    const f = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const whole = await f.predict(prob.Xt);
+    const seen: number[] = [];
+    for await (const { voxelStart, predictions } of f.predictBatches(prob.Xt, 5)) {
+      seen.push(voxelStart);
+      for (let i = 0; i < predictions.rows; i++) for (let j = 0; j < predictions.cols; j++) expect(predictions.data[i * predictions.cols + j]).toBe(whole.data[i * 12 + voxelStart + j]);
+    }
+    expect(seen).toEqual([0, 5, 10]);
+  });
+
+  it('rowsReader reads a voxel block of a row subset', async () => {
+    const rows = Int32Array.from([3, 0, 7]);
+    const block = await rowsReader(prob.Y, rows).read(2, 5);
+    expect([block.rows, block.cols]).toEqual([3, 3]);
+    expect(block.data[1 * 3 + 2]).toBe(prob.Y.data[0 * 12 + 4]);
+    await expectVoxelwiseError(() => rowsReader(prob.Y, rows).read(10, 13), 'E_DATA_INVALID', /outside/);
   });
 
   it('litcoderMetrics adds the per-voxel lists with LITcoder names', async () => {

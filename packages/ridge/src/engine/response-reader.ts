@@ -44,3 +44,27 @@ export function matrixReader(Y: Matrix): ResponseReader {
     },
   };
 }
+
+/**
+ * A {@link ResponseReader} over a subset of the rows of an in-memory matrix (e.g. an outer fold's
+ * training rows), copying only the requested voxel block of those rows.
+ */
+export function rowsReader(Y: Matrix, rows: Int32Array): ResponseReader {
+  const { cols, data } = Y;
+  return {
+    rows: rows.length,
+    cols,
+    async read(voxelStart, voxelEnd) {
+      if (voxelStart < 0 || voxelEnd > cols || voxelStart > voxelEnd) {
+        throw voxelwiseError({ code: 'E_DATA_INVALID', where: 'ridge:responses', message: `voxel range [${voxelStart}, ${voxelEnd}) is outside [0, ${cols})` });
+      }
+      const w = voxelEnd - voxelStart;
+      const out = data instanceof Float32Array ? new Float32Array(rows.length * w) : new Float64Array(rows.length * w);
+      for (let r = 0; r < rows.length; r++) {
+        const o = rows[r]! * cols;
+        out.set(data.subarray(o + voxelStart, o + voxelEnd), r * w);
+      }
+      return matrix(rows.length, w, out);
+    },
+  };
+}

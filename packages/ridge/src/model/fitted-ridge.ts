@@ -79,6 +79,8 @@ export function evaluationMetrics(r: Float64Array, significant: Uint8Array): Rec
 export interface FittedRidge extends FittedModel {
   /** Mean validation score per alpha and voxel (alphas × voxels, row-major). */
   readonly cvScores: Float64Array;
+  /** Predictions in blocks of voxel columns (samples × block), for bounded memory. */
+  predictBatches(X: Matrix, maxVoxels?: number): AsyncIterable<{ voxelStart: number; predictions: Matrix }>;
   /** Releases the scratch file of spilled weights, if any. */
   dispose(): void;
 }
@@ -192,6 +194,15 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
       return r;
     },
     evaluate,
+    async *predictBatches(X: Matrix, maxVoxels?: number) {
+      checkX(X, 'X (features to predict from)');
+      const Xd = asDtype(X);
+      const step = Math.max(1, Math.floor(maxVoxels ?? blockFor(X.rows, 0)));
+      for (let v0 = 0; v0 < v; v0 += step) {
+        const v1 = Math.min(v, v0 + step);
+        yield { voxelStart: v0, predictions: matrix(X.rows, v1 - v0, await predictBlock(Xd, X.rows, v0, v1)) };
+      }
+    },
     async *weightBatches(maxVoxels?: number): AsyncIterable<WeightBatch> {
       const step = Math.max(1, Math.floor(maxVoxels ?? Math.max(1, Math.floor((64 * 1024 ** 2) / (4 * p)))));
       for (let v0 = 0; v0 < v; v0 += step) {

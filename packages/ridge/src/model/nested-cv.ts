@@ -3,6 +3,7 @@ import type { CrossValidationFold, CrossValidationResult, FitData, StageContext 
 import { createFolds } from '../cv/folds.js';
 import type { FoldSpec } from '../cv/folds.js';
 import { fitRidge } from '../engine/ridge-fit.js';
+import { rowsReader } from '../engine/response-reader.js';
 import type { LinalgBackend } from '../linalg/backend.js';
 import { gatherRows } from '../linalg/dense.js';
 import type { ResolvedRidgeCVOptions } from '../options.js';
@@ -56,12 +57,9 @@ export async function crossValidateRidge(data: FitData, o: ResolvedRidgeCVOption
   for (let f = 0; f < k; f++) {
     const { train, test } = outer[f]!;
     const fctx = foldContext(ctx, f);
-    const sub = (rows: Int32Array) => ({
-      X: matrix(rows.length, p, gatherRows(X.data, p, rows)),
-      Y: matrix(rows.length, v, gatherRows(Y.data, v, rows)),
-    });
-    const tr = sub(train);
-    const te = sub(test);
+    const Xtr = matrix(train.length, p, gatherRows(X.data, p, train));
+    const Xte = matrix(test.length, p, gatherRows(X.data, p, test));
+    const Yte = matrix(test.length, v, gatherRows(Y.data, v, test));
     const trGroups = groups ? Int32Array.from(train, (i) => groups[i]!) : undefined;
     const settings = ridgeSettings(o, fctx, `${STAGE}/outer-${f}`);
     if (settings.folds.type === 'group' && trGroups) {
@@ -72,38 +70,41 @@ export async function crossValidateRidge(data: FitData, o: ResolvedRidgeCVOption
         settings.folds = { type: 'group', n: available };
       }
     }
-    const fit = await fitRidge({ X: tr.X, Y: tr.Y, ...(trGroups ? { groups: trGroups } : {}) }, settings, backend, fctx);
-    const fitted = fittedRidge(fit, backend, { ...evaluationSettings(o, fctx), keepPredictions: true });
-    const evaluation = await fitted.evaluate(te.X, te.Y, fctx);
-    fitted.dispose();
+    // The training responses are read in voxel blocks straight from Y: no copy of the fold.
+    const fit = await fitRidge({ X: Xtr, Y: rowsReader(Y, train), ...(trGroups ? { groups: trGroups } : {}) }, settings, backend, fctx);
+    const fitted = fittedRidge(fit, backend, evaluationSettings(o, fctx));
+    const evaluation = await fitted.evaluate(Xte, Yte, fctx);
     const { r, p: pv, significant } = evaluation.voxels;
-    const P = evaluation.predictions!;
     for (let j = 0; j < v; j++) {
       rSum[j] = rSum[j]! + r[j]!;
       logAlphaSum[j] = logAlphaSum[j]! + Math.log(fit.alphas[j]!);
       if (significant?.[j]) sigCount[j] = sigCount[j]! + 1;
     }
-    if (f === 0) {
-      for (let j = 0; j < v; j++) {
-        pooled.ky[j] = te.Y.data[j]!;
-        pooled.kp[j] = P.data[j]!;
+    for await (const { voxelStart: v0, predictions: P } of fitted.predictBatches(Xte)) {
+      const b = P.cols;
+      if (f === 0) {
+        for (let j = 0; j < b; j++) {
+          pooled.ky[v0 + j] = Yte.data[v0 + j]!;
+          pooled.kp[v0 + j] = P.data[j]!;
+        }
+      }
+      for (let i = 0; i < test.length; i++) {
+        for (let j = 0; j < b; j++) {
+          const c = v0 + j;
+          const y = Yte.data[i * v + c]! - pooled.ky[c]!;
+          const q = P.data[i * b + j]! - pooled.kp[c]!;
+          pooled.sy[c] = pooled.sy[c]! + y;
+          pooled.syy[c] = pooled.syy[c]! + y * y;
+          pooled.sp[c] = pooled.sp[c]! + q;
+          pooled.spp[c] = pooled.spp[c]! + q * q;
+          pooled.spy[c] = pooled.spy[c]! + y * q;
+        }
       }
     }
-    for (let i = 0; i < test.length; i++) {
-      for (let j = 0; j < v; j++) {
-        const y = te.Y.data[i * v + j]! - pooled.ky[j]!;
-        const q = P.data[i * v + j]! - pooled.kp[j]!;
-        pooled.sy[j] = pooled.sy[j]! + y;
-        pooled.syy[j] = pooled.syy[j]! + y * y;
-        pooled.sp[j] = pooled.sp[j]! + q;
-        pooled.spp[j] = pooled.spp[j]! + q * q;
-        pooled.spy[j] = pooled.spy[j]! + y * q;
-      }
-    }
+    fitted.dispose();
     pooled.n += test.length;
     pByFold.push(pv!);
-    const { predictions: _dropped, ...kept } = evaluation;
-    foldResults.push({ fold: f, testRows: test, nTrain: train.length, evaluation: kept, alphas: fit.alphas });
+    foldResults.push({ fold: f, testRows: test, nTrain: train.length, evaluation, alphas: fit.alphas });
     ctx.emit({ type: 'stage:progress', stage: STAGE, done: f + 1, total: k, unit: 'outer folds' });
   }
   const r = rSum.map((s) => s / k);
