@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext, matrix } from '@voxelwise/core';
+import { createContext, createRng, matrix } from '@voxelwise/core';
 import type { LogEvent, VoxelwiseEvent } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
 import { createPureBackend, fitRidge, matrixReader, planProducts } from '../src/index.js';
@@ -109,6 +109,20 @@ describe('ridge engine', () => {
     const warn = events.filter((e): e is LogEvent => e.type === 'log' && e.level === 'warn');
     expect(warn.some((e) => /of the grid/.test(e.message))).toBe(true);
     expect((r.info['edgeWarnings'] as string[]).length).toBe(1);
+  });
+
+  it('does not warn about voxels that no alpha predicts', async () => {
+    // Pure-noise voxels pick a grid edge by chance; the warning is about predictable voxels only.
+    const rng = createRng(11);
+    const noise = matrix(prob.Y.rows, 40, Float32Array.from({ length: prob.Y.rows * 40 }, () => rng.normal()));
+    const events: VoxelwiseEvent[] = [];
+    const r = await fit({ alphas: [1e-2, 1, 1e2, 1e4] }, { Y: noise }, events);
+    const edges = r.info['alphaEdges'] as { low: number; high: number; predictable: number; predictableLow: number; predictableHigh: number };
+    // Most noise voxels sit at an edge, yet none clears 3/√n in inner CV, so nothing is said.
+    expect(edges.low + edges.high).toBeGreaterThan(20);
+    expect(edges.predictable).toBe(0);
+    expect(r.info['edgeWarnings']).toEqual([]);
+    expect(events.some((e) => e.type === 'log' && e.level === 'warn' && /of the grid/.test(e.message))).toBe(false);
   });
 
   it('reports the convention: lambda = (alpha·s_max)² with normalpha', async () => {

@@ -8,6 +8,11 @@ export interface AlphaSelection {
   /** Voxels whose alpha is the smallest / largest of the grid. */
   readonly atLowEdge: number;
   readonly atHighEdge: number;
+  /** Voxels whose best CV score exceeds `minScore` (the ones an edge warning is about). */
+  readonly predictable: number;
+  /** Predictable voxels whose alpha is the smallest / largest of the grid. */
+  readonly predictableAtLowEdge: number;
+  readonly predictableAtHighEdge: number;
   /** For `single`: the mean CV score of each alpha over voxels. */
   readonly meanOverVoxels: Float64Array;
 }
@@ -17,7 +22,7 @@ export interface AlphaSelection {
  * `single` the argmax of the mean over voxels (LITcoder `_find_best_alphas`; anchors.md §1.7.2).
  * Unlike LITcoder's argmax, a tie goes to the larger alpha (the smoother model), as himalaya does.
  */
-export function selectAlphas(scores: Float64Array, alphas: readonly number[], v: number, mode: AlphaMode): AlphaSelection {
+export function selectAlphas(scores: Float64Array, alphas: readonly number[], v: number, mode: AlphaMode, minScore = -Infinity): AlphaSelection {
   const nA = alphas.length;
   const better = (s: number, a: number, bestS: number, bestA: number): boolean => s > bestS || (s === bestS && alphas[a]! > alphas[bestA]!);
   const meanOverVoxels = new Float64Array(nA);
@@ -46,11 +51,23 @@ export function selectAlphas(scores: Float64Array, alphas: readonly number[], v:
   }
   let atLowEdge = 0;
   let atHighEdge = 0;
-  if (nA > 1) {
-    for (let j = 0; j < v; j++) {
-      if (alphas[index[j]!] === alphas[lo]) atLowEdge++;
-      else if (alphas[index[j]!] === alphas[hi]) atHighEdge++;
+  let predictable = 0;
+  let predictableAtLowEdge = 0;
+  let predictableAtHighEdge = 0;
+  for (let j = 0; j < v; j++) {
+    // A voxel that no alpha predicts picks an edge by chance; it says nothing about the grid.
+    let best = -Infinity;
+    for (let a = 0; a < nA; a++) best = Math.max(best, scores[a * v + j]!);
+    const counts = best > minScore;
+    if (counts) predictable++;
+    if (nA < 2) continue;
+    if (alphas[index[j]!] === alphas[lo]) {
+      atLowEdge++;
+      if (counts) predictableAtLowEdge++;
+    } else if (alphas[index[j]!] === alphas[hi]) {
+      atHighEdge++;
+      if (counts) predictableAtHighEdge++;
     }
   }
-  return { index, atLowEdge, atHighEdge, meanOverVoxels };
+  return { index, atLowEdge, atHighEdge, predictable, predictableAtLowEdge, predictableAtHighEdge, meanOverVoxels };
 }

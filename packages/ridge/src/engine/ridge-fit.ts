@@ -308,7 +308,10 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
 
   const F = folds.length;
   const cvScores = scoreSum.map((s) => s / F);
-  const selection = selectAlphas(cvScores, alphas, v, settings.alphaMode);
+  // Edge warnings concern voxels inner CV can predict: best mean CV score above 3/√n, three
+  // standard errors of a null correlation over the n training rows (0 for R², whose null is ≤ 0).
+  const predictableFloor = settings.score === 'r2' ? 0 : 3 / Math.sqrt(Math.max(1, n));
+  const selection = selectAlphas(cvScores, alphas, v, settings.alphaMode, predictableFloor);
   const chosen = new Float64Array(v);
   const lambdas = new Float64Array(v);
   for (let j = 0; j < v; j++) {
@@ -341,17 +344,24 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
   }
 
   const sMax = Math.sqrt(full.sMax2);
-  const edgeShare = Math.max(selection.atLowEdge, selection.atHighEdge) / v;
+  const { predictable, predictableAtLowEdge: low, predictableAtHighEdge: high } = selection;
+  const edgeShare = predictable > 0 ? Math.max(low, high) / predictable : 0;
   const edgeWarnings: string[] = [];
   if (nA > 1 && (settings.alphaMode === 'single' ? selection.atLowEdge + selection.atHighEdge > 0 : edgeShare > 0.1)) {
-    const edge = selection.atHighEdge >= selection.atLowEdge ? 'largest' : 'smallest';
-    const count = edge === 'largest' ? selection.atHighEdge : selection.atLowEdge;
+    const edge = settings.alphaMode === 'single' ? (selection.atHighEdge > 0 ? 'largest' : 'smallest') : high >= low ? 'largest' : 'smallest';
+    const count = edge === 'largest' ? high : low;
     const message =
       settings.alphaMode === 'single'
         ? `the chosen alpha ${chosen[0]} is the ${edge} of the grid; the optimum may lie beyond it`
-        : `${count} of ${v} voxels (${((100 * count) / v).toFixed(1)}%) chose the ${edge} alpha of the grid; the optimum may lie beyond it`;
+        : `${count} of the ${predictable} voxels that inner CV predicts (best CV score > ${predictableFloor.toPrecision(2)}; ${((100 * count) / predictable).toFixed(1)}%) chose the ${edge} alpha of the grid; their optimum may lie beyond it`;
     edgeWarnings.push(message);
-    ctx.emit({ type: 'log', level: 'warn', stage: settings.stage, message: `${message}. Extend the alpha grid.`, details: { atLowEdge: selection.atLowEdge, atHighEdge: selection.atHighEdge } });
+    ctx.emit({
+      type: 'log',
+      level: 'warn',
+      stage: settings.stage,
+      message: `${message}. Extend the alpha grid.`,
+      details: { atLowEdge: selection.atLowEdge, atHighEdge: selection.atHighEdge, predictable, predictableAtLowEdge: low, predictableAtHighEdge: high },
+    });
   }
   const info: Record<string, unknown> = {
     alphaGrid: [...alphas],
@@ -370,7 +380,7 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
     solver: full.kind,
     backend: backend.name,
     edgeWarnings,
-    alphaEdges: { low: selection.atLowEdge, high: selection.atHighEdge },
+    alphaEdges: { low: selection.atLowEdge, high: selection.atHighEdge, predictable, predictableLow: low, predictableHigh: high },
     layout: { voxelBatch: mem.batch, foldGroups: mem.groups.length, weightsSpilled: mem.spillWeights, estimatedPeakBytes: mem.estimate },
   };
   return { weights, alphas: chosen, alphaIndex: selection.index, lambdas, cvScores, sMax, folds, info };

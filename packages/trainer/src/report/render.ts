@@ -65,7 +65,7 @@ function alphas(d: ReportData): string {
   const a = d.scores.alpha;
   if (!a) return `<section id="alphas"><h2>Regularisation</h2><p class="note">The model reported no per-voxel alphas.</p></section>`;
   const s = alphaSummary(a, d.alphaGrid, d.scores.significant);
-  const warn = s.warnings.length ? `<ul class="warnings" id="alpha-warnings">${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : `<p class="ok" id="alpha-warnings">No grid-edge problem: the chosen alphas lie inside the grid.</p>`;
+  const warn = s.warnings.length ? `<ul class="warnings" id="alpha-warnings">${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : `<p class="ok" id="alpha-warnings">No grid-edge problem: fewer than 10% of the ${s.significantCounts.some((c) => c > 0) ? 'significant ' : ''}voxels chose the smallest or the largest alpha.</p>`;
   const lam = d.scores.lambda;
   let lo = Infinity;
   let hi = -Infinity;
