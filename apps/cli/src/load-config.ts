@@ -20,7 +20,7 @@ export async function loadConfigFile(path: string): Promise<unknown> {
       return mod.default;
     } catch (error) {
       if (error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) {
-        throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'cli:config', message: `config file ${path} does not exist` });
+        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:config', message: `config file ${path} does not exist`, details: { file: path } });
       }
       throw error;
     }
@@ -28,7 +28,7 @@ export async function loadConfigFile(path: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'cli:config', message: `cannot read config file ${path}`, cause: error });
+    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:config', message: `cannot read config file ${path}`, cause: error, details: { file: path } });
   }
   try {
     if (ext === '.yaml' || ext === '.yml') return parseYaml(text);

@@ -53,6 +53,9 @@ describe('voxelwise CLI', () => {
     expect(r.err).toContain('delay');
     expect((await run(['train'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
+    const missing = await run(['train', '--config', join(dir, 'no-such-config.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('no-such-config.json');
   });
 
   it('runs a JSON config end to end, lists the run and re-renders its report', async () => {
