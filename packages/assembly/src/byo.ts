@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { formatIssues, voxelwiseError, wordMidpoints, z } from '@voxelwise/core';
+import { formatIssues, voxelwiseError, resolveVoxelRange, wordMidpoints, z } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
 import { openArrowMatrix } from './arrow-matrix.js';
 import { sourceFile } from './hash.js';
@@ -174,11 +174,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       nResponseRows: i.rows,
       nVoxels: i.cols,
       async responses(r = {}): Promise<ResponseBlock> {
-        const v0 = r.voxelStart ?? 0;
-        const v1 = r.voxelEnd ?? i.cols;
-        if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > i.cols || v0 > v1) {
-          throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${name}": voxel range [${v0}, ${v1}) is outside [0, ${i.cols})` });
-        }
+        const [v0, v1] = resolveVoxelRange(r, i.cols, name, WHERE);
         const m = await openMatrix(i.file);
         try {
           return { rows: i.rows, cols: v1 - v0, data: m.read(0, i.rows, v0, v1), voxelStart: v0 };

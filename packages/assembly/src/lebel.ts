@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { voxelwiseError, wordMidpoints } from '@voxelwise/core';
+import { voxelwiseError, resolveVoxelRange, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, EventSink, ResponseBlock, Story } from '@voxelwise/core';
 import { hashFile, sourceFile } from './hash.js';
 import { openHdf5Matrix } from './hdf5.js';
@@ -209,11 +209,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
     const words = lebelWords(grid, gridFile);
     const trTimes = lebelTrTimes(respdict[name]!);
     const read = async (r: { voxelStart?: number; voxelEnd?: number } = {}): Promise<ResponseBlock> => {
-      const v0 = r.voxelStart ?? 0;
-      const v1 = r.voxelEnd ?? shape.cols;
-      if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > shape.cols || v0 > v1) {
-        throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${name}": voxel range [${v0}, ${v1}) is outside [0, ${shape.cols})` });
-      }
+      const [v0, v1] = resolveVoxelRange(r, shape.cols, name, WHERE);
       const m = await openHdf5Matrix(shape.file);
       try {
         return { rows: shape.rows, cols: v1 - v0, data: m.read(0, shape.rows, v0, v1), voxelStart: v0 };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { formatIssues, voxelwiseError, wordMidpoints } from '@voxelwise/core';
+import { formatIssues, voxelwiseError, resolveVoxelRange, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
 import { openChunkedFile, readColumnsFile } from './arrow-io.js';
 import { FORMAT_NAME, MANIFEST_FILE, manifestSchema } from './native-format.js';
@@ -93,11 +93,7 @@ async function readRange(file: string, rows: number, nVox: number, chunk: number
 function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['words'], trTimes: Float64Array): Story {
   const path = (p: string) => join(dir, p);
   const range = (r: { voxelStart?: number; voxelEnd?: number } = {}): [number, number] => {
-    const v0 = r.voxelStart ?? 0;
-    const v1 = r.voxelEnd ?? e.nVoxels;
-    if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > e.nVoxels || v0 > v1) {
-      throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${e.name}": voxel range [${v0}, ${v1}) is outside [0, ${e.nVoxels})` });
-    }
+    const [v0, v1] = resolveVoxelRange(r, e.nVoxels, e.name, WHERE);
     return [v0, v1];
   };
   const story: Story = {

@@ -1,4 +1,4 @@
-import { createRng, voxelwiseError, wordMidpoints } from '@voxelwise/core';
+import { createRng, resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, DownsampleInput, EventSink, FeatureSet, Matrix, ResponseBlock, Rng, Story, WordTable } from '@voxelwise/core';
 import { lanczosResample } from './lanczos.js';
 import { LEBEL_TIMING, LEBEL_TRIM, isLebelNonWord, lebelTrTimes } from './lebel-conventions.js';
@@ -307,14 +307,7 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
   }
 
   const storyOf = (s: StoryPlan): Story => {
-    const range = (r: { voxelStart?: number; voxelEnd?: number } = {}): [number, number] => {
-      const v0 = r.voxelStart ?? 0;
-      const v1 = r.voxelEnd ?? V;
-      if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > V || v0 > v1) {
-        throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${s.name}": voxel range [${v0}, ${v1}) is outside [0, ${V})` });
-      }
-      return [v0, v1];
-    };
+    const range = (r: { voxelStart?: number; voxelEnd?: number } = {}): [number, number] => resolveVoxelRange(r, V, s.name, WHERE);
     const story: Story = {
       name: s.name,
       words: s.words,

@@ -79,5 +79,5 @@ export type {
 export { createContext } from './context.js';
 export type { ContextOptions } from './context.js';
 export { z } from 'zod';
-export { memoryAssembly, memoryStory, wordMidpoints } from './memory.js';
+export { memoryAssembly, memoryStory, resolveVoxelRange, wordMidpoints } from './memory.js';
 export type { StoryInput } from './memory.js';

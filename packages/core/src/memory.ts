@@ -20,6 +20,19 @@ export function wordMidpoints(words: WordTable): Float64Array {
   return out;
 }
 
+/**
+ * Resolves a story's requested voxel range (defaults: all voxels), throwing `E_DATA_INVALID`
+ * naming the story when it is not an integer range inside `[0, nVoxels)`.
+ */
+export function resolveVoxelRange(range: { voxelStart?: number; voxelEnd?: number }, nVoxels: number, story: string, where: string): [number, number] {
+  const v0 = range.voxelStart ?? 0;
+  const v1 = range.voxelEnd ?? nVoxels;
+  if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > nVoxels || v0 > v1) {
+    throw voxelwiseError({ code: 'E_DATA_INVALID', where, message: `story "${story}": voxel range [${v0}, ${v1}) is outside [0, ${nVoxels})` });
+  }
+  return [v0, v1];
+}
+
 /** A {@link Story} held in memory. */
 export function memoryStory(input: StoryInput): Story {
   const nRows = input.trTimes.length - input.trim.start - input.trim.end;
@@ -43,11 +56,7 @@ export function memoryStory(input: StoryInput): Story {
     nVoxels,
     metadata: input.metadata ?? {},
     async responses(range = {}): Promise<ResponseBlock> {
-      const v0 = range.voxelStart ?? 0;
-      const v1 = range.voxelEnd ?? nVoxels;
-      if (v0 < 0 || v1 > nVoxels || v0 > v1) {
-        throw voxelwiseError({ code: 'E_DATA_INVALID', where: 'core:memory', message: `story "${input.name}": voxel range [${v0}, ${v1}) is outside [0, ${nVoxels})` });
-      }
+      const [v0, v1] = resolveVoxelRange(range, nVoxels, input.name, 'core:memory');
       const w = v1 - v0;
       if (w === nVoxels) return { ...input.responses, voxelStart: 0 };
       const data = new Float32Array(nRows * w);
