@@ -2,19 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/index.js';
+import { runCli } from './run-cli.js';
 
-function capture() {
-  let text = '';
-  return { stream: { write: (s: string) => (text += s) }, get text() { return text; } };
-}
-
-async function run(args: string[]) {
-  const out = capture();
-  const err = capture();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runCli;
 
 const dir = mkdtempSync(join(tmpdir(), 'vw-cli-assembly-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -6,19 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryAssembly, memoryStory } from '@voxelwise/core';
 import { writeAssembly } from '@voxelwise/assembly';
 import { createTinyGpt2 } from '@voxelwise/features-lm';
-import { main } from '../src/index.js';
+import { runCli } from './run-cli.js';
 
-function capture() {
-  let text = '';
-  return { stream: { write: (s: string) => (text += s) }, get text() { return text; } };
-}
-
-async function run(args: string[]) {
-  const out = capture();
-  const err = capture();
-  const code = await main(args, { stdout: out.stream, stderr: err.stream });
-  return { code, out: out.text, err: err.text };
-}
+const run = runCli;
 
 function story(name: string, text: string) {
   const words = text.split(' ');
