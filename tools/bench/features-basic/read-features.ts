@@ -2,7 +2,7 @@
  * Read-speed benchmark of @voxelwise/features-basic against a NumPy reference run in the same
  * script on the same files. Prints medians and ratios (voxelwise / reference; < 1 is faster).
  *
- *   node --conditions=@voxelwise/source --import tsx packages/features-basic/bench/read-features.ts
+ *   node --conditions=@voxelwise/source --import tsx tools/bench/features-basic/read-features.ts
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as A from 'apache-arrow';
 import h5wasm from 'h5wasm/node';
 import { createContext, memoryStory } from '@voxelwise/core';
-import { createPrecomputedExtractor, embedWords, loadWord2Vec } from '../src/index.js';
+import { createPrecomputedExtractor, embedWords, loadWord2Vec } from '@voxelwise/features-basic';
 
 const ROWS = 5000;
 const COLS = 768;
