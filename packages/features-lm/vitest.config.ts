@@ -1,4 +1,4 @@
 import { mergeConfig } from 'vitest/config';
-import { vitestPreset } from '../../tools/vitest-preset';
+import { vitestPreset } from '../../tools/vitest-preset.ts';
 
 export default mergeConfig(vitestPreset(), { test: { passWithNoTests: true } });

@@ -1,5 +1,5 @@
 import { mergeConfig } from 'vitest/config';
-import { vitestPreset } from '../../tools/vitest-preset';
+import { vitestPreset } from '../../tools/vitest-preset.ts';
 
 // The type tests (test/*.test-d.ts) are compiled by the typecheck target (tsc over src and test,
 // where an unused @ts-expect-error or a failed expectTypeOf is an error), so vitest need not
