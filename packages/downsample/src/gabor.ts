@@ -1,6 +1,7 @@
 import { voxelwiseError } from '@voxelwise/core';
 import type { Matrix, MatrixData } from '@voxelwise/core';
 import { planBand } from './band.js';
+import type { BandPlan } from './band.js';
 import { bandedProduct } from './banded.js';
 import { checkOption, zerosLike } from './output.js';
 import type { TypedDownsampleInput } from './output.js';
@@ -16,9 +17,58 @@ export interface GaborOptions {
 
 /**
  * `exp(x)` is exactly 0 in float64 below about −745.13, so words farther than `2σ·√746` from a
- * TR contribute exactly 0 to the dense reference as well: the band loses nothing.
+ * TR contribute exactly 0 to the dense reference as well.
  */
 const EXP_UNDERFLOW = 746;
+
+/**
+ * A word whose Gaussian weight is below 2⁻¹⁰⁰ of the nearest word's weight for the same TR is
+ * left out: even 10⁵ such words add less than 10⁻²⁵ of that nearest term, far below the 2⁻⁵³
+ * rounding the dense float64 sum makes on it.
+ */
+const RELATIVE_CUTOFF = 100 * Math.LN2;
+
+/** First sorted position with time ≥ `t` (or > `t` when `strict`). */
+function bound(times: Float64Array, t: number, strict = false): number {
+  let a = 0;
+  let b = times.length;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (times[mid]! < t || (strict && times[mid]! === t)) a = mid + 1;
+    else b = mid;
+  }
+  return a;
+}
+
+/**
+ * Narrows the underflow band to each TR's significant words: radius² = d_min² + 4σ²·100·ln 2,
+ * where d_min is the distance to the TR's nearest word, then widens the bounds so they stay
+ * non-decreasing (the banded product walks TRs in order).
+ */
+function adaptiveBand(plan: BandPlan, trTimes: Float64Array, sigma: number, maxRadius: number): BandPlan {
+  const { times } = plan;
+  const m = trTimes.length;
+  const n = times.length;
+  if (n === 0) return plan;
+  const lo = new Int32Array(m);
+  const hi = new Int32Array(m);
+  const spread = 4 * sigma * sigma * RELATIVE_CUTOFF;
+  for (let i = 0; i < m; i++) {
+    const t = trTimes[i]!;
+    const k = bound(times, t);
+    let dmin = Infinity;
+    if (k < n) dmin = times[k]! - t;
+    if (k > 0) dmin = Math.min(dmin, t - times[k - 1]!);
+    const radius = Math.min(maxRadius, Math.sqrt(dmin * dmin + spread));
+    // Same relative slack as planBand, so no word on the boundary is lost to rounding.
+    const slack = 1e-9 * (Math.abs(t) + 2 * radius + 1);
+    lo[i] = Math.max(plan.lo[i]!, bound(times, t - radius - slack));
+    hi[i] = Math.max(lo[i]!, Math.min(plan.hi[i]!, bound(times, t + radius + slack, true)));
+  }
+  for (let i = m - 2; i >= 0; i--) lo[i] = Math.min(lo[i]!, lo[i + 1]!);
+  for (let i = 1; i < m; i++) hi[i] = Math.max(hi[i]!, hi[i - 1]!);
+  return { order: plan.order, times, lo, hi };
+}
 
 /**
  * Gabor resampling: for feature k and frequency f,
@@ -26,7 +76,8 @@ const EXP_UNDERFLOW = 746;
  * (LITcoder interpdata.py gabor_xfm L129-140 and downsampling.py GaborDownsampler). Output
  * columns are feature-major: column `k·freqs.length + l` is feature k at `freqs[l]`.
  *
- * Banded over the words where the Gaussian is not 0 in float64, so it equals the dense formula.
+ * Banded over each TR's significant words (weight ≥ 2⁻¹⁰⁰ of its nearest word's), so it equals
+ * the dense formula to float64 rounding.
  * Float32 features give a float32 result.
  *
  * @example
@@ -45,7 +96,7 @@ export function gaborDownsample<T extends MatrixData>(input: TypedDownsampleInpu
   const nf = freqs.length;
   const twoSigma2 = 2 * (sigma * sigma);
   const radius = 2 * sigma * Math.sqrt(EXP_UNDERFLOW);
-  const plan = planBand(dataTimes, trTimes, radius, radius);
+  const plan = adaptiveBand(planBand(dataTimes, trTimes, radius, radius), trTimes, sigma, radius);
   const { times } = plan;
   const n = times.length;
   // gabor_xfm: sinvals = sin(oldtimes * f * 2 * pi), cosvals likewise, per word and frequency.

@@ -97,3 +97,38 @@ describe('kernels', () => {
     expectClose(a, b, 1e-6, 1e-7 * maxAbs(b));
   });
 });
+
+describe('gabor band', () => {
+  it('keeps every TR exact to rounding of its own terms, across long silences', () => {
+    // Two bursts of speech 60 s apart: TRs in the silence see only far, tiny-weight words, which
+    // a band cut relative to each TR's nearest word must still keep. The error is measured
+    // against S = Σ w·|x| of the TR's own terms, the scale float64 rounding of that sum has.
+    const times: number[] = [];
+    for (let t = 0; t < 40; t += 0.23) times.push(t);
+    for (let t = 100; t < 140; t += 0.31) times.push(t);
+    const d = 3;
+    const data = matrix(times.length, d, Float64Array.from({ length: times.length * d }, (_, k) => Math.sin(k * 1.7) + 0.3 * Math.cos(k * 0.37)));
+    const magnitudes = matrix(times.length, d, data.data.map(Math.abs));
+    const trTimes = Float64Array.from({ length: 80 }, (_, i) => 1 + 2 * i);
+    const input = { data, dataTimes: Float64Array.from(times), trTimes };
+    const freqs = [0.1, 0.37];
+    let silentTRs = 0;
+    for (const sigma of [0.5, 1, 3]) {
+      const want = denseGabor(data, input.dataTimes, trTimes, freqs, sigma);
+      const scale = denseGabor(magnitudes, input.dataTimes, trTimes, [0], sigma);
+      const got = gaborDownsample(input, { freqs, sigma });
+      for (let i = 0; i < trTimes.length; i++) {
+        for (let k = 0; k < d; k++) {
+          const S = scale.data[i * d + k]!;
+          if (S > 0 && S < 1e-30) silentTRs++;
+          for (let l = 0; l < freqs.length; l++) {
+            const c = i * d * freqs.length + k * freqs.length + l;
+            expect(Math.abs(got.data[c]! - want.data[c]!)).toBeLessThanOrEqual(1e-13 * S + 1e-320);
+          }
+        }
+      }
+    }
+    // The silence really is tested (σ = 1): some TRs sit where every weight is tiny but not zero.
+    expect(silentTRs).toBeGreaterThan(0);
+  });
+});
