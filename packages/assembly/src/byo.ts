@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { formatIssues, voxelwiseError, resolveVoxelRange, wordMidpoints, z } from '@voxelwise/core';
+import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints, z } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
 import { openArrowMatrix } from './arrow-matrix.js';
 import { sourceFile } from './hash.js';
@@ -9,6 +9,7 @@ import { openHdf5Matrix } from './hdf5.js';
 import type { MatrixFile } from './matrix-file.js';
 import { openNpyMatrix } from './npy.js';
 import { parseTimesTsv, parseWordsTsv } from './words-tsv.js';
+import { storyCache } from './story-cache.js';
 
 const WHERE = 'assembly:byo';
 
@@ -151,7 +152,6 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
     trimming: trim.start === 0 && trim.end === 0 ? 'none' : `start ${trim.start}, end ${trim.end}`,
     provenance: { source: 'byo', root, settings: existsSync(join(root, BYO_MANIFEST)) ? join(root, BYO_MANIFEST) : null },
   };
-  const cache = new Map<string, Promise<Story>>();
   const load = async (name: string): Promise<Story> => {
     const i = info.get(name)!;
     const wordsFile = join(root, name, 'words.tsv');
@@ -185,6 +185,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       metadata: { files: { words: wordsFile, responses: i.file, ...(i.trFile ? { trs: i.trFile } : {}) }, responseDtype: i.dtype, source: { files } },
     };
   };
+  const open = storyCache(load);
   return {
     metadata,
     storyNames: names,
@@ -193,13 +194,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       if (!info.has(name)) {
         return Promise.reject(voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in ${root}`, expected: names, details: { story: name } }));
       }
-      let p = cache.get(name);
-      if (!p) {
-        p = load(name);
-        cache.set(name, p);
-        p.catch(() => cache.delete(name));
-      }
-      return p;
+      return open(name, name);
     },
   };
 }

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { voxelwiseError, resolveVoxelRange, wordMidpoints } from '@voxelwise/core';
+import { resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, EventSink, ResponseBlock, Story } from '@voxelwise/core';
 import { hashFile, sourceFile } from './hash.js';
 import { openHdf5Matrix } from './hdf5.js';
 import { LEBEL_TIMING, LEBEL_TRIM, lebelTrTimes, lebelWords, lebelWordTier } from './lebel-conventions.js';
 import { parseTextGrid } from './textgrid.js';
+import { storyCache } from './story-cache.js';
 
 const WHERE = 'assembly:lebel';
 
@@ -200,7 +201,6 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
       respdict: { path: layout.respdictFile, ...respdictDigest },
     },
   };
-  const cache = new Map<string, Promise<Story>>();
   const load = async (name: string): Promise<Story> => {
     const gridFile = join(layout.textGridDir, `${name}.TextGrid`);
     const shape = shapes.get(name)!;
@@ -235,6 +235,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
       },
     };
   };
+  const open = storyCache(load);
   return {
     metadata,
     storyNames: names,
@@ -243,13 +244,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
       if (!shapes.has(name)) {
         return Promise.reject(voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in subject ${options.subject}`, expected: names, details: { story: name } }));
       }
-      let p = cache.get(name);
-      if (!p) {
-        p = load(name);
-        cache.set(name, p);
-        p.catch(() => cache.delete(name));
-      }
-      return p;
+      return open(name, name);
     },
   };
 }

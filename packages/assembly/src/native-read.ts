@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { formatIssues, voxelwiseError, resolveVoxelRange, wordMidpoints } from '@voxelwise/core';
+import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
 import { openChunkedFile, readColumnsFile } from './arrow-io.js';
 import { FORMAT_NAME, MANIFEST_FILE, manifestSchema } from './native-format.js';
 import type { Manifest, ManifestStory } from './native-format.js';
+import { storyCache } from './story-cache.js';
 
 const WHERE = 'assembly:arrow';
 
@@ -146,7 +147,6 @@ export async function openAssembly(dir: string): Promise<NativeAssembly> {
   const root = resolve(dir);
   const manifest = await readManifest(root);
   const byName = new Map(manifest.stories.map((s) => [s.name, s]));
-  const cache = new Map<string, Promise<Story>>();
   const load = async (e: ManifestStory): Promise<Story> => {
     const wf = join(root, e.files.words.path);
     const tf = join(root, e.files.trs.path);
@@ -166,6 +166,7 @@ export async function openAssembly(dir: string): Promise<NativeAssembly> {
     ...(m.trimming !== undefined ? { trimming: m.trimming } : {}),
     provenance: m.provenance ?? {},
   };
+  const open = storyCache(load);
   return {
     dir: root,
     manifest,
@@ -179,13 +180,7 @@ export async function openAssembly(dir: string): Promise<NativeAssembly> {
           voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in assembly ${root}`, expected: manifest.storyNames, details: { story: name } }),
         );
       }
-      let p = cache.get(name);
-      if (!p) {
-        p = load(e);
-        cache.set(name, p);
-        p.catch(() => cache.delete(name));
-      }
-      return p;
+      return open(name, e);
     },
   };
 }
