@@ -3,22 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDefaultRegistry, demoConfig, plantedSummary, prepareDemo, train } from '../src/index.js';
-import { nullBand, rankSeparation, simulatedAr1 } from './null-band.js';
+import { nullBand, pearson, rankSeparation, simulatedAr1 } from './null-band.js';
 
-function pearson(a: number[], b: number[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, x) => s + x, 0) / n;
-  const mb = b.reduce((s, x) => s + x, 0) / n;
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 // The demo's configuration, with fewer voxels and shorter stories to keep the suite fast.
 describe('demo run (the real pipeline on the tiny language model)', () => {

@@ -7,23 +7,8 @@ import type { FeatureSet, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { encodeNpy, simulateSubject, writeSimulatedLebel } from '@voxelwise/assembly';
 import { createTinyGpt2 } from '@voxelwise/features-lm';
 import { createDefaultRegistry, defineConfig, train } from '../src/index.js';
-import { nullBand, rankSeparation, simulatedAr1 } from './null-band.js';
+import { nullBand, pearson, rankSeparation, simulatedAr1 } from './null-band.js';
 
-function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) [ma, mb] = [ma + a[i]! / n, mb + b[i]! / n];
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}
 
 describe('integration', () => {
   it("runs the seed tutorial's configuration end to end on a LeBel-layout subject (tiny GPT-2)", async () => {
