@@ -23,7 +23,9 @@ const { values, positionals } = parseArgs({
 });
 const [out] = positionals;
 if (!out) {
-  process.stderr.write('usage: tools/tiny-gpt2.ts <out-dir> [--seed n] [--layers n] [--d-model n] [--heads n] [--positions n] [--logits-only]\n');
+  process.stderr.write(
+    'usage: tools/tiny-gpt2.ts <out-dir> [--seed n] [--layers n] [--d-model n] [--heads n] [--positions n] [--logits-only]\n',
+  );
   process.exit(2);
 }
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
@@ -37,4 +39,6 @@ const model = await createTinyGpt2(out, {
   ...(values['logits-only'] ? { hiddenStateOutputs: false } : {}),
 });
 const c = model.config;
-process.stdout.write(`${model.dir}: gpt2 ${c.n_layer} layers, d=${c.n_embd}, ${c.n_head} heads, ${c.n_positions} positions, ${(model.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`);
+process.stdout.write(
+  `${model.dir}: gpt2 ${c.n_layer} layers, d=${c.n_embd}, ${c.n_head} heads, ${c.n_positions} positions, ${(model.bytes / 1e6).toFixed(1)} MB in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
+);

@@ -41,7 +41,10 @@ if (!existsSync(path.join(huthEncoding, 'ridge_utils'))) {
 const sim = await simulateSubject(FIXTURE);
 const root = path.join(fixtures, 'lebel-mini');
 await writeSimulatedLebel(sim, root, { overwrite: true });
-const json = execFileSync('python3', [path.join(here, 'assembly-huth-reference.py'), huthEncoding, root], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const json = execFileSync('python3', [path.join(here, 'assembly-huth-reference.py'), huthEncoding, root], {
+  encoding: 'utf8',
+  maxBuffer: 1 << 28,
+});
 writeFileSync(
   path.join(fixtures, 'huth-lebel-mini.json'),
   `${JSON.stringify({ _source: 'HuthLab/deep-fMRI-dataset encoding/ridge_utils (TextGrid, make_word_ds, load_simulated_trfiles, DataSequence.from_grid) run unmodified by tools/reference/assembly-huth-reference.py on test/fixtures/lebel-mini', fixture: FIXTURE, stories: JSON.parse(json) }, null, 1)}\n`,

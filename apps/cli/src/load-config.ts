@@ -11,16 +11,28 @@ export async function loadConfigFile(path: string): Promise<unknown> {
   let text: string;
   if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {
     try {
-      const mod = (ext === '.ts' || ext === '.mts'
-        ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
-        : await import(pathToFileURL(file).href)) as { default?: unknown };
+      const mod = (
+        ext === '.ts' || ext === '.mts'
+          ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
+          : await import(pathToFileURL(file).href)
+      ) as { default?: unknown };
       if (mod.default === undefined) {
-        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:config', message: `config module ${path} has no default export`, hint: 'Write "export default defineConfig({...})".' });
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: 'cli:config',
+          message: `config module ${path} has no default export`,
+          hint: 'Write "export default defineConfig({...})".',
+        });
       }
       return mod.default;
     } catch (error) {
       if (error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) {
-        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:config', message: `config file ${path} does not exist`, details: { file: path } });
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: 'cli:config',
+          message: `config file ${path} does not exist`,
+          details: { file: path },
+        });
       }
       throw error;
     }
@@ -28,12 +40,23 @@ export async function loadConfigFile(path: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:config', message: `cannot read config file ${path}`, cause: error, details: { file: path } });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'cli:config',
+      message: `cannot read config file ${path}`,
+      cause: error,
+      details: { file: path },
+    });
   }
   try {
     if (ext === '.yaml' || ext === '.yml') return parseYaml(text);
     return JSON.parse(text);
   } catch (error) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:config', message: `config file ${path} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'cli:config',
+      message: `config file ${path} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }

@@ -10,7 +10,13 @@ function isPlugin(value: unknown): value is Plugin {
 
 function isStage(value: unknown): value is AnyStage {
   const v = value as Partial<AnyStage> | null;
-  return typeof v === 'object' && v !== null && typeof v.name === 'string' && typeof v.create === 'function' && (STAGE_KINDS as readonly unknown[]).includes(v.kind);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.name === 'string' &&
+    typeof v.create === 'function' &&
+    (STAGE_KINDS as readonly unknown[]).includes(v.kind)
+  );
 }
 
 async function importModule(spec: string, baseDir: string): Promise<Record<string, unknown>> {
@@ -46,7 +52,12 @@ async function importModule(spec: string, baseDir: string): Promise<Record<strin
 export async function usePlugins(registry: Registry, specs: readonly unknown[], baseDir: string): Promise<void> {
   for (const spec of specs) {
     if (typeof spec !== 'string' || spec === '') {
-      throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:plugins', message: 'each entry of "plugins" must be a module path or package name', got: spec });
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where: 'cli:plugins',
+        message: 'each entry of "plugins" must be a module path or package name',
+        got: spec,
+      });
     }
     const mod = await importModule(spec, baseDir);
     let value = mod['default'] ?? mod['plugin'];

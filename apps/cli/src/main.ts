@@ -12,7 +12,13 @@ export interface CliIO {
   stderr?: TextOut;
 }
 
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['E_USAGE', 'E_CONFIG_INVALID', 'E_OPTIONS_INVALID', 'E_STAGE_UNKNOWN', 'E_STAGE_DUPLICATE']);
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'E_USAGE',
+  'E_CONFIG_INVALID',
+  'E_OPTIONS_INVALID',
+  'E_STAGE_UNKNOWN',
+  'E_STAGE_DUPLICATE',
+]);
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length)) + 2;
@@ -68,7 +74,12 @@ export async function main(argv: string[], io: CliIO = {}): Promise<number> {
       return 0;
     }
     let registry: Registry | undefined;
-    return await command.run(rest, { out, err, ...(io.signal ? { signal: io.signal } : {}), registry: () => (registry ??= createDefaultRegistry()) });
+    return await command.run(rest, {
+      out,
+      err,
+      ...(io.signal ? { signal: io.signal } : {}),
+      registry: () => (registry ??= createDefaultRegistry()),
+    });
   } catch (error) {
     if (isVoxelwiseError(error)) {
       err.write(`error ${error.code}: ${error.message}\n`);

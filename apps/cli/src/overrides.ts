@@ -66,7 +66,8 @@ export function applyOverrides(input: Record<string, unknown>, flags: OverrideFl
   const config: Record<string, unknown> = { ...input };
   if (flags.seed !== undefined) config['seed'] = integer('--seed', flags.seed, -Infinity);
   if (flags.out !== undefined) config['outDir'] = flags.out;
-  if (flags.memoryBudget !== undefined) config['memoryBudget'] = /^\d+(\.\d+)?$/.test(flags.memoryBudget) ? Number(flags.memoryBudget) : flags.memoryBudget;
+  if (flags.memoryBudget !== undefined)
+    config['memoryBudget'] = /^\d+(\.\d+)?$/.test(flags.memoryBudget) ? Number(flags.memoryBudget) : flags.memoryBudget;
   if (flags.layer !== undefined) {
     const layers = parseLayers(flags.layer);
     if (layers.length === 1) {

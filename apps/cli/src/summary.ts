@@ -11,18 +11,28 @@ export function fmt(x: unknown, digits = 4): string {
 export function printRun(out: TextOut, result: RunResult): void {
   const m = result.metrics;
   out.write(`\nrun ${result.runId}\n`);
-  const trs = m['n_train_trs'] !== undefined ? `train TRs ${fmt(m['n_train_trs'])}, test TRs ${fmt(m['n_test_trs'])}` : `TRs ${fmt(m['n_trs'])} in ${fmt(m['n_outer_folds'])} outer folds`;
+  const trs =
+    m['n_train_trs'] !== undefined
+      ? `train TRs ${fmt(m['n_train_trs'])}, test TRs ${fmt(m['n_test_trs'])}`
+      : `TRs ${fmt(m['n_trs'])} in ${fmt(m['n_outer_folds'])} outer folds`;
   out.write(`  voxels ${fmt(m['n_voxels'])}, ${trs}, design columns ${fmt(m['n_features'])}\n`);
   out.write(`  median r ${fmt(m['median_score'])}   mean r ${fmt(m['mean_score'])}   max r ${fmt(m['max_score'])}`);
   if (m['n_significant'] !== undefined) out.write(`   significant ${fmt(m['n_significant'])} (${fmt(m['percent_significant'], 1)} %)`);
   out.write('\n');
   const layers = m['layers'];
   if (Array.isArray(layers)) {
-    out.write(`  layers (median r): ${layers.map((l: Record<string, number>) => `${l['layer']}:${fmt(l['median_score'], 3)}`).join('  ')}\n`);
-    out.write(`  selected layer ${fmt(m['selected_layer'])} (${m['selected_by'] === 'cv_score' ? 'best inner-CV score on the training stories' : 'best median test r'}): the numbers above are this layer's\n`);
+    out.write(
+      `  layers (median r): ${layers.map((l: Record<string, number>) => `${l['layer']}:${fmt(l['median_score'], 3)}`).join('  ')}\n`,
+    );
+    out.write(
+      `  selected layer ${fmt(m['selected_layer'])} (${m['selected_by'] === 'cv_score' ? 'best inner-CV score on the training stories' : 'best median test r'}): the numbers above are this layer's\n`,
+    );
   }
   const planted = plantedSummary(result.evaluation.voxels.r, result.assemblyMetadata);
-  if (planted) out.write(`  planted voxels: median r ${fmt(planted.medianPlanted)} (${planted.planted.length})   noise voxels: median r ${fmt(planted.medianNoise)} (${planted.noise.length})\n`);
+  if (planted)
+    out.write(
+      `  planted voxels: median r ${fmt(planted.medianPlanted)} (${planted.planted.length})   noise voxels: median r ${fmt(planted.medianNoise)} (${planted.noise.length})\n`,
+    );
   out.write(`  time ${(result.durationMs / 1000).toFixed(2)} s\n  results in ${result.runDir}\n`);
   if (result.reportPath) out.write(`  report     ${result.reportPath}\n`);
 }

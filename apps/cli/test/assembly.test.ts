@@ -12,7 +12,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('voxelwise assembly', () => {
   it('simulates a LeBel layout, imports it, shows it and validates it', async () => {
     const ds = join(dir, 'ds003020');
-    const sim = await run(['assembly', 'simulate', '--layout', 'lebel', '--out', ds, '--subject', 'UTS03', '--voxels', '30', '--stories', '3', '--duration', '40', '--seed', '4']);
+    const sim = await run([
+      'assembly',
+      'simulate',
+      '--layout',
+      'lebel',
+      '--out',
+      ds,
+      '--subject',
+      'UTS03',
+      '--voxels',
+      '30',
+      '--stories',
+      '3',
+      '--duration',
+      '40',
+      '--seed',
+      '4',
+    ]);
     expect(sim.err).not.toContain('error');
     expect(sim.code).toBe(0);
     expect(sim.out).toContain('LeBel ds003020 layout');
@@ -46,7 +63,22 @@ describe('voxelwise assembly', () => {
 
   it('simulates the native format and imports a bring-your-own dataset', async () => {
     const vw = join(dir, 'sim.vw');
-    const r = await run(['assembly', 'simulate', '--out', vw, '--voxels', '12', '--stories', '2', '--duration', '30', '--features', 'embedding', '--test-repeats', '2']);
+    const r = await run([
+      'assembly',
+      'simulate',
+      '--out',
+      vw,
+      '--voxels',
+      '12',
+      '--stories',
+      '2',
+      '--duration',
+      '30',
+      '--features',
+      'embedding',
+      '--test-repeats',
+      '2',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toContain('ground-truth.arrow');
     const byo = join(dir, 'byo');
@@ -54,7 +86,10 @@ describe('voxelwise assembly', () => {
     (await import('node:fs')).mkdirSync(story, { recursive: true });
     writeFileSync(join(story, 'words.tsv'), 'word\tonset\toffset\nonce\t0.2\t0.5\nupon\t0.6\t0.9\n');
     const { encodeNpy } = await import('@voxelwise/assembly');
-    writeFileSync(join(story, 'responses.npy'), encodeNpy({ rows: 4, cols: 3, data: Float32Array.from({ length: 12 }, (_, k) => Math.sin(k)) }));
+    writeFileSync(
+      join(story, 'responses.npy'),
+      encodeNpy({ rows: 4, cols: 3, data: Float32Array.from({ length: 12 }, (_, k) => Math.sin(k)) }),
+    );
     const imp = await run(['assembly', 'import', '--layout', 'byo', '--root', byo, '--tr', '1.5', '--out', join(dir, 'byo.vw')]);
     expect(imp.err).not.toContain('error');
     expect(imp.code).toBe(0);
@@ -65,11 +100,15 @@ describe('voxelwise assembly', () => {
     expect((await run(['assembly'])).err).toContain('assembly needs a subcommand: import-lebel, import, info, simulate, validate');
     const noOut = await run(['assembly', 'import-lebel', '--root', dir, '--subject', 'UTS03']);
     expect([noOut.code, noOut.err]).toEqual([2, 'error E_USAGE: [cli] assembly import-lebel needs --out.\n']);
-    expect((await run(['assembly', 'simulate', '--out', join(dir, 'x'), '--voxels', 'ten'])).err).toContain('--voxels must be an integer (got "ten")');
+    expect((await run(['assembly', 'simulate', '--out', join(dir, 'x'), '--voxels', 'ten'])).err).toContain(
+      '--voxels must be an integer (got "ten")',
+    );
     expect((await run(['assembly', 'info', join(dir, 'x'), '--tr', '2', '--frobnicate'])).code).toBe(2);
     const missing = await run(['assembly', 'import-lebel', '--root', join(dir, 'nowhere'), '--subject', 'UTS03', '--out', join(dir, 'o')]);
     expect(missing.code).toBe(1);
     expect(missing.err).toContain('E_FILE_NOT_FOUND');
-    expect((await run(['assembly', '--help'])).out).toContain('voxelwise assembly import-lebel --root <ds003020> --subject <UTS03> --out <dir>');
+    expect((await run(['assembly', '--help'])).out).toContain(
+      'voxelwise assembly import-lebel --root <ds003020> --subject <UTS03> --out <dir>',
+    );
   });
 });

@@ -12,7 +12,11 @@ function config(name: string, value: unknown): string {
   writeFileSync(path, JSON.stringify(value));
   return path;
 }
-const base = { outDir: join(dir, 'results'), assembly: { name: 'simulated', options: { voxels: 8, stories: 3, duration: 120 } }, features: [{ name: 'wordrate' }] };
+const base = {
+  outDir: join(dir, 'results'),
+  assembly: { name: 'simulated', options: { voxels: 8, stories: 3, duration: 120 } },
+  features: [{ name: 'wordrate' }],
+};
 const runsDir = join(dir, 'results');
 
 describe('voxelwise CLI', () => {
@@ -30,7 +34,11 @@ describe('voxelwise CLI', () => {
   });
 
   it('exits 2 on a wrong option type, naming the option', async () => {
-    const r = await run(['train', '--config', config('bad-option.json', { ...base, model: { name: 'ridge-cv', options: { nFolds: 'five' } } })]);
+    const r = await run([
+      'train',
+      '--config',
+      config('bad-option.json', { ...base, model: { name: 'ridge-cv', options: { nFolds: 'five' } } }),
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toContain('E_OPTIONS_INVALID');
     expect(r.err).toContain('option "nFolds"');
@@ -62,7 +70,9 @@ describe('voxelwise CLI', () => {
     expect(ls.out.split('\n')[0]).toMatch(/^run\s+subject\s+median r/);
     expect(ls.out).toContain(runDir.split('/').pop()!);
     const json = JSON.parse((await run(['runs', 'ls', '--out', runsDir, '--json'])).out) as Array<{ dir: string; median_score: number }>;
-    expect(json.find((j) => j.dir === runDir)?.median_score).toBe(JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')).median_score);
+    expect(json.find((j) => j.dir === runDir)?.median_score).toBe(
+      JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')).median_score,
+    );
 
     const html = readFileSync(join(runDir, 'report.html'), 'utf8');
     rmSync(join(runDir, 'report.html'));
@@ -94,7 +104,9 @@ describe('voxelwise CLI', () => {
     const { createDefaultRegistry } = await import('@voxelwise/trainer');
     const registry = createDefaultRegistry();
     const cfg = { features: [{ name: 'lm', options: { model: 'gpt2', layer: 9 } }, { name: 'wordrate' }] };
-    expect(applyOverrides(cfg, { layer: '4', lookback: '128' }, registry)).toEqual({ features: [{ name: 'lm', options: { model: 'gpt2', layer: 4, lookback: 128 } }, { name: 'wordrate' }] });
+    expect(applyOverrides(cfg, { layer: '4', lookback: '128' }, registry)).toEqual({
+      features: [{ name: 'lm', options: { model: 'gpt2', layer: 4, lookback: 128 } }, { name: 'wordrate' }],
+    });
     expect(applyOverrides({ ...cfg, layers: [1, 2] }, { layer: '0..2' }, registry)).toMatchObject({ layers: [0, 1, 2] });
     expect(applyOverrides({ ...cfg, layers: [1, 2] }, { layer: '5' }, registry)).not.toHaveProperty('layers');
   });
@@ -122,12 +134,19 @@ describe('voxelwise CLI', () => {
     expect(shown.features[0]).toEqual({ name: 'wordrate', options: expect.objectContaining({ mode: expect.any(String) }) });
     // Nothing ran.
     expect(existsSync(runsDir) ? readdirSync(runsDir).length : 0).toBe(runsBefore);
-    const bad = await run(['config', 'show', '-c', config('show-bad.json', { ...base, model: { name: 'ridge-cv', options: { alphaMode: 'some' } } })]);
+    const bad = await run([
+      'config',
+      'show',
+      '-c',
+      config('show-bad.json', { ...base, model: { name: 'ridge-cv', options: { alphaMode: 'some' } } }),
+    ]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('alphaMode');
     const schema = JSON.parse((await run(['config', 'schema'])).out);
     expect(schema.type).toBe('object');
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['assembly', 'features', 'layers', 'trimming', 'preset', 'split']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['assembly', 'features', 'layers', 'trimming', 'preset', 'split']),
+    );
     expect((await run(['config'])).code).toBe(2);
   });
 

@@ -32,12 +32,29 @@ describe('voxelwise features / cache', () => {
   beforeAll(async () => {
     modelDir = (await createTinyGpt2(join(dir, 'tiny'), { seed: 2, layers: 2, dModel: 16, heads: 2, positions: 64 })).dir;
     assemblyDir = join(dir, 'assembly');
-    const stories = [story('alpha', 'the cat sat on the mat and looked out of the window'), story('beta', 'a dog ran  across the field chasing a red ball')];
+    const stories = [
+      story('alpha', 'the cat sat on the mat and looked out of the window'),
+      story('beta', 'a dog ran  across the field chasing a red ball'),
+    ];
     await writeAssembly(memoryAssembly({ subject: 'S01', tr: 2, nVoxels: 3 }, stories, ['beta']), assemblyDir);
   });
 
   it('features extract fills the cache for every story, then finds it there', async () => {
-    const args = ['features', 'extract', '--assembly', assemblyDir, '--model', modelDir, '--layers', 'all', '--lookback', '8', '--cache-dir', cacheDir, '--quiet'];
+    const args = [
+      'features',
+      'extract',
+      '--assembly',
+      assemblyDir,
+      '--model',
+      modelDir,
+      '--layers',
+      'all',
+      '--lookback',
+      '8',
+      '--cache-dir',
+      cacheDir,
+      '--quiet',
+    ];
     const first = await run(args);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
@@ -47,7 +64,9 @@ describe('voxelwise features / cache', () => {
     const second = await run(args);
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/alpha\s+12 words\s+cached/);
-    const json = JSON.parse((await run([...args, '--json', '--stories', 'beta'])).out) as { stories: Array<{ story: string; cached: boolean }> };
+    const json = JSON.parse((await run([...args, '--json', '--stories', 'beta'])).out) as {
+      stories: Array<{ story: string; cached: boolean }>;
+    };
     expect(json.stories).toEqual([expect.objectContaining({ story: 'beta', cached: true })]);
   });
 
@@ -75,18 +94,56 @@ describe('voxelwise features / cache', () => {
     const noModel = await run(['features', 'extract', '--assembly', assemblyDir]);
     expect(noModel.code).toBe(2);
     expect(noModel.err).toMatch(/--model/);
-    const badLayers = await run(['features', 'extract', '--assembly', assemblyDir, '--model', modelDir, '--layers', '7', '--cache-dir', cacheDir, '--quiet']);
+    const badLayers = await run([
+      'features',
+      'extract',
+      '--assembly',
+      assemblyDir,
+      '--model',
+      modelDir,
+      '--layers',
+      '7',
+      '--cache-dir',
+      cacheDir,
+      '--quiet',
+    ]);
     expect(badLayers.code).toBe(2);
     expect(badLayers.err).toMatch(/layers 0\.\.2/);
     const badContext = await run(['features', 'extract', '--assembly', assemblyDir, '--model', modelDir, '--context', 'full']);
     expect(badContext.code).toBe(2);
     expect(badContext.err).toMatch(/contextType/);
     expect((await run(['cache', 'purge'])).code).toBe(2);
-    expect((await run(['features', 'extract', '--assembly', assemblyDir, '--model', modelDir, '--stories', 'gamma', '--cache-dir', cacheDir, '--quiet'])).code).toBe(2);
+    expect(
+      (
+        await run([
+          'features',
+          'extract',
+          '--assembly',
+          assemblyDir,
+          '--model',
+          modelDir,
+          '--stories',
+          'gamma',
+          '--cache-dir',
+          cacheDir,
+          '--quiet',
+        ])
+      ).code,
+    ).toBe(2);
   });
 
   it('a model that cannot be found exits 1 with E_MODEL_LOAD', async () => {
-    const r = await run(['features', 'extract', '--assembly', assemblyDir, '--model', join(dir, 'missing-model'), '--cache-dir', cacheDir, '--quiet']);
+    const r = await run([
+      'features',
+      'extract',
+      '--assembly',
+      assemblyDir,
+      '--model',
+      join(dir, 'missing-model'),
+      '--cache-dir',
+      cacheDir,
+      '--quiet',
+    ]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/E_MODEL_LOAD/);
   });

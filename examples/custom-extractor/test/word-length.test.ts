@@ -16,7 +16,10 @@ const configPath = join(root, 'voxelwise.config.json');
 function voxelwise(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   const bin = join(dirname(createRequire(import.meta.url).resolve('@voxelwise/cli/package.json')), 'src', 'bin.ts');
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--conditions=@voxelwise/source', '--import', 'tsx', bin, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, ['--conditions=@voxelwise/source', '--import', 'tsx', bin, ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -30,7 +33,13 @@ describe('word-length extractor', () => {
   it('counts letters and digits, 0 for empty words, log1p on request', async () => {
     const text = ['The', '', "don't", 'cat.', '42'];
     const t = Float64Array.from(text, (_, i) => i);
-    const story = memoryStory({ name: 's', words: { text, onset: t, offset: t }, trTimes: Float64Array.of(1, 3), trim: { start: 0, end: 0 }, responses: { rows: 2, cols: 1, data: new Float32Array(2) } });
+    const story = memoryStory({
+      name: 's',
+      words: { text, onset: t, offset: t },
+      trTimes: Float64Array.of(1, 3),
+      trim: { start: 0, end: 0 },
+      responses: { rows: 2, cols: 1, data: new Float32Array(2) },
+    });
     const plain = await wordLength.create(wordLength.options.parse({}), createContext());
     expect(toRows((await plain.extract(story, createContext())).data)).toEqual([[3], [0], [4], [3], [2]]);
     const log = await wordLength.create(wordLength.options.parse({ log: true }), createContext());
@@ -38,7 +47,9 @@ describe('word-length extractor', () => {
   });
 });
 
-describeExtractorConformance('word-length (example plugin)', { create: () => wordLength.create(wordLength.options.parse({}), createContext()) });
+describeExtractorConformance('word-length (example plugin)', {
+  create: () => wordLength.create(wordLength.options.parse({}), createContext()),
+});
 
 describe('the example plugin runs end to end', () => {
   const { plugins, ...config } = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;

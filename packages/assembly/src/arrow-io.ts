@@ -23,7 +23,8 @@ export interface FileDigest {
 }
 
 /** A column of a small table file. */
-export type ColumnSpec = { name: string; kind: 'utf8'; values: readonly string[] } | { name: string; kind: 'float64'; values: Float64Array };
+export type ColumnSpec =
+  { name: string; kind: 'utf8'; values: readonly string[] } | { name: string; kind: 'float64'; values: Float64Array };
 
 /** Encodes a small table (words, TR times, ground truth) as Arrow IPC file bytes. */
 export async function encodeColumns(columns: readonly ColumnSpec[], metadata: Record<string, string> = {}): Promise<Uint8Array> {
@@ -32,7 +33,9 @@ export async function encodeColumns(columns: readonly ColumnSpec[], metadata: Re
   const schema = new A.Schema(fields, new Map(Object.entries(metadata)));
   const length = columns[0]?.values.length ?? 0;
   const children = columns.map((c) =>
-    c.kind === 'utf8' ? A.vectorFromArray([...c.values], new A.Utf8()).data[0]! : A.makeData({ type: new A.Float64(), data: c.values, length: c.values.length, nullCount: 0 }),
+    c.kind === 'utf8'
+      ? A.vectorFromArray([...c.values], new A.Utf8()).data[0]!
+      : A.makeData({ type: new A.Float64(), data: c.values, length: c.values.length, nullCount: 0 }),
   );
   const batch = new A.RecordBatch(schema, A.makeData({ type: new A.Struct(fields), length, children, nullCount: 0 }));
   return A.tableToIPC(new A.Table(schema, [batch]), 'file');
@@ -44,7 +47,11 @@ export function digestOf(bytes: Uint8Array): FileDigest {
 }
 
 /** Writes a small table (words, TR times) as one Arrow IPC file. */
-export async function writeColumnsFile(path: string, columns: readonly ColumnSpec[], metadata: Record<string, string> = {}): Promise<FileDigest> {
+export async function writeColumnsFile(
+  path: string,
+  columns: readonly ColumnSpec[],
+  metadata: Record<string, string> = {},
+): Promise<FileDigest> {
   const bytes = await encodeColumns(columns, metadata);
   await writeFile(path, bytes);
   return digestOf(bytes);
@@ -65,11 +72,24 @@ export async function readColumnsFile(path: string): Promise<ColumnsFile> {
   try {
     table = A.tableFromIPC(await readFile(path));
   } catch (cause) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:arrow', message: `${path} is not an Arrow IPC file`, cause, details: { file: path } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'assembly:arrow',
+      message: `${path} is not an Arrow IPC file`,
+      cause,
+      details: { file: path },
+    });
   }
   const column = (name: string) => {
     const c = table.getChild(name);
-    if (!c) throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:arrow', message: `${path} has no column "${name}"`, got: table.schema.fields.map((f) => f.name), details: { file: path } });
+    if (!c)
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: 'assembly:arrow',
+        message: `${path} has no column "${name}"`,
+        got: table.schema.fields.map((f) => f.name),
+        details: { file: path },
+      });
     return c;
   };
   return {
@@ -118,7 +138,9 @@ export async function createChunkedWriter(path: string, metadata: Record<string,
     async write(values) {
       if (failed) throw failed;
       const data = A.makeData({ type: new A.Float32(), data: values, length: values.length, nullCount: 0 });
-      writer.write(new A.RecordBatch(schema, A.makeData({ type: new A.Struct([field]), length: values.length, children: [data], nullCount: 0 })));
+      writer.write(
+        new A.RecordBatch(schema, A.makeData({ type: new A.Struct([field]), length: values.length, children: [data], nullCount: 0 })),
+      );
       // Let the file stream drain before the next batch is built.
       await new Promise<void>((resolve) => setImmediate(resolve));
     },
@@ -148,10 +170,23 @@ export interface ChunkedFile {
 export async function openChunkedFile(path: string): Promise<ChunkedFile> {
   const A = await loadArrow();
   const fh = await open(path, 'r').catch((cause: unknown) => {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'assembly:arrow', message: `response file ${path} cannot be opened`, cause, details: { file: path } });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: 'assembly:arrow',
+      message: `response file ${path} cannot be opened`,
+      cause,
+      details: { file: path },
+    });
   });
   const bad = (message: string, cause?: unknown): never => {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:arrow', message: `${path}: ${message}`, cause, hint: 'Re-import the assembly; the file was not written by voxelwise or was damaged.', details: { file: path } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'assembly:arrow',
+      message: `${path}: ${message}`,
+      cause,
+      hint: 'Re-import the assembly; the file was not written by voxelwise or was damaged.',
+      details: { file: path },
+    });
   };
   try {
     let reader: import('apache-arrow').AsyncRecordBatchFileReader;
@@ -163,7 +198,8 @@ export async function openChunkedFile(path: string): Promise<ChunkedFile> {
       return bad('not a readable Arrow IPC file', cause);
     }
     const f = reader.schema.fields;
-    if (f.length !== 1 || f[0]!.name !== 'values' || !A.DataType.isFloat(f[0]!.type) || f[0]!.type.precision !== A.Precision.SINGLE) bad('expected one float32 column "values"');
+    if (f.length !== 1 || f[0]!.name !== 'values' || !A.DataType.isFloat(f[0]!.type) || f[0]!.type.precision !== A.Precision.SINGLE)
+      bad('expected one float32 column "values"');
     return {
       numBatches: reader.numRecordBatches,
       metadata: reader.schema.metadata,

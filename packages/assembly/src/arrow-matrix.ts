@@ -62,7 +62,13 @@ export async function openArrowMatrix(file: string): Promise<MatrixFile> {
         for (let k = 0; k < n; k++) data[at + k] = vals[child.offset + k]!;
         at += n;
       }
-      m = { rows, cols, data, dtype: A.DataType.isFloat(type.children[0]!.type) && type.children[0]!.type.precision === A.Precision.DOUBLE ? 'float64' : 'float32' };
+      m = {
+        rows,
+        cols,
+        data,
+        dtype:
+          A.DataType.isFloat(type.children[0]!.type) && type.children[0]!.type.precision === A.Precision.DOUBLE ? 'float64' : 'float32',
+      };
     } else {
       const rows = table.numRows;
       const cols = fields.length;

@@ -11,10 +11,21 @@ const suffix = (): string => `${process.pid}-${Date.now().toString(36)}-${Math.r
  * `target`. An existing `target` is an `E_IO` error unless `overwrite` is set, in which case it is
  * replaced only after the new one is complete.
  */
-export async function writeDirectoryAtomically<T>(target: string, overwrite: boolean, where: string, fill: (tmp: string) => Promise<T>): Promise<T> {
+export async function writeDirectoryAtomically<T>(
+  target: string,
+  overwrite: boolean,
+  where: string,
+  fill: (tmp: string) => Promise<T>,
+): Promise<T> {
   const out = resolve(target);
   if (existsSync(out) && !overwrite) {
-    throw voxelwiseError({ code: 'E_IO', where, message: `${out} already exists`, hint: 'Choose another output directory, or pass --overwrite (overwrite: true) to replace it.', details: { file: out } });
+    throw voxelwiseError({
+      code: 'E_IO',
+      where,
+      message: `${out} already exists`,
+      hint: 'Choose another output directory, or pass --overwrite (overwrite: true) to replace it.',
+      details: { file: out },
+    });
   }
   const parent = dirname(out);
   await mkdir(parent, { recursive: true });

@@ -55,7 +55,12 @@ async function readSettings(root: string): Promise<ByoSettings> {
   }
   const parsed = settingsSchema.safeParse(json);
   if (!parsed.success) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `${file}: ${formatIssues(parsed.error.issues)}`, details: { file } });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: WHERE,
+      message: `${file}: ${formatIssues(parsed.error.issues)}`,
+      details: { file },
+    });
   }
   return parsed.data;
 }
@@ -78,7 +83,12 @@ async function openMatrix(file: string): Promise<MatrixFile> {
 export async function openByo(options: ByoOptions): Promise<Assembly> {
   const root = resolve(options.root);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `dataset folder ${root} does not exist`, details: { file: root } });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: WHERE,
+      message: `dataset folder ${root} does not exist`,
+      details: { file: root },
+    });
   }
   const fromFile = await readSettings(root);
   const { root: _root, ...fromOptions } = options;
@@ -90,15 +100,32 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
   const names = s.stories ? [...s.stories] : found;
   for (const n of names) {
     if (!found.includes(n)) {
-      throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `story "${n}" has no ${join(root, n, 'words.tsv')}`, expected: found, details: { story: n } });
+      throw voxelwiseError({
+        code: 'E_FILE_NOT_FOUND',
+        where: WHERE,
+        message: `story "${n}" has no ${join(root, n, 'words.tsv')}`,
+        expected: found,
+        details: { story: n },
+      });
     }
   }
   if (names.length === 0) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `${root} holds no story folder with a words.tsv`, hint: 'See the bring-your-own layout in the @voxelwise/assembly README.' });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: WHERE,
+      message: `${root} holds no story folder with a words.tsv`,
+      hint: 'See the bring-your-own layout in the @voxelwise/assembly README.',
+    });
   }
   const testStories = s.testStories ?? [];
   for (const t of testStories) {
-    if (!names.includes(t)) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `test story "${t}" is not among the stories`, expected: names });
+    if (!names.includes(t))
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where: WHERE,
+        message: `test story "${t}" is not among the stories`,
+        expected: names,
+      });
   }
   // Response files and shapes, checked before anything is read.
   const info = new Map<string, { file: string; rows: number; cols: number; dtype: string; trFile?: string }>();
@@ -110,7 +137,10 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       throw voxelwiseError({
         code: candidates.length === 0 ? 'E_FILE_NOT_FOUND' : 'E_DATA_INVALID',
         where: WHERE,
-        message: candidates.length === 0 ? `story "${n}" has no response file in ${join(root, n)}` : `story "${n}" has several response files (${candidates.map((c) => basename(c)).join(', ')})`,
+        message:
+          candidates.length === 0
+            ? `story "${n}" has no response file in ${join(root, n)}`
+            : `story "${n}" has several response files (${candidates.map((c) => basename(c)).join(', ')})`,
         expected: `exactly one of ${BYO_RESPONSE_FILES.join(', ')}`,
         details: { story: n },
       });
@@ -119,7 +149,13 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
     const m = await openMatrix(file);
     m.close();
     if (nVoxels >= 0 && m.cols !== nVoxels) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: WHERE, message: `story "${n}" has ${m.cols} voxels (${file}) but story "${first}" has ${nVoxels}`, hint: 'Every story must hold the same voxels.', details: { story: n, file } });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: WHERE,
+        message: `story "${n}" has ${m.cols} voxels (${file}) but story "${first}" has ${nVoxels}`,
+        hint: 'Every story must hold the same voxels.',
+        details: { story: n, file },
+      });
     }
     if (nVoxels < 0) {
       nVoxels = m.cols;
@@ -164,7 +200,11 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       const t0 = s.firstTrTime ?? trValue / 2;
       trTimes = Float64Array.from({ length: n }, (_, k) => t0 + k * trValue);
     }
-    const files = [await sourceFile('words', wordsFile), await sourceFile('responses', i.file), ...(i.trFile ? [await sourceFile('trs', i.trFile)] : [])];
+    const files = [
+      await sourceFile('words', wordsFile),
+      await sourceFile('responses', i.file),
+      ...(i.trFile ? [await sourceFile('trs', i.trFile)] : []),
+    ];
     return {
       name,
       words,
@@ -182,7 +222,11 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
           m.close();
         }
       },
-      metadata: { files: { words: wordsFile, responses: i.file, ...(i.trFile ? { trs: i.trFile } : {}) }, responseDtype: i.dtype, source: { files } },
+      metadata: {
+        files: { words: wordsFile, responses: i.file, ...(i.trFile ? { trs: i.trFile } : {}) },
+        responseDtype: i.dtype,
+        source: { files },
+      },
     };
   };
   const open = storyCache(load);
@@ -192,7 +236,15 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
     testStories,
     story(name) {
       if (!info.has(name)) {
-        return Promise.reject(voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in ${root}`, expected: names, details: { story: name } }));
+        return Promise.reject(
+          voxelwiseError({
+            code: 'E_DATA_INVALID',
+            where: WHERE,
+            message: `no story "${name}" in ${root}`,
+            expected: names,
+            details: { story: name },
+          }),
+        );
       }
       return open(name, name);
     },

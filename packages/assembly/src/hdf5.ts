@@ -15,7 +15,6 @@ async function loadH5(): Promise<H5> {
   return h5;
 }
 
-
 /**
  * Opens dataset `name` (default `data`, as in LeBel `preprocessed_data/<subject>/<story>.hf5`)
  * of an HDF5 file as a rows × columns float matrix; reads only the requested hyperslabs.
@@ -27,26 +26,45 @@ async function loadH5(): Promise<H5> {
  */
 export async function openHdf5Matrix(file: string, name = 'data'): Promise<MatrixFile> {
   if (!existsSync(file)) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'assembly:hdf5', message: `response file ${file} does not exist`, details: { file } });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: 'assembly:hdf5',
+      message: `response file ${file} does not exist`,
+      details: { file },
+    });
   }
   const lib = await loadH5();
   let f: InstanceType<H5['File']>;
   try {
     f = new lib.File(file, 'r');
   } catch (cause) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:hdf5', message: `${file} is not a readable HDF5 file`, cause, details: { file } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'assembly:hdf5',
+      message: `${file} is not a readable HDF5 file`,
+      cause,
+      details: { file },
+    });
   }
   const fail = (message: string, extra: { got?: unknown; expected?: unknown; hint?: string } = {}): never => {
     f.close();
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:hdf5', message: `${file}: ${message}`, ...extra, details: { file, dataset: name } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'assembly:hdf5',
+      message: `${file}: ${message}`,
+      ...extra,
+      details: { file, dataset: name },
+    });
   };
   const ds = f.get(name);
-  if (!(ds instanceof lib.Dataset)) return fail(`has no dataset "${name}"`, { got: f.keys(), hint: 'LeBel response files hold the responses in a dataset named "data".' });
+  if (!(ds instanceof lib.Dataset))
+    return fail(`has no dataset "${name}"`, { got: f.keys(), hint: 'LeBel response files hold the responses in a dataset named "data".' });
   const shape = ds.shape ?? [];
   if (shape.length !== 2) return fail(`dataset "${name}" is not 2-D (TRs × voxels)`, { got: shape });
   const meta = ds.metadata;
   // h5wasm type class 1 = H5T_FLOAT.
-  if (meta.type !== 1 || (meta.size !== 4 && meta.size !== 8)) return fail(`dataset "${name}" does not hold 32- or 64-bit floats`, { got: ds.dtype });
+  if (meta.type !== 1 || (meta.size !== 4 && meta.size !== 8))
+    return fail(`dataset "${name}" does not hold 32- or 64-bit floats`, { got: ds.dtype });
   const [rows, cols] = shape as [number, number];
   const dtype = meta.size === 4 ? 'float32' : 'float64';
   return {
@@ -56,10 +74,18 @@ export async function openHdf5Matrix(file: string, name = 'data'): Promise<Matri
     dtype,
     read(r0, r1, c0, c1) {
       if (r1 <= r0 || c1 <= c0) return new Float32Array(Math.max(0, r1 - r0) * Math.max(0, c1 - c0));
-      const out = ds.slice([[r0, r1], [c0, c1]]);
+      const out = ds.slice([
+        [r0, r1],
+        [c0, c1],
+      ]);
       if (out instanceof Float32Array) return out;
       if (out instanceof Float64Array) return Float32Array.from(out);
-      throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:hdf5', message: `${file}: could not read dataset "${name}" as floats`, details: { file } });
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: 'assembly:hdf5',
+        message: `${file}: could not read dataset "${name}" as floats`,
+        details: { file },
+      });
     },
     close() {
       f.close();

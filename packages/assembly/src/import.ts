@@ -16,7 +16,11 @@ import type { WriteAssemblyOptions, WriteAssemblyResult } from './native-write.j
  * @example
  * await importLebel({ root: '/data/ds003020', subject: 'UTS03' }, 'UTS03.vw');
  */
-export async function importLebel(source: LebelOptions, out: string, options: Omit<WriteAssemblyOptions, 'stories'> = {}): Promise<WriteAssemblyResult> {
+export async function importLebel(
+  source: LebelOptions,
+  out: string,
+  options: Omit<WriteAssemblyOptions, 'stories'> = {},
+): Promise<WriteAssemblyResult> {
   const emit = options.emit ?? source.emit;
   const assembly = await openLebel({ ...source, ...(emit ? { emit } : {}) });
   const run = () => writeAssembly(assembly, out, { ...options, provenance: { importedFrom: 'lebel', ...(options.provenance ?? {}) } });
@@ -30,7 +34,11 @@ export async function importLebel(source: LebelOptions, out: string, options: Om
  * @example
  * await importByo({ root: 'pieman', tr: 1.5, testStories: ['pieman'] }, 'pieman.vw');
  */
-export async function importByo(source: ByoOptions, out: string, options: Omit<WriteAssemblyOptions, 'stories'> = {}): Promise<WriteAssemblyResult> {
+export async function importByo(
+  source: ByoOptions,
+  out: string,
+  options: Omit<WriteAssemblyOptions, 'stories'> = {},
+): Promise<WriteAssemblyResult> {
   const assembly = await openByo(source);
   const run = () => writeAssembly(assembly, out, { ...options, provenance: { importedFrom: 'byo', ...(options.provenance ?? {}) } });
   return options.emit ? timed(options.emit, 'assembly', run) : run();

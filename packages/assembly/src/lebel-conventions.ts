@@ -17,7 +17,10 @@ export const LEBEL_TRIM: ResponseTrim = { start: 10, end: 5 };
  */
 export function isLebelNonWord(text: string): boolean {
   // Python str.strip("{}") then str.strip(): braces first, whitespace second, in that order.
-  const key = text.toLowerCase().replace(/^[{}]+|[{}]+$/g, '').trim();
+  const key = text
+    .toLowerCase()
+    .replace(/^[{}]+|[{}]+$/g, '')
+    .trim();
   return LEBEL_NON_WORDS.has(key);
 }
 

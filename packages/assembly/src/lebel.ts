@@ -56,7 +56,11 @@ export function lebelLayout(root: string, subject: string): LebelLayout {
     }
   }
   const pre = join(derivative, 'preprocessed_data');
-  const subjects = existsSync(pre) ? readdirSync(pre).filter((d) => statSync(join(pre, d)).isDirectory()).sort() : [];
+  const subjects = existsSync(pre)
+    ? readdirSync(pre)
+        .filter((d) => statSync(join(pre, d)).isDirectory())
+        .sort()
+    : [];
   const match = subjects.find((s) => s === subject) ?? subjects.find((s) => s.toLowerCase() === subject.toLowerCase());
   if (!match) {
     throw voxelwiseError({
@@ -64,7 +68,9 @@ export function lebelLayout(root: string, subject: string): LebelLayout {
       where: WHERE,
       message: `subject "${subject}" has no folder ${join(pre, subject)}`,
       expected: subjects,
-      hint: subjects.length ? `Subjects found: ${subjects.join(', ')}.` : 'Download the preprocessed responses (derivative/preprocessed_data) first.',
+      hint: subjects.length
+        ? `Subjects found: ${subjects.join(', ')}.`
+        : 'Download the preprocessed responses (derivative/preprocessed_data) first.',
       details: { file: join(pre, subject) },
     });
   }
@@ -84,7 +90,13 @@ export async function readRespdict(file: string): Promise<Record<string, number>
   }
   for (const [k, v] of Object.entries(json)) {
     if (!Number.isInteger(v) || (v as number) < 0) {
-      throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file}: the TR count of story "${k}" is not a whole number`, got: v, details: { file, story: k } });
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: WHERE,
+        message: `${file}: the TR count of story "${k}" is not a whole number`,
+        got: v,
+        details: { file, story: k },
+      });
     }
   }
   return json as Record<string, number>;
@@ -126,7 +138,12 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         !hf5s.has(s) && join(layout.responseDir, `${s}.hf5`),
       ].filter(Boolean);
       if (missing.length > 0) {
-        throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: WHERE, message: `story "${s}" is missing ${missing.join(' and ')}`, details: { story: s, missing } });
+        throw voxelwiseError({
+          code: 'E_FILE_NOT_FOUND',
+          where: WHERE,
+          message: `story "${s}" is missing ${missing.join(' and ')}`,
+          details: { story: s, missing },
+        });
       }
     }
   } else {
@@ -149,7 +166,13 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
   }
   const testStories = options.testStories ? [...options.testStories] : names.includes('wheretheressmoke') ? ['wheretheressmoke'] : [];
   for (const t of testStories) {
-    if (!names.includes(t)) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `test story "${t}" is not among the stories`, expected: names });
+    if (!names.includes(t))
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where: WHERE,
+        message: `test story "${t}" is not among the stories`,
+        expected: names,
+      });
   }
 
   // Shapes first: LeBel alignment and equal voxel counts are checked before any data is read.
@@ -197,7 +220,8 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
     provenance: {
       source: 'lebel-ds003020',
       root: resolve(options.root),
-      conventions: 'Huth deep-fMRI-dataset: word tier minus non-speech labels, midpoints, respdict − 5 TRs at 2k − 9 s, responses = features [10:-5]',
+      conventions:
+        'Huth deep-fMRI-dataset: word tier minus non-speech labels, midpoints, respdict − 5 TRs at 2k − 9 s, responses = features [10:-5]',
       respdict: { path: layout.respdictFile, ...respdictDigest },
     },
   };
@@ -231,7 +255,12 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         respdictTRs: respdict[name],
         textgrid: { format: grid.format, encoding: grid.encoding, wordTier: lebelWordTier(grid, gridFile).name },
         responseDtype: shape.dtype,
-        source: { files: [{ role: 'textgrid', path: gridFile, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }, await sourceFile('responses', shape.file)] },
+        source: {
+          files: [
+            { role: 'textgrid', path: gridFile, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') },
+            await sourceFile('responses', shape.file),
+          ],
+        },
       },
     };
   };
@@ -242,7 +271,15 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
     testStories,
     story(name) {
       if (!shapes.has(name)) {
-        return Promise.reject(voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in subject ${options.subject}`, expected: names, details: { story: name } }));
+        return Promise.reject(
+          voxelwiseError({
+            code: 'E_DATA_INVALID',
+            where: WHERE,
+            message: `no story "${name}" in subject ${options.subject}`,
+            expected: names,
+            details: { story: name },
+          }),
+        );
       }
       return open(name, name);
     },

@@ -40,7 +40,10 @@ export async function readManifest(dir: string): Promise<Manifest> {
     throw voxelwiseError({
       code: 'E_FILE_FORMAT',
       where: WHERE,
-      message: format !== FORMAT_NAME ? `${file} is not a voxelwise assembly manifest` : `${file} is not a valid manifest: ${formatIssues(parsed.error.issues)}`,
+      message:
+        format !== FORMAT_NAME
+          ? `${file} is not a voxelwise assembly manifest`
+          : `${file} is not a valid manifest: ${formatIssues(parsed.error.issues)}`,
       details: { file, issues: parsed.error.issues },
       hint: format !== FORMAT_NAME ? undefined : 'Re-import the assembly with this version of voxelwise.',
     });
@@ -48,7 +51,13 @@ export async function readManifest(dir: string): Promise<Manifest> {
   const m = parsed.data;
   const names = new Set(m.stories.map((s) => s.name));
   for (const n of [...m.storyNames, ...m.testStories]) {
-    if (!names.has(n)) throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} lists story "${n}" but has no entry for it`, details: { file } });
+    if (!names.has(n))
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: WHERE,
+        message: `${file} lists story "${n}" but has no entry for it`,
+        details: { file },
+      });
   }
   return m;
 }
@@ -66,14 +75,23 @@ function bad(file: string, message: string, got?: unknown, expected?: unknown): 
 }
 
 /** Reads voxels `[v0, v1)` of one block-chunked matrix (`batchOffset` skips earlier repeats). */
-async function readRange(file: string, rows: number, nVox: number, chunk: number, v0: number, v1: number, batchOffset: number): Promise<Float32Array> {
+async function readRange(
+  file: string,
+  rows: number,
+  nVox: number,
+  chunk: number,
+  v0: number,
+  v1: number,
+  batchOffset: number,
+): Promise<Float32Array> {
   const w = v1 - v0;
   const out = new Float32Array(rows * w);
   if (w === 0 || rows === 0) return out;
   const cf = await openChunkedFile(file);
   try {
     const nBlocks = Math.ceil(nVox / chunk);
-    if (cf.numBatches < batchOffset + nBlocks) bad(file, 'has fewer record batches than its voxel count needs', cf.numBatches, batchOffset + nBlocks);
+    if (cf.numBatches < batchOffset + nBlocks)
+      bad(file, 'has fewer record batches than its voxel count needs', cf.numBatches, batchOffset + nBlocks);
     for (let b = Math.floor(v0 / chunk); b * chunk < v1; b++) {
       const b0 = b * chunk;
       const bw = Math.min(nVox, b0 + chunk) - b0;
@@ -107,7 +125,12 @@ function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['wor
     nVoxels: e.nVoxels,
     metadata: {
       ...(e.metadata ?? {}),
-      files: { words: path(e.files.words.path), trs: path(e.files.trs.path), responses: path(e.files.responses.path), ...(e.files.repeats ? { repeats: path(e.files.repeats.path) } : {}) },
+      files: {
+        words: path(e.files.words.path),
+        trs: path(e.files.trs.path),
+        responses: path(e.files.responses.path),
+        ...(e.files.repeats ? { repeats: path(e.files.repeats.path) } : {}),
+      },
       constantVoxels: e.constantVoxels,
       zeroedVoxels: e.zeroedVoxels,
     },
@@ -128,7 +151,15 @@ function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['wor
         throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${e.name}" has repeats 0–${nRep - 1}`, got: repeat });
       }
       const [v0, v1] = range(r);
-      const data = await readRange(repeatsFile, e.nResponseRows, e.nVoxels, m.voxelChunk, v0, v1, repeat * Math.ceil(e.nVoxels / m.voxelChunk));
+      const data = await readRange(
+        repeatsFile,
+        e.nResponseRows,
+        e.nVoxels,
+        m.voxelChunk,
+        v0,
+        v1,
+        repeat * Math.ceil(e.nVoxels / m.voxelChunk),
+      );
       return { rows: e.nResponseRows, cols: v1 - v0, data, voxelStart: v0 };
     },
   };
@@ -177,7 +208,13 @@ export async function openAssembly(dir: string): Promise<NativeAssembly> {
       const e = byName.get(name);
       if (!e) {
         return Promise.reject(
-          voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in assembly ${root}`, expected: manifest.storyNames, details: { story: name } }),
+          voxelwiseError({
+            code: 'E_DATA_INVALID',
+            where: WHERE,
+            message: `no story "${name}" in assembly ${root}`,
+            expected: manifest.storyNames,
+            details: { story: name },
+          }),
         );
       }
       return open(name, e);

@@ -57,7 +57,8 @@ export function toJsonSafe(value: unknown): unknown {
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw voxelwiseError({ code: 'E_ABORTED', where: WHERE, message: 'writing the assembly was interrupted; nothing was written' });
+  if (signal?.aborted)
+    throw voxelwiseError({ code: 'E_ABORTED', where: WHERE, message: 'writing the assembly was interrupted; nothing was written' });
 }
 
 /** Story metadata minus the current file locations (the reader sets its own). */
@@ -77,7 +78,13 @@ async function hashSourceFiles(meta: Record<string, unknown>, emit: EventSink | 
   }
 }
 
-async function writeMatrixFile(path: string, meta: Record<string, string>, blocks: number, produce: (i: number) => Promise<Float32Array>, signal: AbortSignal | undefined): Promise<FileDigest> {
+async function writeMatrixFile(
+  path: string,
+  meta: Record<string, string>,
+  blocks: number,
+  produce: (i: number) => Promise<Float32Array>,
+  signal: AbortSignal | undefined,
+): Promise<FileDigest> {
   const writer = await createChunkedWriter(path, meta);
   try {
     for (let i = 0; i < blocks; i++) {
@@ -107,7 +114,12 @@ async function writeMatrixFile(path: string, meta: Record<string, string>, block
 export async function writeAssembly(assembly: Assembly, dir: string, options: WriteAssemblyOptions = {}): Promise<WriteAssemblyResult> {
   const chunk = options.voxelChunk ?? DEFAULT_VOXEL_CHUNK;
   if (!Number.isInteger(chunk) || chunk < 1) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: 'option "voxelChunk" must be a positive integer', got: chunk });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: WHERE,
+      message: 'option "voxelChunk" must be a positive integer',
+      got: chunk,
+    });
   }
   const zero = options.nonFinite === 'zero';
   const emit = options.emit;
@@ -122,7 +134,13 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
     early.push(...checkStoryTiming(story));
     if (story.nVoxels !== nVox) {
       const f = storyFiles(story).responses;
-      early.push({ code: 'E_SHAPE_MISMATCH', severity: 'error', story: name, ...(f ? { file: f } : {}), message: `story "${name}" has ${story.nVoxels} voxels but the assembly has ${nVox}${f ? ` (${f})` : ''}. Every story must hold the same voxels` });
+      early.push({
+        code: 'E_SHAPE_MISMATCH',
+        severity: 'error',
+        story: name,
+        ...(f ? { file: f } : {}),
+        message: `story "${name}" has ${story.nVoxels} voxels but the assembly has ${nVox}${f ? ` (${f})` : ''}. Every story must hold the same voxels`,
+      });
     }
     stories.push(story);
   }
@@ -156,7 +174,15 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
       const rows = story.nResponseRows;
       const nBlocks = Math.ceil(story.nVoxels / chunk);
       const fileMeta = (kind: string, nRepeats?: number) => ({
-        voxelwise: JSON.stringify({ kind, story: story.name, rows, voxels: story.nVoxels, voxelChunk: chunk, layout: 'voxel-blocks/row-major', ...(nRepeats ? { repeats: nRepeats } : {}) }),
+        voxelwise: JSON.stringify({
+          kind,
+          story: story.name,
+          rows,
+          voxels: story.nVoxels,
+          voxelChunk: chunk,
+          layout: 'voxel-blocks/row-major',
+          ...(nRepeats ? { repeats: nRepeats } : {}),
+        }),
       });
       const nonFinite: number[] = [];
       const constant: number[] = [];
@@ -183,7 +209,14 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
           constant.push(...constantHere);
         }
         written += rows * (v1 - v0) * 4;
-        emit?.({ type: 'stage:progress', stage: 'assembly/write', done: Math.round(written / 1e6), total: Math.round(totalBytes / 1e6), unit: 'MB', message: story.name });
+        emit?.({
+          type: 'stage:progress',
+          stage: 'assembly/write',
+          done: Math.round(written / 1e6),
+          total: Math.round(totalBytes / 1e6),
+          unit: 'MB',
+          message: story.name,
+        });
         return data;
       };
       const span = (i: number) => [i * chunk, Math.min(story.nVoxels, (i + 1) * chunk)] as const;

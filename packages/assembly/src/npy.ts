@@ -3,7 +3,14 @@ import { voxelwiseError } from '@voxelwise/core';
 import type { MatrixFile } from './matrix-file.js';
 
 const fail = (file: string, message: string, extra: { got?: unknown; expected?: unknown } = {}): never => {
-  throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:npy', message: `${file}: ${message}`, ...extra, hint: 'Save responses with numpy.save(path, array.astype("float32")) as a 2-D (TRs × voxels) array.', details: { file } });
+  throw voxelwiseError({
+    code: 'E_FILE_FORMAT',
+    where: 'assembly:npy',
+    message: `${file}: ${message}`,
+    ...extra,
+    hint: 'Save responses with numpy.save(path, array.astype("float32")) as a 2-D (TRs × voxels) array.',
+    details: { file },
+  });
 };
 
 /** Parses the header dict of a .npy file (NumPy format spec, versions 1–3). */
@@ -11,7 +18,8 @@ function parseHeader(file: string, header: string): { descr: string; fortran: bo
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined) return fail(file, 'the .npy header is not understood', { got: header.trim() });
+  if (descr === undefined || fortran === undefined || shapeText === undefined)
+    return fail(file, 'the .npy header is not understood', { got: header.trim() });
   const shape = shapeText
     .split(',')
     .map((s) => s.trim())
@@ -30,7 +38,12 @@ function parseHeader(file: string, header: string): { descr: string; fortran: bo
  */
 export function openNpyMatrix(file: string): MatrixFile {
   if (!existsSync(file)) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'assembly:npy', message: `response file ${file} does not exist`, details: { file } });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: 'assembly:npy',
+      message: `response file ${file} does not exist`,
+      details: { file },
+    });
   }
   const fd = openSync(file, 'r');
   try {

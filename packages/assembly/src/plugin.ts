@@ -62,7 +62,8 @@ declare module '@voxelwise/core' {
 export const simulatedStage = defineStage({
   kind: 'assembly-source',
   name: 'simulated',
-  description: 'A deterministic simulated subject: realistic word timing, a planted encoding model (word rate, embeddings or an extractor), AR(1) noise.',
+  description:
+    'A deterministic simulated subject: realistic word timing, a planted encoding model (word rate, embeddings or an extractor), AR(1) noise.',
   options: simulatedOptions,
   create: (options, ctx) => ({
     id: `simulated:${options.seed}`,

@@ -51,7 +51,11 @@ export type ResolvedSimulateOptions = z.output<typeof simulateOptionsSchema>;
 export function resolveSimulateOptions(options: SimulateOptions): ResolvedSimulateOptions {
   const parsed = simulateOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: 'assembly:simulate', message: `invalid simulator options: ${formatIssues(parsed.error.issues)}` });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: 'assembly:simulate',
+      message: `invalid simulator options: ${formatIssues(parsed.error.issues)}`,
+    });
   }
   return parsed.data;
 }

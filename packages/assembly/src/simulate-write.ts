@@ -52,7 +52,14 @@ export async function encodeGroundTruth(truth: GroundTruth): Promise<Uint8Array>
       cols.push({ name: `w_delay${d}_${truth.featureColumns[k]}`, kind: 'float64', values });
     }
   });
-  return encodeColumns(cols, { voxelwise: JSON.stringify({ kind: 'ground-truth', testStory: truth.testStory, delays: truth.delays, featureColumns: truth.featureColumns }) });
+  return encodeColumns(cols, {
+    voxelwise: JSON.stringify({
+      kind: 'ground-truth',
+      testStory: truth.testStory,
+      delays: truth.delays,
+      featureColumns: truth.featureColumns,
+    }),
+  });
 }
 
 /** Options of the simulated-subject writers. */
@@ -84,9 +91,19 @@ export interface WriteSimulatedLebelResult {
  * const sim = await simulateSubject({ seed: 1, voxels: 500, subject: 'UTS03' });
  * await writeSimulatedLebel(sim, '/tmp/ds003020');
  */
-export async function writeSimulatedLebel(sim: SimulatedSubject, root: string, options: WriteSimulatedOptions = {}): Promise<WriteSimulatedLebelResult> {
+export async function writeSimulatedLebel(
+  sim: SimulatedSubject,
+  root: string,
+  options: WriteSimulatedOptions = {},
+): Promise<WriteSimulatedLebelResult> {
   if (sim.options.tr !== 2) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: 'assembly:simulate', message: 'the LeBel layout needs TR 2 s (respdict timing is fixed at 2 s)', got: sim.options.tr, expected: 2 });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: 'assembly:simulate',
+      message: 'the LeBel layout needs TR 2 s (respdict timing is fixed at 2 s)',
+      got: sim.options.tr,
+      expected: 2,
+    });
   }
   const subject = sim.assembly.metadata.subject;
   return writeDirectoryAtomically(root, options.overwrite ?? false, 'assembly:simulate', async (tmp) => {
@@ -101,21 +118,43 @@ export async function writeSimulatedLebel(sim: SimulatedSubject, root: string, o
     const t0 = Date.now();
     options.emit?.({ type: 'stage:start', stage: 'assembly/simulate-lebel', time: t0 });
     for (const [i, name] of names.entries()) {
-      if (options.signal?.aborted) throw voxelwiseError({ code: 'E_ABORTED', where: 'assembly:simulate', message: 'writing the simulated subject was interrupted; nothing was written' });
+      if (options.signal?.aborted)
+        throw voxelwiseError({
+          code: 'E_ABORTED',
+          where: 'assembly:simulate',
+          message: 'writing the simulated subject was interrupted; nothing was written',
+        });
       const transcript = sim.transcripts.get(name)!;
       const variant = options.textGridVariants === false ? TEXTGRID_VARIANTS[0]! : TEXTGRID_VARIANTS[i % TEXTGRID_VARIANTS.length]!;
-      const grid = { xmin: 0, xmax: transcript.end, tiers: [phoneTier(transcript, createRng(sim.options.seed).fork(`phones/${name}`)), wordTier(transcript)] };
-      await put(`derivative/TextGrids/${name}.TextGrid`, encodeText(formatTextGrid(grid, { layout: variant.layout }), variant.encoding, variant.eol));
+      const grid = {
+        xmin: 0,
+        xmax: transcript.end,
+        tiers: [phoneTier(transcript, createRng(sim.options.seed).fork(`phones/${name}`)), wordTier(transcript)],
+      };
+      await put(
+        `derivative/TextGrids/${name}.TextGrid`,
+        encodeText(formatTextGrid(grid, { layout: variant.layout }), variant.encoding, variant.eol),
+      );
       const story = await sim.assembly.story(name);
       const resp = await story.responses();
       const rel = `derivative/preprocessed_data/${subject}/${name}.hf5`;
       await mkdir(join(tmp, rel, '..'), { recursive: true });
       await writeHdf5Matrix(join(tmp, rel), resp);
       files.push(rel);
-      options.emit?.({ type: 'stage:progress', stage: 'assembly/simulate-lebel', done: i + 1, total: names.length, unit: 'stories', message: name });
+      options.emit?.({
+        type: 'stage:progress',
+        stage: 'assembly/simulate-lebel',
+        done: i + 1,
+        total: names.length,
+        unit: 'stories',
+        message: name,
+      });
     }
     await put('simulation/ground-truth.arrow', await encodeGroundTruth(sim.truth));
-    await put('simulation/simulation.json', `${JSON.stringify(toJsonSafe({ subject, options: sim.options, respdict: sim.respdict, testStory: sim.truth.testStory, textGridVariants: options.textGridVariants !== false }), null, 1)}\n`);
+    await put(
+      'simulation/simulation.json',
+      `${JSON.stringify(toJsonSafe({ subject, options: sim.options, respdict: sim.respdict, testStory: sim.truth.testStory, textGridVariants: options.textGridVariants !== false }), null, 1)}\n`,
+    );
     options.emit?.({ type: 'stage:end', stage: 'assembly/simulate-lebel', durationMs: Date.now() - t0 });
     return { root, files };
   });
@@ -128,7 +167,11 @@ export async function writeSimulatedLebel(sim: SimulatedSubject, root: string, o
  * @example
  * await writeSimulatedNative(await simulateSubject({ seed: 1 }), 'sim.vw');
  */
-export async function writeSimulatedNative(sim: SimulatedSubject, dir: string, options: WriteSimulatedOptions & { voxelChunk?: number } = {}): Promise<WriteAssemblyResult> {
+export async function writeSimulatedNative(
+  sim: SimulatedSubject,
+  dir: string,
+  options: WriteSimulatedOptions & { voxelChunk?: number } = {},
+): Promise<WriteAssemblyResult> {
   return writeAssembly(sim.assembly, dir, {
     overwrite: options.overwrite ?? false,
     ...(options.voxelChunk ? { voxelChunk: options.voxelChunk } : {}),

@@ -139,7 +139,12 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
   const V = o.voxels;
   const trim = LEBEL_TRIM;
   const names = Array.from({ length: o.stories - 1 }, (_, i) => `story${String(i + 1).padStart(2, '0')}`);
-  if (names.includes(o.testStory)) throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: `option "testStory": "${o.testStory}" clashes with a training story name` });
+  if (names.includes(o.testStory))
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: WHERE,
+      message: `option "testStory": "${o.testStory}" clashes with a training story name`,
+    });
   names.push(o.testStory);
 
   const transcripts = new Map<string, SimTranscript>();
@@ -172,19 +177,42 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
       trim,
       nResponseRows: nRows,
       nVoxels: V,
-      responses: () => Promise.reject(voxelwiseError({ code: 'E_INTERNAL', where: WHERE, message: 'responses are not available while the features of a simulation are computed' })),
+      responses: () =>
+        Promise.reject(
+          voxelwiseError({
+            code: 'E_INTERNAL',
+            where: WHERE,
+            message: 'responses are not available while the features of a simulation are computed',
+          }),
+        ),
     };
     const fs = hooks.features ? await hooks.features(timing) : builtinFeatures(o, root, words);
     const onGrid = fs.level === 'tr' ? fs.data : resample({ data: fs.data, dataTimes: timing.wordTimes, trTimes });
     if (onGrid.rows !== trTimes.length) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: WHERE, message: `story "${name}": features on the TR grid have ${onGrid.rows} rows`, expected: trTimes.length });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: WHERE,
+        message: `story "${name}": features on the TR grid have ${onGrid.rows} rows`,
+        expected: trTimes.length,
+      });
     }
     if (f >= 0 && onGrid.cols !== f) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: WHERE, message: `story "${name}": the features have ${onGrid.cols} columns but the first story had ${f}` });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: WHERE,
+        message: `story "${name}": the features have ${onGrid.cols} columns but the first story had ${f}`,
+      });
     }
     f = onGrid.cols;
     featureColumns = fs.columns ?? Array.from({ length: f }, (_, k) => `feature${k}`);
-    plans.push({ name, words, trTimes, X: zscoreDelay(onGrid, SIMULATION_DELAYS), nRows, repeats: name === o.testStory ? o.testRepeats : 1 });
+    plans.push({
+      name,
+      words,
+      trTimes,
+      X: zscoreDelay(onGrid, SIMULATION_DELAYS),
+      nRows,
+      repeats: name === o.testStory ? o.testRepeats : 1,
+    });
   }
   const p = f * SIMULATION_DELAYS.length;
 
@@ -303,7 +331,14 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
       signalOf(test, v, sig);
       bestR[v] = pearson(sig, b, v - v0, w);
     }
-    hooks.emit?.({ type: 'stage:progress', stage: 'assembly/simulate', done: v1, total: V, unit: 'voxels', message: `${test.name} (${test.repeats} repeats)` });
+    hooks.emit?.({
+      type: 'stage:progress',
+      stage: 'assembly/simulate',
+      done: v1,
+      total: V,
+      unit: 'voxels',
+      message: `${test.name} (${test.repeats} repeats)`,
+    });
   }
 
   const storyOf = (s: StoryPlan): Story => {
@@ -334,7 +369,12 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
       nRepeats: s.repeats,
       async repeatResponses(repeat, r): Promise<ResponseBlock> {
         if (!Number.isInteger(repeat) || repeat < 0 || repeat >= s.repeats) {
-          throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${s.name}" has repeats 0–${s.repeats - 1}`, got: repeat });
+          throw voxelwiseError({
+            code: 'E_DATA_INVALID',
+            where: WHERE,
+            message: `story "${s.name}" has repeats 0–${s.repeats - 1}`,
+            got: repeat,
+          });
         }
         const [v0, v1] = range(r);
         return { rows: s.nRows, cols: v1 - v0, data: repeatBlock(s, repeat, v0, v1), voxelStart: v0 };
@@ -359,7 +399,12 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
       tr: o.tr,
       nVoxels: V,
       trimming: 'lebel',
-      provenance: { source: 'simulated', simulator: '@voxelwise/assembly simulateSubject', options: o, features: hooks.features ? 'custom' : o.features },
+      provenance: {
+        source: 'simulated',
+        simulator: '@voxelwise/assembly simulateSubject',
+        options: o,
+        features: hooks.features ? 'custom' : o.features,
+      },
       groundTruth: {
         planted: Array.from(planted),
         snr: Array.from(snr),
@@ -374,7 +419,13 @@ export async function simulateSubject(options: SimulateOptions = {}, hooks: Simu
     testStories: [test.name],
     async story(name) {
       const s = stories.get(name);
-      if (!s) throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `no story "${name}" in simulated subject ${subject}`, expected: names });
+      if (!s)
+        throw voxelwiseError({
+          code: 'E_DATA_INVALID',
+          where: WHERE,
+          message: `no story "${name}" in simulated subject ${subject}`,
+          expected: names,
+        });
       return s;
     },
   };

@@ -20,12 +20,22 @@ async function simulationResampler(ref: AnyStageRef, ctx: StageContext): Promise
       if (!(isDefault && isVoxelwiseError(error, 'E_STAGE_UNKNOWN'))) throw error;
     }
   } else if (!isDefault) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'assembly-source:simulated', message: `downsampler "${ref.name}" needs a registry-backed context`, hint: 'Run through the trainer, or createContext({ registry }).' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'assembly-source:simulated',
+      message: `downsampler "${ref.name}" needs a registry-backed context`,
+      hint: 'Run through the trainer, or createContext({ registry }).',
+    });
   }
   if (ds) return (input) => ds.downsample(input);
   const window = Number(ref.options?.['window'] ?? 3);
   const cutoffMult = Number(ref.options?.['cutoffMult'] ?? 1);
-  ctx.emit({ type: 'log', level: 'debug', stage: 'assembly/simulate', message: 'no "lanczos" downsampler is registered; the simulation uses the built-in Huth Lanczos' });
+  ctx.emit({
+    type: 'log',
+    level: 'debug',
+    stage: 'assembly/simulate',
+    message: 'no "lanczos" downsampler is registered; the simulation uses the built-in Huth Lanczos',
+  });
   return (input) => lanczosResample(input, window, cutoffMult);
 }
 
@@ -40,15 +50,26 @@ async function simulationResampler(ref: AnyStageRef, ctx: StageContext): Promise
  * const sim = await simulateSubject({ seed: 1 }, hooks);
  * await dispose();
  */
-export async function simulationHooks(ctx: StageContext, refs: { downsampler?: AnyStageRef; extractor?: AnyStageRef } = {}): Promise<{ hooks: SimulationHooks; dispose: () => Promise<void> }> {
+export async function simulationHooks(
+  ctx: StageContext,
+  refs: { downsampler?: AnyStageRef; extractor?: AnyStageRef } = {},
+): Promise<{ hooks: SimulationHooks; dispose: () => Promise<void> }> {
   const hooks: SimulationHooks = {
-    resample: await simulationResampler(refs.downsampler ?? { name: DEFAULT_SIMULATION_DOWNSAMPLER.name, options: { ...DEFAULT_SIMULATION_DOWNSAMPLER.options } }, ctx),
+    resample: await simulationResampler(
+      refs.downsampler ?? { name: DEFAULT_SIMULATION_DOWNSAMPLER.name, options: { ...DEFAULT_SIMULATION_DOWNSAMPLER.options } },
+      ctx,
+    ),
     emit: ctx.emit,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   };
   const extractor = refs.extractor;
   if (!extractor) return { hooks, dispose: async () => {} };
-  if (!ctx.stages) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'assembly-source:simulated', message: `extractor "${extractor.name}" needs a registry-backed context` });
+  if (!ctx.stages)
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'assembly-source:simulated',
+      message: `extractor "${extractor.name}" needs a registry-backed context`,
+    });
   const ex = await ctx.stages.create('extractor', extractor);
   hooks.features = (story) => ex.extract(story, ctx);
   return { hooks, dispose: async () => ex.dispose?.() };

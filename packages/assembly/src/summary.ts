@@ -35,7 +35,8 @@ export interface AssemblySummary {
  * const s = await summarizeAssembly(await openAssembly('UTS03.vw'));
  */
 export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySummary> {
-  const manifest = (assembly as { manifest?: { stories: Array<{ name: string; files: Record<string, { bytes: number } | undefined> }> } }).manifest;
+  const manifest = (assembly as { manifest?: { stories: Array<{ name: string; files: Record<string, { bytes: number } | undefined> }> } })
+    .manifest;
   const stories: StorySummary[] = [];
   for (const name of assembly.storyNames) {
     const s = await assembly.story(name);
@@ -63,6 +64,12 @@ export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySum
     nVoxels,
     ...(trimming !== undefined ? { trimming } : {}),
     stories,
-    totals: { nTRs: sum('nTRs'), nRows: sum('nRows'), nWords: sum('nWords'), responseBytes: sum('responseBytes'), ...(fileBytes !== undefined ? { fileBytes } : {}) },
+    totals: {
+      nTRs: sum('nTRs'),
+      nRows: sum('nRows'),
+      nWords: sum('nWords'),
+      responseBytes: sum('responseBytes'),
+      ...(fileBytes !== undefined ? { fileBytes } : {}),
+    },
   };
 }

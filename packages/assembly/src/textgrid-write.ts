@@ -49,7 +49,12 @@ export function formatTextGrid(grid: TextGridInput, options: FormatTextGridOptio
     if (t.kind === 'interval') {
       out.push(`        intervals: size = ${t.intervals.length} `);
       t.intervals.forEach((iv, k) => {
-        out.push(`        intervals [${k + 1}]:`, `            xmin = ${num(iv.xmin)} `, `            xmax = ${num(iv.xmax)} `, `            text = ${quote(iv.text)} `);
+        out.push(
+          `        intervals [${k + 1}]:`,
+          `            xmin = ${num(iv.xmin)} `,
+          `            xmax = ${num(iv.xmax)} `,
+          `            text = ${quote(iv.text)} `,
+        );
       });
     } else {
       out.push(`        points: size = ${t.points.length} `);

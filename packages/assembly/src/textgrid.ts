@@ -161,7 +161,16 @@ class Reader {
 
   fail(what: string, token: Token | undefined): never {
     const where = token ? `line ${token.line}` : 'end of file';
-    const got = token === undefined ? 'the end of the file' : token.kind === 'string' ? `"${token.value}"` : token.kind === 'number' ? token.raw : token.kind === 'flag' ? `<${token.value}>` : token.value;
+    const got =
+      token === undefined
+        ? 'the end of the file'
+        : token.kind === 'string'
+          ? `"${token.value}"`
+          : token.kind === 'number'
+            ? token.raw
+            : token.kind === 'flag'
+              ? `<${token.value}>`
+              : token.value;
     throw voxelwiseError({
       code: 'E_FILE_FORMAT',
       where: 'assembly:textgrid',
@@ -260,22 +269,45 @@ function parseChronological(r: Reader, file: string): { xmin: number; xmax: numb
   const xmin = r.number('the xmin of the TextGrid');
   const xmax = r.number('the xmax of the TextGrid');
   const nTiers = r.count('the number of tiers');
-  const heads: Array<{ kind: 'interval' | 'point'; name: string; xmin: number; xmax: number; items: Array<TextGridInterval | TextGridPoint> }> = [];
+  const heads: Array<{
+    kind: 'interval' | 'point';
+    name: string;
+    xmin: number;
+    xmax: number;
+    items: Array<TextGridInterval | TextGridPoint>;
+  }> = [];
   for (let t = 0; t < nTiers; t++) {
     const line = r.line();
     const cls = r.string('a tier class ("IntervalTier" or "TextTier")');
     if (cls !== 'IntervalTier' && cls !== 'TextTier') {
-      throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:textgrid', message: `${file} line ${line}: unknown tier class "${cls}"`, expected: ['IntervalTier', 'TextTier'], details: { file, line } });
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: 'assembly:textgrid',
+        message: `${file} line ${line}: unknown tier class "${cls}"`,
+        expected: ['IntervalTier', 'TextTier'],
+        details: { file, line },
+      });
     }
     const name = r.string('a tier name');
-    heads.push({ kind: cls === 'IntervalTier' ? 'interval' : 'point', name, xmin: r.number(`the xmin of tier "${name}"`), xmax: r.number(`the xmax of tier "${name}"`), items: [] });
+    heads.push({
+      kind: cls === 'IntervalTier' ? 'interval' : 'point',
+      name,
+      xmin: r.number(`the xmin of tier "${name}"`),
+      xmax: r.number(`the xmax of tier "${name}"`),
+      items: [],
+    });
   }
   while (!r.done) {
     const line = r.line();
     const idx = r.count('a tier number');
     const head = heads[idx - 1];
     if (!head) {
-      throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:textgrid', message: `${file} line ${line}: entry refers to tier ${idx}, but the file has ${heads.length} tiers`, details: { file, line } });
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: 'assembly:textgrid',
+        message: `${file} line ${line}: entry refers to tier ${idx}, but the file has ${heads.length} tiers`,
+        details: { file, line },
+      });
     }
     if (head.kind === 'interval') {
       const a = r.number(`an interval xmin of tier "${head.name}"`);
@@ -307,7 +339,10 @@ function parseChronological(r: Reader, file: string): { xmin: number; xmax: numb
  * grid.tiers.map((t) => t.name); // ['phone', 'word']
  */
 export function parseTextGrid(input: string | Uint8Array, file = '<TextGrid>'): TextGrid {
-  const decoded = typeof input === 'string' ? { text: input.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n'), encoding: 'utf-8' as const } : decodeText(input, file);
+  const decoded =
+    typeof input === 'string'
+      ? { text: input.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n'), encoding: 'utf-8' as const }
+      : decodeText(input, file);
   const tokens = tokenize(decoded.text, file);
   const r = new Reader(tokens, file);
   const fileType = r.string('File type = "ooTextFile"');
@@ -328,7 +363,14 @@ export function parseTextGrid(input: string | Uint8Array, file = '<TextGrid>'): 
   }
   const objectClass = r.string('Object class = "TextGrid"');
   if (objectClass !== 'TextGrid') {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:textgrid', message: `${file}: the object class is not TextGrid`, got: objectClass, expected: 'TextGrid', details: { file } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'assembly:textgrid',
+      message: `${file}: the object class is not TextGrid`,
+      got: objectClass,
+      expected: 'TextGrid',
+      details: { file },
+    });
   }
   // The long layout labels its values (`xmin = 0`); the short one does not.
   const format: TextGridFormat = /^\s*xmin\s*=/m.test(decoded.text) ? 'long' : 'short';

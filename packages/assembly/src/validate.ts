@@ -40,7 +40,8 @@ export function storyFiles(story: Story): { words?: string; responses?: string; 
   return typeof files === 'object' && files !== null ? (files as { words?: string; responses?: string; trs?: string }) : {};
 }
 
-const listVoxels = (v: readonly number[]): string => (v.length <= 10 ? v.join(', ') : `${v.slice(0, 10).join(', ')} … (${v.length} in all)`);
+const listVoxels = (v: readonly number[]): string =>
+  v.length <= 10 ? v.join(', ') : `${v.slice(0, 10).join(', ')} … (${v.length} in all)`;
 
 /** Turns an issue into the error an import throws. */
 export function issueError(issue: ValidationIssue): VoxelwiseError {
@@ -62,11 +63,13 @@ export function checkStoryTiming(story: Story): ValidationIssue[] {
   const files = storyFiles(story);
   const wf = files.words;
   const at = wf ? ` (${wf})` : '';
-  const add = (code: ErrorCode, message: string, file = wf) => issues.push({ code, severity: 'error', story: story.name, ...(file ? { file } : {}), message });
+  const add = (code: ErrorCode, message: string, file = wf) =>
+    issues.push({ code, severity: 'error', story: story.name, ...(file ? { file } : {}), message });
   const { onset, offset, text } = story.words;
   const n = text.length;
   if (n === 0) add('E_DATA_INVALID', `story "${story.name}" has no words${at}. Check the word tier or words.tsv of this story`);
-  if (onset.length !== n || offset.length !== n) add('E_SHAPE_MISMATCH', `story "${story.name}": ${n} words but ${onset.length} onsets and ${offset.length} offsets${at}`);
+  if (onset.length !== n || offset.length !== n)
+    add('E_SHAPE_MISMATCH', `story "${story.name}": ${n} words but ${onset.length} onsets and ${offset.length} offsets${at}`);
   const word = (j: number) => `word ${j + 1} "${text[j] ?? ''}"`;
   for (let j = 0; j < n; j++) {
     const a = onset[j]!;
@@ -81,12 +84,18 @@ export function checkStoryTiming(story: Story): ValidationIssue[] {
     }
     if (j > 0) {
       if (a < onset[j - 1]!) {
-        add('E_DATA_INVALID', `story "${story.name}": words are out of order: ${word(j)} starts at ${a} s, before ${word(j - 1)} at ${onset[j - 1]} s${at}. Sort the words by onset`);
+        add(
+          'E_DATA_INVALID',
+          `story "${story.name}": words are out of order: ${word(j)} starts at ${a} s, before ${word(j - 1)} at ${onset[j - 1]} s${at}. Sort the words by onset`,
+        );
         break;
       }
       // Tolerate rounding in the 9th decimal (TextGrids print times in decimal).
       if (a < offset[j - 1]! - 1e-9) {
-        add('E_DATA_INVALID', `story "${story.name}": ${word(j)} (${a}–${b} s) overlaps ${word(j - 1)} (${onset[j - 1]}–${offset[j - 1]} s)${at}`);
+        add(
+          'E_DATA_INVALID',
+          `story "${story.name}": ${word(j)} (${a}–${b} s) overlaps ${word(j - 1)} (${onset[j - 1]}–${offset[j - 1]} s)${at}`,
+        );
         break;
       }
     }
@@ -113,7 +122,11 @@ export function checkStoryTiming(story: Story): ValidationIssue[] {
   }
   const expectedRows = nTR - story.trim.start - story.trim.end;
   if (expectedRows <= 0) {
-    add('E_ALIGNMENT', `story "${story.name}": the TR grid has ${nTR} TRs, no more than the trims (${story.trim.start} + ${story.trim.end})`, files.responses);
+    add(
+      'E_ALIGNMENT',
+      `story "${story.name}": the TR grid has ${nTR} TRs, no more than the trims (${story.trim.start} + ${story.trim.end})`,
+      files.responses,
+    );
   } else if (story.nResponseRows !== expectedRows) {
     add(
       'E_ALIGNMENT',
@@ -125,7 +138,13 @@ export function checkStoryTiming(story: Story): ValidationIssue[] {
 }
 
 /** Non-finite and constant voxels of a rows × w block whose first column is voxel `voxelStart`; optionally zeroes non-finite values in place. */
-export function scanBlock(data: Float32Array, rows: number, w: number, voxelStart: number, zero: boolean): { nonFinite: number[]; constant: number[] } {
+export function scanBlock(
+  data: Float32Array,
+  rows: number,
+  w: number,
+  voxelStart: number,
+  zero: boolean,
+): { nonFinite: number[]; constant: number[] } {
   const nonFinite: number[] = [];
   const constant: number[] = [];
   if (rows === 0) return { nonFinite, constant };
@@ -161,7 +180,12 @@ export function scanBlock(data: Float32Array, rows: number, w: number, voxelStar
 }
 
 /** Issues for the scan of one story's responses. */
-export function scanIssues(story: string, file: string | undefined, scan: { nonFinite: readonly number[]; constant: readonly number[] }, zeroed: boolean): ValidationIssue[] {
+export function scanIssues(
+  story: string,
+  file: string | undefined,
+  scan: { nonFinite: readonly number[]; constant: readonly number[] },
+  zeroed: boolean,
+): ValidationIssue[] {
   const out: ValidationIssue[] = [];
   const f = file ? { file } : {};
   if (scan.nonFinite.length > 0) {
@@ -245,7 +269,13 @@ export async function validateAssembly(assembly: Assembly, options: ValidateOpti
           block = await story.responses({ voxelStart: v0, voxelEnd: v1 });
         } catch (error) {
           if (!isVoxelwiseError(error)) throw error;
-          issues.push({ code: error.code, severity: 'error', story: name, ...(files.responses ? { file: files.responses } : {}), message: error.message });
+          issues.push({
+            code: error.code,
+            severity: 'error',
+            story: name,
+            ...(files.responses ? { file: files.responses } : {}),
+            message: error.message,
+          });
           break;
         }
         if (block.rows !== story.nResponseRows || block.cols !== v1 - v0) {
@@ -261,7 +291,14 @@ export async function validateAssembly(assembly: Assembly, options: ValidateOpti
         const s = scanBlock(block.data, block.rows, block.cols, v0, false);
         nonFinite.push(...s.nonFinite);
         constant.push(...s.constant);
-        options.emit?.({ type: 'stage:progress', stage: 'assembly/validate', done: idx * story.nVoxels + v1, total: assembly.storyNames.length * story.nVoxels, unit: 'voxel-stories', message: name });
+        options.emit?.({
+          type: 'stage:progress',
+          stage: 'assembly/validate',
+          done: idx * story.nVoxels + v1,
+          total: assembly.storyNames.length * story.nVoxels,
+          unit: 'voxel-stories',
+          message: name,
+        });
       }
       issues.push(...scanIssues(name, files.responses, { nonFinite, constant }, false));
       stories.push({ story: name, rows: story.nResponseRows, voxels: story.nVoxels, nonFiniteVoxels: nonFinite, constantVoxels: constant });

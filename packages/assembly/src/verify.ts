@@ -24,7 +24,13 @@ export async function verifyAssemblyFiles(dir: string, manifest: Manifest, emit?
     const path = join(dir, f.path);
     const at = story ? { story } : {};
     if (!existsSync(path)) {
-      issues.push({ code: 'E_FILE_NOT_FOUND', severity: 'error', ...at, file: path, message: `${path} is missing${story ? ` (story "${story}")` : ''}` });
+      issues.push({
+        code: 'E_FILE_NOT_FOUND',
+        severity: 'error',
+        ...at,
+        file: path,
+        message: `${path} is missing${story ? ` (story "${story}")` : ''}`,
+      });
       continue;
     }
     const d = await hashFile(path);
@@ -38,7 +44,14 @@ export async function verifyAssemblyFiles(dir: string, manifest: Manifest, emit?
       });
     }
     done += f.bytes;
-    emit?.({ type: 'stage:progress', stage: 'assembly/verify', done: Math.round(done / 1e6), total: Math.round(total / 1e6), unit: 'MB', message: story ?? f.path });
+    emit?.({
+      type: 'stage:progress',
+      stage: 'assembly/verify',
+      done: Math.round(done / 1e6),
+      total: Math.round(total / 1e6),
+      unit: 'MB',
+      message: story ?? f.path,
+    });
   }
   return issues;
 }

@@ -2,7 +2,14 @@ import { voxelwiseError } from '@voxelwise/core';
 import type { WordTable } from '@voxelwise/core';
 import { decodeText } from './decode-text.js';
 
-const HEADER: Record<string, 'word' | 'onset' | 'offset'> = { word: 'word', text: 'word', onset: 'onset', start: 'onset', offset: 'offset', end: 'offset' };
+const HEADER: Record<string, 'word' | 'onset' | 'offset'> = {
+  word: 'word',
+  text: 'word',
+  onset: 'onset',
+  start: 'onset',
+  offset: 'offset',
+  end: 'offset',
+};
 
 /**
  * Parses a bring-your-own `words.tsv`: tab-separated `word`, `onset`, `offset` (seconds), one
@@ -36,7 +43,8 @@ export function parseWordsTsv(input: string | Uint8Array, file: string): WordTab
       const key = HEADER[h.trim().toLowerCase()];
       if (key !== undefined && found[key] === undefined) found[key] = i;
     });
-    if (found.word === undefined || found.onset === undefined || found.offset === undefined) fail(1, 'the header must name the columns word, onset and offset', first);
+    if (found.word === undefined || found.onset === undefined || found.offset === undefined)
+      fail(1, 'the header must name the columns word, onset and offset', first);
     cols = found as typeof cols;
     start = 1;
   }
@@ -68,7 +76,13 @@ export function parseTimesTsv(input: string | Uint8Array, file: string): Float64
   for (let i = start; i < lines.length; i++) {
     const v = Number(lines[i]);
     if (lines[i] === '' || !Number.isFinite(v)) {
-      throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'assembly:byo', message: `${file} line ${i + 1}: not a time in seconds`, got: lines[i], details: { file, line: i + 1 } });
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: 'assembly:byo',
+        message: `${file} line ${i + 1}: not a time in seconds`,
+        got: lines[i],
+        details: { file, line: i + 1 },
+      });
     }
     out[i - start] = v;
   }

@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import * as A from 'apache-arrow';
 import type { Assembly } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { encodeNpy, encodeText, importByo, openAssembly, openByo, openNpyMatrix, parseWordsTsv, simulateSubject, writeHdf5Matrix } from '../src/index.js';
+import {
+  encodeNpy,
+  encodeText,
+  importByo,
+  openAssembly,
+  openByo,
+  openNpyMatrix,
+  parseWordsTsv,
+  simulateSubject,
+  writeHdf5Matrix,
+} from '../src/index.js';
 import { expectBitEqual, expectSameAssembly, tmp } from './helpers.js';
 
 /** Writes a simulated subject in the bring-your-own layout, one response format per story. */
@@ -18,7 +28,11 @@ async function writeByo(source: Assembly, root: string, settings: Record<string,
     // Story 0: header, LF; story 1: no header, CRLF, UTF-16; story 2: reordered header columns.
     if (i === 0) writeFileSync(join(dir, 'words.tsv'), `word\tonset\toffset\n${lines.join('\n')}\n`);
     else if (i === 1) writeFileSync(join(dir, 'words.tsv'), encodeText(`${lines.join('\n')}\n`, 'utf-16le', 'crlf'));
-    else writeFileSync(join(dir, 'words.tsv'), `start\tend\ttext\n${s.words.text.map((w, j) => `${s.words.onset[j]}\t${s.words.offset[j]}\t${w}`).join('\n')}`);
+    else
+      writeFileSync(
+        join(dir, 'words.tsv'),
+        `start\tend\ttext\n${s.words.text.map((w, j) => `${s.words.onset[j]}\t${s.words.offset[j]}\t${w}`).join('\n')}`,
+      );
     const r = await s.responses();
     if (i % 3 === 0) writeFileSync(join(dir, 'responses.npy'), encodeNpy(r));
     else if (i % 3 === 1) await writeHdf5Matrix(join(dir, 'responses.hf5'), r);
@@ -35,7 +49,13 @@ describe('bring-your-own layout', () => {
   it('opens .npy, .hf5 and .arrow responses with words.tsv variants, and imports bit-exactly', async () => {
     const sim = await simulateSubject({ seed: 12, stories: 3, duration: 40, voxels: 7, subject: 'sub-9', testRepeats: 1 });
     const root = tmp();
-    await writeByo(sim.assembly, root, { subject: 'sub-9', tr: 2, firstTrTime: -9, trim: { start: 10, end: 5 }, testStories: ['wheretheressmoke'] });
+    await writeByo(sim.assembly, root, {
+      subject: 'sub-9',
+      tr: 2,
+      firstTrTime: -9,
+      trim: { start: 10, end: 5 },
+      testStories: ['wheretheressmoke'],
+    });
     const byo = await openByo({ root });
     await expectSameAssembly(byo, sim.assembly);
     expect(byo.metadata.subject).toBe('sub-9');
@@ -57,9 +77,22 @@ describe('bring-your-own layout', () => {
   });
 
   it('names bad words.tsv lines, missing and duplicate response files, voxel mismatches', async () => {
-    await expectVoxelwiseError(() => parseWordsTsv('a\t0\t1\nb\t1\n', 'w.tsv'), 'E_FILE_FORMAT', 'w.tsv line 2: expected 3 tab-separated fields');
-    await expectVoxelwiseError(() => parseWordsTsv('a\t0\tx\n', 'w.tsv'), 'E_FILE_FORMAT', 'w.tsv line 1: the offset is not a number', 'got x');
-    await expectVoxelwiseError(() => parseWordsTsv('token\tonset\toffset\n', 'w.tsv'), 'E_FILE_FORMAT', 'header must name the columns word, onset and offset');
+    await expectVoxelwiseError(
+      () => parseWordsTsv('a\t0\t1\nb\t1\n', 'w.tsv'),
+      'E_FILE_FORMAT',
+      'w.tsv line 2: expected 3 tab-separated fields',
+    );
+    await expectVoxelwiseError(
+      () => parseWordsTsv('a\t0\tx\n', 'w.tsv'),
+      'E_FILE_FORMAT',
+      'w.tsv line 1: the offset is not a number',
+      'got x',
+    );
+    await expectVoxelwiseError(
+      () => parseWordsTsv('token\tonset\toffset\n', 'w.tsv'),
+      'E_FILE_FORMAT',
+      'header must name the columns word, onset and offset',
+    );
     expect(parseWordsTsv('\t0.5\t0.7\nhi\t0.7\t0.9', 'w').text).toEqual(['', 'hi']);
     const root = tmp();
     mkdirSync(join(root, 'a'));
@@ -73,7 +106,12 @@ describe('bring-your-own layout', () => {
     writeFileSync(join(root, 'b', 'words.tsv'), 'x\t0\t1\n');
     writeFileSync(join(root, 'b', 'responses.npy'), encodeNpy({ rows: 3, cols: 3, data: new Float32Array(9) }));
     rmSync(join(root, 'a', 'responses.arrow'));
-    await expectVoxelwiseError(() => openByo({ root, tr: 1, stories: ['b', 'a'] }), 'E_SHAPE_MISMATCH', 'story "a" has 2 voxels', 'responses.npy) but story "b" has 3');
+    await expectVoxelwiseError(
+      () => openByo({ root, tr: 1, stories: ['b', 'a'] }),
+      'E_SHAPE_MISMATCH',
+      'story "a" has 2 voxels',
+      'responses.npy) but story "b" has 3',
+    );
     await expectVoxelwiseError(() => openByo({ root, tr: 1, stories: ['b', 'c'] }), 'E_FILE_NOT_FOUND', 'story "c" has no');
     writeFileSync(join(root, 'byo.json'), '{"tr": "two"}');
     await expectVoxelwiseError(() => openByo({ root, stories: ['b'] }), 'E_CONFIG_INVALID', 'byo.json', 'option "tr"');
@@ -111,7 +149,10 @@ describe('.npy responses', () => {
         const m = openNpyMatrix(file);
         expect([m.rows, m.cols, m.dtype]).toEqual([rows, cols, size === 4 ? 'float32' : 'float64']);
         expectBitEqual(m.read(1, 3, 1, 3), [value(1, 1), value(1, 2), value(2, 1), value(2, 2)]);
-        expectBitEqual(m.read(0, 3, 0, 4), Array.from({ length: 12 }, (_, k) => value(Math.floor(k / 4), k % 4)));
+        expectBitEqual(
+          m.read(0, 3, 0, 4),
+          Array.from({ length: 12 }, (_, k) => value(Math.floor(k / 4), k % 4)),
+        );
         m.close();
       }
     }
@@ -124,7 +165,12 @@ describe('.npy responses', () => {
     const int = Buffer.from(encodeNpy({ rows: 1, cols: 2, data: new Float32Array(2) }));
     int.write("'<i4'", int.indexOf("'<f4'"), 'latin1');
     writeFileSync(join(dir, 'b.npy'), int);
-    await expectVoxelwiseError(() => openNpyMatrix(join(dir, 'b.npy')), 'E_FILE_FORMAT', 'b.npy: the array does not hold float32 or float64 values', '<i4');
+    await expectVoxelwiseError(
+      () => openNpyMatrix(join(dir, 'b.npy')),
+      'E_FILE_FORMAT',
+      'b.npy: the array does not hold float32 or float64 values',
+      '<i4',
+    );
     await expectVoxelwiseError(() => openNpyMatrix(join(dir, 'c.npy')), 'E_FILE_NOT_FOUND', 'c.npy does not exist');
   });
 });

@@ -43,12 +43,22 @@ export async function makeLebel(stories: LebelStorySpec[], subject = 'UTS02'): P
   writeFileSync(join(d, 'respdict.json'), JSON.stringify(Object.fromEntries(stories.map((s) => [s.name, s.respdict]))));
   for (const s of stories) {
     const end = Math.max(1, ...s.intervals.map((i) => i[1]));
-    const tier = { kind: 'interval' as const, name: 'word', xmin: 0, xmax: end, intervals: s.intervals.map(([xmin, xmax, text]) => ({ xmin, xmax, text })) };
+    const tier = {
+      kind: 'interval' as const,
+      name: 'word',
+      xmin: 0,
+      xmax: end,
+      intervals: s.intervals.map(([xmin, xmax, text]) => ({ xmin, xmax, text })),
+    };
     const phones = { kind: 'interval' as const, name: 'phone', xmin: 0, xmax: end, intervals: [{ xmin: 0, xmax: end, text: 'sp' }] };
-    writeFileSync(join(d, 'TextGrids', `${s.name}.TextGrid`), encodeText(formatTextGrid({ xmin: 0, xmax: end, tiers: [phones, tier] }), s.encoding ?? 'utf-8', s.eol ?? 'lf'));
+    writeFileSync(
+      join(d, 'TextGrids', `${s.name}.TextGrid`),
+      encodeText(formatTextGrid({ xmin: 0, xmax: end, tiers: [phones, tier] }), s.encoding ?? 'utf-8', s.eol ?? 'lf'),
+    );
     const rows = s.rows ?? s.respdict - 20;
     const data = new Float32Array(rows * s.voxels);
-    for (let i = 0; i < rows; i++) for (let v = 0; v < s.voxels; v++) data[i * s.voxels + v] = s.value ? s.value(i, v) : Math.sin(i * 0.37 + v * 1.3) + v;
+    for (let i = 0; i < rows; i++)
+      for (let v = 0; v < s.voxels; v++) data[i * s.voxels + v] = s.value ? s.value(i, v) : Math.sin(i * 0.37 + v * 1.3) + v;
     await writeHdf5Matrix(join(d, 'preprocessed_data', subject, `${s.name}.hf5`), { rows, cols: s.voxels, data });
   }
   return root;

@@ -22,7 +22,8 @@ const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 describe('Huth conventions', () => {
   it('drops non-speech labels exactly as dsutils.make_word_ds does', () => {
-    for (const t of ['sp', 'SP', '{SP}', '{BR}', '{lg}', '{NS}', 'ls', 'sentence_start', 'SENTENCE_END', ' sp ', '{{br}}', '{sp ', ' sp}']) expect(isLebelNonWord(t)).toBe(true);
+    for (const t of ['sp', 'SP', '{SP}', '{BR}', '{lg}', '{NS}', 'ls', 'sentence_start', 'SENTENCE_END', ' sp ', '{{br}}', '{sp ', ' sp}'])
+      expect(isLebelNonWord(t)).toBe(true);
     // Kept: empty words, real words, and Python's strip("{}") order (braces before spaces).
     for (const t of ['', ' ', 'spin', 'br.', ' {LG}', '{sp} ', 'breath', 'um']) expect(isLebelNonWord(t)).toBe(false);
   });
@@ -41,11 +42,13 @@ describe('Huth conventions', () => {
     expect(w.text).toEqual(['Hello', '']);
     expect(w.lower).toEqual(['hello', '']);
     expect(Array.from(w.onset)).toEqual([0, 2]);
-    const unnamed = parseTextGrid('File type = "ooTextFile"\nObject class = "TextGrid"\n\n0\n1\n<exists>\n2\n"IntervalTier"\n"a"\n0\n1\n1\n0\n1\n"AH"\n"IntervalTier"\n"b"\n0\n1\n1\n0\n1\n"Yes"\n');
+    const unnamed = parseTextGrid(
+      'File type = "ooTextFile"\nObject class = "TextGrid"\n\n0\n1\n<exists>\n2\n"IntervalTier"\n"a"\n0\n1\n1\n0\n1\n"AH"\n"IntervalTier"\n"b"\n0\n1\n1\n0\n1\n"Yes"\n',
+    );
     expect(lebelWords(unnamed, 'u').text).toEqual(['Yes']);
   });
 
-  it('matches Huth\'s own code on every TextGrid variant (known answer)', async () => {
+  it("matches Huth's own code on every TextGrid variant (known answer)", async () => {
     // huth-lebel-mini.json: HuthLab/deep-fMRI-dataset ridge_utils run unmodified on fixtures/lebel-mini
     // (tools/reference/assembly-huth-reference.py via tools/reference/assembly-lebel-fixtures.ts).
     const huth = JSON.parse(readFileSync(join(fixtures, 'huth-lebel-mini.json'), 'utf8')) as {
@@ -79,7 +82,8 @@ describe('LeBel import of a simulated subject', () => {
     await writeSimulatedLebel(sim, root);
     const lebel = await openLebel({ root, subject: 'UTS03' });
     await expectSameAssembly(lebel, sim.assembly);
-    for (const n of lebel.storyNames) await expectSameStory(await lebel.story(n), await sim.assembly.story(n), { voxelStart: 5, voxelEnd: 30 });
+    for (const n of lebel.storyNames)
+      await expectSameStory(await lebel.story(n), await sim.assembly.story(n), { voxelStart: 5, voxelEnd: 30 });
 
     const out = join(tmp(), 'UTS03.vw');
     const events: string[] = [];
@@ -89,7 +93,8 @@ describe('LeBel import of a simulated subject', () => {
     const native = await openAssembly(out);
     await expectSameAssembly(native, sim.assembly);
     // Voxel ranges that start and end inside record batches.
-    for (const n of native.storyNames) await expectSameStory(await native.story(n), await sim.assembly.story(n), { voxelStart: 3, voxelEnd: 21 });
+    for (const n of native.storyNames)
+      await expectSameStory(await native.story(n), await sim.assembly.story(n), { voxelStart: 3, voxelEnd: 21 });
     expect(native.manifest.trimming).toBe('lebel');
     const s0 = native.manifest.stories[0]!;
     const sources = (s0.metadata?.['source'] as { files: Array<{ role: string; sha256: string }> }).files;
@@ -101,29 +106,57 @@ describe('LeBel import of a simulated subject', () => {
 });
 
 describe('LeBel errors', () => {
-  const ok = (name: string, extra: Partial<Parameters<typeof makeLebel>[0][number]> = {}) => ({ name, respdict: 60, intervals: words(80), voxels: 4, ...extra });
+  const ok = (name: string, extra: Partial<Parameters<typeof makeLebel>[0][number]> = {}) => ({
+    name,
+    respdict: 60,
+    intervals: words(80),
+    voxels: 4,
+    ...extra,
+  });
 
   it('fails on response rows that do not equal respdict − 20, naming the story and both counts', async () => {
     const root = await makeLebel([ok('alpha'), ok('beta', { rows: 45 })]);
-    await expectVoxelwiseError(() => openLebel({ root, subject: 'UTS02' }), 'E_ALIGNMENT', 'story "beta"', 'beta.hf5 has 45 response rows', 'respdict.json gives 60 TRs', 'respdict − 20 = 40 rows');
+    await expectVoxelwiseError(
+      () => openLebel({ root, subject: 'UTS02' }),
+      'E_ALIGNMENT',
+      'story "beta"',
+      'beta.hf5 has 45 response rows',
+      'respdict.json gives 60 TRs',
+      'respdict − 20 = 40 rows',
+    );
   });
 
   it('fails when the voxel count differs across stories, naming the story and file', async () => {
     const root = await makeLebel([ok('alpha'), ok('beta', { voxels: 5 })]);
-    await expectVoxelwiseError(() => openLebel({ root, subject: 'UTS02' }), 'E_SHAPE_MISMATCH', 'story "beta" has 5 voxels', 'beta.hf5', 'story "alpha" has 4');
+    await expectVoxelwiseError(
+      () => openLebel({ root, subject: 'UTS02' }),
+      'E_SHAPE_MISMATCH',
+      'story "beta" has 5 voxels',
+      'beta.hf5',
+      'story "alpha" has 4',
+    );
   });
 
   it('names missing folders, subjects and files', async () => {
     const root = await makeLebel([ok('alpha')]);
     await expectVoxelwiseError(() => openLebel({ root, subject: 'UTS09' }), 'E_FILE_NOT_FOUND', 'subject "UTS09"', 'Subjects found: UTS02');
     await expectVoxelwiseError(() => openLebel({ root: tmp(), subject: 'UTS02' }), 'E_FILE_NOT_FOUND', 'not a LeBel ds003020 directory');
-    await expectVoxelwiseError(() => openLebel({ root, subject: 'UTS02', stories: ['alpha', 'gamma'] }), 'E_FILE_NOT_FOUND', 'story "gamma" is missing', 'gamma.TextGrid', 'gamma.hf5');
+    await expectVoxelwiseError(
+      () => openLebel({ root, subject: 'UTS02', stories: ['alpha', 'gamma'] }),
+      'E_FILE_NOT_FOUND',
+      'story "gamma" is missing',
+      'gamma.TextGrid',
+      'gamma.hf5',
+    );
     await expectVoxelwiseError(() => openLebel({ root, subject: 'UTS02', testStories: ['zeta'] }), 'E_CONFIG_INVALID', 'test story "zeta"');
   });
 
   it('skips stories lacking a file, with a log event, and defaults the test story only when present', async () => {
     const root = await makeLebel([ok('alpha'), ok('beta')]);
-    writeFileSync(join(root, 'derivative', 'TextGrids', 'orphan.TextGrid'), readFileSync(join(root, 'derivative', 'TextGrids', 'alpha.TextGrid')));
+    writeFileSync(
+      join(root, 'derivative', 'TextGrids', 'orphan.TextGrid'),
+      readFileSync(join(root, 'derivative', 'TextGrids', 'alpha.TextGrid')),
+    );
     const logs: string[] = [];
     const a = await openLebel({ root, subject: 'UTS02', emit: (e) => e.type === 'log' && logs.push(e.message) });
     expect(a.storyNames).toEqual(['alpha', 'beta']);
@@ -134,7 +167,13 @@ describe('LeBel errors', () => {
   it('refuses words past the end of the scan, and writes nothing', async () => {
     const root = await makeLebel([ok('alpha'), ok('beta', { intervals: [...words(80), [120, 120.4, 'late']] })]);
     const out = join(tmp(), 'out.vw');
-    await expectVoxelwiseError(() => importLebel({ root, subject: 'UTS02' }, out), 'E_ALIGNMENT', 'story "beta"', 'word 81 "late" at 120.2 s is past the end of the scan', 'beta.TextGrid');
+    await expectVoxelwiseError(
+      () => importLebel({ root, subject: 'UTS02' }, out),
+      'E_ALIGNMENT',
+      'story "beta"',
+      'word 81 "late" at 120.2 s is past the end of the scan',
+      'beta.TextGrid',
+    );
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(dirname(out))).toEqual([]);
   });
@@ -143,21 +182,58 @@ describe('LeBel errors', () => {
     const swapped = words(10);
     [swapped[3], swapped[4]] = [swapped[4]!, swapped[3]!];
     const r1 = await makeLebel([ok('alpha', { intervals: swapped })]);
-    await expectVoxelwiseError(() => importLebel({ root: r1, subject: 'UTS02' }, join(tmp(), 'o')), 'E_DATA_INVALID', 'story "alpha": words are out of order: word 5 "w3"', 'alpha.TextGrid');
-    const r2 = await makeLebel([ok('alpha', { intervals: [[1, 2, 'one'], [1.5, 2.5, 'two']] })]);
-    await expectVoxelwiseError(() => importLebel({ root: r2, subject: 'UTS02' }, join(tmp(), 'o')), 'E_DATA_INVALID', 'word 2 "two" (1.5–2.5 s) overlaps word 1 "one"');
-    const r3 = await makeLebel([ok('alpha', { intervals: [[0, 1, 'sp'], [1, 2, '{BR}']] })]);
-    await expectVoxelwiseError(() => importLebel({ root: r3, subject: 'UTS02' }, join(tmp(), 'o')), 'E_DATA_INVALID', 'story "alpha" has no words', 'alpha.TextGrid');
+    await expectVoxelwiseError(
+      () => importLebel({ root: r1, subject: 'UTS02' }, join(tmp(), 'o')),
+      'E_DATA_INVALID',
+      'story "alpha": words are out of order: word 5 "w3"',
+      'alpha.TextGrid',
+    );
+    const r2 = await makeLebel([
+      ok('alpha', {
+        intervals: [
+          [1, 2, 'one'],
+          [1.5, 2.5, 'two'],
+        ],
+      }),
+    ]);
+    await expectVoxelwiseError(
+      () => importLebel({ root: r2, subject: 'UTS02' }, join(tmp(), 'o')),
+      'E_DATA_INVALID',
+      'word 2 "two" (1.5–2.5 s) overlaps word 1 "one"',
+    );
+    const r3 = await makeLebel([
+      ok('alpha', {
+        intervals: [
+          [0, 1, 'sp'],
+          [1, 2, '{BR}'],
+        ],
+      }),
+    ]);
+    await expectVoxelwiseError(
+      () => importLebel({ root: r3, subject: 'UTS02' }, join(tmp(), 'o')),
+      'E_DATA_INVALID',
+      'story "alpha" has no words',
+      'alpha.TextGrid',
+    );
   });
 
   it('lists NaN/Inf voxels, or zeroes them on request; flags constant voxels', async () => {
-    const value = (i: number, v: number) => (v === 1 && i === 3 ? Number.NaN : v === 3 && i === 7 ? Number.POSITIVE_INFINITY : v === 2 ? 0.5 : Math.cos(i + v));
+    const value = (i: number, v: number) =>
+      v === 1 && i === 3 ? Number.NaN : v === 3 && i === 7 ? Number.POSITIVE_INFINITY : v === 2 ? 0.5 : Math.cos(i + v);
     const root = await makeLebel([ok('alpha', { value }), ok('beta')]);
     const out = join(tmp(), 'o.vw');
-    await expectVoxelwiseError(() => importLebel({ root, subject: 'UTS02' }, out), 'E_NOT_FINITE', 'story "alpha": 2 voxels hold NaN or Inf responses (voxels 1, 3)', 'alpha.hf5', '--zero-nonfinite');
+    await expectVoxelwiseError(
+      () => importLebel({ root, subject: 'UTS02' }, out),
+      'E_NOT_FINITE',
+      'story "alpha": 2 voxels hold NaN or Inf responses (voxels 1, 3)',
+      'alpha.hf5',
+      '--zero-nonfinite',
+    );
     expect(existsSync(out)).toBe(false);
     const res = await importLebel({ root, subject: 'UTS02' }, out, { nonFinite: 'zero' });
-    expect(res.warnings.map((w) => w.message).join('\n')).toMatch(/NaN\/Inf responses were set to 0 in 2 voxels \(1, 3\)[\s\S]*1 voxels are constant \(voxels 2\)/);
+    expect(res.warnings.map((w) => w.message).join('\n')).toMatch(
+      /NaN\/Inf responses were set to 0 in 2 voxels \(1, 3\)[\s\S]*1 voxels are constant \(voxels 2\)/,
+    );
     const a = await openAssembly(out);
     expect(a.manifest.stories[0]!.zeroedVoxels).toEqual([1, 3]);
     expect(a.manifest.stories[0]!.constantVoxels).toEqual([2]);

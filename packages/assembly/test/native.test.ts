@@ -4,7 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { memoryAssembly, memoryStory } from '@voxelwise/core';
 import type { Assembly, Story } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { openAssembly, readManifest, simulateSubject, summarizeAssembly, validateAssembly, verifyAssemblyFiles, writeAssembly, writeSimulatedNative } from '../src/index.js';
+import {
+  openAssembly,
+  readManifest,
+  simulateSubject,
+  summarizeAssembly,
+  validateAssembly,
+  verifyAssemblyFiles,
+  writeAssembly,
+  writeSimulatedNative,
+} from '../src/index.js';
 import { expectBitEqual, expectSameAssembly, expectSameStory, tmp } from './helpers.js';
 
 /** A hand-made assembly whose responses hold awkward float32 values (−0, subnormals, extremes). */
@@ -17,14 +26,23 @@ function awkwardAssembly(nVoxels = 13): Assembly {
     for (let k = 0; k < data.length; k++) data[k] = special[k % special.length]! * (k % 7 === 0 ? 1 : Math.sin(k + s));
     return memoryStory({
       name,
-      words: { text: ['Hello', '', 'wörld', 'a "q"'], onset: Float64Array.of(0.1, 0.5, 0.9, 1.3), offset: Float64Array.of(0.5, 0.9, 1.3, 1.7) },
+      words: {
+        text: ['Hello', '', 'wörld', 'a "q"'],
+        onset: Float64Array.of(0.1, 0.5, 0.9, 1.3),
+        offset: Float64Array.of(0.5, 0.9, 1.3, 1.7),
+      },
       trTimes: Float64Array.from({ length: nTR }, (_, k) => 0.75 + 1.5 * k + (k === 3 ? 1e-13 : 0)),
       trim: { start: 3, end: 2 },
       responses: { rows, cols: nVoxels, data },
-      metadata: { files: { words: `/src/${name}.tsv` }, source: { files: [{ role: 'words', path: `/src/${name}.tsv`, bytes: 1, sha256: 'a'.repeat(64) }] } },
+      metadata: {
+        files: { words: `/src/${name}.tsv` },
+        source: { files: [{ role: 'words', path: `/src/${name}.tsv`, bytes: 1, sha256: 'a'.repeat(64) }] },
+      },
     });
   });
-  return memoryAssembly({ subject: 'sub-01', tr: 1.5, nVoxels, provenance: { note: 'hand-made' }, extra: { nested: [1, 2] } }, stories, ['ünï']);
+  return memoryAssembly({ subject: 'sub-01', tr: 1.5, nVoxels, provenance: { note: 'hand-made' }, extra: { nested: [1, 2] } }, stories, [
+    'ünï',
+  ]);
 }
 
 describe('native Arrow format', () => {
@@ -44,7 +62,13 @@ describe('native Arrow format', () => {
       ] as const) {
         for (const n of a.storyNames) await expectSameStory(await b.story(n), await a.story(n), { voxelStart: v0, voxelEnd: v1 });
       }
-      expect(b.metadata).toMatchObject({ subject: 'sub-01', tr: 1.5, nVoxels: 13, extra: { nested: [1, 2] }, provenance: { note: 'hand-made' } });
+      expect(b.metadata).toMatchObject({
+        subject: 'sub-01',
+        tr: 1.5,
+        nVoxels: 13,
+        extra: { nested: [1, 2] },
+        provenance: { note: 'hand-made' },
+      });
       expect((await b.story('one')).words.lower).toEqual(['hello', '', 'wörld', 'a "q"']);
       expect(res.manifest.stories.map((s) => s.dir)).toEqual(['stories/one', 'stories/001-two_words', 'stories/002-_n_']);
     }
@@ -59,7 +83,11 @@ describe('native Arrow format', () => {
     const t = await b.story('wheretheressmoke');
     const ref = await sim.assembly.story('wheretheressmoke');
     expect(t.nRepeats).toBe(3);
-    for (let r = 0; r < 3; r++) expectBitEqual((await t.repeatResponses!(r, { voxelStart: 2, voxelEnd: 7 })).data, (await ref.repeatResponses!(r, { voxelStart: 2, voxelEnd: 7 })).data);
+    for (let r = 0; r < 3; r++)
+      expectBitEqual(
+        (await t.repeatResponses!(r, { voxelStart: 2, voxelEnd: 7 })).data,
+        (await ref.repeatResponses!(r, { voxelStart: 2, voxelEnd: 7 })).data,
+      );
     expect(b.manifest.files?.['ground-truth.arrow']?.bytes).toBeGreaterThan(0);
     expect((b.metadata['groundTruth'] as { planted: number[] }).planted).toEqual(Array.from(sim.truth.planted));
     await expectVoxelwiseError(() => t.repeatResponses!(3), 'E_DATA_INVALID', 'repeats 0–2');
@@ -77,7 +105,7 @@ describe('native Arrow format', () => {
       async story(name) {
         const s = await a.story(name);
         if (name !== 'ünï') return s;
-        return { ...s, responses: (r) => (r?.voxelStart ?? 0) >= 8 ? Promise.reject(new Error('disk gone')) : s.responses(r) };
+        return { ...s, responses: (r) => ((r?.voxelStart ?? 0) >= 8 ? Promise.reject(new Error('disk gone')) : s.responses(r)) };
       },
     };
     await expect(writeAssembly(broken, dir, { voxelChunk: 4 })).rejects.toThrow('disk gone');
@@ -105,7 +133,11 @@ describe('native Arrow format', () => {
         return { ...s, responses: async (r) => ({ ...(await s.responses(r)), rows: s.nResponseRows - 1 }) };
       },
     };
-    await expectVoxelwiseError(() => writeAssembly(short, dir), 'E_ALIGNMENT', 'story "one": responses for voxels 0–12 have 14 × 13 values');
+    await expectVoxelwiseError(
+      () => writeAssembly(short, dir),
+      'E_ALIGNMENT',
+      'story "one": responses for voxels 0–12 have 14 × 13 values',
+    );
     expect(existsSync(dir)).toBe(false);
   });
 
@@ -122,7 +154,11 @@ describe('native Arrow format', () => {
     const a = await openAssembly(dir);
     await expectVoxelwiseError(() => a.story('three'), 'E_DATA_INVALID', 'no story "three"');
     const s = await a.story('one');
-    await expectVoxelwiseError(() => s.responses({ voxelStart: 4, voxelEnd: 14 }), 'E_DATA_INVALID', 'voxel range [4, 14) is outside [0, 13)');
+    await expectVoxelwiseError(
+      () => s.responses({ voxelStart: 4, voxelEnd: 14 }),
+      'E_DATA_INVALID',
+      'voxel range [4, 14) is outside [0, 13)',
+    );
     // Flip one byte of a responses file: verify names it; a truncated file cannot be read.
     const file = join(dir, m.stories[0].files.responses.path);
     const bytes = readFileSync(file);

@@ -32,7 +32,11 @@ function testStages(calls: { lanczos: number }) {
     create: () => ({
       id: 'word-length',
       level: 'word' as const,
-      extract: async (story) => ({ level: 'word' as const, data: { rows: story.words.text.length, cols: 1, data: Float64Array.from(story.words.text, (w) => w.length) }, columns: ['length'] }),
+      extract: async (story) => ({
+        level: 'word' as const,
+        data: { rows: story.words.text.length, cols: 1, data: Float64Array.from(story.words.text, (w) => w.length) },
+        columns: ['length'],
+      }),
     }),
   });
   return [lanczos, length] as const;
@@ -55,17 +59,27 @@ describe('assembly sources', () => {
     await expectSameAssembly(a, (await simulateSubject(options)).assembly);
   });
 
-  it('falls back to the built-in Lanczos when none is registered, and plants an extractor\'s output', async () => {
+  it("falls back to the built-in Lanczos when none is registered, and plants an extractor's output", async () => {
     const events: VoxelwiseEvent[] = [];
-    const registry = createRegistry().use(assemblies()).use(testStages({ lanczos: 0 })[1]);
+    const registry = createRegistry()
+      .use(assemblies())
+      .use(testStages({ lanczos: 0 })[1]);
     const ctx = createContext({ registry, emit: (e) => events.push(e) });
-    const source = await registry.create('assembly-source', { name: 'simulated', options: { seed: 1, stories: 2, duration: 20, voxels: 3, extractor: { name: 'word-length' } } }, ctx);
+    const source = await registry.create(
+      'assembly-source',
+      { name: 'simulated', options: { seed: 1, stories: 2, duration: 20, voxels: 3, extractor: { name: 'word-length' } } },
+      ctx,
+    );
     const a = await source.load(ctx);
     expect(a.metadata['groundTruth']).toMatchObject({ featureColumns: ['length'] });
     expect(events.some((e) => e.type === 'log' && e.message.includes('built-in Huth Lanczos'))).toBe(true);
     const bad = await registry.create('assembly-source', { name: 'simulated', options: { downsampler: { name: 'sinc' } } }, ctx);
     await expectVoxelwiseError(() => bad.load(ctx), 'E_STAGE_UNKNOWN', 'unknown downsampler "sinc"');
-    await expectVoxelwiseError(() => registry.create('assembly-source', { name: 'simulated', options: { voxels: 'many' } }, ctx), 'E_OPTIONS_INVALID', 'option "voxels"');
+    await expectVoxelwiseError(
+      () => registry.create('assembly-source', { name: 'simulated', options: { voxels: 'many' } }, ctx),
+      'E_OPTIONS_INVALID',
+      'option "voxels"',
+    );
   });
 
   it('opens native, LeBel and bring-your-own data by name', async () => {
@@ -76,10 +90,20 @@ describe('assembly sources', () => {
     await writeSimulatedNative(sim, dir);
     const arrow = await (await registry.create('assembly-source', { name: 'arrow', options: { path: dir } }, ctx)).load(ctx);
     await expectSameAssembly(arrow, sim.assembly);
-    const lebel = await (await registry.create('assembly-source', { name: 'lebel', options: { root: join(fixtures, 'lebel-mini'), subject: 'UTS01' } }, ctx)).load(ctx);
+    const lebel = await (
+      await registry.create('assembly-source', { name: 'lebel', options: { root: join(fixtures, 'lebel-mini'), subject: 'UTS01' } }, ctx)
+    ).load(ctx);
     expect(lebel.storyNames).toHaveLength(6);
-    await expectVoxelwiseError(() => registry.create('assembly-source', { name: 'lebel', options: { root: 'x' } }, ctx), 'E_OPTIONS_INVALID', 'option "subject"');
-    const byo = await (await registry.create('assembly-source', { name: 'byo', options: { root: join(fixtures, 'lebel-mini') } }, ctx)).load(ctx).catch((e: unknown) => e);
+    await expectVoxelwiseError(
+      () => registry.create('assembly-source', { name: 'lebel', options: { root: 'x' } }, ctx),
+      'E_OPTIONS_INVALID',
+      'option "subject"',
+    );
+    const byo = await (
+      await registry.create('assembly-source', { name: 'byo', options: { root: join(fixtures, 'lebel-mini') } }, ctx)
+    )
+      .load(ctx)
+      .catch((e: unknown) => e);
     expect((byo as { code?: string }).code).toBe('E_FILE_NOT_FOUND');
   });
 });

@@ -37,7 +37,11 @@ function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 describe('built-in Lanczos (simulator fallback)', () => {
   it('matches the Huth/LITcoder golden values', () => {
     // fixtures/golden-lanczos.json: copied from ../shared/reference/golden.json (anchors §6.1).
-    const input = { data: fromRows(golden.input.data), dataTimes: Float64Array.from(golden.input.data_times), trTimes: Float64Array.from(golden.input.tr_times) };
+    const input = {
+      data: fromRows(golden.input.data),
+      dataTimes: Float64Array.from(golden.input.data_times),
+      trTimes: Float64Array.from(golden.input.tr_times),
+    };
     for (const c of golden.cases) {
       const out = lanczosResample(input, c.params.window, c.params.cutoff_mult);
       c.out.forEach((row, i) => expect(out.data[i]).toBeCloseTo(row[0]!, 12));
@@ -46,7 +50,11 @@ describe('built-in Lanczos (simulator fallback)', () => {
 
   it('gives the anchors density check: ones every 0.4 s → 4.98528691 per 2 s TR', () => {
     const n = 200;
-    const out = lanczosResample({ data: { rows: n, cols: 1, data: new Float64Array(n).fill(1) }, dataTimes: Float64Array.from({ length: n }, (_, j) => 0.4 * j), trTimes: Float64Array.from({ length: 40 }, (_, k) => 2 * k) });
+    const out = lanczosResample({
+      data: { rows: n, cols: 1, data: new Float64Array(n).fill(1) },
+      dataTimes: Float64Array.from({ length: n }, (_, j) => 0.4 * j),
+      trTimes: Float64Array.from({ length: 40 }, (_, k) => 2 * k),
+    });
     expect(out.data[20]).toBeCloseTo(4.98528691, 8);
   });
 });
@@ -115,7 +123,8 @@ describe('simulateSubject', () => {
     expect(t.nRepeats).toBe(4);
     const reps = await Promise.all([0, 1, 2, 3].map((r) => t.repeatResponses!(r)));
     const mean = (await t.responses()).data;
-    for (let k = 0; k < mean.length; k++) expect(mean[k]).toBe(Math.fround((reps[0]!.data[k]! + reps[1]!.data[k]! + reps[2]!.data[k]! + reps[3]!.data[k]!) / 4));
+    for (let k = 0; k < mean.length; k++)
+      expect(mean[k]).toBe(Math.fround((reps[0]!.data[k]! + reps[1]!.data[k]! + reps[2]!.data[k]! + reps[3]!.data[k]!) / 4));
     expect(corr(reps[0]!.data, reps[1]!.data)).toBeLessThan(0.99);
   });
 
@@ -132,7 +141,17 @@ describe('simulateSubject', () => {
   });
 
   it('plants random word embeddings; the best r follows the SNR and the test repeats', async () => {
-    const sim = await simulateSubject({ seed: 9, stories: 2, duration: 300, voxels: 30, features: 'embedding', embeddingDim: 3, snrMin: 0.5, snrMax: 0.5, testRepeats: 4 });
+    const sim = await simulateSubject({
+      seed: 9,
+      stories: 2,
+      duration: 300,
+      voxels: 30,
+      features: 'embedding',
+      embeddingDim: 3,
+      snrMin: 0.5,
+      snrMax: 0.5,
+      testRepeats: 4,
+    });
     expect(sim.truth.weights.rows).toBe(12);
     expect(sim.truth.featureColumns).toEqual(['embedding0', 'embedding1', 'embedding2']);
     // Mean of 4 repeats: noise variance / 4, so r = 1/√(1 + 1/(4·SNR²)) ≈ 0.707.
@@ -144,7 +163,15 @@ describe('simulateSubject', () => {
     const sim = await simulateSubject(
       { seed: 4, stories: 2, duration: 40, voxels: 4, plantedFraction: 1 },
       {
-        features: (story: Story) => ({ level: 'word', data: { rows: story.words.text.length, cols: 2, data: Float64Array.from({ length: story.words.text.length * 2 }, (_, k) => (k % 2 ? story.words.text[k >> 1]!.length : 1)) }, columns: ['one', 'length'] }),
+        features: (story: Story) => ({
+          level: 'word',
+          data: {
+            rows: story.words.text.length,
+            cols: 2,
+            data: Float64Array.from({ length: story.words.text.length * 2 }, (_, k) => (k % 2 ? story.words.text[k >> 1]!.length : 1)),
+          },
+          columns: ['one', 'length'],
+        }),
         resample: (input) => {
           resampled++;
           return lanczosResample(input, 2, 1);
@@ -154,7 +181,17 @@ describe('simulateSubject', () => {
     expect(resampled).toBe(2);
     expect(sim.truth.featureColumns).toEqual(['one', 'length']);
     expect(sim.truth.planted.every((p) => p === 1)).toBe(true);
-    await expectVoxelwiseError(() => simulateSubject({ seed: 1 }, { features: (s) => ({ level: 'tr', data: { rows: s.trTimes.length - 1, cols: 1, data: new Float64Array(s.trTimes.length - 1) } }) }), 'E_SHAPE_MISMATCH', 'story "story01"');
+    await expectVoxelwiseError(
+      () =>
+        simulateSubject(
+          { seed: 1 },
+          {
+            features: (s) => ({ level: 'tr', data: { rows: s.trTimes.length - 1, cols: 1, data: new Float64Array(s.trTimes.length - 1) } }),
+          },
+        ),
+      'E_SHAPE_MISMATCH',
+      'story "story01"',
+    );
   });
 
   it('validates its options', async () => {

@@ -168,7 +168,13 @@ describe('parseTextGrid', () => {
       xmin: 0,
       xmax: 12.345678901234567,
       tiers: [
-        { kind: 'interval', name: 'phone', xmin: 0, xmax: 12.345678901234567, intervals: [{ xmin: 0, xmax: 12.345678901234567, text: 'AH0' }] },
+        {
+          kind: 'interval',
+          name: 'phone',
+          xmin: 0,
+          xmax: 12.345678901234567,
+          intervals: [{ xmin: 0, xmax: 12.345678901234567, text: 'AH0' }],
+        },
         {
           kind: 'interval',
           name: 'word',
@@ -192,21 +198,56 @@ describe('parseTextGrid', () => {
 
   it('names the file and line of an unterminated string', async () => {
     const bad = LONG.replace('text = "Zoë" ', 'text = "Zoë ');
-    await expectVoxelwiseError(() => parseTextGrid(bad, 'story.TextGrid'), 'E_FILE_FORMAT', 'never closed', 'text starting at line 32 runs over several lines');
+    await expectVoxelwiseError(
+      () => parseTextGrid(bad, 'story.TextGrid'),
+      'E_FILE_FORMAT',
+      'never closed',
+      'text starting at line 32 runs over several lines',
+    );
   });
 
   it('names the file and line of a value that is not a number', async () => {
     const bad = LONG.replace('            xmax = 1.5 ', '            xmax = 1,5 ');
-    await expectVoxelwiseError(() => parseTextGrid(bad, 'story.TextGrid'), 'E_FILE_FORMAT', 'story.TextGrid line 27', 'xmax of interval 1 of tier "John"', 'got 1,5');
+    await expectVoxelwiseError(
+      () => parseTextGrid(bad, 'story.TextGrid'),
+      'E_FILE_FORMAT',
+      'story.TextGrid line 27',
+      'xmax of interval 1 of tier "John"',
+      'got 1,5',
+    );
   });
 
   it('rejects truncated files, unknown tier classes, reversed intervals and other files', async () => {
-    await expectVoxelwiseError(() => parseTextGrid(LONG.slice(0, LONG.indexOf('    item [3]')), 'cut.TextGrid'), 'E_FILE_FORMAT', 'cut.TextGrid end of file', 'tier class');
-    await expectVoxelwiseError(() => parseTextGrid(LONG.replace('"TextTier"', '"PitchTier"'), 'p.TextGrid'), 'E_FILE_FORMAT', 'p.TextGrid line 34', 'unknown tier class "PitchTier"');
-    await expectVoxelwiseError(() => parseTextGrid(SHORT.replace('0\n1.5\n"say', '1.6\n1.5\n"say'), 'r.TextGrid'), 'E_FILE_FORMAT', 'r.TextGrid line 21', 'interval 1 of tier "John" ends before it starts');
-    await expectVoxelwiseError(() => parseTextGrid('File type = "ooTextFile"\nObject class = "Pitch"\n', 'q'), 'E_FILE_FORMAT', 'object class is not TextGrid');
+    await expectVoxelwiseError(
+      () => parseTextGrid(LONG.slice(0, LONG.indexOf('    item [3]')), 'cut.TextGrid'),
+      'E_FILE_FORMAT',
+      'cut.TextGrid end of file',
+      'tier class',
+    );
+    await expectVoxelwiseError(
+      () => parseTextGrid(LONG.replace('"TextTier"', '"PitchTier"'), 'p.TextGrid'),
+      'E_FILE_FORMAT',
+      'p.TextGrid line 34',
+      'unknown tier class "PitchTier"',
+    );
+    await expectVoxelwiseError(
+      () => parseTextGrid(SHORT.replace('0\n1.5\n"say', '1.6\n1.5\n"say'), 'r.TextGrid'),
+      'E_FILE_FORMAT',
+      'r.TextGrid line 21',
+      'interval 1 of tier "John" ends before it starts',
+    );
+    await expectVoxelwiseError(
+      () => parseTextGrid('File type = "ooTextFile"\nObject class = "Pitch"\n', 'q'),
+      'E_FILE_FORMAT',
+      'object class is not TextGrid',
+    );
     await expectVoxelwiseError(() => parseTextGrid('"hello"\n', 'h.txt'), 'E_FILE_FORMAT', 'h.txt line 1: not a Praat text file');
-    await expectVoxelwiseError(() => parseTextGrid(`${SHORT}"extra"\n`, 'e.TextGrid'), 'E_FILE_FORMAT', 'e.TextGrid line 36', 'end of the file after the last tier');
+    await expectVoxelwiseError(
+      () => parseTextGrid(`${SHORT}"extra"\n`, 'e.TextGrid'),
+      'E_FILE_FORMAT',
+      'e.TextGrid line 36',
+      'end of the file after the last tier',
+    );
   });
 
   it('rejects bytes that are neither UTF-8 nor UTF-16', async () => {

@@ -69,14 +69,7 @@ export interface RunEndEvent {
 }
 
 /** Every event a voxelwise library may emit. Libraries never print; loggers render these. */
-export type VoxelwiseEvent =
-  | StageStartEvent
-  | StageProgressEvent
-  | StageEndEvent
-  | MetricEvent
-  | LogEvent
-  | RunStartEvent
-  | RunEndEvent;
+export type VoxelwiseEvent = StageStartEvent | StageProgressEvent | StageEndEvent | MetricEvent | LogEvent | RunStartEvent | RunEndEvent;
 
 /** Something that receives events. */
 export type EventSink = (event: VoxelwiseEvent) => void;
@@ -113,7 +106,12 @@ export function createEventBus(): EventBus {
  * @example
  * const m = await timed(ctx.emit, 'model/ridge-cv', () => model.fit(data, ctx));
  */
-export async function timed<T>(emit: EventSink, stage: string, fn: () => Promise<T> | T, meta: { kind?: StageKind; name?: string } = {}): Promise<T> {
+export async function timed<T>(
+  emit: EventSink,
+  stage: string,
+  fn: () => Promise<T> | T,
+  meta: { kind?: StageKind; name?: string } = {},
+): Promise<T> {
   const t0 = Date.now();
   emit({ type: 'stage:start', stage, time: t0, ...meta });
   const result = await fn();

@@ -176,10 +176,22 @@ export function transpose<T extends MatrixData>(m: Matrix<T>): Matrix<T> {
 /** Checks the shape of a matrix, throwing `E_SHAPE_MISMATCH` naming `what`. */
 export function assertShape(m: Matrix, shape: { rows?: number; cols?: number }, what: string, where = 'core:assertShape'): void {
   if (shape.rows !== undefined && m.rows !== shape.rows) {
-    throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: `${what} has the wrong number of rows`, got: m.rows, expected: shape.rows });
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where,
+      message: `${what} has the wrong number of rows`,
+      got: m.rows,
+      expected: shape.rows,
+    });
   }
   if (shape.cols !== undefined && m.cols !== shape.cols) {
-    throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: `${what} has the wrong number of columns`, got: m.cols, expected: shape.cols });
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where,
+      message: `${what} has the wrong number of columns`,
+      got: m.cols,
+      expected: shape.cols,
+    });
   }
 }
 

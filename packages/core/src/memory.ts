@@ -24,11 +24,20 @@ export function wordMidpoints(words: WordTable): Float64Array {
  * Resolves a story's requested voxel range (defaults: all voxels), throwing `E_DATA_INVALID`
  * naming the story when it is not an integer range inside `[0, nVoxels)`.
  */
-export function resolveVoxelRange(range: { voxelStart?: number; voxelEnd?: number }, nVoxels: number, story: string, where: string): [number, number] {
+export function resolveVoxelRange(
+  range: { voxelStart?: number; voxelEnd?: number },
+  nVoxels: number,
+  story: string,
+  where: string,
+): [number, number] {
   const v0 = range.voxelStart ?? 0;
   const v1 = range.voxelEnd ?? nVoxels;
   if (!Number.isInteger(v0) || !Number.isInteger(v1) || v0 < 0 || v1 > nVoxels || v0 > v1) {
-    throw voxelwiseError({ code: 'E_DATA_INVALID', where, message: `story "${story}": voxel range [${v0}, ${v1}) is outside [0, ${nVoxels})` });
+    throw voxelwiseError({
+      code: 'E_DATA_INVALID',
+      where,
+      message: `story "${story}": voxel range [${v0}, ${v1}) is outside [0, ${nVoxels})`,
+    });
   }
   return [v0, v1];
 }
@@ -71,7 +80,12 @@ export function memoryAssembly(metadata: AssemblyMetadata, stories: readonly Sto
   const byName = new Map(stories.map((s) => [s.name, s]));
   for (const t of testStories) {
     if (!byName.has(t)) {
-      throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'core:memory', message: `test story "${t}" is not in the assembly`, expected: [...byName.keys()] });
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where: 'core:memory',
+        message: `test story "${t}" is not in the assembly`,
+        expected: [...byName.keys()],
+      });
     }
   }
   return {
@@ -81,7 +95,12 @@ export function memoryAssembly(metadata: AssemblyMetadata, stories: readonly Sto
     async story(name) {
       const s = byName.get(name);
       if (!s) {
-        throw voxelwiseError({ code: 'E_DATA_INVALID', where: 'core:memory', message: `no story "${name}" in subject ${metadata.subject}`, expected: [...byName.keys()] });
+        throw voxelwiseError({
+          code: 'E_DATA_INVALID',
+          where: 'core:memory',
+          message: `no story "${name}" in subject ${metadata.subject}`,
+          expected: [...byName.keys()],
+        });
       }
       return s;
     },

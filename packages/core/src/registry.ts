@@ -164,7 +164,12 @@ export function createRegistry(): Registry {
   const add = (stage: AnyStage, plugin: string): void => {
     const byName = stages.get(stage.kind);
     if (!byName) {
-      throw voxelwiseError({ code: 'E_STAGE_UNKNOWN', where: 'core:registry', message: `unknown stage kind "${String(stage.kind)}"`, expected: STAGE_KINDS });
+      throw voxelwiseError({
+        code: 'E_STAGE_UNKNOWN',
+        where: 'core:registry',
+        message: `unknown stage kind "${String(stage.kind)}"`,
+        expected: STAGE_KINDS,
+      });
     }
     const existing = byName.get(stage.name);
     if (existing) {
@@ -196,7 +201,10 @@ export function createRegistry(): Registry {
           where: 'core:registry',
           message: `unknown ${kind} "${name}"`,
           details: { kind, name, known },
-          hint: known.length > 0 ? `Known ${kind} stages: ${known.join(', ')}.` : `No ${kind} stages are registered; add a plugin with registry.use().`,
+          hint:
+            known.length > 0
+              ? `Known ${kind} stages: ${known.join(', ')}.`
+              : `No ${kind} stages are registered; add a plugin with registry.use().`,
         });
       }
       return found.stage;

@@ -3,7 +3,14 @@ import { VoxelwiseError, isVoxelwiseError, voxelwiseError } from '../src/index.j
 
 describe('errors', () => {
   it('formats messages in house style', () => {
-    const e = voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'downsample:lanczos', message: 'times do not match rows', got: 3, expected: 4, hint: 'Pass one time per word.' });
+    const e = voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where: 'downsample:lanczos',
+      message: 'times do not match rows',
+      got: 3,
+      expected: 4,
+      hint: 'Pass one time per word.',
+    });
     expect(e.message).toBe('[downsample:lanczos] times do not match rows (got 3, expected 4). Pass one time per word.');
     expect(e.details).toEqual({ got: 3, expected: 4 });
     expect(e).toBeInstanceOf(VoxelwiseError);

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Matrix as MlMatrix } from 'ml-matrix';
-import { assertFinite, fromMlMatrix, fromRows, hstack, isVoxelwiseError, matrix, sliceCols, sliceRows, toMlMatrix, toRows, transpose, vstack } from '../src/index.js';
+import {
+  assertFinite,
+  fromMlMatrix,
+  fromRows,
+  hstack,
+  isVoxelwiseError,
+  matrix,
+  sliceCols,
+  sliceRows,
+  toMlMatrix,
+  toRows,
+  transpose,
+  vstack,
+} from '../src/index.js';
 
 describe('matrix', () => {
   const m = fromRows([

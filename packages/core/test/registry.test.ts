@@ -16,7 +16,11 @@ describe('registry', () => {
   it('creates a stage with defaults filled', async () => {
     const registry = createRegistry().use(definePlugin('test', [double]));
     const ds = await registry.create('downsampler', { name: 'double-it' }, createContext());
-    const out = ds.downsample({ data: { rows: 1, cols: 2, data: new Float64Array([1, 2]) }, dataTimes: new Float64Array([0]), trTimes: new Float64Array([0]) });
+    const out = ds.downsample({
+      data: { rows: 1, cols: 2, data: new Float64Array([1, 2]) },
+      dataTimes: new Float64Array([0]),
+      trTimes: new Float64Array([0]),
+    });
     expect(Array.from(out.data)).toEqual([2, 4]);
   });
 
@@ -55,6 +59,19 @@ describe('registry', () => {
   });
 
   it('refuses names that are not kebab-case', () => {
-    expect(() => defineStage({ kind: 'model', name: 'RidgeCV', description: '', options: z.object({}), create: () => ({ id: '', fit: async () => { throw new Error(); } }) })).toThrow(/kebab-case/);
+    expect(() =>
+      defineStage({
+        kind: 'model',
+        name: 'RidgeCV',
+        description: '',
+        options: z.object({}),
+        create: () => ({
+          id: '',
+          fit: async () => {
+            throw new Error();
+          },
+        }),
+      }),
+    ).toThrow(/kebab-case/);
   });
 });

@@ -58,7 +58,18 @@ export function bandedProduct(job: BandedJob): void {
   }
 }
 
-function pairKernel64(x: Float64Array, stride: number, c0: number, width: number, order: Int32Array, base: number, span: number, w: Float64Array, a0: Float64Array, a1: Float64Array): void {
+function pairKernel64(
+  x: Float64Array,
+  stride: number,
+  c0: number,
+  width: number,
+  order: Int32Array,
+  base: number,
+  span: number,
+  w: Float64Array,
+  a0: Float64Array,
+  a1: Float64Array,
+): void {
   let p = 0;
   for (; p + 3 < span; p += 4) {
     const w00 = w[p]!;
@@ -96,7 +107,18 @@ function pairKernel64(x: Float64Array, stride: number, c0: number, width: number
   }
 }
 
-function pairKernel32(x: Float32Array, stride: number, c0: number, width: number, order: Int32Array, base: number, span: number, w: Float64Array, a0: Float64Array, a1: Float64Array): void {
+function pairKernel32(
+  x: Float32Array,
+  stride: number,
+  c0: number,
+  width: number,
+  order: Int32Array,
+  base: number,
+  span: number,
+  w: Float64Array,
+  a0: Float64Array,
+  a1: Float64Array,
+): void {
   let p = 0;
   for (; p + 3 < span; p += 4) {
     const w00 = w[p]!;

@@ -22,11 +22,22 @@ export interface DelayOptions {
 
 function checkDelays(delays: readonly number[], where: string): void {
   if (delays.length === 0) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where, message: 'no FIR delays given', hint: 'Pass at least one delay, e.g. [1, 2, 3, 4].' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where,
+      message: 'no FIR delays given',
+      hint: 'Pass at least one delay, e.g. [1, 2, 3, 4].',
+    });
   }
   delays.forEach((delay, b) => {
     if (!Number.isInteger(delay)) {
-      throw voxelwiseError({ code: 'E_CONFIG_INVALID', where, message: `delay ${b} is ${delay}, not an integer number of TRs`, details: { index: b }, hint: 'FIR delays count TRs, e.g. [1, 2, 3, 4].' });
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where,
+        message: `delay ${b} is ${delay}, not an integer number of TRs`,
+        details: { index: b },
+        hint: 'FIR delays count TRs, e.g. [1, 2, 3, 4].',
+      });
     }
   });
 }
@@ -42,7 +53,11 @@ function checkDelays(delays: readonly number[], where: string): void {
  * @example
  * const X = makeDelayed(features, [1, 2, 3, 4]);
  */
-export function makeDelayed<T extends MatrixData>(stim: Matrix<T>, delays: readonly number[], options: boolean | DelayOptions = false): Matrix<T> {
+export function makeDelayed<T extends MatrixData>(
+  stim: Matrix<T>,
+  delays: readonly number[],
+  options: boolean | DelayOptions = false,
+): Matrix<T> {
   const where = 'downsample:fir';
   checkDelays(delays, where);
   const circpad = typeof options === 'boolean' ? options : (options.circpad ?? false);

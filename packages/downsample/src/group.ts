@@ -56,7 +56,11 @@ export function reduceByLabel<T extends MatrixData>(data: Matrix<T>, labels: Int
  * @example
  * const y = labelDownsample({ ...input, splitIndices: labels }, 'mean');
  */
-export function labelDownsample<T extends MatrixData>(input: TypedDownsampleInput<T>, reduce: GroupReduce, options: SplitOptions = {}): Matrix<T> {
+export function labelDownsample<T extends MatrixData>(
+  input: TypedDownsampleInput<T>,
+  reduce: GroupReduce,
+  options: SplitOptions = {},
+): Matrix<T> {
   const where = `downsample:${reduce === 'mean' ? 'average' : reduce}`;
   validateInput(input, where);
   const { data, dataTimes, trTimes, splitIndices } = input;
@@ -80,7 +84,11 @@ export function labelDownsample<T extends MatrixData>(input: TypedDownsampleInpu
  * @example
  * const y = legacyDownsample({ ...input, splitIndices: story.splitIndices }, 'mean');
  */
-export function legacyDownsample<T extends MatrixData>(input: TypedDownsampleInput<T>, reduce: GroupReduce, options: SplitOptions = {}): Matrix<T> {
+export function legacyDownsample<T extends MatrixData>(
+  input: TypedDownsampleInput<T>,
+  reduce: GroupReduce,
+  options: SplitOptions = {},
+): Matrix<T> {
   const where = `downsample:legacy-${reduce === 'mean' ? 'average' : reduce}`;
   validateInput(input, where);
   const { data, dataTimes, trTimes, splitIndices } = input;

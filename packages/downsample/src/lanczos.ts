@@ -82,7 +82,16 @@ export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleIn
   const m = trTimes.length;
   if (!options.rectify) {
     const out = zerosLike(data, m, d);
-    bandedProduct({ x: data.data, stride: d, colStart: 0, width: d, plan, sets: 1, weights, emit: (_set, i, acc) => out.data.set(acc, i * d) });
+    bandedProduct({
+      x: data.data,
+      stride: d,
+      colStart: 0,
+      width: d,
+      plan,
+      sets: 1,
+      weights,
+      emit: (_set, i, acc) => out.data.set(acc, i * d),
+    });
     return out;
   }
   const out = zerosLike(data, m, 2 * d);

@@ -17,7 +17,10 @@ export const lanczosSchema = z
 /** Options schema of the `sinc` stage. */
 export const sincSchema = z
   .object({
-    window: z.number().positive().describe('Support half-width in half-periods: weights are 0 where |τ| > window/(2B) (LITcoder function default 1).'),
+    window: z
+      .number()
+      .positive()
+      .describe('Support half-width in half-periods: weights are 0 where |τ| > window/(2B) (LITcoder function default 1).'),
     cutoffMult: z.number().positive().describe('Multiplier of the cut-off frequency B = 1/TR.'),
     causal: z.boolean().default(false).describe('Ignore words after the TR time.'),
     renorm: z.boolean().default(true).describe('Divide each TR row of weights by its sum (when not 0).'),

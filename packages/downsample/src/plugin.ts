@@ -37,7 +37,13 @@ export const sincStage = defineStage({
       const out = sincDownsample(input, options);
       // LITcoder prints the cut-off on every call; voxelwise reports it as a debug event.
       const { cutoff, halfWidth } = sincParameters(input.trTimes, options);
-      ctx.emit({ type: 'log', level: 'debug', stage: 'downsample/sinc', message: `sinc interpolation with cutoff ${cutoff.toFixed(3)} Hz, half-width ${halfWidth.toFixed(3)} s`, details: { cutoff, halfWidth } });
+      ctx.emit({
+        type: 'log',
+        level: 'debug',
+        stage: 'downsample/sinc',
+        message: `sinc interpolation with cutoff ${cutoff.toFixed(3)} Hz, half-width ${halfWidth.toFixed(3)} s`,
+        details: { cutoff, halfWidth },
+      });
       return out;
     },
   }),
@@ -92,20 +98,53 @@ function splitStage(name: string, reduce: GroupReduce, legacy: boolean, descript
 }
 
 /** The `average` stage: mean of the words labelled with each TR. */
-export const averageStage = splitStage('average', 'mean', false, 'Mean of the words of each TR by split-index label (or rect windows when none); LITcoder average.');
+export const averageStage = splitStage(
+  'average',
+  'mean',
+  false,
+  'Mean of the words of each TR by split-index label (or rect windows when none); LITcoder average.',
+);
 /** The `sum` stage: sum of the words labelled with each TR. */
-export const sumStage = splitStage('sum', 'sum', false, 'Sum of the words of each TR by split-index label (or rect windows when none); LITcoder sum.');
+export const sumStage = splitStage(
+  'sum',
+  'sum',
+  false,
+  'Sum of the words of each TR by split-index label (or rect windows when none); LITcoder sum.',
+);
 /** The `last` stage: the highest-index word labelled with each TR. */
-export const lastStage = splitStage('last', 'last', false, 'Last (highest-index) word of each TR by split-index label (or rect windows when none); LITcoder last.');
+export const lastStage = splitStage(
+  'last',
+  'last',
+  false,
+  'Last (highest-index) word of each TR by split-index label (or rect windows when none); LITcoder last.',
+);
 /** The `legacy-average` stage: mean of each np.split chunk. */
-export const legacyAverageStage = splitStage('legacy-average', 'mean', true, 'Mean of each np.split chunk of the split indices (Huth chunkmeans); LITcoder legacy_average.');
+export const legacyAverageStage = splitStage(
+  'legacy-average',
+  'mean',
+  true,
+  'Mean of each np.split chunk of the split indices (Huth chunkmeans); LITcoder legacy_average.',
+);
 /** The `legacy-sum` stage: sum of each np.split chunk. */
-export const legacySumStage = splitStage('legacy-sum', 'sum', true, 'Sum of each np.split chunk of the split indices (Huth chunksums); LITcoder legacy_sum.');
+export const legacySumStage = splitStage(
+  'legacy-sum',
+  'sum',
+  true,
+  'Sum of each np.split chunk of the split indices (Huth chunksums); LITcoder legacy_sum.',
+);
 /** The `legacy-last` stage: last row of each np.split chunk. */
-export const legacyLastStage = splitStage('legacy-last', 'last', true, 'Last row of each np.split chunk of the split indices; LITcoder legacy_last.');
+export const legacyLastStage = splitStage(
+  'legacy-last',
+  'last',
+  true,
+  'Last row of each np.split chunk of the split indices; LITcoder legacy_last.',
+);
 
 type Runner<S extends z.ZodType> = { schema: S; run(options: Resolved<S>, input: DownsampleInput): Matrix };
-const runner = <S extends z.ZodType>(schema: S, run: (options: Resolved<S>, input: DownsampleInput) => Matrix): Runner<S> => ({ schema, run });
+const runner = <S extends z.ZodType>(schema: S, run: (options: Resolved<S>, input: DownsampleInput) => Matrix): Runner<S> => ({
+  schema,
+  run,
+});
 
 const RUNNERS = {
   lanczos: runner(lanczosSchema, (o, input) => lanczosDownsample(input, o)),
@@ -134,7 +173,10 @@ export const BUILTIN_DOWNSAMPLERS = Object.keys(RUNNERS) as BuiltinDownsampler[]
  * @example
  * const y = downsample({ data, dataTimes, trTimes }, { name: 'lanczos', options: { window: 3, cutoffMult: 1 } });
  */
-export function downsample<N extends BuiltinDownsampler>(input: DownsampleInput, ref: { name: N; options?: DownsamplerOptionsMap[N] }): Matrix {
+export function downsample<N extends BuiltinDownsampler>(
+  input: DownsampleInput,
+  ref: { name: N; options?: DownsamplerOptionsMap[N] },
+): Matrix {
   const entry = (RUNNERS as Record<string, Runner<z.ZodType> | undefined>)[ref.name];
   if (!entry) {
     throw voxelwiseError({

@@ -78,6 +78,15 @@ export function sincDownsample<T extends MatrixData>(input: TypedDownsampleInput
   };
   const d = data.cols;
   const out = zerosLike(data, trTimes.length, d);
-  bandedProduct({ x: data.data, stride: d, colStart: 0, width: d, plan, sets: 1, weights, emit: (_set, i, acc) => out.data.set(acc, i * d) });
+  bandedProduct({
+    x: data.data,
+    stride: d,
+    colStart: 0,
+    width: d,
+    plan,
+    sets: 1,
+    weights,
+    emit: (_set, i, acc) => out.data.set(acc, i * d),
+  });
   return out;
 }

@@ -35,7 +35,12 @@ function invalidBoundary(split: ArrayLike<number>, nWords: number): number {
  * the length decides; when it fits both (`nWords = nTRs − 1`) the values must fit only one,
  * otherwise an `E_DATA_INVALID` error asks for an explicit `splitFormat`.
  */
-export function detectSplitFormat(split: ArrayLike<number>, nWords: number, nTRs: number, where = 'downsample:split-indices'): 'labels' | 'boundaries' {
+export function detectSplitFormat(
+  split: ArrayLike<number>,
+  nWords: number,
+  nTRs: number,
+  where = 'downsample:split-indices',
+): 'labels' | 'boundaries' {
   const asLabels = split.length === nWords;
   const asBoundaries = split.length === nTRs - 1;
   if (asLabels && asBoundaries) {
@@ -69,11 +74,23 @@ export function detectSplitFormat(split: ArrayLike<number>, nWords: number, nTRs
  * word j gets the chunk c with `b[c−1] ≤ j < b[c]` (np.split semantics). Out-of-range values are
  * an `E_DATA_INVALID` error naming the index and value.
  */
-export function labelsFromSplitIndices(split: ArrayLike<number>, nWords: number, nTRs: number, format: SplitFormat = 'auto', where = 'downsample:split-indices'): Int32Array {
+export function labelsFromSplitIndices(
+  split: ArrayLike<number>,
+  nWords: number,
+  nTRs: number,
+  format: SplitFormat = 'auto',
+  where = 'downsample:split-indices',
+): Int32Array {
   const kind = format === 'auto' ? detectSplitFormat(split, nWords, nTRs, where) : format;
   if (kind === 'labels') {
     if (split.length !== nWords) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: 'split indices read as labels need one label per word', got: split.length, expected: nWords });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where,
+        message: 'split indices read as labels need one label per word',
+        got: split.length,
+        expected: nWords,
+      });
     }
     const bad = invalidLabel(split, nTRs);
     if (bad >= 0) {
@@ -90,7 +107,13 @@ export function labelsFromSplitIndices(split: ArrayLike<number>, nWords: number,
     return Int32Array.from(split);
   }
   if (split.length !== nTRs - 1) {
-    throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: 'split indices read as np.split boundaries need one per TR boundary', got: split.length, expected: nTRs - 1 });
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where,
+      message: 'split indices read as np.split boundaries need one per TR boundary',
+      got: split.length,
+      expected: nTRs - 1,
+    });
   }
   const bad = invalidBoundary(split, nWords);
   if (bad >= 0) {

@@ -22,10 +22,19 @@ export function trimRows<T extends MatrixData>(m: Matrix<T>, slice: RowSlice, wh
   const start = slice.start ?? 0;
   const end = slice.end ?? null;
   const text = `[${start}:${end ?? ''}]`;
-  for (const [name, v] of [['start', start], ['end', end]] as const) {
+  for (const [name, v] of [
+    ['start', start],
+    ['end', end],
+  ] as const) {
     if (v === null) continue;
     if (!Number.isInteger(v) || v > n || v < -n) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: `trim ${text} of ${what}: ${name} ${v} is outside its ${n} rows`, got: v, expected: `an integer in [${-n}, ${n}]` });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where,
+        message: `trim ${text} of ${what}: ${name} ${v} is outside its ${n} rows`,
+        got: v,
+        expected: `an integer in [${-n}, ${n}]`,
+      });
     }
   }
   const s = start < 0 ? n + start : start;
@@ -50,7 +59,11 @@ export function trimRows<T extends MatrixData>(m: Matrix<T>, slice: RowSlice, wh
  * @example
  * const X = trimToResponses(features, story);
  */
-export function trimToResponses<T extends MatrixData>(features: Matrix<T>, story: Pick<Story, 'name' | 'trTimes' | 'trim' | 'nResponseRows'>, where = 'downsample:trim'): Matrix<T> {
+export function trimToResponses<T extends MatrixData>(
+  features: Matrix<T>,
+  story: Pick<Story, 'name' | 'trTimes' | 'trim' | 'nResponseRows'>,
+  where = 'downsample:trim',
+): Matrix<T> {
   if (features.rows !== story.trTimes.length) {
     throw voxelwiseError({
       code: 'E_ALIGNMENT',

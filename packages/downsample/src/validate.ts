@@ -35,7 +35,13 @@ export function validateInput(input: DownsampleInput, where: string): void {
   }
   for (let i = 0; i < trTimes.length; i++) {
     if (!Number.isFinite(trTimes[i]!)) {
-      throw voxelwiseError({ code: 'E_NOT_FINITE', where, message: `TR time ${i} is ${trTimes[i]}`, details: { index: i }, hint: 'TR times must be finite seconds.' });
+      throw voxelwiseError({
+        code: 'E_NOT_FINITE',
+        where,
+        message: `TR time ${i} is ${trTimes[i]}`,
+        details: { index: i },
+        hint: 'TR times must be finite seconds.',
+      });
     }
     if (i > 0 && !(trTimes[i]! > trTimes[i - 1]!)) {
       throw voxelwiseError({
@@ -49,7 +55,13 @@ export function validateInput(input: DownsampleInput, where: string): void {
   }
   for (let i = 0; i < dataTimes.length; i++) {
     if (!Number.isFinite(dataTimes[i]!)) {
-      throw voxelwiseError({ code: 'E_NOT_FINITE', where, message: `data time of row ${i} is ${dataTimes[i]}`, details: { row: i }, hint: 'Give every word a finite time.' });
+      throw voxelwiseError({
+        code: 'E_NOT_FINITE',
+        where,
+        message: `data time of row ${i} is ${dataTimes[i]}`,
+        details: { row: i },
+        hint: 'Give every word a finite time.',
+      });
     }
   }
   // `v − v` is 0 for every finite v and NaN for NaN and ±Infinity, so one unrolled sum tells
@@ -58,7 +70,9 @@ export function validateInput(input: DownsampleInput, where: string): void {
   const n = values.length;
   let acc = 0;
   let k = 0;
-  for (; k + 3 < n; k += 4) acc += values[k]! - values[k]! + (values[k + 1]! - values[k + 1]!) + (values[k + 2]! - values[k + 2]!) + (values[k + 3]! - values[k + 3]!);
+  for (; k + 3 < n; k += 4)
+    acc +=
+      values[k]! - values[k]! + (values[k + 1]! - values[k + 1]!) + (values[k + 2]! - values[k + 2]!) + (values[k + 3]! - values[k + 3]!);
   for (; k < n; k++) acc += values[k]! - values[k]!;
   if (acc === 0) return;
   const { cols } = data;

@@ -31,18 +31,30 @@ describe.each(SHAPES)('banded = dense (seed $seed: $n words, $m TRs, $d features
   });
 
   it('lanczos rectify = [W·min(x,0) | W·max(x,0)]', () => {
-    const neg = matrix(data.rows, data.cols, data.data.map((v) => Math.min(v, 0)));
-    const pos = matrix(data.rows, data.cols, data.data.map((v) => Math.max(v, 0)));
+    const neg = matrix(
+      data.rows,
+      data.cols,
+      data.data.map((v) => Math.min(v, 0)),
+    );
+    const pos = matrix(
+      data.rows,
+      data.cols,
+      data.data.map((v) => Math.max(v, 0)),
+    );
     const a = denseLanczos(neg, dataTimes, trTimes, 3, 1);
     const b = denseLanczos(pos, dataTimes, trTimes, 3, 1);
     const out = lanczosDownsample(input, { window: 3, cutoffMult: 1, rectify: true });
     expect(out.cols).toBe(2 * data.cols);
     const d = data.cols;
-    const want = matrix(trTimes.length, 2 * d, new Float64Array(trTimes.length * 2 * d).map((_, k) => {
-      const i = Math.floor(k / (2 * d));
-      const c = k % (2 * d);
-      return c < d ? a.data[i * d + c]! : b.data[i * d + c - d]!;
-    }));
+    const want = matrix(
+      trTimes.length,
+      2 * d,
+      new Float64Array(trTimes.length * 2 * d).map((_, k) => {
+        const i = Math.floor(k / (2 * d));
+        const c = k % (2 * d);
+        return c < d ? a.data[i * d + c]! : b.data[i * d + c - d]!;
+      }),
+    );
     expectClose(out, want, 1e-12, 1e-14 * maxAbs(want));
   });
 
@@ -107,7 +119,11 @@ describe('gabor band', () => {
     for (let t = 0; t < 40; t += 0.23) times.push(t);
     for (let t = 100; t < 140; t += 0.31) times.push(t);
     const d = 3;
-    const data = matrix(times.length, d, Float64Array.from({ length: times.length * d }, (_, k) => Math.sin(k * 1.7) + 0.3 * Math.cos(k * 0.37)));
+    const data = matrix(
+      times.length,
+      d,
+      Float64Array.from({ length: times.length * d }, (_, k) => Math.sin(k * 1.7) + 0.3 * Math.cos(k * 0.37)),
+    );
     const magnitudes = matrix(times.length, d, data.data.map(Math.abs));
     const trTimes = Float64Array.from({ length: 80 }, (_, i) => 1 + 2 * i);
     const input = { data, dataTimes: Float64Array.from(times), trTimes };

@@ -14,7 +14,11 @@ const boundaries = (n: number, m: number) => Array.from({ length: m - 1 }, (_, i
 
 const cases: [string, AnyStageRef, DownsamplerConformanceOptions][] = [
   ['lanczos', { name: 'lanczos', options: { window: 3, cutoffMult: 1 } }, {}],
-  ['lanczos rectify', { name: 'lanczos', options: { window: 3, cutoffMult: 1, rectify: true } }, { columnsPerFeature: 2, columnLayout: 'blocks' }],
+  [
+    'lanczos rectify',
+    { name: 'lanczos', options: { window: 3, cutoffMult: 1, rectify: true } },
+    { columnsPerFeature: 2, columnLayout: 'blocks' },
+  ],
   ['sinc', { name: 'sinc', options: { window: 1, cutoffMult: 1 } }, { normalised: true }],
   ['sinc causal, no renorm', { name: 'sinc', options: { window: 3, cutoffMult: 1, causal: true, renorm: false } }, {}],
   ['gabor', { name: 'gabor', options: { freqs: [0.1, 0.25, 0.4], sigma: 1 } }, { columnsPerFeature: 3 }],

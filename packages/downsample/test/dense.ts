@@ -32,7 +32,8 @@ export function denseLanczosWeights(dataTimes: Float64Array, trTimes: Float64Arr
   for (let i = 0; i < trTimes.length; i++) {
     for (let j = 0; j < n; j++) {
       const u = (trTimes[i]! - dataTimes[j]!) * B;
-      w[i * n + j] = u === 0 ? 1 : Math.abs(u) > a ? 0 : (a * Math.sin(Math.PI * u) * Math.sin((Math.PI * u) / a)) / (Math.PI * Math.PI * u * u);
+      w[i * n + j] =
+        u === 0 ? 1 : Math.abs(u) > a ? 0 : (a * Math.sin(Math.PI * u) * Math.sin((Math.PI * u) / a)) / (Math.PI * Math.PI * u * u);
     }
   }
   return w;
@@ -43,7 +44,15 @@ export function denseLanczos(x: Matrix, dataTimes: Float64Array, trTimes: Float6
 }
 
 /** Sinc weights: 2B sin(2πBτ)/(2πBτ + 1e-20), 0 where |τ| > w/(2B) or (causal) τ < 0, rows renormalised. */
-export function denseSinc(x: Matrix, dataTimes: Float64Array, trTimes: Float64Array, win: number, c: number, causal: boolean, renorm: boolean): Matrix<Float64Array> {
+export function denseSinc(
+  x: Matrix,
+  dataTimes: Float64Array,
+  trTimes: Float64Array,
+  win: number,
+  c: number,
+  causal: boolean,
+  renorm: boolean,
+): Matrix<Float64Array> {
   const B = (1 / meanDiff(trTimes)) * c;
   const n = dataTimes.length;
   const m = trTimes.length;
@@ -64,7 +73,13 @@ export function denseSinc(x: Matrix, dataTimes: Float64Array, trTimes: Float64Ar
 }
 
 /** |Σ_j exp(−0.5Δ²/(2σ²)) x_jk e^{2πi f s_j}| per feature k and frequency, feature-major. */
-export function denseGabor(x: Matrix, dataTimes: Float64Array, trTimes: Float64Array, freqs: readonly number[], sigma: number): Matrix<Float64Array> {
+export function denseGabor(
+  x: Matrix,
+  dataTimes: Float64Array,
+  trTimes: Float64Array,
+  freqs: readonly number[],
+  sigma: number,
+): Matrix<Float64Array> {
   const m = trTimes.length;
   const n = dataTimes.length;
   const d = x.cols;

@@ -53,7 +53,8 @@ describe('makeDelayed', () => {
     expect(cols.map((c) => c.name)).toEqual(['rate@1', 'lm@1', 'rate@2', 'lm@2']);
     // the metadata matches the matrix: column c holds feature c.feature shifted by c.delay
     const delayed = makeDelayed(stim, [1, 2]);
-    for (const c of cols) for (let t = c.delay; t < 3; t++) expect(delayed.data[t * 4 + c.index]).toBe(stim.data[(t - c.delay) * 2 + c.feature]);
+    for (const c of cols)
+      for (let t = c.delay; t < 3; t++) expect(delayed.data[t * 4 + c.index]).toBe(stim.data[(t - c.delay) * 2 + c.feature]);
   });
 
   it('valid length: rows − max |delay|, or all rows with circpad', () => {
@@ -66,14 +67,29 @@ describe('makeDelayed', () => {
 
 describe('zscore', () => {
   it('uses ddof 0 and zeroes constant columns', () => {
-    expect(toRows(zscore(fromRows([[1, 5], [3, 5]])))).toEqual([
+    expect(
+      toRows(
+        zscore(
+          fromRows([
+            [1, 5],
+            [3, 5],
+          ]),
+        ),
+      ),
+    ).toEqual([
       [-1, 0],
       [1, 0],
     ]);
   });
 
   it('zeroes a constant column whose mean is not exact (numpy would give ±1)', () => {
-    const z = zscore(fromRows([[0.1, 1], [0.1, 2], [0.1, 3]]));
+    const z = zscore(
+      fromRows([
+        [0.1, 1],
+        [0.1, 2],
+        [0.1, 3],
+      ]),
+    );
     expect(toRows(z).map((r) => r[0])).toEqual([0, 0, 0]);
     expect(z.data[1]).toBeCloseTo(-Math.sqrt(1.5), 14);
   });
@@ -90,7 +106,12 @@ describe('trimming', () => {
   });
 
   it('never clips silently', async () => {
-    await expectVoxelwiseError(() => trimRows(m, { start: 25 }, 'story "a" features'), 'E_SHAPE_MISMATCH', /trim \[25:\] of story "a" features/, /20 rows/);
+    await expectVoxelwiseError(
+      () => trimRows(m, { start: 25 }, 'story "a" features'),
+      'E_SHAPE_MISMATCH',
+      /trim \[25:\] of story "a" features/,
+      /20 rows/,
+    );
     await expectVoxelwiseError(() => trimRows(m, { start: 15, end: -5 }), 'E_SHAPE_MISMATCH', /keeps no rows/);
     await expectVoxelwiseError(() => trimRows(m, { start: 1.5 }), 'E_SHAPE_MISMATCH');
   });
@@ -98,7 +119,12 @@ describe('trimming', () => {
   it('trimToResponses keeps the TRs that have responses', async () => {
     const story = { name: 'sloth', trTimes: new Float64Array(20), trim: { start: 10, end: 5 }, nResponseRows: 5 };
     expect(toRows(trimToResponses(m, story)).flat()).toEqual([10, 11, 12, 13, 14]);
-    await expectVoxelwiseError(() => trimToResponses(m, { ...story, nResponseRows: 6 }), 'E_ALIGNMENT', /story "sloth"/, /got 5, expected 6/);
+    await expectVoxelwiseError(
+      () => trimToResponses(m, { ...story, nResponseRows: 6 }),
+      'E_ALIGNMENT',
+      /story "sloth"/,
+      /got 5, expected 6/,
+    );
     await expectVoxelwiseError(() => trimToResponses(m, { ...story, trTimes: new Float64Array(21) }), 'E_ALIGNMENT', /one row per TR/);
   });
 });

@@ -36,7 +36,11 @@ const TOL: Record<DType, number> = { float64: 1e-9, float32: 1e-5 };
 describe.each(['float64', 'float32'] as const)('golden.json downsample cases (%s)', (dtype) => {
   it.each(golden.downsample.cases.map((c) => [`${c.method} ${JSON.stringify(c.params)}`, c] as const))('%s', (_label, c) => {
     const { name, options, splitIndices } = translate(c.method, c.params);
-    const base = { data: rowsAs(input.data, dtype), dataTimes: Float64Array.from(input.data_times), trTimes: Float64Array.from(input.tr_times) };
+    const base = {
+      data: rowsAs(input.data, dtype),
+      dataTimes: Float64Array.from(input.data_times),
+      trTimes: Float64Array.from(input.tr_times),
+    };
     const out = downsample(splitIndices ? { ...base, splitIndices } : base, { name, options } as never);
     expect(out.data).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
     expectClose(out, c.out, TOL[dtype], 0, `${c.method}`);
@@ -44,8 +48,14 @@ describe.each(['float64', 'float32'] as const)('golden.json downsample cases (%s
 
   it('gabor (freqs [0.1, 0.25], sigma 1) on features [x, 2x], feature-major columns', () => {
     const g = golden.downsample.gabor;
-    const data = rowsAs(input.data.map((r) => [r[0]!, 2 * r[0]!]), dtype);
-    const out = downsample({ data, dataTimes: Float64Array.from(input.data_times), trTimes: Float64Array.from(input.tr_times) }, { name: 'gabor', options: g.params });
+    const data = rowsAs(
+      input.data.map((r) => [r[0]!, 2 * r[0]!]),
+      dtype,
+    );
+    const out = downsample(
+      { data, dataTimes: Float64Array.from(input.data_times), trTimes: Float64Array.from(input.tr_times) },
+      { name: 'gabor', options: g.params },
+    );
     expectClose(out, g.out, TOL[dtype], 0, 'gabor');
   });
 });
@@ -55,7 +65,10 @@ describe('golden.json lanczos density check', () => {
     const n = 150;
     const dataTimes = new Float64Array(n).map((_, j) => 0.2 + 0.4 * j);
     const trTimes = new Float64Array(30).map((_, i) => 1 + 2 * i);
-    const out = lanczosDownsample({ data: fromRows(Array.from({ length: n }, () => [1])), dataTimes, trTimes }, { window: 3, cutoffMult: 1 });
+    const out = lanczosDownsample(
+      { data: fromRows(Array.from({ length: n }, () => [1])), dataTimes, trTimes },
+      { window: 3, cutoffMult: 1 },
+    );
     for (let i = 4; i < 26; i++) expect(out.data[i]).toBeCloseTo(4.98528691, 8);
   });
 });

@@ -12,7 +12,13 @@ export function fixture<T>(name: string): T {
  * Asserts `actual ≈ expected` element-wise: `|a − e| ≤ rel·|e| + abs`. The absolute floor covers
  * values that cancel to near 0, where only the scale of the terms is meaningful.
  */
-export function expectClose(actual: Matrix, expected: readonly (readonly number[])[] | Matrix, rel: number, abs = 0, what = 'result'): void {
+export function expectClose(
+  actual: Matrix,
+  expected: readonly (readonly number[])[] | Matrix,
+  rel: number,
+  abs = 0,
+  what = 'result',
+): void {
   const exp = 'data' in expected ? expected : fromRows(expected as number[][]);
   expect([actual.rows, actual.cols], `${what}: shape`).toEqual([exp.rows, exp.cols]);
   for (let k = 0; k < exp.data.length; k++) {
@@ -39,7 +45,13 @@ export function rowsAs(rows: readonly (readonly number[])[], dtype: DType): Matr
 }
 
 /** A random story: `n` words (optionally unsorted, some on exact grid points), `m` TRs of `tr` s. */
-export function randomInput(seed: number, n: number, m: number, d: number, opts: { tr?: number; unsorted?: boolean; irregular?: boolean; dtype?: DType } = {}) {
+export function randomInput(
+  seed: number,
+  n: number,
+  m: number,
+  d: number,
+  opts: { tr?: number; unsorted?: boolean; irregular?: boolean; dtype?: DType } = {},
+) {
   const rng = createRng(seed);
   const tr = opts.tr ?? 2;
   const trTimes = new Float64Array(m);

@@ -23,7 +23,11 @@ describe.each(NORMALISED)('constant signal under $name $options', ({ name, optio
     [3, 1e6],
   ])('seed %i, value %d', (seed, value) => {
     const { dataTimes, trTimes } = randomInput(seed, 70, 40, 1, { unsorted: seed === 2, irregular: seed === 3 });
-    const data = matrix(70, 2, new Float64Array(140).map((_, k) => (k % 2 ? value : -value)));
+    const data = matrix(
+      70,
+      2,
+      new Float64Array(140).map((_, k) => (k % 2 ? value : -value)),
+    );
     const out = downsample({ data, dataTimes, trTimes }, { name, options } as never);
     let nonEmpty = 0;
     for (let i = 0; i < out.rows; i++) {

@@ -31,7 +31,9 @@ function run(c: Reference['cases'][number], dtype: 'float32' | 'float64') {
 
 describe('dense numpy reference cases', () => {
   it('cover every method', () => {
-    expect(new Set(ref.cases.map((c) => c.method))).toEqual(new Set(['lanczos', 'sinc', 'gabor', 'rect', 'average', 'sum', 'last', 'legacy_average', 'legacy_sum', 'legacy_last']));
+    expect(new Set(ref.cases.map((c) => c.method))).toEqual(
+      new Set(['lanczos', 'sinc', 'gabor', 'rect', 'average', 'sum', 'last', 'legacy_average', 'legacy_sum', 'legacy_last']),
+    );
   });
 
   it.each(ref.cases.map((c) => [c.name, c] as const))('float64: %s', (_name, c) => {

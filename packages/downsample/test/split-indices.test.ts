@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { fromRows, toRows } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { detectSplitFormat, labelDownsample, labelsFromSplitIndices, labelsFromTREnds, labelsFromWindows, legacyDownsample, rectDownsample } from '../src/index.js';
+import {
+  detectSplitFormat,
+  labelDownsample,
+  labelsFromSplitIndices,
+  labelsFromTREnds,
+  labelsFromWindows,
+  legacyDownsample,
+  rectDownsample,
+} from '../src/index.js';
 import { expectClose, randomInput } from './helpers.js';
 
 const data = fromRows([[1], [2], [3], [4], [0], [-1]]);
@@ -32,11 +40,22 @@ describe('split index format', () => {
   });
 
   it('refuses a length that fits neither reading (E_SHAPE_MISMATCH)', async () => {
-    await expectVoxelwiseError(() => labelsFromSplitIndices([1, 2, 3], 6, 3), 'E_SHAPE_MISMATCH', /got 3/, /6 \(one TR label per word\) or 2/);
+    await expectVoxelwiseError(
+      () => labelsFromSplitIndices([1, 2, 3], 6, 3),
+      'E_SHAPE_MISMATCH',
+      /got 3/,
+      /6 \(one TR label per word\) or 2/,
+    );
   });
 
   it('refuses labels out of range, naming the word and value', async () => {
-    await expectVoxelwiseError(() => labelsFromSplitIndices([0, 0, 1, 1, 3, 2], 6, 3), 'E_DATA_INVALID', /split index 4/, /is 3/, /\[0, 2\]/);
+    await expectVoxelwiseError(
+      () => labelsFromSplitIndices([0, 0, 1, 1, 3, 2], 6, 3),
+      'E_DATA_INVALID',
+      /split index 4/,
+      /is 3/,
+      /\[0, 2\]/,
+    );
     await expectVoxelwiseError(() => labelsFromSplitIndices([0, -1, 1, 1, 1, 2], 6, 3), 'E_DATA_INVALID', /split index 1/);
     await expectVoxelwiseError(() => labelsFromSplitIndices([0, 0.5, 1, 1, 1, 2], 6, 3), 'E_DATA_INVALID', /0\.5/);
   });
@@ -48,9 +67,26 @@ describe('split index format', () => {
   });
 
   it('the stages pass the split format through and name themselves in errors', async () => {
-    await expectVoxelwiseError(() => labelDownsample({ data, dataTimes, trTimes, splitIndices: [0, 0, 1, 1, 5, 2] }, 'mean'), 'E_DATA_INVALID', /\[downsample:average\]/);
-    await expectVoxelwiseError(() => legacyDownsample({ data, dataTimes, trTimes, splitIndices: [2, 9] }, 'last'), 'E_DATA_INVALID', /\[downsample:legacy-last\]/);
-    const out = labelDownsample({ data: fromRows([[1], [2], [3], [4], [0]]), dataTimes: dataTimes.subarray(0, 5), trTimes: Float64Array.from([1, 3, 5, 7, 9, 11]), splitIndices: [0, 0, 1, 1, 2] }, 'sum', { splitFormat: 'labels' });
+    await expectVoxelwiseError(
+      () => labelDownsample({ data, dataTimes, trTimes, splitIndices: [0, 0, 1, 1, 5, 2] }, 'mean'),
+      'E_DATA_INVALID',
+      /\[downsample:average\]/,
+    );
+    await expectVoxelwiseError(
+      () => legacyDownsample({ data, dataTimes, trTimes, splitIndices: [2, 9] }, 'last'),
+      'E_DATA_INVALID',
+      /\[downsample:legacy-last\]/,
+    );
+    const out = labelDownsample(
+      {
+        data: fromRows([[1], [2], [3], [4], [0]]),
+        dataTimes: dataTimes.subarray(0, 5),
+        trTimes: Float64Array.from([1, 3, 5, 7, 9, 11]),
+        splitIndices: [0, 0, 1, 1, 2],
+      },
+      'sum',
+      { splitFormat: 'labels' },
+    );
     expect(toRows(out)).toEqual([[3], [7], [0], [0], [0], [0]]);
   });
 });

@@ -14,7 +14,18 @@ describe('downsampler stages', () => {
   const registry = createRegistry().use(downsamplers());
 
   it('registers every LITcoder method under a kebab-case name', () => {
-    expect(registry.names('downsampler')).toEqual(['average', 'gabor', 'lanczos', 'last', 'legacy-average', 'legacy-last', 'legacy-sum', 'rect', 'sinc', 'sum']);
+    expect(registry.names('downsampler')).toEqual([
+      'average',
+      'gabor',
+      'lanczos',
+      'last',
+      'legacy-average',
+      'legacy-last',
+      'legacy-sum',
+      'rect',
+      'sinc',
+      'sum',
+    ]);
     expect([...BUILTIN_DOWNSAMPLERS].sort()).toEqual(registry.names('downsampler'));
     for (const info of registry.list('downsampler')) expect(info.description.length).toBeGreaterThan(20);
   });
@@ -26,21 +37,49 @@ describe('downsampler stages', () => {
   });
 
   it('fills defaults and rejects missing or unknown options with the option name', async () => {
-    expect(registry.resolveOptions('downsampler', { name: 'sinc', options: { window: 1, cutoffMult: 1 } })).toEqual({ window: 1, cutoffMult: 1, causal: false, renorm: true });
+    expect(registry.resolveOptions('downsampler', { name: 'sinc', options: { window: 1, cutoffMult: 1 } })).toEqual({
+      window: 1,
+      cutoffMult: 1,
+      causal: false,
+      renorm: true,
+    });
     expect(registry.resolveOptions('downsampler', { name: 'legacy-last' })).toEqual({ splitFormat: 'auto' });
-    await expectVoxelwiseError(() => registry.create('downsampler', { name: 'lanczos' }, createContext()), 'E_OPTIONS_INVALID', /option "window"/, /option "cutoffMult"/);
-    await expectVoxelwiseError(() => registry.create('downsampler', { name: 'lanczos', options: { window: 3, cutoffMult: 1, cutoff_mult: 1 } }, createContext()), 'E_OPTIONS_INVALID', /cutoff_mult/);
-    await expectVoxelwiseError(() => registry.create('downsampler', { name: 'gabor', options: { freqs: [], sigma: 1 } }, createContext()), 'E_OPTIONS_INVALID', /option "freqs"/);
-    await expectVoxelwiseError(() => registry.create('downsampler', { name: 'lanczos', options: { window: -3, cutoffMult: 1 } }, createContext()), 'E_OPTIONS_INVALID', /option "window"/);
+    await expectVoxelwiseError(
+      () => registry.create('downsampler', { name: 'lanczos' }, createContext()),
+      'E_OPTIONS_INVALID',
+      /option "window"/,
+      /option "cutoffMult"/,
+    );
+    await expectVoxelwiseError(
+      () => registry.create('downsampler', { name: 'lanczos', options: { window: 3, cutoffMult: 1, cutoff_mult: 1 } }, createContext()),
+      'E_OPTIONS_INVALID',
+      /cutoff_mult/,
+    );
+    await expectVoxelwiseError(
+      () => registry.create('downsampler', { name: 'gabor', options: { freqs: [], sigma: 1 } }, createContext()),
+      'E_OPTIONS_INVALID',
+      /option "freqs"/,
+    );
+    await expectVoxelwiseError(
+      () => registry.create('downsampler', { name: 'lanczos', options: { window: -3, cutoffMult: 1 } }, createContext()),
+      'E_OPTIONS_INVALID',
+      /option "window"/,
+    );
   });
 
   it('sinc reports its cut-off as a debug event instead of printing it', async () => {
     const events: VoxelwiseEvent[] = [];
     const bus = createEventBus();
     bus.subscribe((e) => events.push(e));
-    const ds = await registry.create('downsampler', { name: 'sinc', options: { window: 1, cutoffMult: 1 } }, createContext({ emit: bus.emit }));
+    const ds = await registry.create(
+      'downsampler',
+      { name: 'sinc', options: { window: 1, cutoffMult: 1 } },
+      createContext({ emit: bus.emit }),
+    );
     ds.downsample(input);
-    expect(events).toContainEqual(expect.objectContaining({ type: 'log', level: 'debug', message: expect.stringMatching(/cutoff 0\.500 Hz/) }));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'log', level: 'debug', message: expect.stringMatching(/cutoff 0\.500 Hz/) }),
+    );
   });
 
   it('split-index stages say once when they derive TRs from word times', async () => {

@@ -38,7 +38,9 @@ test('stage names and options are checked at compile time', () => {
 });
 
 test('the output element type follows the input', () => {
-  expectTypeOf(lanczosDownsample({ data: f32, dataTimes: times, trTimes: times }, { window: 3, cutoffMult: 1 })).toEqualTypeOf<Matrix<Float32Array>>();
+  expectTypeOf(lanczosDownsample({ data: f32, dataTimes: times, trTimes: times }, { window: 3, cutoffMult: 1 })).toEqualTypeOf<
+    Matrix<Float32Array>
+  >();
   expectTypeOf(rectDownsample({ data: f64, dataTimes: times, trTimes: times })).toEqualTypeOf<Matrix<Float64Array>>();
   expectTypeOf(makeDelayed(f32, [1, 2])).toEqualTypeOf<Matrix<Float32Array>>();
 });

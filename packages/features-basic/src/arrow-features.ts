@@ -14,7 +14,14 @@ type Table = import('apache-arrow').Table;
 type Field = import('apache-arrow').Field;
 
 function formatError(source: string, message: string, hint: string, extra: { got?: unknown; expected?: unknown } = {}): Error {
-  return voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${source}: ${message}`, details: { file: source }, hint, ...extra });
+  return voxelwiseError({
+    code: 'E_FILE_FORMAT',
+    where: WHERE,
+    message: `${source}: ${message}`,
+    details: { file: source },
+    hint,
+    ...extra,
+  });
 }
 
 /** Float32/Float64 precision of a field (1 = single, 2 = double), or undefined for other types. */
@@ -36,11 +43,22 @@ function fromListColumn(A: ArrowModule, table: Table, field: Field, source: stri
   const childField = type.children[0]!;
   const bytes = floatBytes(A, childField);
   if (bytes === undefined) {
-    throw formatError(source, `column "${field.name}" is a list of ${String(childField.type)}`, 'Store features as FixedSizeList<Float32> or FixedSizeList<Float64>.', { got: String(field.type) });
+    throw formatError(
+      source,
+      `column "${field.name}" is a list of ${String(childField.type)}`,
+      'Store features as FixedSizeList<Float32> or FixedSizeList<Float64>.',
+      { got: String(field.type) },
+    );
   }
   const vector = table.getChild(field.name)!;
   if (vector.nullCount > 0) {
-    throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `${source}: column "${field.name}" has ${vector.nullCount} null rows`, details: { file: source }, hint: 'Write a value for every row (zeros for empty words).' });
+    throw voxelwiseError({
+      code: 'E_DATA_INVALID',
+      where: WHERE,
+      message: `${source}: column "${field.name}" has ${vector.nullCount} null rows`,
+      details: { file: source },
+      hint: 'Write a value for every row (zeros for empty words).',
+    });
   }
   const cols = type.listSize;
   const rows = table.numRows;
@@ -72,7 +90,13 @@ function fromScalarColumns(A: ArrowModule, table: Table, fields: Field[], source
   for (const [j, field] of fields.entries()) {
     const vector = table.getChild(field.name)!;
     if (vector.nullCount > 0) {
-      throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `${source}: column "${field.name}" has ${vector.nullCount} null rows`, details: { file: source }, hint: 'Write a value for every row (zeros for empty words).' });
+      throw voxelwiseError({
+        code: 'E_DATA_INVALID',
+        where: WHERE,
+        message: `${source}: column "${field.name}" has ${vector.nullCount} null rows`,
+        details: { file: source },
+        hint: 'Write a value for every row (zeros for empty words).',
+      });
     }
     let i = 0;
     for (const chunk of vector.data) {
@@ -101,15 +125,31 @@ export async function parseArrowFeatures(bytes: Uint8Array, source = '<buffer>',
   try {
     table = A.tableFromIPC(bytes);
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${source} is not an Arrow IPC file: ${(error as Error).message}`, cause: error, details: { file: source }, hint: 'Write it with pyarrow.feather.write_feather(..., compression="uncompressed") or tableToIPC.' });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: WHERE,
+      message: `${source} is not an Arrow IPC file: ${(error as Error).message}`,
+      cause: error,
+      details: { file: source },
+      hint: 'Write it with pyarrow.feather.write_feather(..., compression="uncompressed") or tableToIPC.',
+    });
   }
   const fields = table.schema.fields;
   if (column !== undefined) {
     const field = fields.find((f) => f.name === column);
-    if (!field) throw formatError(source, `there is no column "${column}"`, 'Set the column option to one of the file\'s columns.', { got: column, expected: fields.map((f) => f.name) });
+    if (!field)
+      throw formatError(source, `there is no column "${column}"`, "Set the column option to one of the file's columns.", {
+        got: column,
+        expected: fields.map((f) => f.name),
+      });
     if (field.typeId === A.Type.FixedSizeList) return fromListColumn(A, table, field, source);
     if (floatBytes(A, field) !== undefined) return fromScalarColumns(A, table, [field], source);
-    throw formatError(source, `column "${column}" has type ${String(field.type)}`, 'Pick a FixedSizeList<Float32|Float64> or float column.', { got: String(field.type) });
+    throw formatError(
+      source,
+      `column "${column}" has type ${String(field.type)}`,
+      'Pick a FixedSizeList<Float32|Float64> or float column.',
+      { got: String(field.type) },
+    );
   }
   if (fields.length === 1 && fields[0]!.typeId === A.Type.FixedSizeList) return fromListColumn(A, table, fields[0]!, source);
   if (fields.length > 0 && fields.every((f) => floatBytes(A, f) !== undefined)) return fromScalarColumns(A, table, fields, source);

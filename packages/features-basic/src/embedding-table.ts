@@ -21,9 +21,20 @@ export interface EmbeddingTable {
  * @example
  * const table = createEmbeddingTable(['the', 'cat'], 2, new Float32Array([1, 0, 0, 1]));
  */
-export function createEmbeddingTable(words: readonly string[], dims: number, vectors: Float32Array | Float64Array, duplicates: 'first' | 'last' = 'first'): EmbeddingTable {
+export function createEmbeddingTable(
+  words: readonly string[],
+  dims: number,
+  vectors: Float32Array | Float64Array,
+  duplicates: 'first' | 'last' = 'first',
+): EmbeddingTable {
   if (vectors.length !== words.length * dims) {
-    throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'features-basic:embeddings', message: 'the vector array does not hold one vector per word', got: vectors.length, expected: words.length * dims });
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where: 'features-basic:embeddings',
+      message: 'the vector array does not hold one vector per word',
+      got: vectors.length,
+      expected: words.length * dims,
+    });
   }
   const index = new Map<string, number>();
   for (let i = 0; i < words.length; i++) {

@@ -58,9 +58,19 @@ export function embeddingFormatOf(path: string): EmbeddingFormat {
   });
 }
 
-async function loadTable(path: string, format: EmbeddingFormat, config: EmbeddingsConfig, ctx: StageContext, stage: string): Promise<EmbeddingTable> {
+async function loadTable(
+  path: string,
+  format: EmbeddingFormat,
+  config: EmbeddingsConfig,
+  ctx: StageContext,
+  stage: string,
+): Promise<EmbeddingTable> {
   if (format === 'hdf5') {
-    return loadHdf5Embeddings(path, { vectorsDataset: config.vectorsDataset, vocabDataset: config.vocabDataset, orientation: config.orientation });
+    return loadHdf5Embeddings(path, {
+      vectorsDataset: config.vectorsDataset,
+      vocabDataset: config.vocabDataset,
+      orientation: config.orientation,
+    });
   }
   return loadWord2Vec(path, {
     binary: format === 'word2vec-binary',
@@ -69,7 +79,8 @@ async function loadTable(path: string, format: EmbeddingFormat, config: Embeddin
     ...(config.limit !== undefined ? { limit: config.limit } : {}),
     maxBytes: ctx.memoryBudget,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-    onProgress: (done, total) => ctx.emit({ type: 'stage:progress', stage, done, total: total ?? done, unit: 'vectors', message: basename(path) }),
+    onProgress: (done, total) =>
+      ctx.emit({ type: 'stage:progress', stage, done, total: total ?? done, unit: 'vectors', message: basename(path) }),
   });
 }
 
@@ -98,7 +109,13 @@ export async function createEmbeddingsExtractor(config: EmbeddingsConfig): Promi
         const t0 = Date.now();
         table = loadTable(path, format, config, ctx, stage);
         table.then(
-          (t) => ctx.emit({ type: 'log', level: 'info', stage, message: `loaded ${t.words.length} vectors of ${t.dims} dimensions from ${basename(path)} in ${Date.now() - t0} ms` }),
+          (t) =>
+            ctx.emit({
+              type: 'log',
+              level: 'info',
+              stage,
+              message: `loaded ${t.words.length} vectors of ${t.dims} dimensions from ${basename(path)} in ${Date.now() - t0} ms`,
+            }),
           () => (table = undefined),
         );
       }
@@ -106,7 +123,13 @@ export async function createEmbeddingsExtractor(config: EmbeddingsConfig): Promi
       // Prefer the source's own lower-cased words (Huth lower-cases with Python's str.lower).
       const lower = config.lowercase ? story.words.lower : undefined;
       const words = lower && lower.length === nWords ? lower : story.words.text;
-      const { data, oovCount, oovExamples } = embedWords(words, loaded, { lowercase: config.lowercase, oov: config.oov, emptyWords: config.emptyWords, l2Normalize: config.l2Normalize, story: story.name });
+      const { data, oovCount, oovExamples } = embedWords(words, loaded, {
+        lowercase: config.lowercase,
+        oov: config.oov,
+        emptyWords: config.emptyWords,
+        l2Normalize: config.l2Normalize,
+        story: story.name,
+      });
       if (oovCount > 0) {
         const rate = ((100 * oovCount) / Math.max(1, nWords)).toFixed(1);
         ctx.emit({

@@ -35,7 +35,13 @@ export async function assertDirectory(path: string, where: string, what: string)
     throw fileError(error, path, where, what);
   }
   if (!isDir) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where, message: `${what} ${path} is a file, not a folder`, details: { file: path }, hint: 'Point the option at the folder that holds one file per story.' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where,
+      message: `${what} ${path} is a file, not a folder`,
+      details: { file: path },
+      hint: 'Point the option at the folder that holds one file per story.',
+    });
   }
 }
 
@@ -53,9 +59,22 @@ export async function exists(path: string): Promise<boolean> {
 export function fileError(error: unknown, path: string, where: string, what: string): Error {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return voxelwiseError({ code: 'E_FILE_NOT_FOUND', where, message: `${what} ${path} does not exist`, cause: error, details: { file: path }, hint: 'Check the path; relative paths start at the current working directory.' });
+    return voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where,
+      message: `${what} ${path} does not exist`,
+      cause: error,
+      details: { file: path },
+      hint: 'Check the path; relative paths start at the current working directory.',
+    });
   }
-  return voxelwiseError({ code: 'E_IO', where, message: `cannot read ${what} ${path}: ${(error as Error).message}`, cause: error, details: { file: path } });
+  return voxelwiseError({
+    code: 'E_IO',
+    where,
+    message: `cannot read ${what} ${path}: ${(error as Error).message}`,
+    cause: error,
+    details: { file: path },
+  });
 }
 
 /** Throws unless `path` is an existing regular file. */

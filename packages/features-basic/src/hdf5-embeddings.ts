@@ -54,7 +54,13 @@ export async function loadHdf5Embeddings(path: string, options: Hdf5EmbeddingOpt
       if (m.cols === words.length && m.rows !== words.length) orientation = 'dims-by-words';
       else if (m.rows === words.length && m.cols !== words.length) orientation = 'words-by-dims';
       else if (m.rows === words.length) {
-        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `${path}: dataset "${vectorsName}" is square (${m.rows} × ${m.cols}), so its orientation is ambiguous`, details: { file: path }, hint: 'Set orientation to "dims-by-words" (Huth eng1000) or "words-by-dims".' });
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: WHERE,
+          message: `${path}: dataset "${vectorsName}" is square (${m.rows} × ${m.cols}), so its orientation is ambiguous`,
+          details: { file: path },
+          hint: 'Set orientation to "dims-by-words" (Huth eng1000) or "words-by-dims".',
+        });
       }
     }
     const nWords = orientation === 'dims-by-words' ? m.cols : m.rows;

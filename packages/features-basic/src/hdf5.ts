@@ -41,7 +41,13 @@ async function assertHdf5(path: string, where: string): Promise<void> {
   } finally {
     await handle.close();
   }
-  throw voxelwiseError({ code: 'E_FILE_FORMAT', where, message: `${path} is not an HDF5 file (no HDF5 signature)`, details: { file: path }, hint: 'Pass an .h5/.hdf5/.hf5 file written by h5py, pytables or h5wasm.' });
+  throw voxelwiseError({
+    code: 'E_FILE_FORMAT',
+    where,
+    message: `${path} is not an HDF5 file (no HDF5 signature)`,
+    details: { file: path },
+    hint: 'Pass an .h5/.hdf5/.hf5 file written by h5py, pytables or h5wasm.',
+  });
 }
 
 /**
@@ -107,11 +113,23 @@ export function readFloatDataset(ds: H5Dataset, path: string, where: string): Ma
     });
   }
   if (shape.length === 0 || shape.length > 2) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where, message: `${path}: dataset "${name}" has ${shape.length} dimensions`, got: shape, expected: '(rows, features) or (rows,)', details: { file: path, dataset: name } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where,
+      message: `${path}: dataset "${name}" has ${shape.length} dimensions`,
+      got: shape,
+      expected: '(rows, features) or (rows,)',
+      details: { file: path, dataset: name },
+    });
   }
   const value = ds.value;
   if (!(value instanceof Float32Array || value instanceof Float64Array)) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where, message: `${path}: dataset "${name}" did not read as a float array`, details: { file: path, dataset: name } });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where,
+      message: `${path}: dataset "${name}" did not read as a float array`,
+      details: { file: path, dataset: name },
+    });
   }
   const rows = shape[0]!;
   const cols = shape.length === 2 ? shape[1]! : 1;

@@ -6,7 +6,14 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 const WHERE = 'features-basic:npy';
 
 function formatError(source: string, message: string, hint?: string, extra: { got?: unknown; expected?: unknown } = {}): Error {
-  return voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${source}: ${message}`, details: { file: source }, ...extra, ...(hint ? { hint } : {}) });
+  return voxelwiseError({
+    code: 'E_FILE_FORMAT',
+    where: WHERE,
+    message: `${source}: ${message}`,
+    details: { file: source },
+    ...extra,
+    ...(hint ? { hint } : {}),
+  });
 }
 
 /** The header fields of a `.npy` file that voxelwise reads. */
@@ -22,7 +29,9 @@ function parseHeader(text: string, source: string): NpyHeader {
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
   const shape = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text);
   if (!descr || !fortran || !shape) {
-    throw formatError(source, 'the .npy header is not a dict with descr, fortran_order and shape', 'Write the file with numpy.save.', { got: text.trim().slice(0, 120) });
+    throw formatError(source, 'the .npy header is not a dict with descr, fortran_order and shape', 'Write the file with numpy.save.', {
+      got: text.trim().slice(0, 120),
+    });
   }
   const dims = shape[1]!
     .split(',')
@@ -48,7 +57,11 @@ function parseHeader(text: string, source: string): NpyHeader {
  */
 export function parseNpy(bytes: Uint8Array, source = '<buffer>'): Matrix {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw formatError(source, 'not a .npy file (the magic string "\\x93NUMPY" is missing)', 'Save the array with numpy.save (not savez, pickle or tofile).');
+    throw formatError(
+      source,
+      'not a .npy file (the magic string "\\x93NUMPY" is missing)',
+      'Save the array with numpy.save (not savez, pickle or tofile).',
+    );
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -62,7 +75,12 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): Matrix {
     headerLen = view.getUint32(8, true);
     headerStart = 12;
   } else {
-    throw formatError(source, `unsupported .npy format version ${major}.${bytes[7]}`, 'Save the file with numpy ≥ 1.0 (format 1.0, 2.0 or 3.0).', { got: major, expected: [1, 2, 3] });
+    throw formatError(
+      source,
+      `unsupported .npy format version ${major}.${bytes[7]}`,
+      'Save the file with numpy ≥ 1.0 (format 1.0, 2.0 or 3.0).',
+      { got: major, expected: [1, 2, 3] },
+    );
   }
   const dataStart = headerStart + headerLen;
   if (dataStart > bytes.length) throw formatError(source, 'the file ends inside the .npy header', 'The file is truncated; write it again.');
@@ -74,20 +92,36 @@ export function parseNpy(bytes: Uint8Array, source = '<buffer>'): Matrix {
   const kind = m?.[2];
   const size = m ? Number(m[3]) : 0;
   if (!m || kind !== 'f' || (size !== 4 && size !== 8)) {
-    throw formatError(source, `dtype "${header.descr}" is not supported`, 'Convert the array to float32 or float64 first, e.g. np.save(path, arr.astype(np.float32)).', { got: header.descr, expected: ['<f4', '<f8'] });
+    throw formatError(
+      source,
+      `dtype "${header.descr}" is not supported`,
+      'Convert the array to float32 or float64 first, e.g. np.save(path, arr.astype(np.float32)).',
+      { got: header.descr, expected: ['<f4', '<f8'] },
+    );
   }
   if (header.fortranOrder && header.shape.length > 1 && header.shape.every((d) => d > 1)) {
-    throw formatError(source, 'the array is stored in Fortran (column-major) order', 'Save a C-ordered copy: np.save(path, np.ascontiguousarray(arr)).', { got: 'fortran_order: True', expected: 'fortran_order: False' });
+    throw formatError(
+      source,
+      'the array is stored in Fortran (column-major) order',
+      'Save a C-ordered copy: np.save(path, np.ascontiguousarray(arr)).',
+      { got: 'fortran_order: True', expected: 'fortran_order: False' },
+    );
   }
   if (header.shape.length === 0 || header.shape.length > 2) {
-    throw formatError(source, `the array has ${header.shape.length} dimensions`, 'Save one 2-D array (rows × features) per story.', { got: `(${header.shape.join(', ')})`, expected: '(rows, features) or (rows,)' });
+    throw formatError(source, `the array has ${header.shape.length} dimensions`, 'Save one 2-D array (rows × features) per story.', {
+      got: `(${header.shape.join(', ')})`,
+      expected: '(rows, features) or (rows,)',
+    });
   }
   const rows = header.shape[0]!;
   const cols = header.shape.length === 2 ? header.shape[1]! : 1;
   const count = rows * cols;
   const nBytes = count * size;
   if (bytes.length - dataStart < nBytes) {
-    throw formatError(source, 'the file holds fewer bytes than its shape needs', 'The file is truncated; write it again.', { got: bytes.length - dataStart, expected: nBytes });
+    throw formatError(source, 'the file holds fewer bytes than its shape needs', 'The file is truncated; write it again.', {
+      got: bytes.length - dataStart,
+      expected: nBytes,
+    });
   }
   const littleEndian = m[1] !== '>';
   const offset = bytes.byteOffset + dataStart;

@@ -35,9 +35,18 @@ export interface PrecomputedConfig {
 }
 
 /** Finds `<dir>/<story>.<ext>`; exactly one candidate must exist. */
-async function findStoryFile(dir: string, story: string, format: PrecomputedFormat | undefined): Promise<{ path: string; format: PrecomputedFormat }> {
+async function findStoryFile(
+  dir: string,
+  story: string,
+  format: PrecomputedFormat | undefined,
+): Promise<{ path: string; format: PrecomputedFormat }> {
   if (story === '' || story === '.' || story === '..' || /[/\\]/.test(story)) {
-    throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story name "${story}" cannot be used as a file name`, details: { story } });
+    throw voxelwiseError({
+      code: 'E_DATA_INVALID',
+      where: WHERE,
+      message: `story name "${story}" cannot be used as a file name`,
+      details: { story },
+    });
   }
   const formats = format ? [format] : (Object.keys(PRECOMPUTED_EXTENSIONS) as PrecomputedFormat[]);
   const candidates = formats.flatMap((f) => PRECOMPUTED_EXTENSIONS[f].map((ext) => ({ path: join(dir, `${story}.${ext}`), format: f })));

@@ -84,7 +84,12 @@ async function readText(reader: ByteReader, path: string, options: Word2VecOptio
   const first = await reader.readUntil(NEWLINE, false);
   if (first === null) throw formatError(path, 'the file is empty', 'Pass a word2vec text file: one "word v1 v2 …" line per word.');
   const header = options.header === false ? undefined : parseHeader(utf8.decode(first));
-  if (options.header === true && !header) throw formatError(path, `the first line is not "<count> <dims>" (got "${utf8.decode(first).slice(0, 60)}")`, 'Set header: false for files without a header line.');
+  if (options.header === true && !header)
+    throw formatError(
+      path,
+      `the first line is not "<count> <dims>" (got "${utf8.decode(first).slice(0, 60)}")`,
+      'Set header: false for files without a header line.',
+    );
   if (header) await reader.readUntil(NEWLINE);
   const total = header ? Math.min(header.count, options.limit ?? Infinity) : options.limit;
   if (header) checkSize(path, total ?? header.count, header.dims, options.maxBytes);
@@ -105,12 +110,19 @@ async function readText(reader: ByteReader, path: string, options: Word2VecOptio
       store = new VectorStore(dims, total ?? 1024);
     }
     if (parts.length !== dims + 1) {
-      throw formatError(path, `line ${line} has ${parts.length - 1} values, expected ${dims}`, header ? 'The header says how many values each line has; check the file, or set header: false.' : 'Every line must have the same number of values; is this really a word2vec text file?');
+      throw formatError(
+        path,
+        `line ${line} has ${parts.length - 1} values, expected ${dims}`,
+        header
+          ? 'The header says how many values each line has; check the file, or set header: false.'
+          : 'Every line must have the same number of values; is this really a word2vec text file?',
+      );
     }
     const row = store.next(parts[0]!);
     for (let k = 0; k < dims; k++) {
       const v = Number(parts[k + 1]);
-      if (!Number.isFinite(v) || parts[k + 1] === '') throw formatError(path, `line ${line}, value ${k + 1} ("${parts[k + 1]}") is not a finite number`, 'Fix or remove that line.');
+      if (!Number.isFinite(v) || parts[k + 1] === '')
+        throw formatError(path, `line ${line}, value ${k + 1} ("${parts[k + 1]}") is not a finite number`, 'Fix or remove that line.');
       row[k] = v;
     }
     if (store.words.length % 50_000 === 0) {
@@ -121,7 +133,11 @@ async function readText(reader: ByteReader, path: string, options: Word2VecOptio
   }
   if (!store) throw formatError(path, 'the file has no vectors', 'Pass a word2vec text file: one "word v1 v2 …" line per word.');
   if (header && store.words.length < (total ?? 0)) {
-    throw formatError(path, `the file ends after ${store.words.length} of the ${header.count} vectors its header announces`, 'The file is truncated; download or write it again.');
+    throw formatError(
+      path,
+      `the file ends after ${store.words.length} of the ${header.count} vectors its header announces`,
+      'The file is truncated; download or write it again.',
+    );
   }
   return store.table();
 }
@@ -130,14 +146,32 @@ async function readBinary(reader: ByteReader, path: string, options: Word2VecOpt
   const first = await reader.readUntil(NEWLINE, false);
   if (first === null) throw formatError(path, 'the file is empty', 'Pass a word2vec binary file.');
   const header = options.header === false ? undefined : parseHeader(first.length <= 64 ? utf8.decode(first) : '');
-  if (options.header === true && !header) throw formatError(path, 'the first line is not "<count> <dims>"', 'Set header: false and the dims option for files without a header line.');
+  if (options.header === true && !header)
+    throw formatError(
+      path,
+      'the first line is not "<count> <dims>"',
+      'Set header: false and the dims option for files without a header line.',
+    );
   if (header) await reader.readUntil(NEWLINE);
   const dims = header?.dims ?? options.dims;
   if (dims === undefined) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `${path}: a binary word2vec file without a header line needs the dims option`, details: { file: path }, hint: 'Set dims to the vector length (e.g. 300).' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: WHERE,
+      message: `${path}: a binary word2vec file without a header line needs the dims option`,
+      details: { file: path },
+      hint: 'Set dims to the vector length (e.g. 300).',
+    });
   }
   if (header && options.dims !== undefined && options.dims !== header.dims) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: WHERE, message: `${path}: the header says ${header.dims} dimensions but the dims option says ${options.dims}`, got: options.dims, expected: header.dims, details: { file: path } });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: WHERE,
+      message: `${path}: the header says ${header.dims} dimensions but the dims option says ${options.dims}`,
+      got: options.dims,
+      expected: header.dims,
+      details: { file: path },
+    });
   }
   const total = header ? Math.min(header.count, options.limit ?? Infinity) : options.limit;
   checkSize(path, total ?? 1, dims, options.maxBytes);
@@ -167,7 +201,11 @@ async function readBinary(reader: ByteReader, path: string, options: Word2VecOpt
     }
   }
   if (header && store.words.length < (total ?? 0)) {
-    throw formatError(path, `the file ends after ${store.words.length} of the ${header.count} vectors its header announces`, 'The file is truncated; download or write it again.');
+    throw formatError(
+      path,
+      `the file ends after ${store.words.length} of the ${header.count} vectors its header announces`,
+      'The file is truncated; download or write it again.',
+    );
   }
   if (store.words.length === 0) throw formatError(path, 'the file has no vectors', 'Pass a word2vec binary file.');
   return store.table();

@@ -13,7 +13,11 @@ const wordRateOptions = z
   .strict()
   .superRefine((o, ctx) => {
     if (o.mode === 'huth' && (o.window !== undefined || o.lastWindow !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: [o.window !== undefined ? 'window' : 'lastWindow'], message: 'applies to mode "litcoder" only (mode "huth" gives one row per word)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [o.window !== undefined ? 'window' : 'lastWindow'],
+        message: 'applies to mode "litcoder" only (mode "huth" gives one row per word)',
+      });
     }
   });
 
@@ -42,7 +46,10 @@ export const wordRateStage = defineStage({
     level: options.mode === 'litcoder' ? 'tr' : 'word',
     extract: async (story) =>
       options.mode === 'litcoder'
-        ? wordRateLitcoder(story, { ...(options.window ? { window: options.window } : {}), ...(options.lastWindow !== undefined ? { lastWindow: options.lastWindow } : {}) })
+        ? wordRateLitcoder(story, {
+            ...(options.window ? { window: options.window } : {}),
+            ...(options.lastWindow !== undefined ? { lastWindow: options.lastWindow } : {}),
+          })
         : wordRateHuth(story),
   }),
 });

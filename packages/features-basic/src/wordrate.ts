@@ -59,13 +59,24 @@ export function wordRateLitcoder(story: Story, options: WordRateCountOptions = {
   if (n === 0) return { level: 'tr', data: out, columns: ['wordrate'] };
   for (let i = 1; i < n; i++) {
     if (!(trTimes[i]! > trTimes[i - 1]!)) {
-      throw voxelwiseError({ code: 'E_DATA_INVALID', where: WHERE, message: `story "${story.name}": TR times are not increasing at TR ${i}`, got: [trTimes[i - 1], trTimes[i]], details: { story: story.name } });
+      throw voxelwiseError({
+        code: 'E_DATA_INVALID',
+        where: WHERE,
+        message: `story "${story.name}": TR times are not increasing at TR ${i}`,
+        got: [trTimes[i - 1], trTimes[i]],
+        details: { story: story.name },
+      });
     }
   }
   const spacing = gridSpacing(trTimes);
   const last = options.lastWindow ?? spacing;
   if (!(last > 0)) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: `story "${story.name}" has one TR, so the window length cannot be inferred`, hint: 'Set the lastWindow option (seconds).' });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: WHERE,
+      message: `story "${story.name}" has one TR, so the window length cannot be inferred`,
+      hint: 'Set the lastWindow option (seconds).',
+    });
   }
   // Centred windows: TR i covers [b_i, b_{i+1}) with b_i halfway between centres i−1 and i.
   const firstEdge = trTimes[0]! - (n > 1 ? (trTimes[1]! - trTimes[0]!) / 2 : last / 2);

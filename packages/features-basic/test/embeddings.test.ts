@@ -43,7 +43,13 @@ describe('embedWords', () => {
   });
 
   it('error names the story, the word and its index', async () => {
-    const e = await expectVoxelwiseError(() => embedWords(words, table, { oov: 'error', story: 's1' }), 'E_DATA_INVALID', 'story "s1"', 'word 1 "zyx"', 'copy-prev');
+    const e = await expectVoxelwiseError(
+      () => embedWords(words, table, { oov: 'error', story: 's1' }),
+      'E_DATA_INVALID',
+      'story "s1"',
+      'word 1 "zyx"',
+      'copy-prev',
+    );
     expect(e.details).toMatchObject({ story: 's1', word: 'zyx', index: 1 });
     // Empty words are not words under the default emptyWords: 'zero'.
     expect(embedWords(['the', '', 'cat'], table, { oov: 'error' }).oovCount).toBe(0);
@@ -211,7 +217,11 @@ describe('embeddings extractor', () => {
     const logs = events.filter((e) => e.type === 'log').map((e) => (e as { message: string }).message);
     expect(logs.filter((m) => m.startsWith('loaded 5 vectors'))).toHaveLength(1);
     expect(logs).toContain('story "s1": 1 of 4 words (25.0%) are not in the vocabulary (zero)');
-    await expectVoxelwiseError(() => embeddingsStage.create(embeddingsStage.options.parse({ path: join(dir, 'missing.bin') }), c), 'E_FILE_NOT_FOUND', 'missing.bin');
+    await expectVoxelwiseError(
+      () => embeddingsStage.create(embeddingsStage.options.parse({ path: join(dir, 'missing.bin') }), c),
+      'E_FILE_NOT_FOUND',
+      'missing.bin',
+    );
   });
 });
 
@@ -222,10 +232,13 @@ await writeH5(join(confDir, 'eng.hf5'), [
   { name: 'vocab', data: VOCAB },
 ]);
 for (const oov of ['copy-prev', 'zero'] as const) {
-  describeExtractorConformance(`embeddings (word2vec text, ${oov})`, { create: () => embeddingsStage.create(embeddingsStage.options.parse({ path: join(confDir, 'v.txt'), oov }), ctx) });
+  describeExtractorConformance(`embeddings (word2vec text, ${oov})`, {
+    create: () => embeddingsStage.create(embeddingsStage.options.parse({ path: join(confDir, 'v.txt'), oov }), ctx),
+  });
 }
 describeExtractorConformance('embeddings (hdf5, LITcoder empty words)', {
-  create: () => embeddingsStage.create(embeddingsStage.options.parse({ path: join(confDir, 'eng.hf5'), oov: 'copy_prev', emptyWords: 'oov' }), ctx),
+  create: () =>
+    embeddingsStage.create(embeddingsStage.options.parse({ path: join(confDir, 'eng.hf5'), oov: 'copy_prev', emptyWords: 'oov' }), ctx),
   stories: () => conformanceStories(),
 });
 

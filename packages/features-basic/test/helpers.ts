@@ -39,7 +39,10 @@ export function writeNpy(path: string, m: Matrix, opts: { shape?: number[] } = {
   const pre = Buffer.alloc(10);
   Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(pre);
   pre.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)]));
+  writeFileSync(
+    path,
+    Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)]),
+  );
 }
 
 /** Writes an Arrow IPC file: one FixedSizeList column (`list`) or one float column per feature (`columns`). */
@@ -80,7 +83,9 @@ export async function writeH5(path: string, entries: H5Entry[]): Promise<void> {
   const f = new h5wasm.File(path, 'w');
   try {
     for (const e of entries) {
-      const dtype = e.dtype ?? (e.data instanceof Float32Array ? '<f' : e.data instanceof Float64Array ? '<d' : e.data instanceof Int32Array ? '<i' : null);
+      const dtype =
+        e.dtype ??
+        (e.data instanceof Float32Array ? '<f' : e.data instanceof Float64Array ? '<d' : e.data instanceof Int32Array ? '<i' : null);
       f.create_dataset({ name: e.name, data: e.data, shape: e.shape ?? null, dtype });
     }
   } finally {
@@ -89,7 +94,12 @@ export async function writeH5(path: string, entries: H5Entry[]): Promise<void> {
 }
 
 /** word2vec text: optional `<count> <dims>` header, then `word v1 … vd` lines. */
-export function writeWord2VecText(path: string, words: string[], vectors: number[][], opts: { header?: boolean; gzip?: boolean } = {}): void {
+export function writeWord2VecText(
+  path: string,
+  words: string[],
+  vectors: number[][],
+  opts: { header?: boolean; gzip?: boolean } = {},
+): void {
   const lines = words.map((w, i) => `${w} ${vectors[i]!.join(' ')} `);
   if (opts.header ?? true) lines.unshift(`${words.length} ${vectors[0]!.length}`);
   const text = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
@@ -97,7 +107,12 @@ export function writeWord2VecText(path: string, words: string[], vectors: number
 }
 
 /** word2vec binary as Mikolov's C tool writes it: header, then `word ` + float32 LE + `\n`. */
-export function writeWord2VecBinary(path: string, words: string[], vectors: number[][], opts: { header?: boolean; gzip?: boolean } = {}): void {
+export function writeWord2VecBinary(
+  path: string,
+  words: string[],
+  vectors: number[][],
+  opts: { header?: boolean; gzip?: boolean } = {},
+): void {
   const dims = vectors[0]!.length;
   const parts: Buffer[] = [];
   if (opts.header ?? true) parts.push(Buffer.from(`${words.length} ${dims}\n`, 'utf8'));

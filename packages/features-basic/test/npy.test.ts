@@ -8,7 +8,11 @@ import { ramp, tempDir, writeNpy } from './helpers.js';
 
 // Files written by numpy 2.4 with fixtures/make-npy.py; a = [[1.5, -2], [3.25, 4], [0, 1e-3]].
 const fixture = (name: string) => join(import.meta.dirname, 'fixtures', 'npy', name);
-const A64 = [[1.5, -2], [3.25, 4], [0, 1e-3]];
+const A64 = [
+  [1.5, -2],
+  [3.25, 4],
+  [0, 1e-3],
+];
 const A32 = A64.map((r) => r.map((v) => Math.fround(v)));
 
 describe('parseNpy on files numpy wrote', () => {
@@ -44,9 +48,20 @@ describe('parseNpy on damaged input', () => {
   const good = readFileSync(fixture('c-f8.npy'));
 
   it('rejects a missing magic string, a truncated header and truncated data', async () => {
-    await expectVoxelwiseError(() => parseNpy(Buffer.from('PK\x03\x04 this is a zip'), 'x.npz'), 'E_FILE_FORMAT', 'x.npz', 'not a .npy file');
+    await expectVoxelwiseError(
+      () => parseNpy(Buffer.from('PK\x03\x04 this is a zip'), 'x.npz'),
+      'E_FILE_FORMAT',
+      'x.npz',
+      'not a .npy file',
+    );
     await expectVoxelwiseError(() => parseNpy(good.subarray(0, 40), 'short.npy'), 'E_FILE_FORMAT', 'ends inside the .npy header');
-    await expectVoxelwiseError(() => parseNpy(good.subarray(0, good.length - 8), 'cut.npy'), 'E_FILE_FORMAT', 'fewer bytes', 'got 40', 'expected 48');
+    await expectVoxelwiseError(
+      () => parseNpy(good.subarray(0, good.length - 8), 'cut.npy'),
+      'E_FILE_FORMAT',
+      'fewer bytes',
+      'got 40',
+      'expected 48',
+    );
   });
 
   it('rejects an unknown version and a header without shape', async () => {

@@ -9,7 +9,8 @@ import type { PrecomputedConfig } from '../src/index.js';
 import { ramp, story, tempDir, writeArrow, writeH5, writeNpy } from './helpers.js';
 
 const ctx = createContext();
-const make = (config: Partial<PrecomputedConfig> & { dir: string }) => createPrecomputedExtractor({ level: 'word', dataset: 'data', ...config });
+const make = (config: Partial<PrecomputedConfig> & { dir: string }) =>
+  createPrecomputedExtractor({ level: 'word', dataset: 'data', ...config });
 const words = (n: number) => Array.from({ length: n }, (_, i) => (i % 4 === 3 ? '' : `w${i}`));
 
 describe('precomputed: formats', () => {
@@ -29,7 +30,11 @@ describe('precomputed: formats', () => {
 
   it('reads Arrow IPC as one list column (one or several batches) or one column per feature', async () => {
     const m = ramp(7, 4);
-    for (const [layout, batches] of [['list', 1], ['list', 3], ['columns', 1]] as const) {
+    for (const [layout, batches] of [
+      ['list', 1],
+      ['list', 3],
+      ['columns', 1],
+    ] as const) {
       const dir = tempDir();
       writeArrow(join(dir, 'story01.arrow'), m, layout, batches);
       const fs = await (await make({ dir })).extract(s, ctx);
@@ -41,8 +46,15 @@ describe('precomputed: formats', () => {
   it('picks an Arrow column by name and explains bad layouts', async () => {
     const dir = tempDir();
     writeArrow(join(dir, 'story01.feather'), ramp(7, 2, 'float64'), 'columns');
-    expect(toRows((await (await make({ dir, column: 'dim1' })).extract(s, ctx)).data)).toEqual(toRows(ramp(7, 2, 'float64')).map((r) => [r[1]!]));
-    await expectVoxelwiseError(async () => (await make({ dir, column: 'nope' })).extract(s, ctx), 'E_FILE_FORMAT', 'no column "nope"', 'dim0');
+    expect(toRows((await (await make({ dir, column: 'dim1' })).extract(s, ctx)).data)).toEqual(
+      toRows(ramp(7, 2, 'float64')).map((r) => [r[1]!]),
+    );
+    await expectVoxelwiseError(
+      async () => (await make({ dir, column: 'nope' })).extract(s, ctx),
+      'E_FILE_FORMAT',
+      'no column "nope"',
+      'dim0',
+    );
     writeFileSync(join(dir, 'story01.feather'), 'not arrow at all');
     await expectVoxelwiseError(async () => (await make({ dir })).extract(s, ctx), 'E_FILE_FORMAT', 'not an Arrow IPC file');
   });
@@ -77,7 +89,15 @@ describe('precomputed: alignment', () => {
   it('names the story, the file and both counts when rows differ from the words', async () => {
     const dir = tempDir();
     writeNpy(join(dir, 'story01.npy'), ramp(8, 2));
-    const e = await expectVoxelwiseError(async () => (await make({ dir })).extract(s, ctx), 'E_ALIGNMENT', 'story "story01"', 'story01.npy', 'has 8 rows', '9 words', 'empty words kept');
+    const e = await expectVoxelwiseError(
+      async () => (await make({ dir })).extract(s, ctx),
+      'E_ALIGNMENT',
+      'story "story01"',
+      'story01.npy',
+      'has 8 rows',
+      '9 words',
+      'empty words kept',
+    );
     expect(e.details).toMatchObject({ story: 'story01', got: 8, expected: 9 });
   });
 
@@ -86,9 +106,19 @@ describe('precomputed: alignment', () => {
     writeNpy(join(dir, 'story01.npy'), ramp(6, 2));
     await expectVoxelwiseError(async () => (await make({ dir })).extract(s, ctx), 'E_ALIGNMENT', '6 rows', 'set level: "tr"');
     writeNpy(join(dir, 'story01.npy'), ramp(9, 2));
-    await expectVoxelwiseError(async () => (await make({ dir, level: 'tr' })).extract(s, ctx), 'E_ALIGNMENT', 'has 9 rows but the story has 6 TRs', 'set level: "word"');
+    await expectVoxelwiseError(
+      async () => (await make({ dir, level: 'tr' })).extract(s, ctx),
+      'E_ALIGNMENT',
+      'has 9 rows but the story has 6 TRs',
+      'set level: "word"',
+    );
     writeNpy(join(dir, 'story01.npy'), ramp(4, 2));
-    await expectVoxelwiseError(async () => (await make({ dir, level: 'tr' })).extract(s, ctx), 'E_ALIGNMENT', 'response rows', 'trimmed TRs included');
+    await expectVoxelwiseError(
+      async () => (await make({ dir, level: 'tr' })).extract(s, ctx),
+      'E_ALIGNMENT',
+      'response rows',
+      'trimmed TRs included',
+    );
   });
 
   it('refuses NaN and Inf, naming the story, row and column', async () => {
@@ -112,7 +142,13 @@ describe('precomputed: files', () => {
 
   it('names the story and the files it looked for when none exists', async () => {
     const dir = tempDir();
-    const e = await expectVoxelwiseError(async () => (await make({ dir })).extract(s, ctx), 'E_FILE_NOT_FOUND', 'story "story01"', 'story01.npy', 'story01.h5');
+    const e = await expectVoxelwiseError(
+      async () => (await make({ dir })).extract(s, ctx),
+      'E_FILE_NOT_FOUND',
+      'story "story01"',
+      'story01.npy',
+      'story01.h5',
+    );
     expect(e.details).toMatchObject({ story: 'story01' });
     await expectVoxelwiseError(async () => (await make({ dir, format: 'arrow' })).extract(s, ctx), 'E_FILE_NOT_FOUND', 'story01.arrow');
   });
@@ -121,7 +157,13 @@ describe('precomputed: files', () => {
     const dir = tempDir();
     writeNpy(join(dir, 'story01.npy'), ramp(5, 2));
     writeArrow(join(dir, 'story01.arrow'), ramp(5, 2, 'float32', 9));
-    await expectVoxelwiseError(async () => (await make({ dir })).extract(s, ctx), 'E_CONFIG_INVALID', 'several feature files', 'story01.npy', 'story01.arrow');
+    await expectVoxelwiseError(
+      async () => (await make({ dir })).extract(s, ctx),
+      'E_CONFIG_INVALID',
+      'several feature files',
+      'story01.npy',
+      'story01.arrow',
+    );
     expect((await (await make({ dir, format: 'arrow' })).extract(s, ctx)).data.data[0]).toBeCloseTo(8.7, 5);
   });
 
@@ -138,7 +180,11 @@ describe('precomputed: files', () => {
 
   it('refuses story names that are not file names', async () => {
     const dir = tempDir();
-    await expectVoxelwiseError(async () => (await make({ dir })).extract(story('../x', ['a']), ctx), 'E_DATA_INVALID', 'cannot be used as a file name');
+    await expectVoxelwiseError(
+      async () => (await make({ dir })).extract(story('../x', ['a']), ctx),
+      'E_DATA_INVALID',
+      'cannot be used as a file name',
+    );
   });
 });
 

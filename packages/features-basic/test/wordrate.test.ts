@@ -71,6 +71,12 @@ describe('wordrate stage options', () => {
   });
 });
 
-describeExtractorConformance('wordrate (litcoder, centered)', { create: () => wordRateStage.create(wordRateStage.options.parse({}), createContext()) });
-describeExtractorConformance('wordrate (litcoder windows)', { create: () => wordRateStage.create(wordRateStage.options.parse({ window: 'litcoder' }), createContext()) });
-describeExtractorConformance('wordrate (huth)', { create: () => wordRateStage.create(wordRateStage.options.parse({ mode: 'huth' }), createContext()) });
+describeExtractorConformance('wordrate (litcoder, centered)', {
+  create: () => wordRateStage.create(wordRateStage.options.parse({}), createContext()),
+});
+describeExtractorConformance('wordrate (litcoder windows)', {
+  create: () => wordRateStage.create(wordRateStage.options.parse({ window: 'litcoder' }), createContext()),
+});
+describeExtractorConformance('wordrate (huth)', {
+  create: () => wordRateStage.create(wordRateStage.options.parse({ mode: 'huth' }), createContext()),
+});

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { Field, FixedSizeList, Float32, makeData, RecordBatch, RecordBatchFileWriter, RecordBatchReader, Schema, Struct } from 'apache-arrow';
+import {
+  Field,
+  FixedSizeList,
+  Float32,
+  makeData,
+  RecordBatch,
+  RecordBatchFileWriter,
+  RecordBatchReader,
+  Schema,
+  Struct,
+} from 'apache-arrow';
 import { voxelwiseError } from '@voxelwise/core';
 import { isTempFileName, writeFileAtomic } from './atomic-file.js';
 import type { ModelIdentity } from './lm-model.js';
@@ -37,7 +47,11 @@ export interface LmCacheMetadata {
   /** Stored layers: L + 1 (0 = embeddings … L = last block output before the final LayerNorm). */
   readonly nLayers: number;
   readonly dModel: number;
-  readonly model: { readonly label: string; readonly architecture: string; readonly hub?: { readonly repo: string; readonly revision: string } };
+  readonly model: {
+    readonly label: string;
+    readonly architecture: string;
+    readonly hub?: { readonly repo: string; readonly revision: string };
+  };
   /** SHA-256 of each layer's float32 values, checked whenever a layer is read. */
   readonly checksums: readonly string[];
   readonly createdAt: string;
@@ -89,7 +103,9 @@ export function wordsHash(words: readonly string[]): string {
 }
 
 function checksum(values: Float32Array): string {
-  return createHash('sha256').update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength)).digest('hex');
+  return createHash('sha256')
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest('hex');
 }
 
 /**
@@ -98,7 +114,11 @@ function checksum(values: Float32Array): string {
  * that batch's bytes. Written to a temporary file and renamed: readers and concurrent writers
  * only ever see complete files.
  */
-export async function writeLmCache(cacheDir: string, meta: Omit<LmCacheMetadata, 'checksums' | 'nLayers' | 'createdAt'>, layers: readonly Float32Array[]): Promise<string> {
+export async function writeLmCache(
+  cacheDir: string,
+  meta: Omit<LmCacheMetadata, 'checksums' | 'nLayers' | 'createdAt'>,
+  layers: readonly Float32Array[],
+): Promise<string> {
   const d = meta.dModel;
   const full: LmCacheMetadata = { ...meta, nLayers: layers.length, checksums: layers.map(checksum), createdAt: new Date().toISOString() };
   const type = new FixedSizeList(d, new Field('value', new Float32(), false));
@@ -136,7 +156,11 @@ async function openReader(file: string) {
   }
 }
 
-async function readBatchValues(reader: Awaited<ReturnType<typeof openReader>>['reader'], meta: LmCacheMetadata, layer: number): Promise<Float32Array> {
+async function readBatchValues(
+  reader: Awaited<ReturnType<typeof openReader>>['reader'],
+  meta: LmCacheMetadata,
+  layer: number,
+): Promise<Float32Array> {
   if (reader.numRecordBatches !== meta.nLayers) throw new Error(`holds ${reader.numRecordBatches} layers, metadata says ${meta.nLayers}`);
   const batch = await reader.readRecordBatch(layer);
   if (!batch) throw new Error(`layer ${layer} is missing`);
@@ -145,7 +169,8 @@ async function readBatchValues(reader: Awaited<ReturnType<typeof openReader>>['r
   const offset = column?.data[0]?.children[0]?.offset ?? 0;
   if (!values || batch.numRows !== meta.nWords) throw new Error(`layer ${layer} has ${batch.numRows} rows, expected ${meta.nWords}`);
   const data = values.subarray(offset, offset + meta.nWords * meta.dModel);
-  if (data.length !== meta.nWords * meta.dModel) throw new Error(`layer ${layer} has ${data.length} values, expected ${meta.nWords * meta.dModel}`);
+  if (data.length !== meta.nWords * meta.dModel)
+    throw new Error(`layer ${layer} has ${data.length} values, expected ${meta.nWords * meta.dModel}`);
   if (checksum(data) !== meta.checksums[layer]) throw new Error(`layer ${layer} fails its checksum`);
   return data;
 }
@@ -189,7 +214,10 @@ async function cacheFiles(cacheDir: string): Promise<{ files: string[]; temps: s
     throw voxelwiseError({ code: 'E_IO', where: WHERE, message: `cannot read the cache folder ${dir}`, cause: error });
   }
   return {
-    files: names.filter((n) => n.endsWith('.arrow')).sort().map((n) => path.join(dir, n)),
+    files: names
+      .filter((n) => n.endsWith('.arrow'))
+      .sort()
+      .map((n) => path.join(dir, n)),
     temps: names.filter(isTempFileName).map((n) => path.join(dir, n)),
   };
 }
@@ -222,7 +250,8 @@ export async function verifyLmCacheFile(file: string): Promise<LmCacheEntry & { 
   }
   try {
     const meta = opened.metadata;
-    if (path.basename(file, '.arrow') !== meta.key || lmCacheKey(meta.parts) !== meta.key) throw new Error('its name, key and metadata disagree');
+    if (path.basename(file, '.arrow') !== meta.key || lmCacheKey(meta.parts) !== meta.key)
+      throw new Error('its name, key and metadata disagree');
     for (let l = 0; l < meta.nLayers; l++) await readBatchValues(opened.reader, meta, l);
     return { file, bytes, metadata: meta, ok: true };
   } catch (error) {

@@ -119,7 +119,11 @@ function findSources(graph: Graph, spec: FeatureGraphSpec): { sources: string[];
     if (found.every((f) => f !== undefined)) {
       const bad = found.findIndex((f) => f!.length !== 1);
       if (bad >= 0) {
-        throw unsupported(spec, `the residual stream entering ${bad < L ? `block ${bad}` : 'the final LayerNorm'} is ambiguous (candidates ${JSON.stringify(found[bad])})`, 'Export the model with torch.onnx.export (TorchScript exporter) without fusing LayerNorm, or open an issue with the model id.');
+        throw unsupported(
+          spec,
+          `the residual stream entering ${bad < L ? `block ${bad}` : 'the final LayerNorm'} is ambiguous (candidates ${JSON.stringify(found[bad])})`,
+          'Export the model with torch.onnx.export (TorchScript exporter) without fusing LayerNorm, or open an issue with the model id.',
+        );
       }
       return { sources: found.map((f) => f![0]!), method: 'scopes' };
     }
@@ -149,7 +153,11 @@ function findSources(graph: Graph, spec: FeatureGraphSpec): { sources: string[];
   if (!rules) {
     throw unsupported(spec, 'unsupported architecture', `Supported: ${SUPPORTED_ARCHITECTURES.join(', ')} (HF config.model_type).`);
   }
-  throw unsupported(spec, 'cannot find the block boundaries (no node scopes like "/h.0/ln_1/" and no hidden_states.* outputs)', 'Use an ONNX export made by torch.onnx.export / optimum (not an optimized or merged-decoder file), e.g. onnx/model.onnx or onnx/decoder_model.onnx.');
+  throw unsupported(
+    spec,
+    'cannot find the block boundaries (no node scopes like "/h.0/ln_1/" and no hidden_states.* outputs)',
+    'Use an ONNX export made by torch.onnx.export / optimum (not an optimized or merged-decoder file), e.g. onnx/model.onnx or onnx/decoder_model.onnx.',
+  );
 }
 
 function inlineExternalData(graph: Graph, file: string): void {
@@ -181,7 +189,13 @@ export function buildFeatureGraph(modelBytes: Uint8Array, spec: FeatureGraphSpec
   try {
     model = pb.ModelProto.decode(modelBytes);
   } catch (cause) {
-    throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `${spec.file} is not a readable ONNX model`, cause, hint: 'Check the file is complete (re-download it) and is an .onnx model.' });
+    throw voxelwiseError({
+      code: 'E_MODEL_LOAD',
+      where: 'features-lm:lm',
+      message: `${spec.file} is not a readable ONNX model`,
+      cause,
+      hint: 'Check the file is complete (re-download it) and is an .onnx model.',
+    });
   }
   const graph = model.graph;
   if (!graph) throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `${spec.file} has no graph` });
@@ -223,7 +237,9 @@ export function buildFeatureGraph(modelBytes: Uint8Array, spec: FeatureGraphSpec
   const feeds: FeedSpec[] = inputs.map((i) => ({
     name: i.name ?? '',
     elemType: i.type?.tensorType?.elemType ?? FLOAT,
-    dims: (i.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : int64(d.dimValue as number | { toNumber(): number } | null))),
+    dims: (i.type?.tensorType?.shape?.dim ?? []).map((d) =>
+      d.dimParam ? d.dimParam : int64(d.dimValue as number | { toNumber(): number } | null),
+    ),
   }));
   return { bytes, inputs: feeds, sources, method };
 }

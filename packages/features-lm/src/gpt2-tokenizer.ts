@@ -29,11 +29,23 @@ export function gpt2TokenizerFiles(): { tokenizerJson: string; tokenizerConfigJs
     truncation: null,
     padding: null,
     normalizer: null,
-    added_tokens: [{ id: GPT2_EOT_ID, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true }],
+    added_tokens: [
+      { id: GPT2_EOT_ID, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true },
+    ],
     pre_tokenizer: byteLevel({ add_prefix_space: false }),
     post_processor: byteLevel({ add_prefix_space: true, trim_offsets: false }),
     decoder: byteLevel({ add_prefix_space: true }),
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false, vocab, merges },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges,
+    },
   };
   const config = {
     tokenizer_class: 'GPT2Tokenizer',

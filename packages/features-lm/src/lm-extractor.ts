@@ -30,7 +30,9 @@ export interface LmStoryLayers {
 /** The `lm` extractor: a {@link FeatureExtractor} plus whole-story access for tools. */
 export interface LmExtractor extends FeatureExtractor {
   /** Opens (or downloads) the model and reports its shape. */
-  describe(ctx: StageContext): Promise<{ label: string; architecture: string; nLayers: number; dModel: number; nPositions: number; dir: string; onnxFile: string }>;
+  describe(
+    ctx: StageContext,
+  ): Promise<{ label: string; architecture: string; nLayers: number; dModel: number; nPositions: number; dir: string; onnxFile: string }>;
   /**
    * Every layer of `story` (uncentred): read from the cache when it holds them all, otherwise
    * computed in one pass and cached (with `cache: false`, computed and not stored).
@@ -67,7 +69,12 @@ function fmtSeconds(s: number): string {
 export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
   let model: Promise<LmModel> | undefined;
   const getModel = (ctx: StageContext): Promise<LmModel> => {
-    model ??= openLmModel({ model: options.model, revision: options.revision, cacheDir: ctx.cacheDir, ...(options.modelFile ? { modelFile: options.modelFile } : {}) });
+    model ??= openLmModel({
+      model: options.model,
+      revision: options.revision,
+      cacheDir: ctx.cacheDir,
+      ...(options.modelFile ? { modelFile: options.modelFile } : {}),
+    });
     model.catch(() => (model = undefined));
     return model;
   };
@@ -93,7 +100,12 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     if (options.contextType !== 'sliding') return null;
     const w = options.slidingWindow ?? m.info.nPositions;
     if (w > m.info.nPositions) {
-      throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: `option "slidingWindow" exceeds the model's ${m.info.nPositions} positions`, got: w });
+      throw voxelwiseError({
+        code: 'E_OPTIONS_INVALID',
+        where: WHERE,
+        message: `option "slidingWindow" exceeds the model's ${m.info.nPositions} positions`,
+        got: w,
+      });
     }
     return w;
   };
@@ -113,7 +125,8 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     const tok = await m.tokenizer();
     const words = story.words.text;
     const { bosId, nPositions } = m.info;
-    if (options.contextType === 'sliding') return slidingPlan(tokenizeStory(words, tok.encode), bosId, options.pooling, options.lookback, window(m)!);
+    if (options.contextType === 'sliding')
+      return slidingPlan(tokenizeStory(words, tok.encode), bosId, options.pooling, options.lookback, window(m)!);
     const codec = options.contextTokenizer === 'gpt2' ? await gpt2Tokenizer() : tok;
     const contexts = litcoderContexts(words, options.contextType as LitcoderContextType, options.lookback, codec);
     return contextPlan(story.name, contexts, tok.encode, bosId, options.pooling, nPositions);
@@ -124,7 +137,14 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     const runner = await m.runner(options.threads);
     const t0 = performance.now();
     const nTargets = p.sequences.reduce((a, s) => a + s.targets.length, 0);
-    ctx.emit({ type: 'stage:progress', stage, done: 0, total: story.words.text.length, unit: 'words', message: `${story.name}: ${p.sequences.length} passes, ${p.tokens} tokens` });
+    ctx.emit({
+      type: 'stage:progress',
+      stage,
+      done: 0,
+      total: story.words.text.length,
+      unit: 'words',
+      message: `${story.name}: ${p.sequences.length} passes, ${p.tokens} tokens`,
+    });
     const layers = await runPlan(runner, p, {
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       // Activations get a quarter of the budget: weights, outputs and the cache need the rest.
@@ -151,7 +171,13 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
   };
 
   /** Reads `layers` from the cache when every one of them is there and sound. */
-  const lookup = async (story: Story, ctx: StageContext, key: string, parts: LmCacheKeyParts, layers: readonly number[]): Promise<{ data: Float32Array[]; file: string } | undefined> => {
+  const lookup = async (
+    story: Story,
+    ctx: StageContext,
+    key: string,
+    parts: LmCacheKeyParts,
+    layers: readonly number[],
+  ): Promise<{ data: Float32Array[]; file: string } | undefined> => {
     const data: Float32Array[] = [];
     for (const layer of layers) {
       const read = await readLmCacheLayer(ctx.cacheDir, key, parts, layer);
@@ -160,12 +186,24 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
         continue;
       }
       if (read.status !== 'miss') {
-        ctx.emit({ type: 'log', level: 'warn', stage, message: `story "${story.name}": cache file ${read.file} is ${read.status} (${read.reason}); recomputing`, details: { file: read.file } });
+        ctx.emit({
+          type: 'log',
+          level: 'warn',
+          stage,
+          message: `story "${story.name}": cache file ${read.file} is ${read.status} (${read.reason}); recomputing`,
+          details: { file: read.file },
+        });
       }
       return undefined;
     }
     const file = lmCacheFile(ctx.cacheDir, key);
-    ctx.emit({ type: 'log', level: 'debug', stage, message: `story "${story.name}": layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')} read from the cache`, details: { file } });
+    ctx.emit({
+      type: 'log',
+      level: 'debug',
+      stage,
+      message: `story "${story.name}": layer${layers.length === 1 ? '' : 's'} ${layers.join(', ')} read from the cache`,
+      details: { file },
+    });
     return { data, file };
   };
 
@@ -206,9 +244,21 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
           };
           try {
             const file = await writeLmCache(ctx.cacheDir, meta, layers);
-            ctx.emit({ type: 'log', level: 'debug', stage, message: `story "${story.name}": ${layers.length} layers cached`, details: { file } });
+            ctx.emit({
+              type: 'log',
+              level: 'debug',
+              stage,
+              message: `story "${story.name}": ${layers.length} layers cached`,
+              details: { file },
+            });
           } catch (cause) {
-            throw voxelwiseError({ code: 'E_IO', where: 'features-lm:cache', message: `cannot write the feature cache for story "${story.name}" under ${ctx.cacheDir}`, cause, hint: 'Check the cache folder is writable, or set cache: false.' });
+            throw voxelwiseError({
+              code: 'E_IO',
+              where: 'features-lm:cache',
+              message: `cannot write the feature cache for story "${story.name}" under ${ctx.cacheDir}`,
+              cause,
+              hint: 'Check the cache folder is writable, or set cache: false.',
+            });
           }
         }
         return layers;
@@ -217,7 +267,14 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
       void pending.finally(() => inflight.delete(key)).catch(() => undefined);
     }
     const all = await pending;
-    return { layers: want.map((l) => all[l]!), nWords, dModel: d, key, ...(options.cache ? { file: lmCacheFile(ctx.cacheDir, key) } : {}), fromCache: false };
+    return {
+      layers: want.map((l) => all[l]!),
+      nWords,
+      dModel: d,
+      key,
+      ...(options.cache ? { file: lmCacheFile(ctx.cacheDir, key) } : {}),
+      fromCache: false,
+    };
   };
 
   return {
@@ -225,7 +282,15 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     level: 'word',
     async describe(ctx) {
       const m = await getModel(ctx);
-      return { label: options.model, architecture: m.info.architecture, nLayers: m.info.nBlocks + 1, dModel: m.info.dModel, nPositions: m.info.nPositions, dir: m.source.dir, onnxFile: m.source.onnxFile };
+      return {
+        label: options.model,
+        architecture: m.info.architecture,
+        nLayers: m.info.nBlocks + 1,
+        dModel: m.info.dModel,
+        nPositions: m.info.nPositions,
+        dir: m.source.dir,
+        onnxFile: m.source.onnxFile,
+      };
     },
     extractAll: (story, ctx) => extractLayers(story, ctx),
     async extract(story: Story, ctx: StageContext): Promise<FeatureSet> {
@@ -243,4 +308,3 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     },
   };
 }
-

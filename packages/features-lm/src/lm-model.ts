@@ -71,7 +71,13 @@ function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string,
         try {
           tok = await t.AutoTokenizer.from_pretrained(source.dir, { local_files_only: true });
         } catch (cause) {
-          throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `cannot load the tokenizer in ${source.dir}`, cause, hint: 'The folder needs tokenizer.json and tokenizer_config.json (transformers format).' });
+          throw voxelwiseError({
+            code: 'E_MODEL_LOAD',
+            where: 'features-lm:lm',
+            message: `cannot load the tokenizer in ${source.dir}`,
+            cause,
+            hint: 'The folder needs tokenizer.json and tokenizer_config.json (transformers format).',
+          });
         }
         return wrapTokenizer(tok, await sha256Files(tokenizerFiles));
       })();
@@ -94,9 +100,23 @@ function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string,
               ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
             });
           } catch (cause) {
-            throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `onnxruntime cannot open ${source.onnxFile}: ${cause instanceof Error ? cause.message : String(cause)}`, cause, hint: 'Use an fp32 ONNX export (opset ≥ 13).' });
+            throw voxelwiseError({
+              code: 'E_MODEL_LOAD',
+              where: 'features-lm:lm',
+              message: `onnxruntime cannot open ${source.onnxFile}: ${cause instanceof Error ? cause.message : String(cause)}`,
+              cause,
+              hint: 'Use an fp32 ONNX export (opset ≥ 13).',
+            });
           }
-          return { ort, session, inputs: graph.inputs, nLayers: info.nBlocks + 1, dModel: info.dModel, nHeads: info.nHeads, padId: info.padId };
+          return {
+            ort,
+            session,
+            inputs: graph.inputs,
+            nLayers: info.nBlocks + 1,
+            dModel: info.dModel,
+            nHeads: info.nHeads,
+            padId: info.padId,
+          };
         })();
         sessions.set(key, pending);
         pending.catch(() => sessions.delete(key));

@@ -71,19 +71,25 @@ export async function resolveModelSource(options: ResolveOptions): Promise<Model
   const revision = options.revision ?? 'main';
   const tried: string[] = [];
   const asPath = path.resolve(model);
-  const looksLikePath = model.startsWith('.') || model.startsWith('/') || model.startsWith('~') || path.isAbsolute(model) || model.includes('\\');
+  const looksLikePath =
+    model.startsWith('.') || model.startsWith('/') || model.startsWith('~') || path.isAbsolute(model) || model.includes('\\');
   if (existsSync(asPath) && statSync(asPath).isDirectory()) {
     const onnxFile = complete(asPath, modelFile);
     if (onnxFile) return { label: model, dir: asPath, onnxFile };
     tried.push(`local folder ${asPath} (needs config.json, tokenizer.json and one of ${modelFile ?? ONNX_CANDIDATES.join(', ')})`);
-    throw loadError(model, tried, 'Put the exported model files in that folder (e.g. optimum-cli export onnx --model gpt2 <dir>) or pass a hub id.');
+    throw loadError(
+      model,
+      tried,
+      'Put the exported model files in that folder (e.g. optimum-cli export onnx --model gpt2 <dir>) or pass a hub id.',
+    );
   }
   tried.push(`local folder ${asPath} (not found)`);
   if (looksLikePath) throw loadError(model, tried, 'Check the path.');
 
   const alias = MODEL_ALIASES[model];
   const repo = alias?.repo ?? model;
-  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo)) throw loadError(model, tried, 'Pass a hub id such as "Xenova/gpt2", an alias (see the README), or a folder path.');
+  if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo))
+    throw loadError(model, tried, 'Pass a hub id such as "Xenova/gpt2", an alias (see the README), or a folder path.');
   const dir = hubModelDir(options.cacheDir, repo, revision);
   const cached = complete(dir, modelFile);
   const hub = { repo, revision };
@@ -97,7 +103,9 @@ export async function resolveModelSource(options: ResolveOptions): Promise<Model
     await t.AutoConfig.from_pretrained(repo, { revision, cache_dir });
     await t.AutoTokenizer.from_pretrained(repo, { revision, cache_dir });
   } catch (cause) {
-    tried.push(`download of config.json / tokenizer.json from ${t.env.remoteHost}${repo} (${cause instanceof Error ? cause.message : String(cause)})`);
+    tried.push(
+      `download of config.json / tokenizer.json from ${t.env.remoteHost}${repo} (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     throw loadError(model, tried, 'Check the model id and revision, the network (or HF_ENDPOINT), and HF_TOKEN for gated models.', cause);
   }
   const names = modelFile ? [path.basename(modelFile, '.onnx')] : ['decoder_model', 'model'];
@@ -112,7 +120,11 @@ export async function resolveModelSource(options: ResolveOptions): Promise<Model
     const onnxFile = complete(dir, modelFile);
     if (onnxFile) return { label: model, dir, onnxFile, hub };
   }
-  throw loadError(model, tried, 'The repository needs an fp32 ONNX export under onnx/ (decoder_model.onnx or model.onnx); see the README alias table.');
+  throw loadError(
+    model,
+    tried,
+    'The repository needs an fp32 ONNX export under onnx/ (decoder_model.onnx or model.onnx); see the README alias table.',
+  );
 }
 
 /** The facts about a model the extractor needs, read from `config.json`. */
@@ -146,7 +158,13 @@ export async function readModelInfo(dir: string): Promise<{ info: ModelInfo; con
   try {
     config = JSON.parse(await fsp.readFile(file, 'utf8')) as Record<string, unknown>;
   } catch (cause) {
-    throw voxelwiseError({ code: 'E_MODEL_LOAD', where: WHERE, message: `cannot read ${file}`, cause, hint: 'The model folder needs a valid config.json.' });
+    throw voxelwiseError({
+      code: 'E_MODEL_LOAD',
+      where: WHERE,
+      message: `cannot read ${file}`,
+      cause,
+      hint: 'The model folder needs a valid config.json.',
+    });
   }
   const type = String(config['model_type'] ?? '');
   if (!(SUPPORTED_ARCHITECTURES as readonly string[]).includes(type)) {
@@ -161,10 +179,26 @@ export async function readModelInfo(dir: string): Promise<{ info: ModelInfo; con
   const architecture = type as ModelInfo['architecture'];
   if (architecture === 'gpt2') {
     const bos = typeof config['bos_token_id'] === 'number' ? (config['bos_token_id'] as number) : 50256;
-    return { config, info: { architecture, nBlocks: num(config, ['n_layer'], file), dModel: num(config, ['n_embd'], file), nHeads: num(config, ['n_head'], file), nPositions: num(config, ['n_positions', 'n_ctx'], file), bosId: bos, padId: bos } };
+    return {
+      config,
+      info: {
+        architecture,
+        nBlocks: num(config, ['n_layer'], file),
+        dModel: num(config, ['n_embd'], file),
+        nHeads: num(config, ['n_head'], file),
+        nPositions: num(config, ['n_positions', 'n_ctx'], file),
+        bosId: bos,
+        padId: bos,
+      },
+    };
   }
   if (architecture === 'opt' && config['do_layer_norm_before'] === false) {
-    throw voxelwiseError({ code: 'E_MODEL_UNSUPPORTED', where: WHERE, message: `OPT with do_layer_norm_before=false (post-LN, e.g. opt-350m) in ${file}`, hint: 'Its block inputs are not a pre-LN residual stream; use another OPT size.' });
+    throw voxelwiseError({
+      code: 'E_MODEL_UNSUPPORTED',
+      where: WHERE,
+      message: `OPT with do_layer_norm_before=false (post-LN, e.g. opt-350m) in ${file}`,
+      hint: 'Its block inputs are not a pre-LN residual stream; use another OPT size.',
+    });
   }
   const bos = num(config, ['bos_token_id'], file);
   const pad = typeof config['pad_token_id'] === 'number' ? (config['pad_token_id'] as number) : bos;

@@ -47,7 +47,14 @@ function tooLong(story: string, row: number, length: number, nPositions: number)
  * prepend_bos=True)` does in LITcoder (anchors.md §1.3.2). Words with an empty context get no
  * sequence (their rows stay zero).
  */
-export function contextPlan(story: string, contexts: readonly string[], encode: (text: string) => number[], bosId: number, pooling: Pooling, nPositions: number): ExtractionPlan {
+export function contextPlan(
+  story: string,
+  contexts: readonly string[],
+  encode: (text: string) => number[],
+  bosId: number,
+  pooling: Pooling,
+  nPositions: number,
+): ExtractionPlan {
   const sequences: Sequence[] = [];
   let tokens = 0;
   contexts.forEach((ctx, row) => {
@@ -100,7 +107,13 @@ export function tokenizeStory(words: readonly string[], encode: (text: string) =
 export function slidingPlan(story: StoryTokens, bosId: number, pooling: Pooling, lookback: number, window: number): ExtractionPlan {
   const span = window - 1;
   if (span <= lookback) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: 'features-lm:lm', message: 'option "slidingWindow" must exceed lookback + 1', got: window, expected: `≥ ${lookback + 2}` });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: 'features-lm:lm',
+      message: 'option "slidingWindow" must exceed lookback + 1',
+      got: window,
+      expected: `≥ ${lookback + 2}`,
+    });
   }
   const N = story.ids.length;
   const wordsByToken = new Map<number, number[]>();
@@ -112,7 +125,7 @@ export function slidingPlan(story: StoryTokens, bosId: number, pooling: Pooling,
   });
   const sequences: Sequence[] = [];
   let tokens = 0;
-  for (let fresh = 0; fresh < N; ) {
+  for (let fresh = 0; fresh < N;) {
     const s = Math.max(0, fresh - lookback);
     const e = Math.min(N, s + span);
     const ids = new Int32Array(e - s + 1);

@@ -16,7 +16,8 @@ export const LM_EXTRACTOR_NAME = 'lm';
 export const lmStage = defineStage({
   kind: 'extractor',
   name: LM_EXTRACTOR_NAME,
-  description: 'Language-model residual stream per word (GPT-2/OPT/Pythia via transformers.js + onnxruntime), LITcoder contexts or sliding windows, Arrow cache of all layers.',
+  description:
+    'Language-model residual stream per word (GPT-2/OPT/Pythia via transformers.js + onnxruntime), LITcoder contexts or sliding windows, Arrow cache of all layers.',
   options: lmOptionsSchema,
   create: (options) => createLmExtractor(options),
 });

@@ -39,7 +39,12 @@ export function bytesPerSequence(T: number, d: number, heads: number): number {
 }
 
 /** Batches sequences of similar length (longest first) under a memory budget and a cap on rows. */
-export function makeBatches(sequences: readonly Sequence[], d: number, heads: number, options: { batchSize?: number; memoryBudget: number }): number[][] {
+export function makeBatches(
+  sequences: readonly Sequence[],
+  d: number,
+  heads: number,
+  options: { batchSize?: number; memoryBudget: number },
+): number[][] {
   const order = sequences.map((_, i) => i).sort((a, b) => sequences[b]!.ids.length - sequences[a]!.ids.length || a - b);
   const batches: number[][] = [];
   // Past ~8k tokens per run a CPU gains nothing from larger GEMMs; memory only grows.
@@ -49,7 +54,10 @@ export function makeBatches(sequences: readonly Sequence[], d: number, heads: nu
   for (const i of order) {
     const T = Math.max(longest, sequences[i]!.ids.length);
     const n = current.length + 1;
-    const fits = options.batchSize !== undefined ? n <= options.batchSize : n * bytesPerSequence(T, d, heads) <= options.memoryBudget && n * T <= maxTokens;
+    const fits =
+      options.batchSize !== undefined
+        ? n <= options.batchSize
+        : n * bytesPerSequence(T, d, heads) <= options.memoryBudget && n * T <= maxTokens;
     if (current.length > 0 && !fits) {
       batches.push(current);
       current = [];
@@ -130,20 +138,37 @@ export async function runPlan(model: RunnerModel, plan: ExtractionPlan, options:
       } else if (spec.name === 'use_cache_branch') feeds[spec.name] = new ort.Tensor('bool', Uint8Array.of(0), [1]);
       else if (spec.name.startsWith('past_key_values') || spec.name.startsWith('past_')) feeds[spec.name] = emptyPast(ort, spec, B, model);
       else {
-        throw voxelwiseError({ code: 'E_MODEL_UNSUPPORTED', where: 'features-lm:lm', message: `the model needs an input "${spec.name}" the extractor cannot provide`, hint: 'Use a decoder-only export whose inputs are input_ids, attention_mask and optionally position_ids / past_key_values.' });
+        throw voxelwiseError({
+          code: 'E_MODEL_UNSUPPORTED',
+          where: 'features-lm:lm',
+          message: `the model needs an input "${spec.name}" the extractor cannot provide`,
+          hint: 'Use a decoder-only export whose inputs are input_ids, attention_mask and optionally position_ids / past_key_values.',
+        });
       }
     }
     let result: InferenceSession.ReturnType;
     try {
       result = await session.run(feeds, outputNames);
     } catch (cause) {
-      throw voxelwiseError({ code: 'E_BACKEND', where: 'features-lm:lm', message: `onnxruntime failed on a batch of ${B} × ${T} tokens: ${cause instanceof Error ? cause.message : String(cause)}`, cause, hint: 'Lower "batchSize" if memory ran out; otherwise the model file may not be a supported export.' });
+      throw voxelwiseError({
+        code: 'E_BACKEND',
+        where: 'features-lm:lm',
+        message: `onnxruntime failed on a batch of ${B} × ${T} tokens: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause,
+        hint: 'Lower "batchSize" if memory ran out; otherwise the model file may not be a supported export.',
+      });
     }
     for (let l = 0; l < nLayers; l++) {
       const tensor = result[outputNames[l]!]!;
       const data = tensor.data as Float32Array;
       if (tensor.dims.length !== 3 || tensor.dims[2] !== d) {
-        throw voxelwiseError({ code: 'E_MODEL_UNSUPPORTED', where: 'features-lm:lm', message: `layer ${l} has shape [${tensor.dims.join(', ')}]`, expected: `[${B}, ${K}, ${d}]`, hint: 'The residual stream found in the graph is not [batch, tokens, d_model]; this export is not supported.' });
+        throw voxelwiseError({
+          code: 'E_MODEL_UNSUPPORTED',
+          where: 'features-lm:lm',
+          message: `layer ${l} has shape [${tensor.dims.join(', ')}]`,
+          expected: `[${B}, ${K}, ${d}]`,
+          hint: 'The residual stream found in the graph is not [batch, tokens, d_model]; this export is not supported.',
+        });
       }
       seqs.forEach((s, b) => {
         s.targets.forEach((t, k) => out[l]!.set(data.subarray((b * K + k) * d, (b * K + k + 1) * d), t.row * d));

@@ -76,7 +76,12 @@ function uniform(next: () => number, n: number, std: number, mean = 0): Float32A
 
 function positiveInt(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: 'features-lm:tiny-gpt2', message: `option "${name}" must be a positive integer`, got: value });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: 'features-lm:tiny-gpt2',
+      message: `option "${name}" must be a positive integer`,
+      got: value,
+    });
   }
   return value;
 }
@@ -99,7 +104,12 @@ export async function createTinyGpt2(dir: string, options: TinyGpt2Options = {})
   const H = positiveInt(options.heads ?? 4, 'heads');
   const P = positiveInt(options.positions ?? 128, 'positions');
   if (D % H !== 0) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: 'features-lm:tiny-gpt2', message: 'option "heads" must divide "dModel"', got: { dModel: D, heads: H } });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: 'features-lm:tiny-gpt2',
+      message: 'option "heads" must divide "dModel"',
+      got: { dModel: D, heads: H },
+    });
   }
   const V = GPT2_EOT_ID + 1;
   const HD = D / H;
@@ -144,11 +154,12 @@ export async function createTinyGpt2(dir: string, options: TinyGpt2Options = {})
   const bias = g.node(S, 'Mul', [g.node(S, 'Sub', [g.node(S, 'Mul', [causal, keyMask]), one]), big]);
 
   const layerNorm = (scope: string, inp: string, name: string) =>
-    g.node(scope, 'LayerNormalization', [
-      inp,
-      g.floats(`${name}.weight`, [D], uniform(next, D, 0.1, 1)),
-      g.floats(`${name}.bias`, [D], uniform(next, D, 0.02)),
-    ], { axis: -1, epsilon: { float: 1e-5 } });
+    g.node(
+      scope,
+      'LayerNormalization',
+      [inp, g.floats(`${name}.weight`, [D], uniform(next, D, 0.1, 1)), g.floats(`${name}.bias`, [D], uniform(next, D, 0.02))],
+      { axis: -1, epsilon: { float: 1e-5 } },
+    );
   const linear = (scope: string, inp: string, name: string, din: number, dout: number, std: number) =>
     g.node(scope, 'Add', [
       g.node(scope, 'MatMul', [inp, g.floats(`${name}.weight`, [din, dout], uniform(next, din * dout, std))]),
@@ -163,10 +174,17 @@ export async function createTinyGpt2(dir: string, options: TinyGpt2Options = {})
     const ln1 = layerNorm(`${B}/ln_1`, x, `${P0}.ln_1`);
     const qkv = linear(`${B}/attn/c_attn`, ln1, `${P0}.attn.c_attn`, D, 3 * D, 0.02);
     const [q, k, v] = g.nodeN(`${B}/attn`, 'Split', [qkv, split3], 3, { axis: 2 }) as [string, string, string];
-    const heads = (t: string, perm: number[]) => g.node(`${B}/attn`, 'Transpose', [g.node(`${B}/attn`, 'Reshape', [t, shpHeads])], { perm });
-    const scores = g.node(`${B}/attn`, 'Add', [g.node(`${B}/attn`, 'Mul', [g.node(`${B}/attn`, 'MatMul', [heads(q, [0, 2, 1, 3]), heads(k, [0, 2, 3, 1])]), scale]), bias]);
+    const heads = (t: string, perm: number[]) =>
+      g.node(`${B}/attn`, 'Transpose', [g.node(`${B}/attn`, 'Reshape', [t, shpHeads])], { perm });
+    const scores = g.node(`${B}/attn`, 'Add', [
+      g.node(`${B}/attn`, 'Mul', [g.node(`${B}/attn`, 'MatMul', [heads(q, [0, 2, 1, 3]), heads(k, [0, 2, 3, 1])]), scale]),
+      bias,
+    ]);
     const att = g.node(`${B}/attn`, 'Softmax', [scores], { axis: -1 });
-    const merged = g.node(`${B}/attn`, 'Reshape', [g.node(`${B}/attn`, 'Transpose', [g.node(`${B}/attn`, 'MatMul', [att, heads(v, [0, 2, 1, 3])])], { perm: [0, 2, 1, 3] }), shpMerge]);
+    const merged = g.node(`${B}/attn`, 'Reshape', [
+      g.node(`${B}/attn`, 'Transpose', [g.node(`${B}/attn`, 'MatMul', [att, heads(v, [0, 2, 1, 3])])], { perm: [0, 2, 1, 3] }),
+      shpMerge,
+    ]);
     x = g.node(B, 'Add', [x, linear(`${B}/attn/c_proj`, merged, `${P0}.attn.c_proj`, D, D, projStd)]);
     const f = linear(`${B}/mlp/c_fc`, layerNorm(`${B}/ln_2`, x, `${P0}.ln_2`), `${P0}.mlp.c_fc`, D, 4 * D, 0.02);
     // gelu_new (HF GPT-2): 0.5·f·(1 + tanh(√(2/π)·(f + 0.044715·f³)))
@@ -198,10 +216,18 @@ export async function createTinyGpt2(dir: string, options: TinyGpt2Options = {})
     name: 'tiny_gpt2',
     node: g.nodes,
     initializer: g.initializers,
-    input: [valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length'])],
+    input: [
+      valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']),
+      valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length']),
+    ],
     output: outputs,
   });
-  const model = pb.ModelProto.create({ irVersion: 8, producerName: 'voxelwise-tiny-gpt2', opsetImport: [{ domain: '', version: 17 }], graph });
+  const model = pb.ModelProto.create({
+    irVersion: 8,
+    producerName: 'voxelwise-tiny-gpt2',
+    opsetImport: [{ domain: '', version: 17 }],
+    graph,
+  });
   const bytes = pb.ModelProto.encode(model).finish();
 
   const config: Gpt2Config = {

@@ -6,7 +6,17 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createContext } from '@voxelwise/core';
 import type { VoxelwiseEvent } from '@voxelwise/core';
-import { clearLmCache, createLmExtractor, createTinyGpt2, listLmCache, lmCacheDir, lmOptionsSchema, openLmModel, releaseLmModel, verifyLmCache } from '../src/index.js';
+import {
+  clearLmCache,
+  createLmExtractor,
+  createTinyGpt2,
+  listLmCache,
+  lmCacheDir,
+  lmOptionsSchema,
+  openLmModel,
+  releaseLmModel,
+  verifyLmCache,
+} from '../src/index.js';
 import type { LmOptions, TinyGpt2Model } from '../src/index.js';
 import { computations, recordingContext, tempDir, wordStory } from './helpers.js';
 
@@ -14,7 +24,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const WORDS = 'the quick brown fox jumps over the lazy dog and then it  runs away into the dark forest'.split(' ');
 
 function arrowFiles(cacheDir: string): string[] {
-  return readdirSync(lmCacheDir(cacheDir)).filter((f) => f.endsWith('.arrow')).map((f) => path.join(lmCacheDir(cacheDir), f));
+  return readdirSync(lmCacheDir(cacheDir))
+    .filter((f) => f.endsWith('.arrow'))
+    .map((f) => path.join(lmCacheDir(cacheDir), f));
 }
 
 describe('the Arrow feature cache', () => {
@@ -162,7 +174,10 @@ describe('the Arrow feature cache', () => {
     const run = promisify(execFile);
     const script = path.join(here, 'fixtures', 'concurrent-extract.ts');
     const args = ['--conditions=@voxelwise/source', '--import', 'tsx', script, model.dir, cacheDir];
-    const [a, b] = await Promise.all([run(process.execPath, args, { cwd: path.join(here, '..') }), run(process.execPath, args, { cwd: path.join(here, '..') })]);
+    const [a, b] = await Promise.all([
+      run(process.execPath, args, { cwd: path.join(here, '..') }),
+      run(process.execPath, args, { cwd: path.join(here, '..') }),
+    ]);
     expect(a.stdout).toMatch(/^[0-9a-f]{64}$/);
     expect(b.stdout).toBe(a.stdout);
     const verified = await verifyLmCache(cacheDir);
@@ -176,7 +191,13 @@ describe('the Arrow feature cache', () => {
     await extract(cacheDir, { lookback: 5 });
     const entries = await listLmCache(cacheDir);
     expect(entries).toHaveLength(2);
-    expect(entries[0]!.metadata).toMatchObject({ story: 'story-a', nWords: WORDS.length, nLayers: 3, dModel: 16, model: { architecture: 'gpt2' } });
+    expect(entries[0]!.metadata).toMatchObject({
+      story: 'story-a',
+      nWords: WORDS.length,
+      nLayers: 3,
+      dModel: 16,
+      model: { architecture: 'gpt2' },
+    });
     expect(await clearLmCache(cacheDir, { story: 'no-such-story' })).toMatchObject({ files: 0 });
     const cleared = await clearLmCache(cacheDir);
     expect(cleared.files).toBe(2);

@@ -33,7 +33,15 @@ describe('LITcoder context policies', () => {
   });
 
   it('fullcontext keeps everything when the window fits in lookback tokens', () => {
-    expect(fullContexts(WORDS, 256, tok)).toEqual(['the', 'the cat', '', 'the cat  sat', 'the cat  sat on', 'the cat  sat on the', 'the cat  sat on the mat']);
+    expect(fullContexts(WORDS, 256, tok)).toEqual([
+      'the',
+      'the cat',
+      '',
+      'the cat  sat',
+      'the cat  sat on',
+      'the cat  sat on the',
+      'the cat  sat on the mat',
+    ]);
   });
 
   it('fullcontext can cut inside a character: the partial byte decodes to U+FFFD', () => {
@@ -64,9 +72,12 @@ describe('LITcoder context policies', () => {
     }
   });
 
-  it.each(reference.cases.map((c) => [`${c.contextType} lookback ${c.lookback}`, c] as const))('equals the Python reference: %s', (_, c) => {
-    expect(litcoderContexts(reference.words, c.contextType, c.lookback, tok)).toEqual(c.contexts);
-  });
+  it.each(reference.cases.map((c) => [`${c.contextType} lookback ${c.lookback}`, c] as const))(
+    'equals the Python reference: %s',
+    (_, c) => {
+      expect(litcoderContexts(reference.words, c.contextType, c.lookback, tok)).toEqual(c.contexts);
+    },
+  );
 
   it('pyStrip strips what Python strips', () => {
     expect(pyStrip('\x1c\t a b \u3000\n')).toBe('a b');

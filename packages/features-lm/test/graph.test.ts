@@ -47,7 +47,12 @@ describe('exposing the residual stream of an ONNX export', () => {
   it('keeps only what the layers need: no LM head, one pooled output per layer', () => {
     const g = buildFeatureGraph(readFileSync(withStates.modelFile), { architecture: 'gpt2', nLayers: 3, file: withStates.modelFile });
     const m = onnx.ModelProto.decode(g.bytes);
-    expect(m.graph!.output!.map((o) => o.name)).toEqual(['voxelwise_layer_0', 'voxelwise_layer_1', 'voxelwise_layer_2', 'voxelwise_layer_3']);
+    expect(m.graph!.output!.map((o) => o.name)).toEqual([
+      'voxelwise_layer_0',
+      'voxelwise_layer_1',
+      'voxelwise_layer_2',
+      'voxelwise_layer_3',
+    ]);
     expect(m.graph!.node!.some((n) => n.opType === 'Gemm')).toBe(false);
     expect(m.graph!.node!.some((n) => (n.name ?? '').includes('ln_f'))).toBe(false);
     expect(g.inputs.map((i) => i.name)).toEqual(['input_ids', 'attention_mask', 'voxelwise_pool']);
@@ -65,8 +70,22 @@ describe('exposing the residual stream of an ONNX export', () => {
   });
 
   const SCOPE_RENAMES: Array<[string, Array<[RegExp, string]>]> = [
-    ['opt', [[/\/transformer\/h\.(\d+)\/ln_1\//, '/model/decoder/layers.$1/self_attn_layer_norm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/model/decoder/layers.$1/final_layer_norm/'], [/\/transformer\/ln_f\//, '/model/decoder/final_layer_norm/']]],
-    ['gpt_neox', [[/\/transformer\/h\.(\d+)\/ln_1\//, '/gpt_neox/layers.$1/input_layernorm/'], [/\/transformer\/h\.(\d+)\/ln_2\//, '/gpt_neox/layers.$1/post_attention_layernorm/'], [/\/transformer\/ln_f\//, '/gpt_neox/final_layer_norm/']]],
+    [
+      'opt',
+      [
+        [/\/transformer\/h\.(\d+)\/ln_1\//, '/model/decoder/layers.$1/self_attn_layer_norm/'],
+        [/\/transformer\/h\.(\d+)\/ln_2\//, '/model/decoder/layers.$1/final_layer_norm/'],
+        [/\/transformer\/ln_f\//, '/model/decoder/final_layer_norm/'],
+      ],
+    ],
+    [
+      'gpt_neox',
+      [
+        [/\/transformer\/h\.(\d+)\/ln_1\//, '/gpt_neox/layers.$1/input_layernorm/'],
+        [/\/transformer\/h\.(\d+)\/ln_2\//, '/gpt_neox/layers.$1/post_attention_layernorm/'],
+        [/\/transformer\/ln_f\//, '/gpt_neox/final_layer_norm/'],
+      ],
+    ],
   ];
   it.each(SCOPE_RENAMES)('finds the block boundaries of %s exports by their scope names', (architecture, renames) => {
     const m = onnx.ModelProto.decode(readFileSync(withStates.modelFile));
@@ -83,15 +102,29 @@ describe('exposing the residual stream of an ONNX export', () => {
   it('an export with neither named scopes nor hidden states is unsupported, with a clear error', async () => {
     const plain = await createTinyGpt2(path.join(root, 'bare'), { ...OPTS, hiddenStateOutputs: false });
     rewrite(plain.modelFile, (m) => m.graph!.node!.forEach((n, i) => (n.name = `node_${i}`)));
-    await expectVoxelwiseError(() => buildFeatureGraph(readFileSync(plain.modelFile), { architecture: 'gpt2', nLayers: 3, file: plain.modelFile }), 'E_MODEL_UNSUPPORTED', /block boundaries/, /model\.onnx/);
+    await expectVoxelwiseError(
+      () => buildFeatureGraph(readFileSync(plain.modelFile), { architecture: 'gpt2', nLayers: 3, file: plain.modelFile }),
+      'E_MODEL_UNSUPPORTED',
+      /block boundaries/,
+      /model\.onnx/,
+    );
   });
 
   it('an architecture without rules is unsupported unless the export declares its hidden states', async () => {
     const plain = await createTinyGpt2(path.join(root, 'plain-llama'), { ...OPTS, hiddenStateOutputs: false });
-    await expectVoxelwiseError(() => buildFeatureGraph(readFileSync(plain.modelFile), { architecture: 'llama', nLayers: 3, file: 'x.onnx' }), 'E_MODEL_UNSUPPORTED', /unsupported architecture/, /llama/);
+    await expectVoxelwiseError(
+      () => buildFeatureGraph(readFileSync(plain.modelFile), { architecture: 'llama', nLayers: 3, file: 'x.onnx' }),
+      'E_MODEL_UNSUPPORTED',
+      /unsupported architecture/,
+      /llama/,
+    );
   });
 
   it('a file that is not ONNX is a load error naming it', async () => {
-    await expectVoxelwiseError(() => buildFeatureGraph(new Uint8Array([1, 2, 3, 4, 5, 6, 7]), { architecture: 'gpt2', nLayers: 3, file: 'broken.onnx' }), 'E_MODEL_LOAD', /broken\.onnx/);
+    await expectVoxelwiseError(
+      () => buildFeatureGraph(new Uint8Array([1, 2, 3, 4, 5, 6, 7]), { architecture: 'gpt2', nLayers: 3, file: 'broken.onnx' }),
+      'E_MODEL_LOAD',
+      /broken\.onnx/,
+    );
   });
 });

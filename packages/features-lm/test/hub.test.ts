@@ -56,6 +56,11 @@ describe('downloading a hub model through transformers.js', () => {
   });
 
   it('a repository the hub does not have is E_MODEL_LOAD listing the download attempt', async () => {
-    await expectVoxelwiseError(() => resolveModelSource({ model: 'test-org/missing', cacheDir }), 'E_MODEL_LOAD', /test-org\/missing/, /download of config\.json/);
+    await expectVoxelwiseError(
+      () => resolveModelSource({ model: 'test-org/missing', cacheDir }),
+      'E_MODEL_LOAD',
+      /test-org\/missing/,
+      /download of config\.json/,
+    );
   });
 });

@@ -28,7 +28,12 @@ describe('finding and opening models', () => {
   });
 
   it('a missing folder is E_MODEL_LOAD saying what was tried', async () => {
-    const err = await expectVoxelwiseError(() => resolveModelSource({ model: './no/such/model', cacheDir: root }), 'E_MODEL_LOAD', /no\/such\/model/, /not found/);
+    const err = await expectVoxelwiseError(
+      () => resolveModelSource({ model: './no/such/model', cacheDir: root }),
+      'E_MODEL_LOAD',
+      /no\/such\/model/,
+      /not found/,
+    );
     expect(err.details['tried']).toHaveLength(1);
   });
 
@@ -45,7 +50,13 @@ describe('finding and opening models', () => {
     process.env['HF_HUB_OFFLINE'] = '1';
     try {
       const cacheDir = path.join(root, 'empty-cache');
-      await expectVoxelwiseError(() => resolveModelSource({ model: 'gpt2-small', cacheDir }), 'E_MODEL_LOAD', /alias "gpt2-small" → hub "Xenova\/gpt2"/, /empty-cache/, /HF_HUB_OFFLINE/);
+      await expectVoxelwiseError(
+        () => resolveModelSource({ model: 'gpt2-small', cacheDir }),
+        'E_MODEL_LOAD',
+        /alias "gpt2-small" → hub "Xenova\/gpt2"/,
+        /empty-cache/,
+        /HF_HUB_OFFLINE/,
+      );
     } finally {
       if (before === undefined) delete process.env['HF_HUB_OFFLINE'];
       else process.env['HF_HUB_OFFLINE'] = before;
@@ -63,7 +74,8 @@ describe('finding and opening models', () => {
   });
 
   it('aliases cover the LITcoder model names', () => {
-    for (const name of ['gpt2-small', 'gpt2-medium', 'facebook/opt-125m', 'EleutherAI/pythia-70m']) expect(MODEL_ALIASES[name]).toBeDefined();
+    for (const name of ['gpt2-small', 'gpt2-medium', 'facebook/opt-125m', 'EleutherAI/pythia-70m'])
+      expect(MODEL_ALIASES[name]).toBeDefined();
   });
 
   it('an unsupported architecture is E_MODEL_UNSUPPORTED listing the supported ones', async () => {
@@ -76,20 +88,41 @@ describe('finding and opening models', () => {
   it('post-LN OPT (opt-350m) is refused', async () => {
     const dir = path.join(root, 'opt');
     mkdirSync(dir);
-    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: 'opt', num_hidden_layers: 24, hidden_size: 1024, num_attention_heads: 16, max_position_embeddings: 2048, bos_token_id: 2, do_layer_norm_before: false }));
+    writeFileSync(
+      path.join(dir, 'config.json'),
+      JSON.stringify({
+        model_type: 'opt',
+        num_hidden_layers: 24,
+        hidden_size: 1024,
+        num_attention_heads: 16,
+        max_position_embeddings: 2048,
+        bos_token_id: 2,
+        do_layer_norm_before: false,
+      }),
+    );
     await expectVoxelwiseError(() => readModelInfo(dir), 'E_MODEL_UNSUPPORTED', /post-LN/);
   });
 
   it('a layer outside the model is E_OPTIONS_INVALID with the valid range', async () => {
     const ex = createLmExtractor(lmOptionsSchema.parse({ model: tiny.dir, layer: 3 }));
-    await expectVoxelwiseError(() => ex.extract(wordStory('s', ['a', 'b']), createContext({ cacheDir: root })), 'E_OPTIONS_INVALID', /layer/, /0\.\.2/);
+    await expectVoxelwiseError(
+      () => ex.extract(wordStory('s', ['a', 'b']), createContext({ cacheDir: root })),
+      'E_OPTIONS_INVALID',
+      /layer/,
+      /0\.\.2/,
+    );
     await ex.dispose?.();
   });
 
   it('a context longer than the model positions is E_DATA_INVALID naming the story and word', async () => {
     const ex = createLmExtractor(lmOptionsSchema.parse({ model: tiny.dir, layer: 1, lookback: 64, cache: false }));
     const words = Array.from({ length: 40 }, (_, i) => `word${i}`);
-    await expectVoxelwiseError(() => ex.extract(wordStory('long-story', words), createContext({ cacheDir: root })), 'E_DATA_INVALID', /long-story/, /word \d+/);
+    await expectVoxelwiseError(
+      () => ex.extract(wordStory('long-story', words), createContext({ cacheDir: root })),
+      'E_DATA_INVALID',
+      /long-story/,
+      /word \d+/,
+    );
     await ex.dispose?.();
   });
 });

@@ -4,10 +4,18 @@ import { createContext } from '@voxelwise/core';
 import { createLmExtractor, createTinyGpt2, lmOptionsSchema, openLmModel, releaseLmModel } from '../src/index.js';
 import { maxAbsDiff, tempDir, wordStory } from './helpers.js';
 
-const WORDS = 'when i was a kid my grandmother used to take me to the lake every summer and we would sit on the dock until the sun went down'.split(' ');
+const WORDS =
+  'when i was a kid my grandmother used to take me to the lake every summer and we would sit on the dock until the sun went down'.split(
+    ' ',
+  );
 
 /** fullcontext and sliding read the same tokens for words whose whole story-so-far fits in lookback. */
-async function agreeWhereContextsCoincide(modelDir: string, cacheDir: string, layer: number, lookback: number): Promise<{ diff: number; scale: number; d: number }> {
+async function agreeWhereContextsCoincide(
+  modelDir: string,
+  cacheDir: string,
+  layer: number,
+  lookback: number,
+): Promise<{ diff: number; scale: number; d: number }> {
   const ctx = createContext({ cacheDir });
   // Hold the model so both runs share one session.
   const held = await openLmModel({ model: modelDir, cacheDir });

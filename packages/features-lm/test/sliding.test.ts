@@ -54,7 +54,9 @@ describe('sliding windows', () => {
     const runner = await model.runner();
     const sliding = await runPlan(runner, plan, { memoryBudget: 1 << 30 });
     // One sequence per word: the window up to its last token, read at the end.
-    const single: Sequence[] = plan.sequences.flatMap((s) => s.targets.map((t) => ({ ids: s.ids.slice(0, t.to + 1), targets: [{ row: t.row, from: t.to, to: t.to }] })));
+    const single: Sequence[] = plan.sequences.flatMap((s) =>
+      s.targets.map((t) => ({ ids: s.ids.slice(0, t.to + 1), targets: [{ row: t.row, from: t.to, to: t.to }] })),
+    );
     const alone = await runPlan(runner, { sequences: single, nRows: plan.nRows, tokens: 0 }, { memoryBudget: 1 << 30, batchSize: 5 });
     for (let l = 0; l < sliding.length; l++) expect(maxAbsDiff(sliding[l]!, alone[l]!)).toBeLessThan(1e-5);
   });
@@ -63,7 +65,12 @@ describe('sliding windows', () => {
     const story = tokenizeStory(WORDS, tok.encode);
     const base = slidingPlan(story, BOS, 'mean', 8, 20);
     // Split windows into sequences of different lengths to force padding.
-    const plan: ExtractionPlan = { ...base, sequences: base.sequences.map((s, i) => (i % 2 ? s : { ids: s.ids.slice(0, s.ids.length - 1), targets: s.targets.filter((t) => t.to < s.ids.length - 1) })) };
+    const plan: ExtractionPlan = {
+      ...base,
+      sequences: base.sequences.map((s, i) =>
+        i % 2 ? s : { ids: s.ids.slice(0, s.ids.length - 1), targets: s.targets.filter((t) => t.to < s.ids.length - 1) },
+      ),
+    };
     const runner = await model.runner();
     const one = await runPlan(runner, plan, { memoryBudget: 1 << 30, batchSize: 1 });
     const many = await runPlan(runner, plan, { memoryBudget: 1 << 30, batchSize: 6 });
@@ -75,6 +82,10 @@ describe('sliding windows', () => {
   });
 
   it('a window that leaves no room beyond lookback is refused', async () => {
-    await expectVoxelwiseError(() => slidingPlan(tokenizeStory(WORDS, tok.encode), BOS, 'lastToken', 16, 17), 'E_OPTIONS_INVALID', /slidingWindow/);
+    await expectVoxelwiseError(
+      () => slidingPlan(tokenizeStory(WORDS, tok.encode), BOS, 'lastToken', 16, 17),
+      'E_OPTIONS_INVALID',
+      /slidingWindow/,
+    );
   });
 });

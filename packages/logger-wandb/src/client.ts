@@ -78,12 +78,19 @@ export class WandbClient {
         res = await this.fetchFn(url, { ...init, signal: AbortSignal.timeout(this.options.timeoutMs) });
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause;
-        last = new RequestFailure(`${what}: cannot reach ${new URL(url).origin} (${cause?.code ?? (error as Error).name}: ${(error as Error).message})`, true);
+        last = new RequestFailure(
+          `${what}: cannot reach ${new URL(url).origin} (${cause?.code ?? (error as Error).name}: ${(error as Error).message})`,
+          true,
+        );
         continue;
       }
       if (res.ok) return res;
       const body = (await res.text().catch(() => '')).slice(0, 200);
-      last = new RequestFailure(`${what}: HTTP ${res.status}${body ? ` ${body}` : ''}`, res.status >= 500 || res.status === 429, res.status);
+      last = new RequestFailure(
+        `${what}: HTTP ${res.status}${body ? ` ${body}` : ''}`,
+        res.status >= 500 || res.status === 429,
+        res.status,
+      );
       if (!last.retryable) break;
     }
     throw voxelwiseError({
@@ -91,7 +98,10 @@ export class WandbClient {
       where: 'logger-wandb',
       message: last?.message ?? `${what} failed`,
       details: { status: last?.status },
-      hint: last?.status === 401 || last?.status === 403 ? 'Check WANDB_API_KEY (or the password for this host in ~/.netrc).' : 'The run is queued on disk; upload it later with "voxelwise wandb sync <run-dir>".',
+      hint:
+        last?.status === 401 || last?.status === 403
+          ? 'Check WANDB_API_KEY (or the password for this host in ~/.netrc).'
+          : 'The run is queued on disk; upload it later with "voxelwise wandb sync <run-dir>".',
     });
   }
 
@@ -104,9 +114,14 @@ export class WandbClient {
     });
     const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
     if (body.errors && body.errors.length > 0) {
-      throw voxelwiseError({ code: 'E_NETWORK', where: 'logger-wandb', message: `${what}: ${body.errors.map((e) => e.message).join('; ')}` });
+      throw voxelwiseError({
+        code: 'E_NETWORK',
+        where: 'logger-wandb',
+        message: `${what}: ${body.errors.map((e) => e.message).join('; ')}`,
+      });
     }
-    if (!body.data) throw voxelwiseError({ code: 'E_NETWORK', where: 'logger-wandb', message: `${what}: the server answered without data` });
+    if (!body.data)
+      throw voxelwiseError({ code: 'E_NETWORK', where: 'logger-wandb', message: `${what}: the server answered without data` });
     return body.data;
   }
 
@@ -114,13 +129,31 @@ export class WandbClient {
   async defaultEntity(): Promise<string> {
     const data = await this.graphql<{ viewer?: { entity?: string } }>('viewer', VIEWER, {});
     const entity = data.viewer?.entity;
-    if (!entity) throw voxelwiseError({ code: 'E_NETWORK', where: 'logger-wandb', message: 'the API key has no default entity', hint: 'Set the logger option "entity" or WANDB_ENTITY.' });
+    if (!entity)
+      throw voxelwiseError({
+        code: 'E_NETWORK',
+        where: 'logger-wandb',
+        message: 'the API key has no default entity',
+        hint: 'Set the logger option "entity" or WANDB_ENTITY.',
+      });
     return entity;
   }
 
   /** Creates or updates a run (bucket) with its config, tags and summary. */
-  async upsertRun(run: { id: string; entity: string; project: string; displayName?: string; config?: Record<string, unknown>; tags?: string[]; group?: string; notes?: string; summary?: Record<string, unknown> }): Promise<RemoteRun> {
-    const data = await this.graphql<{ upsertBucket?: { bucket?: { name?: string; displayName?: string; project?: { name?: string; entity?: { name?: string } } } } }>('create run', UPSERT_BUCKET, {
+  async upsertRun(run: {
+    id: string;
+    entity: string;
+    project: string;
+    displayName?: string;
+    config?: Record<string, unknown>;
+    tags?: string[];
+    group?: string;
+    notes?: string;
+    summary?: Record<string, unknown>;
+  }): Promise<RemoteRun> {
+    const data = await this.graphql<{
+      upsertBucket?: { bucket?: { name?: string; displayName?: string; project?: { name?: string; entity?: { name?: string } } } };
+    }>('create run', UPSERT_BUCKET, {
       name: run.id,
       entity: run.entity,
       project: run.project,
@@ -134,22 +167,33 @@ export class WandbClient {
       jobType: 'train',
     });
     const b = data.upsertBucket?.bucket;
-    return { id: b?.name ?? run.id, entity: b?.project?.entity?.name ?? run.entity, project: b?.project?.name ?? run.project, ...(b?.displayName ? { displayName: b.displayName } : {}) };
+    return {
+      id: b?.name ?? run.id,
+      entity: b?.project?.entity?.name ?? run.entity,
+      project: b?.project?.name ?? run.project,
+      ...(b?.displayName ? { displayName: b.displayName } : {}),
+    };
   }
 
   /** Posts to the run's file stream (history lines, summary, or `{ complete, exitcode }`). */
   async fileStream(run: RemoteRun, body: Record<string, unknown>): Promise<void> {
-    await this.request('file stream', this.url(`/files/${encodeURIComponent(run.entity)}/${encodeURIComponent(run.project)}/${encodeURIComponent(run.id)}/file_stream`), {
-      method: 'POST',
-      headers: { Authorization: this.auth, 'Content-Type': 'application/json', 'User-Agent': 'voxelwise-logger-wandb' },
-      body: JSON.stringify(body),
-    });
+    await this.request(
+      'file stream',
+      this.url(`/files/${encodeURIComponent(run.entity)}/${encodeURIComponent(run.project)}/${encodeURIComponent(run.id)}/file_stream`),
+      {
+        method: 'POST',
+        headers: { Authorization: this.auth, 'Content-Type': 'application/json', 'User-Agent': 'voxelwise-logger-wandb' },
+        body: JSON.stringify(body),
+      },
+    );
   }
 
   /** Uploads files (name → bytes) to the run through the URLs the server hands out. */
   async uploadFiles(run: RemoteRun, files: ReadonlyMap<string, Uint8Array>): Promise<void> {
     if (files.size === 0) return;
-    const data = await this.graphql<{ model?: { bucket?: { files?: { uploadHeaders?: string[]; edges?: Array<{ node?: { name?: string; url?: string } }> } } } }>('upload urls', RUN_UPLOAD_URLS, {
+    const data = await this.graphql<{
+      model?: { bucket?: { files?: { uploadHeaders?: string[]; edges?: Array<{ node?: { name?: string; url?: string } }> } } };
+    }>('upload urls', RUN_UPLOAD_URLS, {
       name: run.project,
       entity: run.entity,
       run: run.id,

@@ -17,9 +17,14 @@ export interface WandbSettings {
 }
 
 /** Options win over `WANDB_PROJECT`, `WANDB_ENTITY`, `WANDB_MODE` and `WANDB_BASE_URL`. */
-export function resolveSettings(o: Pick<ResolvedWandbOptions, 'project' | 'entity' | 'mode' | 'baseUrl'>, env: NodeJS.ProcessEnv = process.env): WandbSettings {
+export function resolveSettings(
+  o: Pick<ResolvedWandbOptions, 'project' | 'entity' | 'mode' | 'baseUrl'>,
+  env: NodeJS.ProcessEnv = process.env,
+): WandbSettings {
   const envMode = env['WANDB_MODE'];
-  const mode = o.mode ?? (envMode === 'offline' || envMode === 'disabled' || envMode === 'online' ? envMode : envMode === 'dryrun' ? 'offline' : 'online');
+  const mode =
+    o.mode ??
+    (envMode === 'offline' || envMode === 'disabled' || envMode === 'online' ? envMode : envMode === 'dryrun' ? 'offline' : 'online');
   const entity = o.entity ?? env['WANDB_ENTITY'];
   return {
     project: o.project ?? env['WANDB_PROJECT'] ?? 'voxelwise',
@@ -30,7 +35,11 @@ export function resolveSettings(o: Pick<ResolvedWandbOptions, 'project' | 'entit
 }
 
 /** The client options for a settings/options pair, or undefined when no API key is found. */
-export function clientOptions(settings: WandbSettings, o: Pick<ResolvedWandbOptions, 'timeoutMs' | 'retries'>, env: NodeJS.ProcessEnv = process.env): ClientOptions | undefined {
+export function clientOptions(
+  settings: WandbSettings,
+  o: Pick<ResolvedWandbOptions, 'timeoutMs' | 'retries'>,
+  env: NodeJS.ProcessEnv = process.env,
+): ClientOptions | undefined {
   const key = findApiKey(settings.baseUrl, env);
   if (!key) return undefined;
   return { baseUrl: settings.baseUrl, apiKey: key.key, timeoutMs: o.timeoutMs, retries: o.retries };
@@ -49,10 +58,15 @@ const RUN_FILES = ['report.html', 'metrics.json', 'config.json', 'run.json'];
  * @example
  * const logger = wandbLogger({ project: 'lebel', tags: ['gpt2'] });
  */
-export function wandbLogger(options: ResolvedWandbOptions, emit: EventSink = () => undefined, env: NodeJS.ProcessEnv = process.env): Logger {
+export function wandbLogger(
+  options: ResolvedWandbOptions,
+  emit: EventSink = () => undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Logger {
   const settings = resolveSettings(options, env);
   const recorder = new RunRecorder();
-  const say = (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) => emit({ type: 'log', level, stage: 'logger/wandb', message, ...(details ? { details } : {}) });
+  const say = (level: 'info' | 'warn', message: string, details?: Record<string, unknown>) =>
+    emit({ type: 'log', level, stage: 'logger/wandb', message, ...(details ? { details } : {}) });
   return {
     id: 'wandb',
     handle(e: VoxelwiseEvent) {
@@ -108,7 +122,10 @@ export function wandbLogger(options: ResolvedWandbOptions, emit: EventSink = () 
           const dir = join(runDir, QUEUE_DIR);
           await mkdir(dir, { recursive: true });
           const tmp = join(dir, `${SYNCED_FILE}.${process.pid}.tmp`);
-          await writeFile(tmp, `${JSON.stringify({ url, wandbId: run.wandbId, project: run.project, syncedAt: new Date().toISOString() }, null, 2)}\n`);
+          await writeFile(
+            tmp,
+            `${JSON.stringify({ url, wandbId: run.wandbId, project: run.project, syncedAt: new Date().toISOString() }, null, 2)}\n`,
+          );
           await rename(tmp, join(dir, SYNCED_FILE));
         }
         say('info', `W&B: logged ${url}`, { url });

@@ -37,7 +37,12 @@ export async function readQueue(runDir: string): Promise<QueuedRun | undefined> 
     if (run.version !== 1 || typeof run.wandbId !== 'string') throw new Error('unknown queue format');
     return run;
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'logger-wandb', message: `${path} is not a voxelwise W&B queue file: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'logger-wandb',
+      message: `${path} is not a voxelwise W&B queue file: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }
 
@@ -100,7 +105,10 @@ export async function syncRun(runDir: string, client: ClientOptions): Promise<st
   const url = await uploadRun(run, runDir, client);
   const dir = join(runDir, QUEUE_DIR);
   const tmp = join(dir, `${SYNCED_FILE}.${process.pid}.tmp`);
-  await writeFile(tmp, `${JSON.stringify({ url, wandbId: run.wandbId, project: run.project, syncedAt: new Date().toISOString() }, null, 2)}\n`);
+  await writeFile(
+    tmp,
+    `${JSON.stringify({ url, wandbId: run.wandbId, project: run.project, syncedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
   await rename(tmp, join(dir, SYNCED_FILE));
   await rm(join(dir, PENDING_FILE), { force: true });
   return url;

@@ -105,7 +105,13 @@ export class RunRecorder {
     const steps = [...this.stepped.keys()].sort((a, b) => a - b);
     const runtime = (now - this.t0) / 1000;
     const rows = steps.map((s) => ({ ...this.stepped.get(s), _step: s, _runtime: runtime, _timestamp: now / 1000 }));
-    if (Object.keys(this.unstepped).length > 0) rows.push({ ...this.unstepped, _step: steps.length > 0 ? steps[steps.length - 1]! + 1 : 0, _runtime: runtime, _timestamp: now / 1000 });
+    if (Object.keys(this.unstepped).length > 0)
+      rows.push({
+        ...this.unstepped,
+        _step: steps.length > 0 ? steps[steps.length - 1]! + 1 : 0,
+        _runtime: runtime,
+        _timestamp: now / 1000,
+      });
     return rows;
   }
 

@@ -7,7 +7,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, z } from '@voxelwise/core';
 import type { LogEvent, VoxelwiseEvent } from '@voxelwise/core';
-import { findApiKey, netrcPassword, readQueue, resolveSettings, syncRun, wandb, wandbLogger, wandbOptionsSchema, wandbRunId } from '../src/index.js';
+import {
+  findApiKey,
+  netrcPassword,
+  readQueue,
+  resolveSettings,
+  syncRun,
+  wandb,
+  wandbLogger,
+  wandbOptionsSchema,
+  wandbRunId,
+} from '../src/index.js';
 
 const KEY = 'local-test-key-0123456789abcdef0123456789abcd';
 
@@ -43,12 +53,36 @@ function fakeWandb(): Promise<{ server: Server; url: string; got: Received; rese
           return;
         }
         if (query.includes('upsertBucket')) {
-          return json({ data: { upsertBucket: { inserted: true, bucket: { id: 'b1', name: variables['name'], displayName: variables['displayName'], project: { id: 'p1', name: variables['project'], entity: { id: 'e1', name: variables['entity'] } } } } } });
+          return json({
+            data: {
+              upsertBucket: {
+                inserted: true,
+                bucket: {
+                  id: 'b1',
+                  name: variables['name'],
+                  displayName: variables['displayName'],
+                  project: { id: 'p1', name: variables['project'], entity: { id: 'e1', name: variables['entity'] } },
+                },
+              },
+            },
+          });
         }
         if (query.includes('viewer')) return json({ data: { viewer: { id: 'u1', entity: 'default-entity' } } });
         if (query.includes('RunUploadUrls')) {
           const files = variables['files'] as string[];
-          return json({ data: { model: { bucket: { id: 'b1', files: { uploadHeaders: ['X-Upload-Test: yes'], edges: files.map((name) => ({ node: { name, url: `${base}/upload/${name}`, updatedAt: null } })) } } } } });
+          return json({
+            data: {
+              model: {
+                bucket: {
+                  id: 'b1',
+                  files: {
+                    uploadHeaders: ['X-Upload-Test: yes'],
+                    edges: files.map((name) => ({ node: { name, url: `${base}/upload/${name}`, updatedAt: null } })),
+                  },
+                },
+              },
+            },
+          });
         }
         return json({ errors: [{ message: 'unknown operation' }] });
       }
@@ -101,7 +135,11 @@ function runFixture(): { runDir: string; events: VoxelwiseEvent[] } {
       runDir,
       durationMs: 1000,
       status: 'ok',
-      summary: { median_score: 0.25, n_significant: 12, histograms: { 'r/all': { edges: [-0.5, 0, 0.5], counts: [3, 9] }, 'r/bad': { edges: [0], counts: [1] } } },
+      summary: {
+        median_score: 0.25,
+        n_significant: 12,
+        histograms: { 'r/all': { edges: [-0.5, 0, 0.5], counts: [3, 9] }, 'r/bad': { edges: [0], counts: [1] } },
+      },
     },
   ];
   return { runDir, events };
@@ -121,14 +159,27 @@ describe('wandb logger against a local server', () => {
     fake.reset();
     const { runDir, events } = runFixture();
     const logs: LogEvent[] = [];
-    const logger = wandbLogger(opts({ project: 'proj', entity: 'team', tags: ['t1'], baseUrl: fake.url }), (e) => e.type === 'log' && logs.push(e), env({ WANDB_API_KEY: KEY }));
+    const logger = wandbLogger(
+      opts({ project: 'proj', entity: 'team', tags: ['t1'], baseUrl: fake.url }),
+      (e) => e.type === 'log' && logs.push(e),
+      env({ WANDB_API_KEY: KEY }),
+    );
     for (const e of events) logger.handle(e);
     await logger.close!();
 
     const upsert = fake.got.graphql.find((g) => g.query.includes('upsertBucket'))!;
     expect(upsert.auth).toBe(`Basic ${Buffer.from(`api:${KEY}`).toString('base64')}`);
-    expect(upsert.variables).toMatchObject({ name: wandbRunId('demo-20260101-000000-abcdef12'), project: 'proj', entity: 'team', tags: ['t1'] });
-    expect(JSON.parse(upsert.variables['config'] as string)).toEqual({ name: { value: 'demo', desc: null }, seed: { value: 3, desc: null }, features: { value: [{ name: 'lm' }], desc: null } });
+    expect(upsert.variables).toMatchObject({
+      name: wandbRunId('demo-20260101-000000-abcdef12'),
+      project: 'proj',
+      entity: 'team',
+      tags: ['t1'],
+    });
+    expect(JSON.parse(upsert.variables['config'] as string)).toEqual({
+      name: { value: 'demo', desc: null },
+      seed: { value: 3, desc: null },
+      features: { value: [{ name: 'lm' }], desc: null },
+    });
 
     expect(fake.got.stream).toHaveLength(2);
     expect(fake.got.stream[0]!.path).toBe(`/files/team/proj/${wandbRunId('demo-20260101-000000-abcdef12')}/file_stream`);
@@ -168,7 +219,10 @@ describe('wandb logger against a local server', () => {
   it('reads the API key from ~/.netrc for the server host', async () => {
     fake.reset();
     const home = mkdtempSync(join(tmpdir(), 'vw-home-'));
-    writeFileSync(join(home, '.netrc'), `machine other.host\n  login user\n  password nope\nmachine ${new URL(fake.url).host}\n  login user\n  password ${KEY}\n`);
+    writeFileSync(
+      join(home, '.netrc'),
+      `machine other.host\n  login user\n  password nope\nmachine ${new URL(fake.url).host}\n  login user\n  password ${KEY}\n`,
+    );
     expect(findApiKey(fake.url, { HOME: home })).toEqual({ key: KEY, source: 'netrc' });
     const { events } = runFixture();
     const logger = wandbLogger(opts({ baseUrl: fake.url, entity: 'e' }), () => undefined, { HOME: home });
@@ -185,7 +239,11 @@ describe('wandb logger against a local server', () => {
     const { runDir, events } = runFixture();
     const before = readFileSync(join(runDir, 'report.html'));
     const logs: LogEvent[] = [];
-    const logger = wandbLogger(opts({ baseUrl: `http://127.0.0.1:${port}`, entity: 'team', project: 'proj', retries: 1 }), (e) => e.type === 'log' && logs.push(e), env({ WANDB_API_KEY: KEY }));
+    const logger = wandbLogger(
+      opts({ baseUrl: `http://127.0.0.1:${port}`, entity: 'team', project: 'proj', retries: 1 }),
+      (e) => e.type === 'log' && logs.push(e),
+      env({ WANDB_API_KEY: KEY }),
+    );
     for (const e of events) logger.handle(e);
     await expect(logger.close!()).resolves.toBeUndefined();
     expect(logs).toHaveLength(1);
@@ -210,7 +268,11 @@ describe('wandb logger against a local server', () => {
     fake.reset();
     const { runDir, events } = runFixture();
     const logs: LogEvent[] = [];
-    const logger = wandbLogger(opts({ baseUrl: fake.url, entity: 'e', retries: 3 }), (e) => e.type === 'log' && logs.push(e), env({ WANDB_API_KEY: 'wrong' }));
+    const logger = wandbLogger(
+      opts({ baseUrl: fake.url, entity: 'e', retries: 3 }),
+      (e) => e.type === 'log' && logs.push(e),
+      env({ WANDB_API_KEY: 'wrong' }),
+    );
     for (const e of events) logger.handle(e);
     await logger.close!();
     expect(fake.got.graphql).toHaveLength(1);
@@ -245,7 +307,9 @@ describe('wandb logger against a local server', () => {
   it('logs a failed run online with its exit code and queues nothing', async () => {
     fake.reset();
     const { runDir, events } = runFixture();
-    const failed = events.map((e) => (e.type === 'run:end' ? { ...e, status: 'failed' as const, runDir: undefined as unknown as string } : e));
+    const failed = events.map((e) =>
+      e.type === 'run:end' ? { ...e, status: 'failed' as const, runDir: undefined as unknown as string } : e,
+    );
     const logger = wandbLogger(opts({ baseUrl: fake.url, entity: 'e' }), () => undefined, env({ WANDB_API_KEY: KEY }));
     for (const e of failed) logger.handle(e);
     await logger.close!();
@@ -257,12 +321,23 @@ describe('wandb logger against a local server', () => {
 
 describe('wandb settings and plugin', () => {
   it('combines options with WANDB_* variables, options first', () => {
-    expect(resolveSettings({}, { WANDB_PROJECT: 'p', WANDB_ENTITY: 'e', WANDB_MODE: 'dryrun', WANDB_BASE_URL: 'http://x' })).toEqual({ project: 'p', entity: 'e', mode: 'offline', baseUrl: 'http://x' });
-    expect(resolveSettings({ project: 'mine', mode: 'online' }, { WANDB_PROJECT: 'p', WANDB_MODE: 'offline' })).toMatchObject({ project: 'mine', mode: 'online', baseUrl: 'https://api.wandb.ai' });
+    expect(resolveSettings({}, { WANDB_PROJECT: 'p', WANDB_ENTITY: 'e', WANDB_MODE: 'dryrun', WANDB_BASE_URL: 'http://x' })).toEqual({
+      project: 'p',
+      entity: 'e',
+      mode: 'offline',
+      baseUrl: 'http://x',
+    });
+    expect(resolveSettings({ project: 'mine', mode: 'online' }, { WANDB_PROJECT: 'p', WANDB_MODE: 'offline' })).toMatchObject({
+      project: 'mine',
+      mode: 'online',
+      baseUrl: 'https://api.wandb.ai',
+    });
   });
 
   it('parses netrc with comments, one-line entries and a default', () => {
-    expect(netrcPassword('# c\nmachine a login x password pa\nmachine b\n password pb # note\ndefault login y password pd', 'b')).toBe('pb');
+    expect(netrcPassword('# c\nmachine a login x password pa\nmachine b\n password pb # note\ndefault login y password pd', 'b')).toBe(
+      'pb',
+    );
     expect(netrcPassword('machine a login x password pa\ndefault password pd', 'zzz')).toBe('pd');
     expect(netrcPassword('machine a password pa', 'b')).toBeUndefined();
   });

@@ -8,7 +8,14 @@ export const foldSpecSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('kfold_trimmed'), n: folds.default(5), trim: z.number().int().min(0).default(5) }).strict(),
   z.object({ type: z.literal('chunked'), n: folds.default(5), chunkLength: z.number().int().min(1).default(20) }).strict(),
   z.object({ type: z.literal('chunked_contiguous'), n: folds.default(5), chunkLength: z.number().int().min(1).default(20) }).strict(),
-  z.object({ type: z.literal('chunked_trimmed'), n: folds.default(5), chunkLength: z.number().int().min(1).default(20), trim: z.number().int().min(0).default(5) }).strict(),
+  z
+    .object({
+      type: z.literal('chunked_trimmed'),
+      n: folds.default(5),
+      chunkLength: z.number().int().min(1).default(20),
+      trim: z.number().int().min(0).default(5),
+    })
+    .strict(),
   z.object({ type: z.literal('timeseries'), n: folds.default(5) }).strict(),
   z.object({ type: z.literal('group'), n: folds.default(5) }).strict(),
   z
@@ -27,7 +34,10 @@ export const LITCODER_ALPHAS: readonly number[] = Array.from({ length: 10 }, (_,
 /** Zod schema of the `ridge-cv` options. */
 export const ridgeCVOptionsSchema = z
   .object({
-    alphas: z.array(z.number().positive().finite()).nonempty().default(() => [...LITCODER_ALPHAS] as [number, ...number[]]),
+    alphas: z
+      .array(z.number().positive().finite())
+      .nonempty()
+      .default(() => [...LITCODER_ALPHAS] as [number, ...number[]]),
     normalpha: z.boolean().default(true),
     singcutoff: z.number().min(0).default(1e-10),
     alphaMode: z.enum(['per-voxel', 'single']).default('per-voxel'),

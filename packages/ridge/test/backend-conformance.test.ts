@@ -14,11 +14,12 @@ function random(rows: number, cols: number, seed: number, dtype: 'float32' | 'fl
 
 function naive(A: Matrix, B: Matrix): Float64Array {
   const out = new Float64Array(A.rows * B.cols);
-  for (let i = 0; i < A.rows; i++) for (let j = 0; j < B.cols; j++) {
-    let s = 0;
-    for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k]! * B.data[k * B.cols + j]!;
-    out[i * B.cols + j] = s;
-  }
+  for (let i = 0; i < A.rows; i++)
+    for (let j = 0; j < B.cols; j++) {
+      let s = 0;
+      for (let k = 0; k < A.cols; k++) s += A.data[i * A.cols + k]! * B.data[k * B.cols + j]!;
+      out[i * B.cols + j] = s;
+    }
   return out;
 }
 

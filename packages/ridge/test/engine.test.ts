@@ -22,8 +22,17 @@ const base: RidgeSettings = {
   stage: 'model/ridge-cv',
 };
 const prob = planted(90, 30, 12, 17, { seed: 4, noise: 2 });
-const fit = async (over: Partial<RidgeSettings> = {}, data: { X?: typeof prob.X; Y?: typeof prob.Y | ResponseReader } = {}, events?: VoxelwiseEvent[]) =>
-  fitRidge({ X: data.X ?? prob.X, Y: data.Y ?? prob.Y }, { ...base, ...over }, await createPureBackend(), createContext({ seed: 3, ...(events ? { emit: (e) => events.push(e) } : {}) }));
+const fit = async (
+  over: Partial<RidgeSettings> = {},
+  data: { X?: typeof prob.X; Y?: typeof prob.Y | ResponseReader } = {},
+  events?: VoxelwiseEvent[],
+) =>
+  fitRidge(
+    { X: data.X ?? prob.X, Y: data.Y ?? prob.Y },
+    { ...base, ...over },
+    await createPureBackend(),
+    createContext({ seed: 3, ...(events ? { emit: (e) => events.push(e) } : {}) }),
+  );
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let d = 0;
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
@@ -114,10 +123,20 @@ describe('ridge engine', () => {
   it('does not warn about voxels that no alpha predicts', async () => {
     // Pure-noise voxels pick a grid edge by chance; the warning is about predictable voxels only.
     const rng = createRng(11);
-    const noise = matrix(prob.Y.rows, 40, Float32Array.from({ length: prob.Y.rows * 40 }, () => rng.normal()));
+    const noise = matrix(
+      prob.Y.rows,
+      40,
+      Float32Array.from({ length: prob.Y.rows * 40 }, () => rng.normal()),
+    );
     const events: VoxelwiseEvent[] = [];
     const r = await fit({ alphas: [1e-2, 1, 1e2, 1e4] }, { Y: noise }, events);
-    const edges = r.info['alphaEdges'] as { low: number; high: number; predictable: number; predictableLow: number; predictableHigh: number };
+    const edges = r.info['alphaEdges'] as {
+      low: number;
+      high: number;
+      predictable: number;
+      predictableLow: number;
+      predictableHigh: number;
+    };
     // Most noise voxels sit at an edge, yet none clears 3/√n in inner CV, so nothing is said.
     expect(edges.low + edges.high).toBeGreaterThan(20);
     expect(edges.predictable).toBe(0);
@@ -140,7 +159,11 @@ describe('ridge engine', () => {
     const reader: ResponseReader = { rows: inner.rows, cols: inner.cols, read: (a, b) => (reads.push([a, b]), inner.read(a, b)) };
     const streamed = await fit({ voxelBatch: 6 }, { Y: reader });
     const whole = await fit();
-    expect(reads).toEqual([[0, 6], [6, 12], [12, 17]]);
+    expect(reads).toEqual([
+      [0, 6],
+      [6, 12],
+      [12, 17],
+    ]);
     expect(maxDiff(streamed.weights.all(), whole.weights.all())).toBeLessThan(1e-12);
   });
 
@@ -168,7 +191,10 @@ describe('ridge engine', () => {
   it('spilled weights read back exactly as written', () => {
     const mem = memoryWeightStore(3, 10);
     const file = fileWeightStore(3, 10);
-    for (const [v0, b] of [[0, 4], [4, 6]] as const) {
+    for (const [v0, b] of [
+      [0, 4],
+      [4, 6],
+    ] as const) {
       const block = Float32Array.from({ length: 3 * b }, (_, k) => v0 * 100 + k);
       mem.write(v0, block);
       file.write(v0, block);

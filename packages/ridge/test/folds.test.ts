@@ -16,7 +16,13 @@ const sortedUnique = (a: Int32Array) => arr(a).every((x, i) => i === 0 || x > a[
 describe('folds', () => {
   it('kfold: contiguous sklearn sizes, train = complement', () => {
     const folds = createFolds(11, { type: 'kfold', n: 5 }, { rng: rng() });
-    expect(folds.map((f) => arr(f.test))).toEqual([[0, 1, 2], [3, 4], [5, 6], [7, 8], [9, 10]]);
+    expect(folds.map((f) => arr(f.test))).toEqual([
+      [0, 1, 2],
+      [3, 4],
+      [5, 6],
+      [7, 8],
+      [9, 10],
+    ]);
     for (const f of folds) {
       expect(f.train.length + f.test.length).toBe(11);
       expect(disjoint(f)).toBe(true);
@@ -85,7 +91,10 @@ describe('folds', () => {
     const folds = createFolds(10, { type: 'group', n: 2 }, { rng: rng(), groups });
     const tested = folds.map((f) => new Set(arr(f.test).map((i) => groups[i])));
     // sizes 4, 3, 2, 1: group 0 → fold 0, group 2 → fold 1, group 1 → fold 1, group 3 → fold 0.
-    expect(tested.map((s) => [...s].sort())).toEqual([[0, 3], [1, 2]]);
+    expect(tested.map((s) => [...s].sort())).toEqual([
+      [0, 3],
+      [1, 2],
+    ]);
     for (const f of folds) expect(disjoint(f)).toBe(true);
   });
 
@@ -108,15 +117,31 @@ describe('folds', () => {
   });
 
   it('explicit folds are checked against the row count', async () => {
-    const folds = createFolds(5, { type: 'explicit', folds: [{ train: Int32Array.from([3, 0]), test: Int32Array.from([4]) }] }, { rng: rng() });
+    const folds = createFolds(
+      5,
+      { type: 'explicit', folds: [{ train: Int32Array.from([3, 0]), test: Int32Array.from([4]) }] },
+      { rng: rng() },
+    );
     expect(arr(folds[0]!.train)).toEqual([0, 3]);
-    await expectVoxelwiseError(() => createFolds(5, { type: 'explicit', folds: [{ train: Int32Array.from([9]), test: Int32Array.from([1]) }] }, { rng: rng() }), 'E_OPTIONS_INVALID', /row 9/);
+    await expectVoxelwiseError(
+      () => createFolds(5, { type: 'explicit', folds: [{ train: Int32Array.from([9]), test: Int32Array.from([1]) }] }, { rng: rng() }),
+      'E_OPTIONS_INVALID',
+      /row 9/,
+    );
   });
 
   it('impossible layouts fail with E_OPTIONS_INVALID naming the numbers', async () => {
     await expectVoxelwiseError(() => createFolds(3, { type: 'kfold', n: 5 }, { rng: rng() }), 'E_OPTIONS_INVALID', /3 rows into 5 folds/);
-    await expectVoxelwiseError(() => createFolds(30, { type: 'chunked', n: 5, chunkLength: 10 }, { rng: rng() }), 'E_OPTIONS_INVALID', /3 chunks of 10/);
-    await expectVoxelwiseError(() => createFolds(30, { type: 'bootstrap', nboots: 2, chunkLength: 10, nchunks: 3 }, { rng: rng() }), 'E_OPTIONS_INVALID', /holds out 3 chunks/);
+    await expectVoxelwiseError(
+      () => createFolds(30, { type: 'chunked', n: 5, chunkLength: 10 }, { rng: rng() }),
+      'E_OPTIONS_INVALID',
+      /3 chunks of 10/,
+    );
+    await expectVoxelwiseError(
+      () => createFolds(30, { type: 'bootstrap', nboots: 2, chunkLength: 10, nchunks: 3 }, { rng: rng() }),
+      'E_OPTIONS_INVALID',
+      /holds out 3 chunks/,
+    );
     await expectVoxelwiseError(() => createFolds(30, { type: 'kfold', n: 1 }, { rng: rng() }), 'E_OPTIONS_INVALID', /n ≥ 2/);
   });
 });

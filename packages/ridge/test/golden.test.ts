@@ -72,7 +72,15 @@ describe('golden: ridge primitives (anchors §6.3)', () => {
 });
 
 describe('golden: LITcoder train–test logic (anchors §6.4)', () => {
-  const base = { alphas: [0.1, 1, 10], normalpha: true, folds: { type: 'kfold' as const, n: 5 }, score: 'litcoder' as const, precision: 'float64' as const, alternative: 'two-sided' as const, backend: 'pure' as const };
+  const base = {
+    alphas: [0.1, 1, 10],
+    normalpha: true,
+    folds: { type: 'kfold' as const, n: 5 },
+    score: 'litcoder' as const,
+    precision: 'float64' as const,
+    alternative: 'two-sided' as const,
+    backend: 'pure' as const,
+  };
 
   it('per voxel: inner scores, alphas, weights, test r, p and BH', async () => {
     const model = createRidgeModel({ ...base, alphaMode: 'per-voxel' });

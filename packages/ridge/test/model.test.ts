@@ -6,8 +6,14 @@ import { createRidgeModel, litcoderMetrics, ridge, ridgeCVOptionsSchema, rowsRea
 import type { RidgeModel } from '../src/index.js';
 import { planted } from './planted.js';
 
-describeModelConformance('ridge-cv (pure backend)', () => createRidgeModel({ backend: 'pure', alphas: [0.1, 1, 10, 100], folds: { type: 'group', n: 4 } }));
-describeModelConformance('ridge-cv (onnx backend, float32)', () => createRidgeModel({ backend: 'onnx', threads: 1, alphas: [0.1, 1, 10, 100] }), { groups: false });
+describeModelConformance('ridge-cv (pure backend)', () =>
+  createRidgeModel({ backend: 'pure', alphas: [0.1, 1, 10, 100], folds: { type: 'group', n: 4 } }),
+);
+describeModelConformance(
+  'ridge-cv (onnx backend, float32)',
+  () => createRidgeModel({ backend: 'onnx', threads: 1, alphas: [0.1, 1, 10, 100] }),
+  { groups: false },
+);
 
 const prob = planted(120, 60, 10, 12, { seed: 11, noise: 1.5, ar: 0.5 });
 const ctx = () => createContext({ seed: 5 });
@@ -19,9 +25,21 @@ describe('ridge-cv stage', () => {
     const model = (await registry.create('model', { name: 'ridge-cv', options: { alphaMode: 'single', nFolds: 5 } }, ctx())) as RidgeModel;
     expect(model.id).toBe('ridge-cv');
     expect(model.options.alphaMode).toBe('single');
-    await expectVoxelwiseError(() => registry.create('model', { name: 'ridge-cv', options: { alphas: [1, -1] } }, ctx()), 'E_OPTIONS_INVALID', /option "alphas.1"/);
-    await expectVoxelwiseError(() => registry.create('model', { name: 'ridge-cv', options: { alpha: 3 } }, ctx()), 'E_OPTIONS_INVALID', /alpha/);
-    await expectVoxelwiseError(() => registry.create('model', { name: 'ridge-cv', options: { folds: { type: 'chunky' } } }, ctx()), 'E_OPTIONS_INVALID', /folds/);
+    await expectVoxelwiseError(
+      () => registry.create('model', { name: 'ridge-cv', options: { alphas: [1, -1] } }, ctx()),
+      'E_OPTIONS_INVALID',
+      /option "alphas.1"/,
+    );
+    await expectVoxelwiseError(
+      () => registry.create('model', { name: 'ridge-cv', options: { alpha: 3 } }, ctx()),
+      'E_OPTIONS_INVALID',
+      /alpha/,
+    );
+    await expectVoxelwiseError(
+      () => registry.create('model', { name: 'ridge-cv', options: { folds: { type: 'chunky' } } }, ctx()),
+      'E_OPTIONS_INVALID',
+      /folds/,
+    );
   });
 
   it('fills LITcoder defaults, except seeded deterministic k-fold and exact Pearson', () => {
@@ -45,7 +63,12 @@ describe('ridge-cv stage', () => {
   });
 
   it('fits with Huth bootstrap folds and per-voxel alphas', async () => {
-    const f = await createRidgeModel({ backend: 'pure', alphas: [1, 10, 100], normalpha: false, folds: { type: 'bootstrap', nboots: 5, chunkLength: 10, nchunks: 3 } }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const f = await createRidgeModel({
+      backend: 'pure',
+      alphas: [1, 10, 100],
+      normalpha: false,
+      folds: { type: 'bootstrap', nboots: 5, chunkLength: 10, nchunks: 3 },
+    }).fit({ X: prob.X, Y: prob.Y }, ctx());
     expect((f.info['folds'] as { count: number }).count).toBe(5);
     expect(f.alphas!.length).toBe(12);
   });
@@ -53,7 +76,9 @@ describe('ridge-cv stage', () => {
   it('evaluates: one-sided by default, two-sided on request, BH at the chosen level', async () => {
     const f = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
     const one = await f.evaluate(prob.Xt, prob.Yt, ctx());
-    const two = await createRidgeModel({ backend: 'pure', alternative: 'two-sided', fdr: 0.01 }).fit({ X: prob.X, Y: prob.Y }, ctx()).then((g) => g.evaluate(prob.Xt, prob.Yt, ctx()));
+    const two = await createRidgeModel({ backend: 'pure', alternative: 'two-sided', fdr: 0.01 })
+      .fit({ X: prob.X, Y: prob.Y }, ctx())
+      .then((g) => g.evaluate(prob.Xt, prob.Yt, ctx()));
     for (let j = 0; j < 12; j++) {
       if (one.voxels.r[j]! > 0) expect(two.voxels.p![j]).toBeCloseTo(2 * one.voxels.p![j]!, 12);
     }
@@ -84,7 +109,10 @@ describe('ridge-cv stage', () => {
 
   it('ciLevel sets the width of the median-r interval', async () => {
     const f95 = await createRidgeModel({ backend: 'pure', ciResamples: 200, blockLength: 6 }).fit({ X: prob.X, Y: prob.Y }, ctx());
-    const f50 = await createRidgeModel({ backend: 'pure', ciResamples: 200, blockLength: 6, ciLevel: 0.5 }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const f50 = await createRidgeModel({ backend: 'pure', ciResamples: 200, blockLength: 6, ciLevel: 0.5 }).fit(
+      { X: prob.X, Y: prob.Y },
+      ctx(),
+    );
     const a = (await f95.evaluate(prob.Xt, prob.Yt, ctx())).metrics;
     const b = (await f50.evaluate(prob.Xt, prob.Yt, ctx())).metrics;
     const width = (m: typeof a) => (m['median_score_ci_high'] as number) - (m['median_score_ci_low'] as number);
@@ -117,7 +145,9 @@ describe('ridge-cv stage', () => {
     const seen: number[] = [];
     for await (const { voxelStart, predictions } of f.predictBatches(prob.Xt, 5)) {
       seen.push(voxelStart);
-      for (let i = 0; i < predictions.rows; i++) for (let j = 0; j < predictions.cols; j++) expect(predictions.data[i * predictions.cols + j]).toBe(whole.data[i * 12 + voxelStart + j]);
+      for (let i = 0; i < predictions.rows; i++)
+        for (let j = 0; j < predictions.cols; j++)
+          expect(predictions.data[i * predictions.cols + j]).toBe(whole.data[i * 12 + voxelStart + j]);
     }
     expect(seen).toEqual([0, 5, 10]);
   });
@@ -133,14 +163,27 @@ describe('ridge-cv stage', () => {
   it('litcoderMetrics adds the per-voxel lists with LITcoder names', async () => {
     const f = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
     const m = litcoderMetrics(await f.evaluate(prob.Xt, prob.Yt, ctx()), f.alphas);
-    for (const key of ['best_alphas', 'correlations', 'p_values', 'corrected_p_values', 'significant_mask', 'median_score', 'n_significant']) expect(m).toHaveProperty(key);
+    for (const key of [
+      'best_alphas',
+      'correlations',
+      'p_values',
+      'corrected_p_values',
+      'significant_mask',
+      'median_score',
+      'n_significant',
+    ])
+      expect(m).toHaveProperty(key);
     expect((m['significant_mask'] as boolean[]).length).toBe(12);
   });
 
   it('evaluation errors name what is wrong', async () => {
     const f = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
     await expectVoxelwiseError(() => f.evaluate(prob.Xt, prob.Y, ctx()), 'E_SHAPE_MISMATCH', /different numbers of rows/);
-    await expectVoxelwiseError(() => f.evaluate(prob.X, { rows: prob.X.rows, cols: 3, data: new Float32Array(prob.X.rows * 3) }, ctx()), 'E_SHAPE_MISMATCH', /3 voxels but the model was fitted on 12/);
+    await expectVoxelwiseError(
+      () => f.evaluate(prob.X, { rows: prob.X.rows, cols: 3, data: new Float32Array(prob.X.rows * 3) }, ctx()),
+      'E_SHAPE_MISMATCH',
+      /3 voxels but the model was fitted on 12/,
+    );
   });
 });
 
@@ -179,7 +222,10 @@ describe('nested cross-validation', () => {
 
   it('warns through events, never prints', async () => {
     const events: VoxelwiseEvent[] = [];
-    await createRidgeModel({ backend: 'pure', alphas: [1e6, 1e7] }).fit({ X: prob.X, Y: prob.Y }, createContext({ emit: (e) => events.push(e) }));
+    await createRidgeModel({ backend: 'pure', alphas: [1e6, 1e7] }).fit(
+      { X: prob.X, Y: prob.Y },
+      createContext({ emit: (e) => events.push(e) }),
+    );
     expect(events.filter((e): e is LogEvent => e.type === 'log' && e.level === 'warn').length).toBeGreaterThan(0);
   });
 });

@@ -12,7 +12,13 @@ export interface Planted {
 }
 
 /** Builds a seeded planted problem; the first `signalVoxels` voxels carry signal. */
-export function planted(n: number, nt: number, p: number, v: number, options: { seed?: number; signalVoxels?: number; noise?: number; ar?: number } = {}): Planted {
+export function planted(
+  n: number,
+  nt: number,
+  p: number,
+  v: number,
+  options: { seed?: number; signalVoxels?: number; noise?: number; ar?: number } = {},
+): Planted {
   const rng = createRng(options.seed ?? 1);
   const total = n + nt;
   const X = new Float32Array(total * p);

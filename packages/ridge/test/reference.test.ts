@@ -15,13 +15,20 @@ const Yt = fromRows(ref.data.Yt);
 describe('numpy reference: LITcoder nested CV on a random problem', () => {
   for (const c of ref.cases) {
     it(`${c.folds.type} × ${c.folds.n}, score ${c.score}, normalpha ${c.normalpha}`, async () => {
-      const options: RidgeCVOptions = { alphas: c.alphas, normalpha: c.normalpha, folds: c.folds, score: c.score, precision: 'float64', backend: 'pure' };
+      const options: RidgeCVOptions = {
+        alphas: c.alphas,
+        normalpha: c.normalpha,
+        folds: c.folds,
+        score: c.score,
+        precision: 'float64',
+        backend: 'pure',
+      };
       const fitted = await createRidgeModel(options).fit({ X, Y }, createContext());
       const cv = fitted.cvScores;
       c.cv_scores.flat().forEach((s: number, k: number) => expect(cv[k]).toBeCloseTo(s, 11));
       expect(Array.from(fitted.alphas!)).toEqual(c.best_alphas);
       c.W.flat().forEach((w: number, k: number) => expect(fitted.weights!.data[k]).toBeCloseTo(w, 11));
-      expect((fitted.info['sMax'] as number)).toBeCloseTo(c.s_max, 11);
+      expect(fitted.info['sMax'] as number).toBeCloseTo(c.s_max, 11);
       const r = await fitted.score(Xt, Yt);
       c.test_r.forEach((x: number, k: number) => expect(r[k]).toBeCloseTo(x, 11));
     });

@@ -122,7 +122,9 @@ describe('statistics', () => {
     const draws = drawBlocks(createRng(1), 200, 20);
     const out = new Float32Array(200 * b);
     blockBootstrapCorrelations(sums, draws, 200, out, 0, b);
-    const medians = Array.from({ length: 200 }, (_, k) => scoreSummary(out.subarray(k * b, (k + 1) * b))['median_score']!).sort((x, y) => x - y);
+    const medians = Array.from({ length: 200 }, (_, k) => scoreSummary(out.subarray(k * b, (k + 1) * b))['median_score']!).sort(
+      (x, y) => x - y,
+    );
     const observed = scoreSummary(r)['median_score']!;
     expect(medians[5]!).toBeLessThan(observed);
     expect(medians[194]!).toBeGreaterThan(observed);
@@ -131,6 +133,11 @@ describe('statistics', () => {
   it('score summaries use LITcoder names and np.std (ddof 0)', () => {
     const s = scoreSummary([1, 2, 3, 4]);
     expect(s).toEqual({ median_score: 2.5, mean_score: 2.5, min_score: 1, max_score: 4, std_score: Math.sqrt(1.25) });
-    expect(scoreSummary([1, 3], 'significant')).toEqual({ median_significant_score: 2, mean_significant_score: 2, min_significant_score: 1, max_significant_score: 3 });
+    expect(scoreSummary([1, 3], 'significant')).toEqual({
+      median_significant_score: 2,
+      mean_significant_score: 2,
+      min_significant_score: 1,
+      max_significant_score: 3,
+    });
   });
 });

@@ -35,7 +35,12 @@ function features(rows: number, cols: number, seed: number, dtype: 'float32' | '
 }
 
 /** 90 words at random times over 60 s, a TR grid of 2 s centred on odd seconds (30 TRs). */
-function story(seed: number, cols = 5, dtype: 'float32' | 'float64' = 'float64', opts: DownsamplerConformanceOptions = {}): DownsampleInput {
+function story(
+  seed: number,
+  cols = 5,
+  dtype: 'float32' | 'float64' = 'float64',
+  opts: DownsamplerConformanceOptions = {},
+): DownsampleInput {
   const rng = createRng(seed + 1);
   const n = 90;
   const dataTimes = new Float64Array(n);
@@ -66,7 +71,9 @@ function expectClose(actual: Matrix, expected: Matrix, rel: number, what: string
     const diff = Math.abs(actual.data[k]! - expected.data[k]!);
     if (!(diff <= tol)) {
       const row = Math.floor(k / expected.cols);
-      expect.fail(`${what}: element (${row}, ${k - row * expected.cols}) is ${actual.data[k]}, expected ${expected.data[k]} (tolerance ${tol})`);
+      expect.fail(
+        `${what}: element (${row}, ${k - row * expected.cols}) is ${actual.data[k]}, expected ${expected.data[k]} (tolerance ${tol})`,
+      );
     }
   }
 }
@@ -93,7 +100,11 @@ function column(m: Matrix, k: number): Matrix<Float64Array> {
  * @example
  * describeDownsamplerConformance('lanczos', () => registry.create('downsampler', { name: 'lanczos', options: { window: 3, cutoffMult: 1 } }, ctx));
  */
-export function describeDownsamplerConformance(name: string, factory: () => Downsampler | Promise<Downsampler>, options: DownsamplerConformanceOptions = {}): void {
+export function describeDownsamplerConformance(
+  name: string,
+  factory: () => Downsampler | Promise<Downsampler>,
+  options: DownsamplerConformanceOptions = {},
+): void {
   const perFeature = options.columnsPerFeature ?? 1;
   const rel = options.tolerance ?? 1e-9;
 
@@ -180,7 +191,11 @@ export function describeDownsamplerConformance(name: string, factory: () => Down
         const n = 150;
         const dataTimes = new Float64Array(n).map((_, j) => 0.2 + 0.4 * j);
         const trTimes = new Float64Array(30).map((_, i) => 1 + 2 * i);
-        const data = matrix(n, 2, new Float64Array(2 * n).map((_, k) => (k % 2 === 0 ? 1.7 : -0.25)));
+        const data = matrix(
+          n,
+          2,
+          new Float64Array(2 * n).map((_, k) => (k % 2 === 0 ? 1.7 : -0.25)),
+        );
         const splitIndices = options.splitIndices?.(n, trTimes.length, dataTimes, trTimes);
         const out = ds.downsample(splitIndices === undefined ? { data, dataTimes, trTimes } : { data, dataTimes, trTimes, splitIndices });
         for (let i = 5; i < 25; i++) {
@@ -216,7 +231,10 @@ export function describeDownsamplerConformance(name: string, factory: () => Down
     it('rejects empty input (E_DATA_INVALID)', async () => {
       const ds = await factory();
       const input = story(11, 2, 'float64', options);
-      await expectVoxelwiseError(() => ds.downsample({ data: matrix(0, 2, new Float64Array(0)), dataTimes: new Float64Array(0), trTimes: input.trTimes }), 'E_DATA_INVALID');
+      await expectVoxelwiseError(
+        () => ds.downsample({ data: matrix(0, 2, new Float64Array(0)), dataTimes: new Float64Array(0), trTimes: input.trTimes }),
+        'E_DATA_INVALID',
+      );
       await expectVoxelwiseError(() => ds.downsample({ ...input, trTimes: new Float64Array(0) }), 'E_DATA_INVALID');
     });
   });

@@ -9,7 +9,11 @@ import type { ErrorCode, VoxelwiseError } from '@voxelwise/core';
  * @example
  * await expectVoxelwiseError(() => parse(bad), 'E_FILE_FORMAT', /line 3/);
  */
-export async function expectVoxelwiseError(fn: () => unknown, code: ErrorCode, ...patterns: Array<RegExp | string>): Promise<VoxelwiseError> {
+export async function expectVoxelwiseError(
+  fn: () => unknown,
+  code: ErrorCode,
+  ...patterns: Array<RegExp | string>
+): Promise<VoxelwiseError> {
   let caught: unknown;
   try {
     await fn();
@@ -18,8 +22,11 @@ export async function expectVoxelwiseError(fn: () => unknown, code: ErrorCode, .
   }
   expect(caught, `expected a VoxelwiseError ${code}`).toBeDefined();
   if (!isVoxelwiseError(caught, code)) {
-    throw new Error(`expected VoxelwiseError ${code}, got ${caught instanceof Error ? `${caught.name} ${(caught as { code?: string }).code ?? ''}: ${caught.message}` : String(caught)}`);
+    throw new Error(
+      `expected VoxelwiseError ${code}, got ${caught instanceof Error ? `${caught.name} ${(caught as { code?: string }).code ?? ''}: ${caught.message}` : String(caught)}`,
+    );
   }
-  for (const p of patterns) expect(caught.message).toMatch(typeof p === 'string' ? new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : p);
+  for (const p of patterns)
+    expect(caught.message).toMatch(typeof p === 'string' ? new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : p);
   return caught;
 }

@@ -39,7 +39,13 @@ function buildStory(name: string, words: readonly string[], start: number, nTR: 
   for (let k = 0; k < nTR; k++) trTimes[k] = 2 * k + 1;
   const trim = { start: 1, end: 1 };
   const rows = nTR - 2;
-  return memoryStory({ name, words: { text: words, onset, offset }, trTimes, trim, responses: { rows, cols: 2, data: new Float32Array(rows * 2) } });
+  return memoryStory({
+    name,
+    words: { text: words, onset, offset },
+    trTimes,
+    trim,
+    responses: { rows, cols: 2, data: new Float32Array(rows * 2) },
+  });
 }
 
 /**
@@ -54,7 +60,15 @@ export function conformanceStories(): Story[] {
 }
 
 function snapshot(story: Story): string {
-  return JSON.stringify([story.name, story.words.text, [...story.words.onset], [...story.words.offset], [...story.wordTimes], [...story.trTimes], story.trim]);
+  return JSON.stringify([
+    story.name,
+    story.words.text,
+    [...story.words.onset],
+    [...story.words.offset],
+    [...story.wordTimes],
+    [...story.trTimes],
+    story.trim,
+  ]);
 }
 
 function expectedRows(story: Story, level: FeatureSet['level']): number {
@@ -65,7 +79,11 @@ function same(a: FeatureSet, b: FeatureSet): void {
   expect(b.level).toBe(a.level);
   expect([b.data.rows, b.data.cols]).toEqual([a.data.rows, a.data.cols]);
   expect(b.data.data.constructor).toBe(a.data.data.constructor);
-  expect(Buffer.from(b.data.data.buffer, b.data.data.byteOffset, b.data.data.byteLength).equals(Buffer.from(a.data.data.buffer, a.data.data.byteOffset, a.data.data.byteLength))).toBe(true);
+  expect(
+    Buffer.from(b.data.data.buffer, b.data.data.byteOffset, b.data.data.byteLength).equals(
+      Buffer.from(a.data.data.buffer, a.data.data.byteOffset, a.data.data.byteLength),
+    ),
+  ).toBe(true);
 }
 
 /**
@@ -108,7 +126,8 @@ export function describeExtractorConformance(name: string, options: ExtractorCon
         expect(fs.data.cols, 'the same columns for every story').toBe(cols);
         expect(fs.data.data instanceof Float32Array || fs.data.data instanceof Float64Array).toBe(true);
         expect(fs.data.data.length).toBe(fs.data.rows * fs.data.cols);
-        for (let k = 0; k < fs.data.data.length; k++) if (!Number.isFinite(fs.data.data[k]!)) expect.fail(`story "${story.name}": value ${k} is ${fs.data.data[k]}`);
+        for (let k = 0; k < fs.data.data.length; k++)
+          if (!Number.isFinite(fs.data.data[k]!)) expect.fail(`story "${story.name}": value ${k} is ${fs.data.data[k]}`);
         if (fs.columns) expect(fs.columns.length).toBe(fs.data.cols);
       }
       await ex.dispose?.();

@@ -18,7 +18,15 @@ export interface ModelConformanceOptions {
 }
 
 /** LITcoder's metric keys every evaluation carries. */
-export const REQUIRED_METRICS = ['median_score', 'mean_score', 'std_score', 'min_score', 'max_score', 'n_significant', 'percent_significant'] as const;
+export const REQUIRED_METRICS = [
+  'median_score',
+  'mean_score',
+  'std_score',
+  'min_score',
+  'max_score',
+  'n_significant',
+  'percent_significant',
+] as const;
 
 interface Problem {
   X: Matrix<Float32Array>;
@@ -109,7 +117,8 @@ export function describeModelConformance(name: string, create: () => Model | Pro
   const prob = plantedProblem(n, p, v, 20261127);
   const data = options.groups === false ? { X: prob.X, Y: prob.Y } : { X: prob.X, Y: prob.Y, groups: prob.groups };
   let fittedOnce: Promise<FittedModel> | null = null;
-  const fitted = (): Promise<FittedModel> => (fittedOnce ??= Promise.resolve(create()).then((m) => m.fit(data, createContext({ seed: 7 }))));
+  const fitted = (): Promise<FittedModel> =>
+    (fittedOnce ??= Promise.resolve(create()).then((m) => m.fit(data, createContext({ seed: 7 }))));
 
   describe(`model conformance: ${name}`, () => {
     it('fits and reports weights (features × voxels) and alphas (one per voxel)', async () => {
@@ -204,7 +213,9 @@ export function describeModelConformance(name: string, create: () => Model | Pro
       for await (const batch of f.weightBatches(3)) {
         expect(batch.voxelStart).toBe(next);
         expect(batch.weights.rows).toBe(p);
-        for (let i = 0; i < p; i++) for (let j = 0; j < batch.weights.cols; j++) expect(batch.weights.data[i * batch.weights.cols + j]).toBe(W.data[i * v + next + j]);
+        for (let i = 0; i < p; i++)
+          for (let j = 0; j < batch.weights.cols; j++)
+            expect(batch.weights.data[i * batch.weights.cols + j]).toBe(W.data[i * v + next + j]);
         next += batch.weights.cols;
       }
       expect(next).toBe(v);

@@ -4,9 +4,13 @@ import { expectVoxelwiseError } from '../src/index.js';
 
 describe('expectVoxelwiseError', () => {
   it('passes on the right code and message', async () => {
-    const e = await expectVoxelwiseError(() => {
-      throw voxelwiseError({ code: 'E_IO', where: 'x:y', message: 'file a.txt failed' });
-    }, 'E_IO', 'a.txt');
+    const e = await expectVoxelwiseError(
+      () => {
+        throw voxelwiseError({ code: 'E_IO', where: 'x:y', message: 'file a.txt failed' });
+      },
+      'E_IO',
+      'a.txt',
+    );
     expect(e.code).toBe('E_IO');
   });
   it('fails on another code or no error', async () => {

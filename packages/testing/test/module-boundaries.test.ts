@@ -21,7 +21,10 @@ describe('package boundaries (eslint @nx/enforce-module-boundaries)', () => {
   }, 120_000);
 
   it('fails when one plugin imports another', async () => {
-    const messages = await lint('packages/ridge/src/probe.ts', "import { zscore } from '@voxelwise/downsample';\nexport const f = zscore;\n");
+    const messages = await lint(
+      'packages/ridge/src/probe.ts',
+      "import { zscore } from '@voxelwise/downsample';\nexport const f = zscore;\n",
+    );
     expect(messages.join('\n')).toMatch(/scope:plugin.*can only depend on libs tagged with "scope:core"/);
   });
 
@@ -32,6 +35,8 @@ describe('package boundaries (eslint @nx/enforce-module-boundaries)', () => {
 
   it('allows a plugin to import core and the trainer to compose plugins', async () => {
     expect(await lint('packages/ridge/src/probe.ts', "import { zeros } from '@voxelwise/core';\nexport const f = zeros;\n")).toEqual([]);
-    expect(await lint('packages/trainer/src/probe.ts', "import { zscore } from '@voxelwise/downsample';\nexport const f = zscore;\n")).toEqual([]);
+    expect(
+      await lint('packages/trainer/src/probe.ts', "import { zscore } from '@voxelwise/downsample';\nexport const f = zscore;\n"),
+    ).toEqual([]);
   });
 });

@@ -44,7 +44,13 @@ function f64(values: Float64Array): A.Data {
 /** A float64 column with nulls where the model gave no value. */
 function optionalF64(values: Float64Array | undefined, n: number): A.Data {
   if (values) return f64(values);
-  return A.makeData({ type: new A.Float64(), length: n, nullCount: n, data: new Float64Array(n), nullBitmap: new Uint8Array(Math.ceil(n / 8)) });
+  return A.makeData({
+    type: new A.Float64(),
+    length: n,
+    nullCount: n,
+    data: new Float64Array(n),
+    nullBitmap: new Uint8Array(Math.ceil(n / 8)),
+  });
 }
 
 /** Writes bytes to `path` through a temp file and a rename, so readers never see half a file. */
@@ -56,7 +62,12 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
-    throw voxelwiseError({ code: 'E_IO', where: 'trainer:write', message: `cannot write ${path}: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_IO',
+      where: 'trainer:write',
+      message: `cannot write ${path}: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }
 
@@ -66,8 +77,17 @@ export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, strin
   const voxel = Int32Array.from({ length: n }, (_, i) => i);
   const sig = scores.significant;
   const sigData = sig
-    ? A.vectorFromArray(Array.from(sig, (s) => s === 1), new A.Bool()).data[0]!
-    : A.makeData({ type: new A.Bool(), length: n, nullCount: n, data: new Uint8Array(Math.ceil(n / 8)), nullBitmap: new Uint8Array(Math.ceil(n / 8)) });
+    ? A.vectorFromArray(
+        Array.from(sig, (s) => s === 1),
+        new A.Bool(),
+      ).data[0]!
+    : A.makeData({
+        type: new A.Bool(),
+        length: n,
+        nullCount: n,
+        data: new Uint8Array(Math.ceil(n / 8)),
+        nullBitmap: new Uint8Array(Math.ceil(n / 8)),
+      });
   const fields = [
     field('voxel', new A.Int32()),
     field('r', new A.Float64()),
@@ -93,7 +113,13 @@ export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, strin
 
 function column(table: A.Table, name: string, file: string): A.Vector {
   const c = table.getChild(name);
-  if (!c) throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'trainer:arrow', message: `${file} has no column "${name}"`, expected: table.schema.fields.map((f) => f.name).concat(name) });
+  if (!c)
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'trainer:arrow',
+      message: `${file} has no column "${name}"`,
+      expected: table.schema.fields.map((f) => f.name).concat(name),
+    });
   return c;
 }
 
@@ -113,7 +139,12 @@ async function readTable(path: string): Promise<A.Table> {
   try {
     return A.tableFromIPC(bytes);
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'trainer:arrow', message: `${path} is not an Arrow IPC file: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'trainer:arrow',
+      message: `${path} is not an Arrow IPC file: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }
 
@@ -133,7 +164,8 @@ export async function readScores(path: string): Promise<ScoreColumns & { metadat
   if (pc) out.pCorrected = pc;
   if (alpha) out.alpha = alpha;
   if (lambda) out.lambda = lambda;
-  if (sig && sig.nullCount < sig.length) out.significant = Uint8Array.from(Array.from(sig.toArray() as Iterable<boolean>, (b) => (b ? 1 : 0)));
+  if (sig && sig.nullCount < sig.length)
+    out.significant = Uint8Array.from(Array.from(sig.toArray() as Iterable<boolean>, (b) => (b ? 1 : 0)));
   return out;
 }
 
@@ -177,11 +209,26 @@ interface WeightBlock {
 
 async function* blocksOf(source: WeightsSource, chunkVoxels: number): AsyncIterable<WeightBlock> {
   if ('batches' in source) {
-    for await (const b of source.batches) yield { voxelStart: b.voxelStart, rows: b.weights.rows, cols: b.weights.cols, data: b.weights.data, stride: b.weights.cols, offset: 0 };
+    for await (const b of source.batches)
+      yield {
+        voxelStart: b.voxelStart,
+        rows: b.weights.rows,
+        cols: b.weights.cols,
+        data: b.weights.data,
+        stride: b.weights.cols,
+        offset: 0,
+      };
     return;
   }
   for (let v0 = 0; v0 < source.cols; v0 += chunkVoxels) {
-    yield { voxelStart: v0, rows: source.rows, cols: Math.min(source.cols, v0 + chunkVoxels) - v0, data: source.data, stride: source.cols, offset: v0 };
+    yield {
+      voxelStart: v0,
+      rows: source.rows,
+      cols: Math.min(source.cols, v0 + chunkVoxels) - v0,
+      data: source.data,
+      stride: source.cols,
+      offset: v0,
+    };
   }
 }
 
@@ -190,10 +237,18 @@ async function* blocksOf(source: WeightsSource, chunkVoxels: number): AsyncItera
  * design column, in design order). Written in voxel blocks through a temp file so memory stays
  * bounded and the file appears whole or not at all. Design column names go in the schema metadata.
  */
-export async function writeWeights(path: string, source: WeightsSource, metadata: Record<string, string> = {}, chunkVoxels = 2048): Promise<void> {
+export async function writeWeights(
+  path: string,
+  source: WeightsSource,
+  metadata: Record<string, string> = {},
+  chunkVoxels = 2048,
+): Promise<void> {
   const p = source.rows;
   const listType = new A.FixedSizeList(p, field('item', new A.Float32()));
-  const schema = new A.Schema([field('voxel', new A.Int32()), field('weights', listType)], new Map(Object.entries({ ...metadata, n_features: String(p), n_voxels: String(source.cols) })));
+  const schema = new A.Schema(
+    [field('voxel', new A.Int32()), field('weights', listType)],
+    new Map(Object.entries({ ...metadata, n_features: String(p), n_voxels: String(source.cols) })),
+  );
   const tmp = `${path}.${process.pid}.tmp`;
   const out = createWriteStream(tmp);
   const writer = new A.RecordBatchFileWriter();
@@ -205,7 +260,12 @@ export async function writeWeights(path: string, source: WeightsSource, metadata
     for await (const batch of blocksOf(source, chunkVoxels)) {
       const n = batch.cols;
       if (batch.rows !== p || batch.voxelStart !== expected) {
-        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:weights', message: `weight block at voxel ${batch.voxelStart} does not continue the previous one (${batch.rows} features)`, expected: { voxelStart: expected, features: p } });
+        throw voxelwiseError({
+          code: 'E_SHAPE_MISMATCH',
+          where: 'trainer:weights',
+          message: `weight block at voxel ${batch.voxelStart} does not continue the previous one (${batch.rows} features)`,
+          expected: { voxelStart: expected, features: p },
+        });
       }
       expected += n;
       const block = new Float32Array(n * p);
@@ -217,11 +277,19 @@ export async function writeWeights(path: string, source: WeightsSource, metadata
       const child = A.makeData({ type: new A.Float32(), length: n * p, data: block });
       const lists = A.makeData({ type: listType, length: n, nullCount: 0, child });
       const voxel = A.makeData({ type: new A.Int32(), length: n, data: Int32Array.from({ length: n }, (_, j) => batch.voxelStart + j) });
-      writer.write(new A.RecordBatch(schema, A.makeData({ type: new A.Struct(schema.fields), length: n, nullCount: 0, children: [voxel, lists] })));
+      writer.write(
+        new A.RecordBatch(schema, A.makeData({ type: new A.Struct(schema.fields), length: n, nullCount: 0, children: [voxel, lists] })),
+      );
       if (out.writableNeedDrain) await once(out, 'drain');
     }
     if (expected !== source.cols) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:weights', message: 'the weight blocks do not cover every voxel', got: expected, expected: source.cols });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: 'trainer:weights',
+        message: 'the weight blocks do not cover every voxel',
+        got: expected,
+        expected: source.cols,
+      });
     }
     writer.finish();
     await finished(out);
@@ -230,7 +298,12 @@ export async function writeWeights(path: string, source: WeightsSource, metadata
     out.destroy();
     await rm(tmp, { force: true });
     if (isVoxelwiseError(error)) throw error;
-    throw voxelwiseError({ code: 'E_IO', where: 'trainer:weights', message: `cannot write ${path}: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_IO',
+      where: 'trainer:weights',
+      message: `cannot write ${path}: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }
 

@@ -23,7 +23,12 @@ export function parseSize(size: number | string): number {
   const units: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
   const factor = m ? units[m[2]!.toLowerCase()] : undefined;
   if (!m || factor === undefined) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `memoryBudget "${size}" is not a size`, hint: 'Write e.g. "4GB" or a number of bytes.' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:config',
+      message: `memoryBudget "${size}" is not a size`,
+      hint: 'Write e.g. "4GB" or a number of bytes.',
+    });
   }
   return Number(m[1]) * factor;
 }
@@ -46,7 +51,10 @@ const trimmingObject = z
   })
   .strict();
 
-const trimming = z.preprocess(normaliseTrimmingInput, z.union([z.enum(Object.keys(TRIMMING_PRESETS) as [keyof typeof TRIMMING_PRESETS, ...(keyof typeof TRIMMING_PRESETS)[]]), trimmingObject]));
+const trimming = z.preprocess(
+  normaliseTrimmingInput,
+  z.union([z.enum(Object.keys(TRIMMING_PRESETS) as [keyof typeof TRIMMING_PRESETS, ...(keyof typeof TRIMMING_PRESETS)[]]), trimmingObject]),
+);
 
 /** The default resampler: Lanczos, window 3, cutoff 1 (Huth and the LITcoder paper; not LITcoder's silent `rect`). */
 export const DEFAULT_DOWNSAMPLER = { name: 'lanczos', options: { window: 3, cutoffMult: 1 } } as const;
@@ -56,7 +64,10 @@ export const configSchema = z
   .object({
     $schema: z.string().optional(),
     /** Run name, used in the run id. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only').default('run'),
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only')
+      .default('run'),
     seed: z.number().int().default(0),
     /** Where run directories go. */
     outDir: z.string().default('results'),
@@ -127,7 +138,10 @@ export type ResolvedConfig = Omit<z.output<typeof configSchema>, 'model'> & { mo
 export type TrimmingConfig = ResolvedConfig['trimming'];
 
 /** A config as written in TypeScript: stage names and options checked at compile time. */
-export interface VoxelwiseConfig extends Omit<z.input<typeof configSchema>, 'assembly' | 'features' | 'downsampler' | 'model' | 'loggers' | 'trimming'> {
+export interface VoxelwiseConfig extends Omit<
+  z.input<typeof configSchema>,
+  'assembly' | 'features' | 'downsampler' | 'model' | 'loggers' | 'trimming'
+> {
   assembly: StageRef<'assembly-source'>;
   features: [StageRef<'extractor'>, ...StageRef<'extractor'>[]];
   downsampler?: StageRef<'downsampler'>;
@@ -175,15 +189,36 @@ export function resolveConfig(input: unknown, source = 'config'): ResolvedConfig
     });
   }
   const presetModel: Preset['model'] = PRESETS[parsed.data.preset].model;
-  const config: ResolvedConfig = { ...parsed.data, model: parsed.data.model ?? { name: presetModel.name, ...(presetModel.options ? { options: structuredClone(presetModel.options) as Record<string, unknown> } : {}) } };
+  const config: ResolvedConfig = {
+    ...parsed.data,
+    model: parsed.data.model ?? {
+      name: presetModel.name,
+      ...(presetModel.options ? { options: structuredClone(presetModel.options) as Record<string, unknown> } : {}),
+    },
+  };
   if (config.split.mode === 'test-stories' && config.split.outerFolds !== undefined) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "split.outerFolds" only applies to split.mode "nested-cv"`, hint: 'Remove it or set split.mode to "nested-cv".' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:config',
+      message: `${source}: key "split.outerFolds" only applies to split.mode "nested-cv"`,
+      hint: 'Remove it or set split.mode to "nested-cv".',
+    });
   }
   if (config.split.mode === 'nested-cv' && config.split.testStories !== undefined) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "split.testStories" does not apply to split.mode "nested-cv" (every story is held out once)`, hint: 'Remove split.testStories or use split.mode "test-stories".' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:config',
+      message: `${source}: key "split.testStories" does not apply to split.mode "nested-cv" (every story is held out once)`,
+      hint: 'Remove split.testStories or use split.mode "test-stories".',
+    });
   }
   if (config.layers && new Set(config.layers).size !== config.layers.length) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:config', message: `${source}: key "layers" lists a layer twice`, got: config.layers });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:config',
+      message: `${source}: key "layers" lists a layer twice`,
+      got: config.layers,
+    });
   }
   return config;
 }

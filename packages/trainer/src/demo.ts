@@ -71,7 +71,13 @@ export interface DemoOptions {
  */
 export function demoConfig(options: DemoOptions): VoxelwiseConfig {
   const seed = options.seed ?? 0;
-  const lm = { model: options.modelDir, layer: options.layer ?? 2, lookback: 48, contextType: 'fullcontext', pooling: 'lastToken' } as const;
+  const lm = {
+    model: options.modelDir,
+    layer: options.layer ?? 2,
+    lookback: 48,
+    contextType: 'fullcontext',
+    pooling: 'lastToken',
+  } as const;
   return {
     name: 'demo',
     seed,
@@ -79,7 +85,15 @@ export function demoConfig(options: DemoOptions): VoxelwiseConfig {
     ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
     assembly: {
       name: 'simulated',
-      options: { seed, stories: options.stories ?? 5, duration: options.duration ?? 300, voxels: options.voxels ?? 300, plantedFraction: 0.5, testRepeats: 4, extractor: { name: 'lm', options: lm } },
+      options: {
+        seed,
+        stories: options.stories ?? 5,
+        duration: options.duration ?? 300,
+        voxels: options.voxels ?? 300,
+        plantedFraction: 0.5,
+        testRepeats: 4,
+        extractor: { name: 'lm', options: lm },
+      },
     },
     features: [{ name: 'lm', options: lm }],
     downsampler: { ...DEFAULT_DOWNSAMPLER, options: { ...DEFAULT_DOWNSAMPLER.options } },
@@ -99,11 +113,20 @@ function median(values: number[]): number {
 }
 
 /** Test r of planted and noise voxels, when the assembly records a simulator's ground truth. */
-export function plantedSummary(r: Float64Array, metadata: Record<string, unknown>): { planted: number[]; noise: number[]; medianPlanted: number; medianNoise: number; bestR?: number[] } | null {
+export function plantedSummary(
+  r: Float64Array,
+  metadata: Record<string, unknown>,
+): { planted: number[]; noise: number[]; medianPlanted: number; medianNoise: number; bestR?: number[] } | null {
   const truth = metadata['groundTruth'] as { planted?: ArrayLike<number>; bestR?: ArrayLike<number> } | undefined;
   if (!truth?.planted || truth.planted.length !== r.length) return null;
   const planted: number[] = [];
   const noise: number[] = [];
   for (let v = 0; v < r.length; v++) (truth.planted[v] ? planted : noise).push(r[v]!);
-  return { planted, noise, medianPlanted: median(planted), medianNoise: median(noise), ...(truth.bestR ? { bestR: Array.from(truth.bestR) } : {}) };
+  return {
+    planted,
+    noise,
+    medianPlanted: median(planted),
+    medianNoise: median(noise),
+    ...(truth.bestR ? { bestR: Array.from(truth.bestR) } : {}),
+  };
 }

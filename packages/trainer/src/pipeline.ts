@@ -9,8 +9,7 @@ import type { StoryTrim, TrimmingSlices } from './trimming.js';
 
 /** Which stories are fitted and which are scored. */
 export type SplitPlan =
-  | { mode: 'test-stories'; train: string[]; test: string[] }
-  | { mode: 'nested-cv'; stories: string[]; outerFolds?: number };
+  { mode: 'test-stories'; train: string[]; test: string[] } | { mode: 'nested-cv'; stories: string[]; outerFolds?: number };
 
 /** Design matrices for training and testing. */
 export interface DesignMatrices {
@@ -47,7 +46,13 @@ interface StackedTargets {
 }
 
 /** Creates the stage context for a run. */
-export function runContext(config: ResolvedConfig, emit: EventSink, registry: Registry, signal?: AbortSignal, refresh = false): StageContext {
+export function runContext(
+  config: ResolvedConfig,
+  emit: EventSink,
+  registry: Registry,
+  signal?: AbortSignal,
+  refresh = false,
+): StageContext {
   return createContext({
     seed: config.seed,
     emit,
@@ -70,7 +75,13 @@ export function planSplit(config: ResolvedConfig, assembly: Assembly): SplitPlan
   const check = (names: readonly string[], key: string) => {
     for (const s of names) {
       if (!known.includes(s)) {
-        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `${key} names story "${s}", which is not in subject ${assembly.metadata.subject}`, expected: known, hint: 'Run "voxelwise assembly info <dir>" to list the stories.' });
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: 'trainer:split',
+          message: `${key} names story "${s}", which is not in subject ${assembly.metadata.subject}`,
+          expected: known,
+          hint: 'Run "voxelwise assembly info <dir>" to list the stories.',
+        });
       }
     }
   };
@@ -79,18 +90,34 @@ export function planSplit(config: ResolvedConfig, assembly: Assembly): SplitPlan
   if (config.split.mode === 'nested-cv') {
     const folds = config.split.outerFolds;
     if (folds !== undefined && folds > all.length) {
-      throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `split.outerFolds is larger than the number of stories`, got: folds, expected: `≤ ${all.length}` });
+      throw voxelwiseError({
+        code: 'E_CONFIG_INVALID',
+        where: 'trainer:split',
+        message: `split.outerFolds is larger than the number of stories`,
+        got: folds,
+        expected: `≤ ${all.length}`,
+      });
     }
     return { mode: 'nested-cv', stories: all, ...(folds === undefined ? {} : { outerFolds: folds }) };
   }
   const test = config.split.testStories ?? [...assembly.testStories];
   if (test.length === 0) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `subject ${assembly.metadata.subject} names no test story`, hint: 'Set split.testStories in the config, or use split.mode "nested-cv".' });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:split',
+      message: `subject ${assembly.metadata.subject} names no test story`,
+      hint: 'Set split.testStories in the config, or use split.mode "nested-cv".',
+    });
   }
   check(test, 'split.testStories');
   const train = all.filter((s) => !test.includes(s));
   if (train.length === 0) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: 'no training story is left after removing the test stories', got: { stories: all, testStories: test } });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:split',
+      message: 'no training story is left after removing the test stories',
+      got: { stories: all, testStories: test },
+    });
   }
   return { mode: 'test-stories', train, test };
 }
@@ -117,7 +144,15 @@ async function storyFeatures(story: Story, stages: FeatureStages, ctx: StageCont
         expected: story.wordTimes.length,
       });
     }
-    const onGrid = fs.level === 'tr' ? fs.data : await timed(ctx.emit, `downsample/${stages.downsampler.id}`, () => stages.downsampler.downsample({ data: fs.data, dataTimes: story.wordTimes, trTimes: story.trTimes }), { kind: 'downsampler' });
+    const onGrid =
+      fs.level === 'tr'
+        ? fs.data
+        : await timed(
+            ctx.emit,
+            `downsample/${stages.downsampler.id}`,
+            () => stages.downsampler.downsample({ data: fs.data, dataTimes: story.wordTimes, trTimes: story.trTimes }),
+            { kind: 'downsampler' },
+          );
     if (onGrid.rows !== story.trTimes.length) {
       throw voxelwiseError({
         code: 'E_ALIGNMENT',
@@ -168,7 +203,12 @@ export class DesignBuilder {
   }
 
   /** Per-story blocks of `names` in the given role. */
-  async blocks(names: readonly string[], role: 'train' | 'test', stages: FeatureStages, ctx: StageContext): Promise<{ blocks: StoryBlock[]; columns: string[]; nFeatures: number }> {
+  async blocks(
+    names: readonly string[],
+    role: 'train' | 'test',
+    stages: FeatureStages,
+    ctx: StageContext,
+  ): Promise<{ blocks: StoryBlock[]; columns: string[]; nFeatures: number }> {
     const perStory = PRESETS[this.config.preset].delays === 'per-story';
     const blocks: StoryBlock[] = [];
     let columns: string[] = [];
@@ -182,11 +222,22 @@ export class DesignBuilder {
       if (perStory && trim.featureStartTR < maxDelay && !this.warnedPadding.has(role)) {
         // field.md §6: zero-padded delays at story onsets line up with the onset response and inflate scores.
         this.warnedPadding.add(role);
-        ctx.emit({ type: 'log', level: 'warn', stage: `design/${role}`, message: `story "${name}": kept feature rows start at TR ${trim.featureStartTR}, so the first ${maxDelay - trim.featureStartTR} rows see zero-padded delays (delays reach ${maxDelay} TRs back). Trim at least ${maxDelay} TRs from the start of each story.` });
+        ctx.emit({
+          type: 'log',
+          level: 'warn',
+          stage: `design/${role}`,
+          message: `story "${name}": kept feature rows start at TR ${trim.featureStartTR}, so the first ${maxDelay - trim.featureStartTR} rows see zero-padded delays (delays reach ${maxDelay} TRs back). Trim at least ${maxDelay} TRs from the start of each story.`,
+        });
       }
       const feats = await storyFeatures(story, stages, ctx);
       if (nFeatures >= 0 && feats.data.cols !== nFeatures) {
-        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:features', message: `story "${name}" has a different number of feature columns than story "${names[0]}"`, got: feats.data.cols, expected: nFeatures });
+        throw voxelwiseError({
+          code: 'E_SHAPE_MISMATCH',
+          where: 'trainer:features',
+          message: `story "${name}" has a different number of feature columns than story "${names[0]}"`,
+          got: feats.data.cols,
+          expected: nFeatures,
+        });
       }
       nFeatures = feats.data.cols;
       columns = feats.columns;
@@ -220,7 +271,13 @@ export class DesignBuilder {
     let o = 0;
     for (const [g, st] of stories.entries()) {
       if (st.nVoxels !== v) {
-        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where: 'trainer:targets', message: `story "${st.name}" has a different number of voxels than story "${names[0]}"`, got: st.nVoxels, expected: v });
+        throw voxelwiseError({
+          code: 'E_SHAPE_MISMATCH',
+          where: 'trainer:targets',
+          message: `story "${st.name}" has a different number of voxels than story "${names[0]}"`,
+          got: st.nVoxels,
+          expected: v,
+        });
       }
       const t = trims[g]!;
       const Y = await storyTargets(st, t, this.zTargets);
@@ -239,7 +296,10 @@ export class DesignBuilder {
 
   /** Stacks feature blocks; the `huth` order applies the FIR delays to the stack. */
   stackFeatures(blocks: readonly StoryBlock[]): Matrix {
-    const X = vstack(blocks.map((b) => b.X), 'float64');
+    const X = vstack(
+      blocks.map((b) => b.X),
+      'float64',
+    );
     return PRESETS[this.config.preset].delays === 'after-stacking' ? makeDelayed(X, this.config.delays) : X;
   }
 
@@ -271,9 +331,27 @@ export class DesignBuilder {
   }
 
   /** All stories stacked with their story index as group (nested-cv mode). */
-  async pooled(stories: string[], stages: FeatureStages, ctx: StageContext): Promise<{ X: Matrix; Y: Matrix<Float32Array>; groups: Int32Array; rows: { story: string[]; tr: Int32Array }; columns: string[]; nFeatures: number }> {
+  async pooled(
+    stories: string[],
+    stages: FeatureStages,
+    ctx: StageContext,
+  ): Promise<{
+    X: Matrix;
+    Y: Matrix<Float32Array>;
+    groups: Int32Array;
+    rows: { story: string[]; tr: Int32Array };
+    columns: string[];
+    nFeatures: number;
+  }> {
     const all = await this.blocks(stories, 'train', stages, ctx);
     const Y = await this.targetsFor(stories, 'train');
-    return { X: this.stackFeatures(all.blocks), Y: Y.Y, groups: Y.groups, rows: { story: Y.story, tr: Y.tr }, columns: this.designColumns(all.columns), nFeatures: all.nFeatures };
+    return {
+      X: this.stackFeatures(all.blocks),
+      Y: Y.Y,
+      groups: Y.groups,
+      rows: { story: Y.story, tr: Y.tr },
+      columns: this.designColumns(all.columns),
+      nFeatures: all.nFeatures,
+    };
   }
 }

@@ -43,7 +43,15 @@ export const PRESETS = {
     zscoreTargets: false,
     // bootstrap_ridge as encoding.py calls it: logspace(1, 3, 10), 50 boots × 125 chunks of 40 TRs,
     // no normalpha, use_corr False (signed √R² with Huth's variance term) (encoding.py L20-91).
-    model: { name: 'ridge-cv', options: { alphas: HUTH_ALPHAS, normalpha: false, folds: { type: 'bootstrap', nboots: 50, chunkLength: 40, nchunks: 125 }, score: 'huth' } },
+    model: {
+      name: 'ridge-cv',
+      options: {
+        alphas: HUTH_ALPHAS,
+        normalpha: false,
+        folds: { type: 'bootstrap', nboots: 50, chunkLength: 40, nchunks: 125 },
+        score: 'huth',
+      },
+    },
   },
 } as const satisfies Record<string, Preset>;
 

@@ -15,5 +15,12 @@ import { builtinLoggers } from './loggers/plugin.js';
  * const registry = createDefaultRegistry().use(myExtractorPlugin());
  */
 export function createDefaultRegistry(): Registry {
-  return createRegistry().use(assemblies()).use(basicFeatures()).use(lmFeatures()).use(downsamplers()).use(ridge()).use(builtinLoggers()).use(wandb());
+  return createRegistry()
+    .use(assemblies())
+    .use(basicFeatures())
+    .use(lmFeatures())
+    .use(downsamplers())
+    .use(ridge())
+    .use(builtinLoggers())
+    .use(wandb());
 }

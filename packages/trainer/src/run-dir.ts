@@ -56,7 +56,13 @@ export class RunDirectory {
     try {
       await mkdir(outDir, { recursive: true });
     } catch (error) {
-      throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create the output folder ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+      throw voxelwiseError({
+        code: 'E_IO',
+        where: 'trainer:run-dir',
+        message: `cannot create the output folder ${outDir}: ${(error as Error).message}`,
+        cause: error,
+        hint: 'Check that outDir (or --out) is writable.',
+      });
     }
     for (let n = 1; ; n++) {
       const id = n === 1 ? runId : `${runId}-${n}`;
@@ -65,7 +71,13 @@ export class RunDirectory {
         await writeFile(lockFile, `${process.pid}\n`, { flag: 'wx' });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
-        throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+        throw voxelwiseError({
+          code: 'E_IO',
+          where: 'trainer:run-dir',
+          message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`,
+          cause: error,
+          hint: 'Check that outDir (or --out) is writable.',
+        });
       }
       if (await exists(join(outDir, id))) {
         await rm(lockFile, { force: true });
@@ -76,7 +88,13 @@ export class RunDirectory {
         await mkdir(dir.tempDir, { recursive: true });
       } catch (error) {
         await rm(lockFile, { force: true });
-        throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`, cause: error, hint: 'Check that outDir (or --out) is writable.' });
+        throw voxelwiseError({
+          code: 'E_IO',
+          where: 'trainer:run-dir',
+          message: `cannot create a run directory under ${outDir}: ${(error as Error).message}`,
+          cause: error,
+          hint: 'Check that outDir (or --out) is writable.',
+        });
       }
       return dir;
     }
@@ -128,7 +146,14 @@ export class RunDirectory {
     try {
       await rename(this.tempDir, this.finalDir);
     } catch (error) {
-      throw voxelwiseError({ code: 'E_IO', where: 'trainer:run-dir', message: `cannot move the finished run to ${this.finalDir}: ${(error as Error).message}`, cause: error, details: { tempDir: this.tempDir }, hint: `The complete run is kept in ${this.tempDir}.` });
+      throw voxelwiseError({
+        code: 'E_IO',
+        where: 'trainer:run-dir',
+        message: `cannot move the finished run to ${this.finalDir}: ${(error as Error).message}`,
+        cause: error,
+        details: { tempDir: this.tempDir },
+        hint: `The complete run is kept in ${this.tempDir}.`,
+      });
     } finally {
       await rm(this.lockFile, { force: true });
     }
@@ -182,12 +207,23 @@ async function readJson(path: string): Promise<unknown> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'trainer:runs', message: `cannot read ${path}`, cause: error, hint: 'Is this a voxelwise run directory (results/<run-id>)?' });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: 'trainer:runs',
+      message: `cannot read ${path}`,
+      cause: error,
+      hint: 'Is this a voxelwise run directory (results/<run-id>)?',
+    });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'trainer:runs', message: `${path} is not valid JSON: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'trainer:runs',
+      message: `${path} is not valid JSON: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }
 

@@ -13,11 +13,23 @@ export function bestVoxels(r: Float64Array, k: number): number[] {
 }
 
 /** Measured and predicted test series of the `k` best voxels, for the report. */
-export function topVoxelSeries(r: Float64Array, measured: Matrix, predicted: Matrix, rows: { story: string[]; tr: Int32Array }, k: number): TimeseriesColumns {
+export function topVoxelSeries(
+  r: Float64Array,
+  measured: Matrix,
+  predicted: Matrix,
+  rows: { story: string[]; tr: Int32Array },
+  k: number,
+): TimeseriesColumns {
   const voxels = bestVoxels(r, k);
   const n = measured.rows;
   const total = voxels.length * n;
-  const out: TimeseriesColumns = { voxel: new Int32Array(total), story: new Array<string>(total), tr: new Int32Array(total), measured: new Float32Array(total), predicted: new Float32Array(total) };
+  const out: TimeseriesColumns = {
+    voxel: new Int32Array(total),
+    story: new Array<string>(total),
+    tr: new Int32Array(total),
+    measured: new Float32Array(total),
+    predicted: new Float32Array(total),
+  };
   let o = 0;
   for (const v of voxels) {
     for (let i = 0; i < n; i++, o++) {

@@ -1,5 +1,16 @@
 import { createEventBus, isVoxelwiseError, timed, voxelwiseError } from '@voxelwise/core';
-import type { AnyStageRef, Assembly, Evaluation, EventSink, FittedModel, Logger, Matrix, Registry, StageContext, VoxelwiseEvent } from '@voxelwise/core';
+import type {
+  AnyStageRef,
+  Assembly,
+  Evaluation,
+  EventSink,
+  FittedModel,
+  Logger,
+  Matrix,
+  Registry,
+  StageContext,
+  VoxelwiseEvent,
+} from '@voxelwise/core';
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
@@ -125,7 +136,12 @@ async function fitVariant(
     const tag = layer === undefined ? '' : ` (layer ${layer})`;
     if (plan.mode === 'nested-cv') {
       if (!model.crossValidate) {
-        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:split', message: `model "${config.model.name}" cannot run nested cross-validation`, hint: 'Use split.mode "test-stories", or a model with crossValidate (e.g. ridge-cv).' });
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: 'trainer:split',
+          message: `model "${config.model.name}" cannot run nested cross-validation`,
+          hint: 'Use split.mode "test-stories", or a model with crossValidate (e.g. ridge-cv).',
+        });
       }
       const pooled = await timed(ctx.emit, 'design', () => builder.pooled(plan.stories, stages, ctx));
       // Outer folds hold whole stories: the group of a row is its story, or with split.outerFolds = k
@@ -133,7 +149,12 @@ async function fitVariant(
       const k = plan.outerFolds;
       const groups = k === undefined ? pooled.groups : pooled.groups.map((g) => Math.floor((g * k) / plan.stories.length));
       checkAbort(ctx);
-      const cv = await timed(ctx.emit, `model/${config.model.name}`, () => model.crossValidate!({ X: pooled.X, Y: pooled.Y, groups }, ctx), { kind: 'model', name: config.model.name });
+      const cv = await timed(
+        ctx.emit,
+        `model/${config.model.name}`,
+        () => model.crossValidate!({ X: pooled.X, Y: pooled.Y, groups }, ctx),
+        { kind: 'model', name: config.model.name },
+      );
       const evaluation: Evaluation = { metrics: cv.metrics, voxels: cv.voxels };
       const metrics: Record<string, unknown> = {
         ...cv.metrics,
@@ -143,12 +164,29 @@ async function fitVariant(
         n_outer_folds: cv.folds.length,
         stories: plan.stories,
       };
-      ctx.emit({ type: 'log', level: 'info', message: `nested CV${tag}: median r ${fmt(metrics['median_score'])} over ${cv.folds.length} outer folds` });
-      return { label, ...(layer === undefined ? {} : { layer }), metrics, evaluation, scores: scoreColumns(evaluation, cv.alphas, cv.info), columns: pooled.columns, info: { ...cv.info, majoritySignificant: cv.majoritySignificant } };
+      ctx.emit({
+        type: 'log',
+        level: 'info',
+        message: `nested CV${tag}: median r ${fmt(metrics['median_score'])} over ${cv.folds.length} outer folds`,
+      });
+      return {
+        label,
+        ...(layer === undefined ? {} : { layer }),
+        metrics,
+        evaluation,
+        scores: scoreColumns(evaluation, cv.alphas, cv.info),
+        columns: pooled.columns,
+        info: { ...cv.info, majoritySignificant: cv.majoritySignificant },
+      };
     }
     const design = await timed(ctx.emit, 'design', () => builder.trainTest(plan, stages, ctx));
     checkAbort(ctx);
-    const fitted = await timed(ctx.emit, `model/${config.model.name}`, () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups }, ctx), { kind: 'model', name: config.model.name });
+    const fitted = await timed(
+      ctx.emit,
+      `model/${config.model.name}`,
+      () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups }, ctx),
+      { kind: 'model', name: config.model.name },
+    );
     checkAbort(ctx);
     const evaluation = await timed(ctx.emit, 'evaluate', () => fitted.evaluate(design.Xtest, design.Ytest, ctx));
     const cvScore = validationScore(fitted);
@@ -164,13 +202,26 @@ async function fitVariant(
     };
     const predictions: Matrix = evaluation.predictions ?? (await fitted.predict(design.Xtest));
     const timeseries = topVoxelSeries(evaluation.voxels.r, design.Ytest, predictions, design.testRows, config.report.topVoxels);
-    ctx.emit({ type: 'log', level: 'info', message: `test${tag}: median r ${fmt(metrics['median_score'])}, ${design.Ytest.cols} voxels, ${design.Xtest.rows} test TRs` });
-    return { label, ...(layer === undefined ? {} : { layer }), metrics, evaluation, scores: scoreColumns(evaluation, fitted.alphas, fitted.info), timeseries, columns: design.columns, fitted, info: { ...fitted.info } };
+    ctx.emit({
+      type: 'log',
+      level: 'info',
+      message: `test${tag}: median r ${fmt(metrics['median_score'])}, ${design.Ytest.cols} voxels, ${design.Xtest.rows} test TRs`,
+    });
+    return {
+      label,
+      ...(layer === undefined ? {} : { layer }),
+      metrics,
+      evaluation,
+      scores: scoreColumns(evaluation, fitted.alphas, fitted.info),
+      timeseries,
+      columns: design.columns,
+      fitted,
+      info: { ...fitted.info },
+    };
   } finally {
     for (const ex of stages.extractors) await ex.dispose?.();
   }
 }
-
 
 /** Frees what a fitted model holds outside the heap (e.g. spilled weights), once its files are written. */
 async function release(r: VariantResult): Promise<void> {
@@ -178,7 +229,6 @@ async function release(r: VariantResult): Promise<void> {
   if (f?.dispose) await f.dispose();
   delete r.fitted;
 }
-
 
 function fmt(x: unknown): string {
   return typeof x === 'number' ? x.toFixed(4) : String(x);
@@ -237,14 +287,18 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
   bus.emit({ type: 'run:start', runId, runDir: dir.finalDir, config: { ...config, configHash: hash }, time: t0 });
   try {
     const source = await registry.create('assembly-source', config.assembly, ctx);
-    const assembly: Assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), { kind: 'assembly-source', name: config.assembly.name });
+    const assembly: Assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), {
+      kind: 'assembly-source',
+      name: config.assembly.name,
+    });
     const plan = planSplit(config, assembly);
     const builder = new DesignBuilder(resolved, assembly);
     const results: VariantResult[] = [];
     const variantFiles: VariantFiles[] = [];
     for (const [i, v] of variants.entries()) {
       checkAbort(ctx);
-      if (variants.length > 1) bus.emit({ type: 'stage:progress', stage: 'sweep', done: i, total: variants.length, unit: 'layers', message: `layer ${v.layer}` });
+      if (variants.length > 1)
+        bus.emit({ type: 'stage:progress', stage: 'sweep', done: i, total: variants.length, unit: 'layers', message: `layer ${v.layer}` });
       const r = await fitVariant(v.label, v.layer, v.features, resolved, plan, builder, registry, ctx);
       if (variants.length > 1) {
         // Write each layer as it finishes and let its model go, so a sweep holds one model at a time.
@@ -253,19 +307,28 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
       }
       results.push(r);
       if (v.layer !== undefined) {
-        for (const [name, value] of Object.entries(numberMetrics(r.evaluation.metrics))) bus.emit({ type: 'metric', name: `layer/${name}`, value, step: v.layer });
+        for (const [name, value] of Object.entries(numberMetrics(r.evaluation.metrics)))
+          bus.emit({ type: 'metric', name: `layer/${name}`, value, step: v.layer });
       }
     }
-    if (variants.length > 1) bus.emit({ type: 'stage:progress', stage: 'sweep', done: variants.length, total: variants.length, unit: 'layers' });
+    if (variants.length > 1)
+      bus.emit({ type: 'stage:progress', stage: 'sweep', done: variants.length, total: variants.length, unit: 'layers' });
     // In a sweep the detailed outputs are those of the layer with the best validation (inner-CV)
     // score, which never looks at the test story; without one, the best median test r.
     const selectedBy = results.every((r) => typeof r.metrics['cv_score'] === 'number') ? 'cv_score' : 'median_score';
-    const selected = results.reduce((best, r) => ((r.metrics[selectedBy] as number) > (best.metrics[selectedBy] as number) ? r : best), results[0]!);
+    const selected = results.reduce(
+      (best, r) => ((r.metrics[selectedBy] as number) > (best.metrics[selectedBy] as number) ? r : best),
+      results[0]!,
+    );
     const metrics: Record<string, unknown> = { ...selected.metrics };
     if (config.layers) {
       metrics['selected_layer'] = selected.layer;
       metrics['selected_by'] = selectedBy;
-      metrics['layers'] = results.map((r) => ({ layer: r.layer, ...numberMetrics(r.evaluation.metrics), ...(typeof r.metrics['cv_score'] === 'number' ? { cv_score: r.metrics['cv_score'] } : {}) }));
+      metrics['layers'] = results.map((r) => ({
+        layer: r.layer,
+        ...numberMetrics(r.evaluation.metrics),
+        ...(typeof r.metrics['cv_score'] === 'number' ? { cv_score: r.metrics['cv_score'] } : {}),
+      }));
     }
     for (const [name, value] of Object.entries(numberMetrics(selected.evaluation.metrics))) bus.emit({ type: 'metric', name, value });
 
@@ -290,7 +353,14 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
       }),
     );
     const durationMs = Date.now() - t0;
-    bus.emit({ type: 'run:end', runId, runDir: dir.finalDir, summary: { ...numberMetrics(selected.evaluation.metrics), histograms: rHistograms(selected.scores) }, durationMs, status: 'ok' });
+    bus.emit({
+      type: 'run:end',
+      runId,
+      runDir: dir.finalDir,
+      summary: { ...numberMetrics(selected.evaluation.metrics), histograms: rHistograms(selected.scores) },
+      durationMs,
+      status: 'ok',
+    });
     await dir.closeSinks();
     const runDir = await dir.commit();
     await closeLoggers();
@@ -313,7 +383,8 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
     await dir.closeSinks();
     await dir.discard();
     await closeLoggers();
-    if (aborted && !isVoxelwiseError(error, 'E_ABORTED')) throw voxelwiseError({ code: 'E_ABORTED', where: 'trainer', message: 'run aborted', cause: error });
+    if (aborted && !isVoxelwiseError(error, 'E_ABORTED'))
+      throw voxelwiseError({ code: 'E_ABORTED', where: 'trainer', message: 'run aborted', cause: error });
     if (error instanceof Error && !isVoxelwiseError(error)) {
       throw voxelwiseError({ code: 'E_INTERNAL', where: 'trainer', message: `run failed: ${error.message}`, cause: error });
     }

@@ -69,7 +69,12 @@ export function trimmingSlices(trimming: string | TrimmingSlices): TrimmingSlice
   if (typeof trimming !== 'string') return trimming;
   const named = (TRIMMING_PRESETS as Record<string, TrimmingSlices>)[trimming];
   if (!named) {
-    throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'trainer:trimming', message: `unknown trimming "${trimming}"`, expected: Object.keys(TRIMMING_PRESETS) });
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'trainer:trimming',
+      message: `unknown trimming "${trimming}"`,
+      expected: Object.keys(TRIMMING_PRESETS),
+    });
   }
   return named;
 }
@@ -100,7 +105,10 @@ export interface StoryTrim {
  * row i is TR `story.trim.start + i` (core `ResponseTrim`).
  */
 export function storyTrim(story: Story, role: 'train' | 'test', trimming: TrimmingSlices): StoryTrim {
-  const features = (role === 'train' ? trimming.trainFeatures : trimming.testFeatures) ?? { start: story.trim.start, end: story.trim.end > 0 ? -story.trim.end : null };
+  const features = (role === 'train' ? trimming.trainFeatures : trimming.testFeatures) ?? {
+    start: story.trim.start,
+    end: story.trim.end > 0 ? -story.trim.end : null,
+  };
   const targets = (role === 'train' ? trimming.trainTargets : trimming.testTargets) ?? { start: 0, end: null };
   const [fa, fb] = sliceRange(story.trTimes.length, features);
   const [ta, tb] = sliceRange(story.nResponseRows, targets);

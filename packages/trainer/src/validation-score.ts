@@ -22,6 +22,7 @@ export function validationScore(fitted: FittedModel | undefined): number | undef
     return sum / v;
   }
   const byAlpha = fitted.info['meanCvScoreByAlpha'];
-  if (Array.isArray(byAlpha) && byAlpha.length > 0 && byAlpha.every((x) => typeof x === 'number')) return Math.max(...(byAlpha as number[]));
+  if (Array.isArray(byAlpha) && byAlpha.length > 0 && byAlpha.every((x) => typeof x === 'number'))
+    return Math.max(...(byAlpha as number[]));
   return undefined;
 }

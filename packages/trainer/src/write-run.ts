@@ -44,7 +44,8 @@ export interface VariantFiles {
 function compactInfo(info: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(info)) {
-    if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length > 64) out[k] = { type: v.constructor.name, length: (v as unknown as ArrayLike<number>).length };
+    if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length > 64)
+      out[k] = { type: v.constructor.name, length: (v as unknown as ArrayLike<number>).length };
     else if (Array.isArray(v) && v.length > 64) out[k] = { type: 'Array', length: v.length };
     else out[k] = v;
   }
@@ -60,12 +61,28 @@ function weightsOf(v: VariantResult): WeightsSource | undefined {
 }
 
 /** Writes one variant's metrics, scores, series and weights under `sub` (or the top level). */
-export async function writeVariant(dir: RunDirectory, sub: string, v: VariantResult, config: ResolvedConfig, metrics: Record<string, unknown>): Promise<VariantFiles> {
+export async function writeVariant(
+  dir: RunDirectory,
+  sub: string,
+  v: VariantResult,
+  config: ResolvedConfig,
+  metrics: Record<string, unknown>,
+): Promise<VariantFiles> {
   const at = (f: string) => (sub ? `${sub}/${f}` : f);
   if (sub) await mkdir(dir.path(sub), { recursive: true });
-  const files: VariantFiles = { label: v.label, ...(v.layer === undefined ? {} : { layer: v.layer }), dir: sub || '.', metrics: at('metrics.json'), scores: at('scores.arrow') };
+  const files: VariantFiles = {
+    label: v.label,
+    ...(v.layer === undefined ? {} : { layer: v.layer }),
+    dir: sub || '.',
+    metrics: at('metrics.json'),
+    scores: at('scores.arrow'),
+  };
   await dir.writeJson(files.metrics, metrics);
-  const meta: Record<string, string> = { run_variant: v.label, model: config.model.name, alpha_convention: 'huth: weights V diag(s/(s^2+a^2)) U^T Y, a = alpha (x s_max with normalpha), lambda = a^2' };
+  const meta: Record<string, string> = {
+    run_variant: v.label,
+    model: config.model.name,
+    alpha_convention: 'huth: weights V diag(s/(s^2+a^2)) U^T Y, a = alpha (x s_max with normalpha), lambda = a^2',
+  };
   await dir.writeBytes(files.scores, scoresToIPC(v.scores, meta));
   if (v.timeseries) {
     files.timeseries = at('timeseries.arrow');
@@ -102,7 +119,9 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     if (selectedFiles.weights) {
       top.weights = 'weights.arrow';
       // The selected layer's weights are already on disk: link rather than copy (copy where links fail).
-      await link(dir.path(selectedFiles.weights), dir.path('weights.arrow')).catch(() => copyFile(dir.path(selectedFiles.weights!), dir.path('weights.arrow')));
+      await link(dir.path(selectedFiles.weights), dir.path('weights.arrow')).catch(() =>
+        copyFile(dir.path(selectedFiles.weights!), dir.path('weights.arrow')),
+      );
     }
   } else {
     top = await writeVariant(dir, '', o.selected, o.config, o.metrics);
@@ -121,7 +140,13 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
         configHash: o.configHash,
         preset: o.config.preset,
         split: o.plan,
-        assembly: { subject: meta['subject'], tr: meta['tr'], nVoxels: meta['nVoxels'], trimming: meta['trimming'], provenance: meta['provenance'] },
+        assembly: {
+          subject: meta['subject'],
+          tr: meta['tr'],
+          nVoxels: meta['nVoxels'],
+          trimming: meta['trimming'],
+          provenance: meta['provenance'],
+        },
         model: { name: o.config.model.name, options: o.modelOptions, info: compactInfo(o.selected.info) },
         selected: o.selected.label,
         files: top,

@@ -81,7 +81,13 @@ describe('run directory Arrow files', () => {
   });
 
   it('timeseries.arrow round-trips and a non-Arrow file is named in the error', async () => {
-    const ts = { voxel: Int32Array.of(4, 4), story: ['s', 's'], tr: Int32Array.of(10, 11), measured: Float32Array.of(0.5, -1), predicted: Float32Array.of(0.25, -0.75) };
+    const ts = {
+      voxel: Int32Array.of(4, 4),
+      story: ['s', 's'],
+      tr: Int32Array.of(10, 11),
+      measured: Float32Array.of(0.5, -1),
+      predicted: Float32Array.of(0.25, -0.75),
+    };
     const d = dir();
     writeFileSync(join(d, 't.arrow'), timeseriesToIPC(ts));
     expect(await readTimeseries(join(d, 't.arrow'))).toEqual(ts);

@@ -32,8 +32,17 @@ describe('config types', () => {
   it("types the seed tutorial's config: lm options, LITcoder trimming keys, presets", () => {
     const config = defineConfig({
       assembly: { name: 'lebel', options: { root: 'ds003020', subject: 'UTS03' } },
-      features: [{ name: 'lm', options: { model: 'gpt2-small', layer: 9, lookback: 256, contextType: 'fullcontext', pooling: 'lastToken' } }],
-      trimming: { train_features_start: 10, train_features_end: -5, test_features_start: 50, test_features_end: -5, test_targets_start: 40, test_targets_end: null },
+      features: [
+        { name: 'lm', options: { model: 'gpt2-small', layer: 9, lookback: 256, contextType: 'fullcontext', pooling: 'lastToken' } },
+      ],
+      trimming: {
+        train_features_start: 10,
+        train_features_end: -5,
+        test_features_start: 50,
+        test_features_end: -5,
+        test_targets_start: 40,
+        test_targets_end: null,
+      },
       preset: 'huth',
       layers: [0, 9],
       loggers: [{ name: 'wandb', options: { project: 'lebel' } }],

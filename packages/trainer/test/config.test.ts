@@ -23,7 +23,15 @@ describe('config', () => {
   it('accepts LITcoder trimming_config keys, missing start 0 and end None as LITcoder does', () => {
     const c = resolveConfig({
       ...base,
-      trimming: { train_features_start: 10, train_features_end: -5, train_targets_start: 0, train_targets_end: null, test_features_start: 50, test_features_end: -5, test_targets_start: 40 },
+      trimming: {
+        train_features_start: 10,
+        train_features_end: -5,
+        train_targets_start: 0,
+        train_targets_end: null,
+        test_features_start: 50,
+        test_features_end: -5,
+        test_targets_start: 40,
+      },
     });
     expect(c.trimming).toEqual({
       trainFeatures: { start: 10, end: -5 },
@@ -36,14 +44,26 @@ describe('config', () => {
   });
 
   it('names the offending key for clashing or unknown trimming keys', async () => {
-    await expectVoxelwiseError(() => resolveConfig({ ...base, trimming: { train_features_start: 10, trainFeatures: { start: 10 } } }), 'E_CONFIG_INVALID', 'train_features_start');
-    await expectVoxelwiseError(() => resolveConfig({ ...base, trimming: { train_features_begin: 10 } }), 'E_CONFIG_INVALID', 'train_features_begin');
+    await expectVoxelwiseError(
+      () => resolveConfig({ ...base, trimming: { train_features_start: 10, trainFeatures: { start: 10 } } }),
+      'E_CONFIG_INVALID',
+      'train_features_start',
+    );
+    await expectVoxelwiseError(
+      () => resolveConfig({ ...base, trimming: { train_features_begin: 10 } }),
+      'E_CONFIG_INVALID',
+      'train_features_begin',
+    );
     await expectVoxelwiseError(() => resolveConfig({ ...base, trimming: 'lebel' }), 'E_CONFIG_INVALID', 'trimming');
   });
 
   it('rejects split keys that do not fit the split mode, unknown presets and repeated layers', async () => {
     await expectVoxelwiseError(() => resolveConfig({ ...base, split: { outerFolds: 3 } }), 'E_CONFIG_INVALID', 'split.outerFolds');
-    await expectVoxelwiseError(() => resolveConfig({ ...base, split: { mode: 'nested-cv', testStories: ['a'] } }), 'E_CONFIG_INVALID', 'split.testStories');
+    await expectVoxelwiseError(
+      () => resolveConfig({ ...base, split: { mode: 'nested-cv', testStories: ['a'] } }),
+      'E_CONFIG_INVALID',
+      'split.testStories',
+    );
     await expectVoxelwiseError(() => resolveConfig({ ...base, preset: 'himalaya' }), 'E_CONFIG_INVALID', 'preset');
     await expectVoxelwiseError(() => resolveConfig({ ...base, layers: [1, 2, 1] }), 'E_CONFIG_INVALID', 'layers');
     await expectVoxelwiseError(() => resolveConfig({ ...base, delay: [1] }), 'E_CONFIG_INVALID', 'delay');
@@ -54,9 +74,16 @@ describe('config', () => {
     expect(PRESETS.huth).toMatchObject({ delays: 'after-stacking', zscoreFeatures: true, zscoreTargets: false });
     expect(resolveConfig(base).model).toEqual({ name: 'ridge-cv' });
     const huth = resolveConfig({ ...base, preset: 'huth' }).model;
-    expect(huth.options).toMatchObject({ normalpha: false, score: 'huth', folds: { type: 'bootstrap', nboots: 50, chunkLength: 40, nchunks: 125 } });
+    expect(huth.options).toMatchObject({
+      normalpha: false,
+      score: 'huth',
+      folds: { type: 'bootstrap', nboots: 50, chunkLength: 40, nchunks: 125 },
+    });
     // np.logspace(1, 3, 10), as Huth's encoding.py
-    const grid = [10.0, 16.68100537200059, 27.825594022071243, 46.41588833612777, 77.4263682681127, 129.1549665014884, 215.44346900318823, 359.38136638046257, 599.4842503189409, 1000.0];
+    const grid = [
+      10.0, 16.68100537200059, 27.825594022071243, 46.41588833612777, 77.4263682681127, 129.1549665014884, 215.44346900318823,
+      359.38136638046257, 599.4842503189409, 1000.0,
+    ];
     (huth.options!['alphas'] as number[]).forEach((a, i) => expect(a).toBeCloseTo(grid[i]!, 10));
     expect(resolveConfig({ ...base, preset: 'huth', model: { name: 'ridge-cv' } }).model).toEqual({ name: 'ridge-cv' });
   });
@@ -65,7 +92,8 @@ describe('config', () => {
     const { createRegistry } = await import('@voxelwise/core');
     const { ridge } = await import('@voxelwise/ridge');
     const registry = createRegistry().use(ridge());
-    for (const name of ['litcoder', 'huth'] as const) expect(() => registry.resolveOptions('model', resolveConfig({ ...base, preset: name }).model)).not.toThrow();
+    for (const name of ['litcoder', 'huth'] as const)
+      expect(() => registry.resolveOptions('model', resolveConfig({ ...base, preset: name }).model)).not.toThrow();
   });
 
   it('hashes only what changes the numbers', () => {

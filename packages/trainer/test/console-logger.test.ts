@@ -3,7 +3,13 @@ import { consoleLogger } from '../src/loggers/console.js';
 
 function stream(isTTY: boolean) {
   let text = '';
-  return { isTTY, write: (s: string) => ((text += s), true), get text() { return text; } };
+  return {
+    isTTY,
+    write: (s: string) => ((text += s), true),
+    get text() {
+      return text;
+    },
+  };
 }
 
 afterEach(() => vi.unstubAllEnvs());

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { createDefaultRegistry, demoConfig, plantedSummary, prepareDemo, train } from '../src/index.js';
 import { nullBand, pearson, rankSeparation, simulatedAr1 } from './null-band.js';
 
-
 // The demo's configuration, with fewer voxels and shorter stories to keep the suite fast.
 describe('demo run (the real pipeline on the tiny language model)', () => {
   it('recovers the voxels planted on an LM layer and separates them from pure noise', async () => {
@@ -14,7 +13,10 @@ describe('demo run (the real pipeline on the tiny language model)', () => {
     const outDir = join(root, 'results');
     const prepared = await prepareDemo({ cacheDir });
     expect(readdirSync(prepared.modelDir).sort()).toEqual(['config.json', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
-    const result = await train({ ...demoConfig({ modelDir: prepared.modelDir, outDir, cacheDir, voxels: 80, stories: 4, duration: 220 }) }, { registry: createDefaultRegistry() });
+    const result = await train(
+      { ...demoConfig({ modelDir: prepared.modelDir, outDir, cacheDir, voxels: 80, stories: 4, duration: 220 }) },
+      { registry: createDefaultRegistry() },
+    );
     const summary = plantedSummary(result.evaluation.voxels.r, result.assemblyMetadata);
     expect(summary).not.toBeNull();
     const nTest = result.metrics['n_test_trs'] as number;

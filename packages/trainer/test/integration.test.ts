@@ -9,7 +9,6 @@ import { createTinyGpt2 } from '@voxelwise/features-lm';
 import { createDefaultRegistry, defineConfig, train } from '../src/index.js';
 import { nullBand, pearson, rankSeparation, simulatedAr1 } from './null-band.js';
 
-
 describe('integration', () => {
   it("runs the seed tutorial's configuration end to end on a LeBel-layout subject (tiny GPT-2)", async () => {
     const root = mkdtempSync(join(tmpdir(), 'vw-seed-'));
@@ -21,7 +20,10 @@ describe('integration', () => {
     const registry = createDefaultRegistry();
     const ctx = createContext({ registry, cacheDir });
     const extractor = await registry.create('extractor', { name: 'lm', options: lm }, ctx);
-    const sim = await simulateSubject({ seed: 21, stories: 3, duration: 170, voxels: 40, plantedFraction: 0.5, subject: 'UTS03', testRepeats: 10 }, { features: (story: Story) => extractor.extract(story, ctx) as Promise<FeatureSet> });
+    const sim = await simulateSubject(
+      { seed: 21, stories: 3, duration: 170, voxels: 40, plantedFraction: 0.5, subject: 'UTS03', testRepeats: 10 },
+      { features: (story: Story) => extractor.extract(story, ctx) as Promise<FeatureSet> },
+    );
     const ds = join(root, 'ds003020');
     await writeSimulatedLebel(sim, ds);
 
@@ -40,7 +42,16 @@ describe('integration', () => {
       // AbstractTrainer order: delays per story → trim → z-score
       preset: 'litcoder',
       // trimming_config, as written in the tutorial
-      trimming: { train_features_start: 10, train_features_end: -5, train_targets_start: 0, train_targets_end: null, test_features_start: 50, test_features_end: -5, test_targets_start: 40, test_targets_end: null },
+      trimming: {
+        train_features_start: 10,
+        train_features_end: -5,
+        train_targets_start: 0,
+        train_targets_end: null,
+        test_features_start: 50,
+        test_features_end: -5,
+        test_targets_start: 40,
+        test_targets_end: null,
+      },
       // use_train_test_split=True: the last story (wheretheressmoke) is held out
       split: { testStories: ['wheretheressmoke'] },
       // NestedCVModel: ridge, alphas logspace(-1, 8, 10), normalpha, inner CV
@@ -104,7 +115,12 @@ describe('integration', () => {
     const noise = meta.planted.flatMap((p, v) => (p ? [] : [v]));
     const r = result.evaluation.voxels.r;
     // Across planted voxels the fitted test r follows the simulator's ceiling closely…
-    expect(pearson(planted.map((v) => r[v]!), planted.map((v) => meta.bestR[v]!))).toBeGreaterThan(0.9);
+    expect(
+      pearson(
+        planted.map((v) => r[v]!),
+        planted.map((v) => meta.bestR[v]!),
+      ),
+    ).toBeGreaterThan(0.9);
     // …never exceeds it by more than sampling noise, and keeps most of it (estimation error from finite training data costs the rest).
     for (const v of planted) expect(r[v]!, `voxel ${v}`).toBeLessThan(meta.bestR[v]! + band);
     const strong = planted.filter((v) => meta.bestR[v]! > 0.6);
@@ -117,7 +133,8 @@ describe('integration', () => {
     // 1–4): closely where the signal dominates, and mostly elsewhere (ridge shrinks the rest).
     const W = result.variants[0]!.fitted!.weights!;
     const T = sim.truth.weights;
-    const column = (m: { rows: number; cols: number; data: ArrayLike<number> }, v: number) => Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + v]!);
+    const column = (m: { rows: number; cols: number; data: ArrayLike<number> }, v: number) =>
+      Array.from({ length: m.rows }, (_, i) => m.data[i * m.cols + v]!);
     const agreement = (v: number) => pearson(column(W, v), column(T, v));
     const clean = strong.filter((v) => meta.bestR[v]! >= 0.95);
     expect(clean.length).toBeGreaterThan(3);

@@ -10,7 +10,7 @@ export function nullBand(n: number, ar1: number, z = 4): number {
 
 /** The AR(1) coefficient a simulated assembly recorded in its provenance. */
 export function simulatedAr1(metadata: Record<string, unknown>): number {
-  const ar1 = ((metadata['provenance'] as { options?: { ar1?: unknown } } | undefined)?.options?.ar1);
+  const ar1 = (metadata['provenance'] as { options?: { ar1?: unknown } } | undefined)?.options?.ar1;
   if (typeof ar1 !== 'number') throw new Error('the assembly does not record the simulator options');
   return ar1;
 }

@@ -20,7 +20,13 @@ function assembly(trim = { start: 10, end: 5 }) {
     const rows = n - trim.start - trim.end;
     const data = new Float32Array(rows * V);
     for (let i = 0; i < rows; i++) for (let v = 0; v < V; v++) data[i * V + v] = response(s, i, v);
-    return memoryStory({ name, words: { text: ['w'], onset: Float64Array.of(5), offset: Float64Array.of(5.3) }, trTimes: Float64Array.from({ length: n }, (_, k) => 2 * k - 9), trim, responses: { rows, cols: V, data } });
+    return memoryStory({
+      name,
+      words: { text: ['w'], onset: Float64Array.of(5), offset: Float64Array.of(5.3) },
+      trTimes: Float64Array.from({ length: n }, (_, k) => 2 * k - 9),
+      trim,
+      responses: { rows, cols: V, data },
+    });
   });
   return memoryAssembly({ subject: 'toy', tr: 2, nVoxels: V }, stories, ['test']);
 }
@@ -53,8 +59,10 @@ function zs(rows: number[][]): number[][] {
   return out;
 }
 const featRows = (s: number) => Array.from({ length: N_TR[s]! }, (_, k) => [feature(s, k, 0), feature(s, k, 1)]);
-const respRows = (s: number) => Array.from({ length: N_TR[s]! - 15 }, (_, i) => Array.from({ length: V }, (_, v) => Math.fround(response(s, i, v))));
-const rowsOf = (m: { rows: number; cols: number; data: ArrayLike<number> }) => Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i * m.cols + j]!));
+const respRows = (s: number) =>
+  Array.from({ length: N_TR[s]! - 15 }, (_, i) => Array.from({ length: V }, (_, v) => Math.fround(response(s, i, v))));
+const rowsOf = (m: { rows: number; cols: number; data: ArrayLike<number> }) =>
+  Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i * m.cols + j]!));
 
 async function build(preset: 'litcoder' | 'huth', extractor = trExtractor(), extra: Record<string, unknown> = {}) {
   const config = resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], preset, delays: [1, 2], ...extra });
@@ -111,7 +119,11 @@ describe('design matrices', () => {
     const asm = assembly({ start: 0, end: 0 });
     const ctx = createContext({ emit: (e) => e.type === 'log' && e.level === 'warn' && warnings.push(e.message) });
     const downsampler = await createRegistry().use(downsamplers()).create('downsampler', { name: 'rect' }, ctx);
-    await new DesignBuilder(config, asm).trainTest({ train: ['a', 'b'], test: ['test'] }, { extractors: [trExtractor()], downsampler }, ctx);
+    await new DesignBuilder(config, asm).trainTest(
+      { train: ['a', 'b'], test: ['test'] },
+      { extractors: [trExtractor()], downsampler },
+      ctx,
+    );
     // Once per role, naming the first story concerned.
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toContain('story "a"');
@@ -120,18 +132,48 @@ describe('design matrices', () => {
   });
 
   it('fails when the trims leave no rows of a story', async () => {
-    await expectVoxelwiseError(() => build('litcoder', trExtractor(), { trimming: { trainFeatures: { start: 50, end: -5 }, trainTargets: { start: 40, end: null } } }), 'E_ALIGNMENT', 'story "a"', 'no rows');
+    await expectVoxelwiseError(
+      () =>
+        build('litcoder', trExtractor(), { trimming: { trainFeatures: { start: 50, end: -5 }, trainTargets: { start: 40, end: null } } }),
+      'E_ALIGNMENT',
+      'story "a"',
+      'no rows',
+    );
   });
 
   it('fails with E_ALIGNMENT naming the story when an extractor gives the wrong number of TR rows', async () => {
-    await expectVoxelwiseError(() => build('litcoder', trExtractor((s) => (s.name === 'b' ? s.trTimes.length - 1 : s.trTimes.length))), 'E_ALIGNMENT', 'story "b"', 'toy');
+    await expectVoxelwiseError(
+      () =>
+        build(
+          'litcoder',
+          trExtractor((s) => (s.name === 'b' ? s.trTimes.length - 1 : s.trTimes.length)),
+        ),
+      'E_ALIGNMENT',
+      'story "b"',
+      'toy',
+    );
   });
 
   it('plans splits and names unknown stories', async () => {
     const asm = assembly();
-    expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }] }), asm)).toEqual({ mode: 'test-stories', train: ['a', 'b'], test: ['test'] });
-    expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { mode: 'nested-cv' } }), asm)).toEqual({ mode: 'nested-cv', stories: NAMES });
-    await expectVoxelwiseError(() => planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { testStories: ['nope'] } }), asm), 'E_CONFIG_INVALID', 'story "nope"');
-    await expectVoxelwiseError(() => planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { testStories: NAMES } }), asm), 'E_CONFIG_INVALID', 'no training story');
+    expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }] }), asm)).toEqual({
+      mode: 'test-stories',
+      train: ['a', 'b'],
+      test: ['test'],
+    });
+    expect(planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { mode: 'nested-cv' } }), asm)).toEqual({
+      mode: 'nested-cv',
+      stories: NAMES,
+    });
+    await expectVoxelwiseError(
+      () => planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { testStories: ['nope'] } }), asm),
+      'E_CONFIG_INVALID',
+      'story "nope"',
+    );
+    await expectVoxelwiseError(
+      () => planSplit(resolveConfig({ assembly: { name: 'x' }, features: [{ name: 'toy' }], split: { testStories: NAMES } }), asm),
+      'E_CONFIG_INVALID',
+      'no training story',
+    );
   });
 });

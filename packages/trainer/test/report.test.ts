@@ -15,9 +15,29 @@ function data(overrides: Partial<ReportData> = {}): ReportData {
     configHash: 'abc',
     preset: 'litcoder',
     config: { name: 'demo', note: '</script><script>alert(1)</script>' },
-    metrics: { median_score: 0.1, mean_score: 0.12, max_score: 0.49, n_significant: 20, percent_significant: 40, n_voxels: n, n_train_trs: 400, n_test_trs: 100, n_features: 16 },
-    scores: { r, significant: Uint8Array.from({ length: n }, (_, i) => (i < 20 ? 1 : 0)), alpha: Float64Array.from({ length: n }, (_, i) => (i < 20 ? 1e4 : 10)) },
-    timeseries: { voxel: Int32Array.of(19, 19, 19), story: ['t', 't', 't'], tr: Int32Array.of(10, 11, 12), measured: Float32Array.of(1, 2, 3), predicted: Float32Array.of(1.5, 2, 2.5) },
+    metrics: {
+      median_score: 0.1,
+      mean_score: 0.12,
+      max_score: 0.49,
+      n_significant: 20,
+      percent_significant: 40,
+      n_voxels: n,
+      n_train_trs: 400,
+      n_test_trs: 100,
+      n_features: 16,
+    },
+    scores: {
+      r,
+      significant: Uint8Array.from({ length: n }, (_, i) => (i < 20 ? 1 : 0)),
+      alpha: Float64Array.from({ length: n }, (_, i) => (i < 20 ? 1e4 : 10)),
+    },
+    timeseries: {
+      voxel: Int32Array.of(19, 19, 19),
+      story: ['t', 't', 't'],
+      tr: Int32Array.of(10, 11, 12),
+      measured: Float32Array.of(1, 2, 3),
+      predicted: Float32Array.of(1.5, 2, 2.5),
+    },
     alphaGrid: [1, 10, 100, 1000, 1e4],
     split: { mode: 'test-stories' },
     assembly: { subject: 'sim-0', tr: 2 },
@@ -59,7 +79,18 @@ describe('report html', () => {
     expect(html).toContain("default-src 'none'");
     expect(html).not.toContain('<script>alert(1)');
     expect(html).toContain('&lt;/script&gt;');
-    for (const id of ['headline', 'correlations', 'alphas', 'best-voxels', 'provenance', 'chart-r-histogram', 'chart-r-sorted', 'chart-alpha', 'chart-ts-0']) expect(html).toContain(`id="${id}"`);
+    for (const id of [
+      'headline',
+      'correlations',
+      'alphas',
+      'best-voxels',
+      'provenance',
+      'chart-r-histogram',
+      'chart-r-sorted',
+      'chart-alpha',
+      'chart-ts-0',
+    ])
+      expect(html).toContain(`id="${id}"`);
     expect(html).toContain('chose the largest alpha');
   });
 

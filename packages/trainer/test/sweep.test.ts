@@ -17,7 +17,10 @@ describe('layer sweep', () => {
         name: 'sweep',
         outDir: join(root, 'results'),
         cacheDir: join(root, 'cache'),
-        assembly: { name: 'simulated', options: { seed: 4, stories: 3, duration: 150, voxels: 30, plantedFraction: 0.6, extractor: { name: 'lm', options: lm } } },
+        assembly: {
+          name: 'simulated',
+          options: { seed: 4, stories: 3, duration: 150, voxels: 30, plantedFraction: 0.6, extractor: { name: 'lm', options: lm } },
+        },
         features: [{ name: 'lm', options: lm }],
         layers: [0, 1, 2, 3],
       },

@@ -5,7 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin, defineStage, z } from '@voxelwise/core';
 import type { StageContext, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { createDefaultRegistry, listRuns, readScores, readTimeseries, readWeights, resolveConfig, train, writeReport } from '../src/index.js';
+import {
+  createDefaultRegistry,
+  listRuns,
+  readScores,
+  readTimeseries,
+  readWeights,
+  resolveConfig,
+  train,
+  writeReport,
+} from '../src/index.js';
 
 const out = () => mkdtempSync(join(tmpdir(), 'vw-train-'));
 const sim = { name: 'simulated', options: { seed: 5, stories: 4, duration: 160, voxels: 24, plantedFraction: 0.5 } } as const;
@@ -18,7 +27,9 @@ function probePlugin(seen: { refresh: boolean[]; calls: number }) {
       kind: 'extractor',
       name: 'probe',
       description: 'ones per word; can fail or abort on a story',
-      options: z.object({ failOn: z.string().optional(), typeError: z.boolean().default(false), abort: z.custom<AbortController>().optional() }).strict(),
+      options: z
+        .object({ failOn: z.string().optional(), typeError: z.boolean().default(false), abort: z.custom<AbortController>().optional() })
+        .strict(),
       create: (o) => ({
         id: 'probe',
         level: 'word' as const,
@@ -42,7 +53,17 @@ describe('train: the run directory', () => {
     const dir = out();
     const r = await train(base(dir), { registry: createDefaultRegistry() });
     const files = readdirSync(r.runDir).sort();
-    expect(files).toEqual(['assembly.json', 'config.json', 'events.jsonl', 'metrics.json', 'report.html', 'run.json', 'scores.arrow', 'timeseries.arrow', 'weights.arrow']);
+    expect(files).toEqual([
+      'assembly.json',
+      'config.json',
+      'events.jsonl',
+      'metrics.json',
+      'report.html',
+      'run.json',
+      'scores.arrow',
+      'timeseries.arrow',
+      'weights.arrow',
+    ]);
     expect(readdirSync(dir)).toEqual([r.runId]);
     expect(r.runId).toMatch(new RegExp(`^e2e-\\d{8}-\\d{6}-${r.configHash.slice(0, 8)}$`));
 
@@ -81,7 +102,10 @@ describe('train: the run directory', () => {
     expect(run.versions['@voxelwise/trainer']).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.model.options.alphas.length).toBeGreaterThan(1);
 
-    const events = readFileSync(join(r.runDir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(join(r.runDir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0].type).toBe('run:start');
     expect(events.at(-1)).toMatchObject({ type: 'run:end', status: 'ok', runDir: r.runDir });
     expect(events.at(-1).summary.histograms['r/all'].counts.reduce((a: number, b: number) => a + b, 0)).toBe(24);
@@ -133,7 +157,15 @@ describe('train: the run directory', () => {
   it('a failing stage leaves no run directory behind and surfaces as E_INTERNAL naming the cause', async () => {
     const dir = out();
     const seen = { refresh: [] as boolean[], calls: 0 };
-    await expectVoxelwiseError(() => train({ ...base(dir), features: [{ name: 'probe', options: { failOn: 'story02', typeError: true } }] }, { registry: createDefaultRegistry().use(probePlugin(seen)) }), 'E_INTERNAL', 'boom in probe');
+    await expectVoxelwiseError(
+      () =>
+        train(
+          { ...base(dir), features: [{ name: 'probe', options: { failOn: 'story02', typeError: true } }] },
+          { registry: createDefaultRegistry().use(probePlugin(seen)) },
+        ),
+      'E_INTERNAL',
+      'boom in probe',
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -141,7 +173,14 @@ describe('train: the run directory', () => {
     const dir = out();
     const controller = new AbortController();
     const seen = { refresh: [] as boolean[], calls: 0 };
-    await expectVoxelwiseError(() => train({ ...base(dir), features: [{ name: 'probe', options: { failOn: 'story01', abort: controller } }] }, { registry: createDefaultRegistry().use(probePlugin(seen)), signal: controller.signal }), 'E_ABORTED');
+    await expectVoxelwiseError(
+      () =>
+        train(
+          { ...base(dir), features: [{ name: 'probe', options: { failOn: 'story01', abort: controller } }] },
+          { registry: createDefaultRegistry().use(probePlugin(seen)), signal: controller.signal },
+        ),
+      'E_ABORTED',
+    );
     expect(seen.calls).toBeLessThan(4);
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -164,7 +203,10 @@ describe('train: the run directory', () => {
   it('hands the finished run to the W&B logger, which queues it in the run directory when offline', async () => {
     const dir = out();
     const events: VoxelwiseEvent[] = [];
-    const r = await train({ ...base(dir), loggers: [{ name: 'wandb', options: { mode: 'offline', project: 'p' } }] }, { registry: createDefaultRegistry(), onEvent: (e) => events.push(e) });
+    const r = await train(
+      { ...base(dir), loggers: [{ name: 'wandb', options: { mode: 'offline', project: 'p' } }] },
+      { registry: createDefaultRegistry(), onEvent: (e) => events.push(e) },
+    );
     const queued = JSON.parse(readFileSync(join(r.runDir, 'wandb', 'pending.json'), 'utf8'));
     expect(queued).toMatchObject({ runId: r.runId, project: 'p', exitcode: 0, reason: 'offline mode' });
     expect(queued.summary.median_score).toBe(r.metrics['median_score']);
@@ -176,7 +218,14 @@ describe('train: the run directory', () => {
 
   it("runs the huth preset with Huth's bootstrap ridge (scaled down to this small subject)", async () => {
     const huth = resolveConfig({ ...base(out()), preset: 'huth' }).model.options!;
-    const r = await train({ ...base(out()), preset: 'huth', model: { name: 'ridge-cv', options: { ...huth, folds: { type: 'bootstrap', nboots: 5, chunkLength: 20, nchunks: 5 } } } }, { registry: createDefaultRegistry() });
+    const r = await train(
+      {
+        ...base(out()),
+        preset: 'huth',
+        model: { name: 'ridge-cv', options: { ...huth, folds: { type: 'bootstrap', nboots: 5, chunkLength: 20, nchunks: 5 } } },
+      },
+      { registry: createDefaultRegistry() },
+    );
     const run = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
     expect(run.preset).toBe('huth');
     expect(run.model.options).toMatchObject({ normalpha: false, score: 'huth', folds: { type: 'bootstrap', nboots: 5 } });
@@ -186,6 +235,11 @@ describe('train: the run directory', () => {
   });
 
   it('refuses a layer sweep when no feature has a layer option', async () => {
-    await expectVoxelwiseError(() => train({ ...base(out()), layers: [0, 1] }, { registry: createDefaultRegistry() }), 'E_CONFIG_INVALID', '"layers"', 'wordrate');
+    await expectVoxelwiseError(
+      () => train({ ...base(out()), layers: [0, 1] }, { registry: createDefaultRegistry() }),
+      'E_CONFIG_INVALID',
+      '"layers"',
+      'wordrate',
+    );
   });
 });

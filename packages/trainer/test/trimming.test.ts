@@ -7,7 +7,13 @@ import { checkStoryTrim, sliceRange, storyTrim, trimmingSlices } from '../src/tr
 function story(n: number) {
   const trTimes = Float64Array.from({ length: n }, (_, k) => 2 * k - 9);
   const rows = n - 15;
-  return memoryStory({ name: 's', words: { text: ['a'], onset: Float64Array.of(1), offset: Float64Array.of(1.2) }, trTimes, trim: { start: 10, end: 5 }, responses: { rows, cols: 1, data: new Float32Array(rows) } });
+  return memoryStory({
+    name: 's',
+    words: { text: ['a'], onset: Float64Array.of(1), offset: Float64Array.of(1.2) },
+    trTimes,
+    trim: { start: 10, end: 5 },
+    responses: { rows, cols: 1, data: new Float32Array(rows) },
+  });
 }
 
 describe('trimming', () => {

@@ -43,8 +43,12 @@ const mb = (b: number) => b / 1e6;
 // Disk first: the hf5 files and one Arrow copy must fit with room to spare.
 const fs = statfsSync(base);
 const free = fs.bavail * fs.bsize;
-say(`assembly scale benchmark (${small ? 'small' : 'LeBel-sized'}): ${config.stories} stories, ${config.voxels} voxels, ≈${size(expectedBytes)} float32`);
-say(`temp dir ${base}: ${(free / 1e9).toFixed(1)} GB free; node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`);
+say(
+  `assembly scale benchmark (${small ? 'small' : 'LeBel-sized'}): ${config.stories} stories, ${config.voxels} voxels, ≈${size(expectedBytes)} float32`,
+);
+say(
+  `temp dir ${base}: ${(free / 1e9).toFixed(1)} GB free; node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}`,
+);
 if (free < expectedBytes * 2.6) {
   say(`not enough free disk: need ≈${((expectedBytes * 2.6) / 1e9).toFixed(1)} GB; pass --tmp <dir>`);
   process.exit(1);
@@ -70,7 +74,11 @@ execFileSync(path.join(here, '..', '..', '..', 'node_modules', '.bin', 'esbuild'
 ]);
 
 function child(mode: string, ...rest: string[]): Record<string, number> {
-  const r = spawnSync(process.execPath, [bundle, mode, ...rest], { encoding: 'utf8', maxBuffer: 1 << 24, cwd: path.join(here, '..', '..', '..') });
+  const r = spawnSync(process.execPath, [bundle, mode, ...rest], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    cwd: path.join(here, '..', '..', '..'),
+  });
   if (r.status !== 0) throw new Error(`child ${mode} failed (${r.status}): ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
 }
@@ -81,10 +89,14 @@ try {
   await writeSimulatedLebel(sim, root);
   const genSeconds = (performance.now() - t0) / 1000;
   const genRss = process.resourceUsage().maxRSS / 1024;
-  const hf5Bytes = Number(execFileSync('du', ['-sb', path.join(root, 'derivative', 'preprocessed_data')], { encoding: 'utf8' }).split('\t')[0]);
+  const hf5Bytes = Number(
+    execFileSync('du', ['-sb', path.join(root, 'derivative', 'preprocessed_data')], { encoding: 'utf8' }).split('\t')[0],
+  );
   let trs = 0;
   for (const n of sim.assembly.storyNames) trs += (await sim.assembly.story(n)).nResponseRows;
-  say(`generated ${trs} TRs × ${config.voxels} voxels in ${genSeconds.toFixed(1)} s (hf5 on disk ${size(hf5Bytes)}), generator peak RSS ${genRss.toFixed(0)} MB`);
+  say(
+    `generated ${trs} TRs × ${config.voxels} voxels in ${genSeconds.toFixed(1)} s (hf5 on disk ${size(hf5Bytes)}), generator peak RSS ${genRss.toFixed(0)} MB`,
+  );
 
   // Each step runs `reps` times (the machine is shared and noisy); the fastest run counts.
   type Step = { seconds: number; cpuSeconds: number; bytes: number; maxRssKB: number } & Record<string, number>;
@@ -108,9 +120,17 @@ try {
       return JSON.parse(py.stdout.trim()) as Step;
     });
   } else {
-    say(`h5py unavailable for ${PYTHON} (${probe.stderr.trim().split('\n').at(-1)}): install it with "apt-get install -y python3-h5py"; numpy comparison skipped`);
+    say(
+      `h5py unavailable for ${PYTHON} (${probe.stderr.trim().split('\n').at(-1)}): install it with "apt-get install -y python3-h5py"; numpy comparison skipped`,
+    );
   }
-  const asStep = (r: Record<string, number>, bytesKey: string): Step => ({ ...r, seconds: r['seconds']!, cpuSeconds: r['cpuSeconds']!, bytes: r[bytesKey]!, maxRssKB: r['maxRssKB']! });
+  const asStep = (r: Record<string, number>, bytesKey: string): Step => ({
+    ...r,
+    seconds: r['seconds']!,
+    cpuSeconds: r['cpuSeconds']!,
+    bytes: r[bytesKey]!,
+    maxRssKB: r['maxRssKB']!,
+  });
   const imp = best(reps, () => {
     rmSync(out, { recursive: true, force: true });
     return asStep(child('import', root, config.subject, out), 'responseBytes');
@@ -127,7 +147,9 @@ try {
   rows.push(['voxelwise read hf5 voxel blocks (h5wasm, no write)', readHf5]);
   rows.push(['voxelwise read Arrow assembly, story by story', readArrow]);
   say('');
-  say(`${'step (own process, best of runs; MB of float32 responses)'.padEnd(58)} ${'wall s'.padStart(7)} ${'MB/s'.padStart(6)} ${'×numpy'.padStart(7)} ${'cpu s'.padStart(7)} ${'MB/cpu-s'.padStart(9)} ${'×numpy'.padStart(7)} ${'peak RSS'.padStart(9)}`);
+  say(
+    `${'step (own process, best of runs; MB of float32 responses)'.padEnd(58)} ${'wall s'.padStart(7)} ${'MB/s'.padStart(6)} ${'×numpy'.padStart(7)} ${'cpu s'.padStart(7)} ${'MB/cpu-s'.padStart(9)} ${'×numpy'.padStart(7)} ${'peak RSS'.padStart(9)}`,
+  );
   const ref = numpy ? { wall: mb(numpy.bytes) / numpy.seconds, cpu: mb(numpy.bytes) / numpy.cpuSeconds } : undefined;
   for (const [name, r] of rows) {
     const wall = mb(r.bytes) / r.seconds;
@@ -139,7 +161,9 @@ try {
   say('');
   const peak = Math.max(imp['maxRssKB']!, impNoHash['maxRssKB']!) / 1024;
   say(`import peak RSS ${peak.toFixed(0)} MB: ${peak < RSS_BUDGET_MB ? 'within' : 'OVER'} the ${RSS_BUDGET_MB} MB budget`);
-  say(`round trip: ${readArrow['compared']} values compared with the hf5 files, ${readArrow['mismatches']} differ (bit-exact: ${readArrow['mismatches'] === 0 ? 'yes' : 'NO'})`);
+  say(
+    `round trip: ${readArrow['compared']} values compared with the hf5 files, ${readArrow['mismatches']} differ (bit-exact: ${readArrow['mismatches'] === 0 ? 'yes' : 'NO'})`,
+  );
   say(`Arrow assembly on disk: ${size(imp['bytesWritten']!)}`);
 } finally {
   if (keep) say(`kept ${work}`);

@@ -24,7 +24,9 @@ if (mode === 'import') {
   const res = await importLebel({ root: a!, subject: b! }, c!, { hashSources: !process.argv.includes('--skip-hashes') });
   const seconds = (performance.now() - t0) / 1000;
   const responseBytes = res.manifest.stories.reduce((t, s) => t + s.nResponseRows * s.nVoxels * 4, 0);
-  process.stdout.write(`${JSON.stringify({ seconds, cpuSeconds: cpuSeconds(), responseBytes, bytesWritten: res.bytes, stories: res.manifest.stories.length, voxels: res.manifest.nVoxels, maxRssKB: rss() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, cpuSeconds: cpuSeconds(), responseBytes, bytesWritten: res.bytes, stories: res.manifest.stories.length, voxels: res.manifest.nVoxels, maxRssKB: rss() })}\n`,
+  );
 } else if (mode === 'read-hf5') {
   const asm = await openLebel({ root: a!, subject: b! });
   let bytes = 0;
@@ -37,7 +39,9 @@ if (mode === 'import') {
       check += r.data[0]!;
     }
   }
-  process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), bytes, check, maxRssKB: rss() })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), bytes, check, maxRssKB: rss() })}\n`,
+  );
 } else if (mode === 'read-arrow') {
   const asm = await openAssembly(a!);
   let bytes = 0;

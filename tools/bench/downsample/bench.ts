@@ -31,7 +31,9 @@ const flag = (name: string): string | undefined => {
 };
 const quick = args.includes('--quick');
 const dtype = (flag('--dtype') ?? 'float32') as 'float32' | 'float64';
-const config = quick ? { name: 'quick', stories: 3, words: 2000, trs: 350, features: 128, repeats: 3 } : { name: 'lebel', stories: 27, words: 2000, trs: 350, features: 768, repeats: 3 };
+const config = quick
+  ? { name: 'quick', stories: 3, words: 2000, trs: 350, features: 128, repeats: 3 }
+  : { name: 'lebel', stories: 27, words: 2000, trs: 350, features: 768, repeats: 3 };
 
 interface MethodSpec {
   label: string;
@@ -43,9 +45,21 @@ interface MethodSpec {
 }
 const ALL: MethodSpec[] = [
   { label: 'lanczos', name: 'lanczos', options: { window: 3, cutoffMult: 1 }, method: 'lanczos', params: { window: 3, cutoff_mult: 1 } },
-  { label: 'lanczos-rectify', name: 'lanczos', options: { window: 3, cutoffMult: 1, rectify: true }, method: 'lanczos', params: { window: 3, cutoff_mult: 1, rectify: true } },
+  {
+    label: 'lanczos-rectify',
+    name: 'lanczos',
+    options: { window: 3, cutoffMult: 1, rectify: true },
+    method: 'lanczos',
+    params: { window: 3, cutoff_mult: 1, rectify: true },
+  },
   { label: 'sinc-w1', name: 'sinc', options: { window: 1, cutoffMult: 1 }, method: 'sinc', params: { window: 1, cutoff_mult: 1 } },
-  { label: 'sinc-w3-causal', name: 'sinc', options: { window: 3, cutoffMult: 1, causal: true }, method: 'sinc', params: { window: 3, cutoff_mult: 1, causal: true } },
+  {
+    label: 'sinc-w3-causal',
+    name: 'sinc',
+    options: { window: 3, cutoffMult: 1, causal: true },
+    method: 'sinc',
+    params: { window: 3, cutoff_mult: 1, causal: true },
+  },
   { label: 'gabor', name: 'gabor', options: { freqs: [0.1, 0.25], sigma: 1 }, method: 'gabor', params: { freqs: [0.1, 0.25], sigma: 1 } },
   { label: 'rect', name: 'rect', options: {}, method: 'rect', params: {} },
 ];
@@ -103,7 +117,10 @@ function writeInputs(dir: string, stories: StoryData[]): void {
 }
 
 function timeVoxelwise(spec: MethodSpec, stories: StoryData[]): { seconds: number; outputs: Matrix[] } {
-  const run = () => stories.map((s) => downsample({ data: s.data, dataTimes: s.dataTimes, trTimes: s.trTimes }, { name: spec.name, options: spec.options } as never));
+  const run = () =>
+    stories.map((s) =>
+      downsample({ data: s.data, dataTimes: s.dataTimes, trTimes: s.trTimes }, { name: spec.name, options: spec.options } as never),
+    );
   let outputs = run(); // warm-up (JIT)
   let best = Number.POSITIVE_INFINITY;
   for (let r = 0; r < config.repeats; r++) {
@@ -137,11 +154,17 @@ try {
   writeInputs(dir, stories);
   const words = stories.reduce((a, s) => a + s.data.rows, 0);
   const trs = stories.reduce((a, s) => a + s.trTimes.length, 0);
-  console.log(`downsample benchmark (${config.name}): ${stories.length} stories, ${words} words, ${trs} TRs, ${config.features} ${dtype} features; best of ${config.repeats}`);
+  console.log(
+    `downsample benchmark (${config.name}): ${stories.length} stories, ${words} words, ${trs} TRs, ${config.features} ${dtype} features; best of ${config.repeats}`,
+  );
   const threads = flag('--numpy-threads');
   const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads } : process.env;
   console.log(`numpy BLAS threads: ${threads ?? 'default'}; voxelwise: 1 thread`);
-  const py = spawnSync('python3', [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], { encoding: 'utf8', maxBuffer: 1 << 24, env });
+  const py = spawnSync('python3', [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    env,
+  });
   if (py.status !== 0) throw new Error(`numpy reference failed:\n${py.stderr}`);
   const numpy = JSON.parse(py.stdout) as { numpy: string; results: { label: string; seconds: Record<string, number> }[] };
   const rows = methods.map((spec) => {
@@ -159,17 +182,27 @@ try {
     };
   });
   const pad = (s: string, n: number) => s.padEnd(n);
-  console.log(`${pad('method', 17)}${pad('voxelwise', 12)}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`);
+  console.log(
+    `${pad('method', 17)}${pad('voxelwise', 12)}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`,
+  );
   for (const r of rows) {
     console.log(
       `${pad(r.method, 17)}${pad(`${(r.voxelwiseSeconds * 1000).toFixed(0)} ms`, 12)}${pad(`${(r.numpyDenseSeconds * 1000).toFixed(0)} ms`, 14)}${pad(r.numpyLitcoderLoopSeconds === null ? '-' : `${(r.numpyLitcoderLoopSeconds * 1000).toFixed(0)} ms`, 13)}${pad(`${r.speedup.toFixed(2)}×`, 10)}${r.maxRelDiff.toExponential(1)}`,
     );
   }
-  console.log('speed-up = fastest numpy formulation / voxelwise. dense: one (TRs × words) matrix per story; loop: LITcoder\'s structure (Lanczos matrix row by row; Gabor one feature and TR at a time, --quick only, one run).');
+  console.log(
+    "speed-up = fastest numpy formulation / voxelwise. dense: one (TRs × words) matrix per story; loop: LITcoder's structure (Lanczos matrix row by row; Gabor one feature and TR at a time, --quick only, one run).",
+  );
   const outDir = join(root, 'tools/bench/out');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `downsample-${config.name}-${dtype}.json`);
-  const report = { config: { ...config, dtype, numpyThreads: threads ?? 'default' }, node: process.version, numpy: numpy.numpy, rows, date: new Date().toISOString() };
+  const report = {
+    config: { ...config, dtype, numpyThreads: threads ?? 'default' },
+    node: process.version,
+    numpy: numpy.numpy,
+    rows,
+    date: new Date().toISOString(),
+  };
   writeFileSync(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
   renameSync(`${file}.tmp`, file);
   console.log(`written ${file}`);

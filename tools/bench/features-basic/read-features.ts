@@ -56,7 +56,12 @@ for (const sub of ['npy', 'arrow', 'hdf5']) execFileSync('mkdir', ['-p', join(di
 writeFileSync(join(dir, 'npy', 'story.npy'), npyBytes(feats, ROWS, COLS));
 {
   const child = A.makeData({ type: new A.Float32(), length: feats.length, data: feats });
-  const list = A.makeData({ type: new A.FixedSizeList(COLS, new A.Field('item', new A.Float32(), false)), length: ROWS, nullCount: 0, child });
+  const list = A.makeData({
+    type: new A.FixedSizeList(COLS, new A.Field('item', new A.Float32(), false)),
+    length: ROWS,
+    nullCount: 0,
+    child,
+  });
   writeFileSync(join(dir, 'arrow', 'story.arrow'), A.tableToIPC(new A.Table({ features: A.makeVector(list) }), 'file'));
 }
 {
@@ -83,7 +88,13 @@ const vec = (i: number, k: number) => Math.fround(Math.cos(i * 0.37 + k) * 0.5);
 const text = Array.from({ length: ROWS }, (_, i) => (i % 50 === 0 ? '' : `w${(i * 7919) % (VOCAB_BIN + 500)}`));
 const t = Float64Array.from(text, (_, i) => 0.3 * i);
 const nTR = Math.ceil((0.3 * ROWS) / 2) + 1;
-const story = memoryStory({ name: 'story', words: { text, onset: t, offset: t }, trTimes: Float64Array.from({ length: nTR }, (_, k) => 2 * k + 1), trim: { start: 0, end: 0 }, responses: { rows: nTR, cols: 1, data: new Float32Array(nTR) } });
+const story = memoryStory({
+  name: 'story',
+  words: { text, onset: t, offset: t },
+  trTimes: Float64Array.from({ length: nTR }, (_, k) => 2 * k + 1),
+  trim: { start: 0, end: 0 },
+  responses: { rows: nTR, cols: 1, data: new Float32Array(nTR) },
+});
 
 const ours: Record<string, number> = {};
 for (const format of ['npy', 'arrow', 'hdf5'] as const) {
@@ -151,6 +162,8 @@ process.stdout.write(`features-basic read benchmark (median ms; ratio = voxelwis
 for (const [name, ms] of Object.entries(ours)) {
   const r = refFor[name];
   const which = Object.entries(refName).find(([k]) => name.includes(k))?.[1] ?? '';
-  process.stdout.write(`${name.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms   ref ${r === undefined ? '–' : r.toFixed(1).padStart(8)} ms   ratio ${r === undefined ? '–' : (ms / r).toFixed(2).padStart(6)}   (${which})\n`);
+  process.stdout.write(
+    `${name.padEnd(34)} ${ms.toFixed(1).padStart(9)} ms   ref ${r === undefined ? '–' : r.toFixed(1).padStart(8)} ms   ratio ${r === undefined ? '–' : (ms / r).toFixed(2).padStart(6)}   (${which})\n`,
+  );
 }
 rmSync(dir, { recursive: true, force: true });

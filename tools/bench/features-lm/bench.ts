@@ -23,7 +23,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { onnx as Onnx } from 'onnx-proto';
 import { createRng } from '@voxelwise/core';
-import { contextPlan, createTinyGpt2, fullContexts, makeBatches, openLmModel, releaseLmModel, runPlan, slidingPlan, tokenizeStory } from '@voxelwise/features-lm';
+import {
+  contextPlan,
+  createTinyGpt2,
+  fullContexts,
+  makeBatches,
+  openLmModel,
+  releaseLmModel,
+  runPlan,
+  slidingPlan,
+  tokenizeStory,
+} from '@voxelwise/features-lm';
 import type { ExtractionPlan } from '@voxelwise/features-lm';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,7 +57,8 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 
 /** A transcript-like word stream: common English words with Zipf-like frequencies, a few empty words. */
 function story(n: number): string[] {
-  const vocab = ('the and i to a was it of that in he you she they we but so my his her had on for with as at this ' +
+  const vocab = (
+    'the and i to a was it of that in he you she they we but so my his her had on for with as at this ' +
     'there were what like just about when all one be me not out up then said know from because would have do ' +
     'could time back people little really going thought house going mother father night school water every ' +
     'remember everything nothing something window morning kitchen brother sister friend story moment looked ' +
@@ -57,7 +68,8 @@ function story(n: number): string[] {
     'kalamazoo headquarters photosynthesis embarrassed cafeteria lieutenant chihuahua saxophone ' +
     'archaeologist bewildered choreographer dishwasher entrepreneur flabbergasted gingerbread hypothetically ' +
     'idiosyncratic jackhammer kindergarten labyrinth meteorologist nonchalantly oceanographer paraphernalia ' +
-    'quarterback rhinoceros stethoscope thermostat ukulele ventriloquist wheelbarrow xylophone yesteryear zucchini').split(' ');
+    'quarterback rhinoceros stethoscope thermostat ukulele ventriloquist wheelbarrow xylophone yesteryear zucchini'
+  ).split(' ');
   const rng = createRng(2000);
   return Array.from({ length: n }, () => {
     if (rng.next() < 0.02) return '';
@@ -71,16 +83,34 @@ function story(n: number): string[] {
 async function matmulProbe(d: number): Promise<(reps?: number) => Promise<number>> {
   const ort = await import('onnxruntime-node');
   const { onnx } = createRequire(import.meta.url)('onnx-proto') as { onnx: typeof Onnx };
-  const vi = (name: string, dims: string[]) => ({ name, type: { tensorType: { elemType: 1, shape: { dim: dims.map((p) => ({ dimParam: p })) } } } });
-  const graph = onnx.GraphProto.create({ name: 'mm', node: [onnx.NodeProto.create({ opType: 'MatMul', input: ['A', 'B'], output: ['C'], name: 'mm' })], input: [vi('A', ['M', 'K']), vi('B', ['K', 'N'])], output: [vi('C', ['M', 'N'])] });
-  const bytes = onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph })).finish();
+  const vi = (name: string, dims: string[]) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: dims.map((p) => ({ dimParam: p })) } } },
+  });
+  const graph = onnx.GraphProto.create({
+    name: 'mm',
+    node: [onnx.NodeProto.create({ opType: 'MatMul', input: ['A', 'B'], output: ['C'], name: 'mm' })],
+    input: [vi('A', ['M', 'K']), vi('B', ['K', 'N'])],
+    output: [vi('C', ['M', 'N'])],
+  });
+  const bytes = onnx.ModelProto.encode(
+    onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], graph }),
+  ).finish();
   const session = await ort.InferenceSession.create(bytes, { interOpNumThreads: 1, ...(threads ? { intraOpNumThreads: threads } : {}) });
   const M = 4096;
   const K = d;
   const N = 4 * d;
   const rng = createRng(1);
-  const A = new ort.Tensor('float32', Float32Array.from({ length: M * K }, () => rng.next() - 0.5), [M, K]);
-  const B = new ort.Tensor('float32', Float32Array.from({ length: K * N }, () => rng.next() - 0.5), [K, N]);
+  const A = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: M * K }, () => rng.next() - 0.5),
+    [M, K],
+  );
+  const B = new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: K * N }, () => rng.next() - 0.5),
+    [K, N],
+  );
   await session.run({ A, B });
   return async (reps = 7) => {
     const times: number[] = [];
@@ -117,8 +147,14 @@ function flops(plan: ExtractionPlan, L: number, d: number, heads: number): { exe
 
 const tmp = mkdtempSync(join(tmpdir(), 'features-lm-bench-'));
 try {
-  log(`features-lm benchmark${quick ? ' (quick)' : ''}: ${shape.layers} layers, d=${shape.dModel}, ${shape.heads} heads, ${shape.positions} positions; ${nWords} words; lookback ${lookback}`);
-  log(`machine: ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, node ${process.version}, onnxruntime threads ${threads ?? 'default'}`);
+  log(
+    `features-lm benchmark${quick ? ' (quick)' : ''}: ${shape.layers} layers, d=${shape.dModel}, ${shape.heads} heads, ${shape.positions} positions; ${nWords} words; lookback ${lookback}`,
+  );
+  log(
+    `machine: ${cpus().length} cpus (${cpus()[0]?.model ?? '?'}), load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}, node ${process.version}, onnxruntime threads ${threads ?? 'default'}`,
+  );
   let t0 = performance.now();
   const built = await createTinyGpt2(join(tmp, 'model'), { seed: 1, ...shape });
   log(`built the model in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(built.bytes / 1e6).toFixed(0)} MB)`);
@@ -162,7 +198,9 @@ try {
     peakRssMb: peakRssMb(),
   };
   log(`story: ${nWords} words (${slWords} non-empty), ${slStoryTokens} tokens (${(slStoryTokens / slWords).toFixed(2)} per word)`);
-  log(`sliding:     ${slWords} words, ${sliding.passes} windows, ${sliding.tokens} tokens; ${slPlanS.toFixed(2)} s tokenise+plan + ${slRunS.toFixed(1)} s run → ${sliding.wordsPerSecond.toFixed(1)} words/s, ${sliding.tokensPerSecond.toFixed(0)} tokens/s, ${sliding.gflops.toFixed(1)} GFLOP/s`);
+  log(
+    `sliding:     ${slWords} words, ${sliding.passes} windows, ${sliding.tokens} tokens; ${slPlanS.toFixed(2)} s tokenise+plan + ${slRunS.toFixed(1)} s run → ${sliding.wordsPerSecond.toFixed(1)} words/s, ${sliding.tokensPerSecond.toFixed(0)} tokens/s, ${sliding.gflops.toFixed(1)} GFLOP/s`,
+  );
 
   mmRuns.push(await matmulRate());
   // fullcontext: contexts for the whole story (LITcoder construction), then a sample of words spread evenly.
@@ -192,7 +230,9 @@ try {
     estimatedStorySeconds: fcPlan.sequences.length / fcWps,
     peakRssMb: peakRssMb(),
   };
-  log(`fullcontext: ${picked.length} of ${fcPlan.sequences.length} words (evenly spaced), ${fcSample.tokens} tokens; ${fcRunS.toFixed(1)} s run (+ ${fcPlanS.toFixed(2)} s contexts for the story) → ${fcWps.toFixed(2)} words/s, ${fullcontext.tokensPerSecond.toFixed(0)} tokens/s, ${fullcontext.gflops.toFixed(1)} GFLOP/s; whole story ≈ ${(fullcontext.estimatedStorySeconds / 60).toFixed(1)} min`);
+  log(
+    `fullcontext: ${picked.length} of ${fcPlan.sequences.length} words (evenly spaced), ${fcSample.tokens} tokens; ${fcRunS.toFixed(1)} s run (+ ${fcPlanS.toFixed(2)} s contexts for the story) → ${fcWps.toFixed(2)} words/s, ${fullcontext.tokensPerSecond.toFixed(0)} tokens/s, ${fullcontext.gflops.toFixed(1)} GFLOP/s; whole story ≈ ${(fullcontext.estimatedStorySeconds / 60).toFixed(1)} min`,
+  );
 
   mmRuns.push(await matmulRate());
   const mm = Math.max(...mmRuns);
@@ -220,20 +260,29 @@ try {
     return { sequences, nRows: plan.nRows, tokens: sequences.reduce((a, s) => a + s.ids.length, 0) };
   };
   const paired = { sliding: await pairs(oneBatch(slPlan), quick ? 3 : 5), fullcontext: await pairs(oneBatch(fcSample), quick ? 3 : 5) };
-  log(`paired efficiency (one batch vs MatMul right before and after, median of ${quick ? 3 : 5}): sliding ${(100 * paired.sliding).toFixed(0)} %, fullcontext ${(100 * paired.fullcontext).toFixed(0)} %`);
+  log(
+    `paired efficiency (one batch vs MatMul right before and after, median of ${quick ? 3 : 5}): sliding ${(100 * paired.sliding).toFixed(0)} %, fullcontext ${(100 * paired.fullcontext).toFixed(0)} %`,
+  );
   log(`MatMul reference (best of before / between / after): ${mmRuns.map((x) => x.toFixed(1)).join(' / ')} → ${mm.toFixed(1)} GFLOP/s`);
   const ratio = sliding.wordsPerSecond / fullcontext.wordsPerSecond;
   const efficiency = { sliding: sliding.gflops / mm, fullcontext: fullcontext.gflops / mm };
   log('');
   log(`sliding / fullcontext words/s: ${ratio.toFixed(1)}×   (goal ≥ 20×)`);
-  log(`achieved / MatMul GFLOP/s:     paired: sliding ${(100 * paired.sliding).toFixed(0)} %, fullcontext ${(100 * paired.fullcontext).toFixed(0)} %   (goal ≥ 40 %)`);
-  log(`                               whole runs vs best MatMul: sliding ${(100 * efficiency.sliding).toFixed(0)} %, fullcontext ${(100 * efficiency.fullcontext).toFixed(0)} %`);
+  log(
+    `achieved / MatMul GFLOP/s:     paired: sliding ${(100 * paired.sliding).toFixed(0)} %, fullcontext ${(100 * paired.fullcontext).toFixed(0)} %   (goal ≥ 40 %)`,
+  );
+  log(
+    `                               whole runs vs best MatMul: sliding ${(100 * efficiency.sliding).toFixed(0)} %, fullcontext ${(100 * efficiency.fullcontext).toFixed(0)} %`,
+  );
   log(`peak RSS:                      ${peakRssMb().toFixed(0)} MB`);
 
   await releaseLmModel(model);
   mkdirSync(join(root, 'tools', 'bench', 'out'), { recursive: true });
   const out = join(root, 'tools', 'bench', 'out', `features-lm${quick ? '-quick' : ''}.json`);
-  writeFileSync(out, `${JSON.stringify({ date: new Date().toISOString(), shape, nWords, lookback, threads: threads ?? 'default', loadavg: loadavg(), matmulGflops: mm, matmulRuns: mmRuns, sliding, fullcontext, ratio, efficiency, pairedEfficiency: paired, peakRssMb: peakRssMb() }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ date: new Date().toISOString(), shape, nWords, lookback, threads: threads ?? 'default', loadavg: loadavg(), matmulGflops: mm, matmulRuns: mmRuns, sliding, fullcontext, ratio, efficiency, pairedEfficiency: paired, peakRssMb: peakRssMb() }, null, 2)}\n`,
+  );
   log(`wrote ${out}`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });

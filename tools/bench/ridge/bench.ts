@@ -78,13 +78,26 @@ async function main(): Promise<void> {
   const withNumpy = !argv.includes('--no-numpy') && !config.stream;
   const seed = 20261127;
   const { n, p, v, nt, rank } = config;
-  console.log(`ridge benchmark "${name}": n=${n} p=${p} v=${v} test=${nt} alphas=logspace(-1,8,10) normalpha, 5 contiguous folds, per-voxel alpha, ${threads} threads`);
+  console.log(
+    `ridge benchmark "${name}": n=${n} p=${p} v=${v} test=${nt} alphas=logspace(-1,8,10) normalpha, 5 contiguous folds, per-voxel alpha, ${threads} threads`,
+  );
   const tsx = ['--conditions=@voxelwise/source', '--import', 'tsx', join(here, 'run-voxelwise.ts')];
   let vw: Record<string, unknown>;
   let np: Record<string, unknown> | null = null;
   if (config.stream) {
     console.log(`responses generated block by block inside the fit (streamed), memory budget ${(config.budget! / 1e9).toFixed(1)} GB`);
-    vw = await run(process.execPath, [...tsx, 'stream', String(n), String(p), String(v), String(nt), String(rank), String(seed), String(threads), String(config.budget)]);
+    vw = await run(process.execPath, [
+      ...tsx,
+      'stream',
+      String(n),
+      String(p),
+      String(v),
+      String(nt),
+      String(rank),
+      String(seed),
+      String(threads),
+      String(config.budget),
+    ]);
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'voxelwise-ridge-bench-'));
     try {
@@ -98,12 +111,26 @@ async function main(): Promise<void> {
       writeFileSync(join(dir, 'Yt.f32'), all.subarray(n * v));
       await backend.dispose();
       console.log(`data generated in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
-      vw = await run(process.execPath, [...tsx, 'files', dir, String(n), String(p), String(v), String(nt), String(threads), ...(config.budget ? [String(config.budget)] : [])]);
+      vw = await run(process.execPath, [
+        ...tsx,
+        'files',
+        dir,
+        String(n),
+        String(p),
+        String(v),
+        String(nt),
+        String(threads),
+        ...(config.budget ? [String(config.budget)] : []),
+      ]);
       if (withNumpy) {
-        np = await run('/usr/bin/python3', [join(here, 'numpy_ridge.py'), dir, String(n), String(p), String(v), String(nt), ALPHAS.join(','), '5'], {
-          OPENBLAS_NUM_THREADS: String(threads),
-          OMP_NUM_THREADS: String(threads),
-        });
+        np = await run(
+          '/usr/bin/python3',
+          [join(here, 'numpy_ridge.py'), dir, String(n), String(p), String(v), String(nt), ALPHAS.join(','), '5'],
+          {
+            OPENBLAS_NUM_THREADS: String(threads),
+            OMP_NUM_THREADS: String(threads),
+          },
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -111,17 +138,28 @@ async function main(): Promise<void> {
   }
   const vs = Number(vw['seconds']);
   console.log('');
-  console.log(`voxelwise: ${vs.toFixed(1)} s (fit + evaluate), ${Number(vw['gflops']).toFixed(1)} GFLOP/s sustained (${(Number(vw['flops']) / 1e12).toFixed(2)} TFLOP done), peak RSS ${gib(vw['peak_rss_bytes'])}, median test r ${Number(vw['median_r']).toFixed(4)}, CPU ${Number(vw['cpu_seconds']).toFixed(0)} s`);
-  if (config.stream) console.log(`           (response generation, excluded: ${Number(vw['generationSeconds']).toFixed(1)} s; layout ${JSON.stringify(vw['layout'])})`);
+  console.log(
+    `voxelwise: ${vs.toFixed(1)} s (fit + evaluate), ${Number(vw['gflops']).toFixed(1)} GFLOP/s sustained (${(Number(vw['flops']) / 1e12).toFixed(2)} TFLOP done), peak RSS ${gib(vw['peak_rss_bytes'])}, median test r ${Number(vw['median_r']).toFixed(4)}, CPU ${Number(vw['cpu_seconds']).toFixed(0)} s`,
+  );
+  if (config.stream)
+    console.log(
+      `           (response generation, excluded: ${Number(vw['generationSeconds']).toFixed(1)} s; layout ${JSON.stringify(vw['layout'])})`,
+    );
   if (np) {
     const ns = Number(np['seconds']);
     const flops = numpyFlops(config);
-    console.log(`numpy ${String(np['numpy'])} (/usr/bin/python3, float32): ${ns.toFixed(1)} s, ${(flops / ns / 1e9).toFixed(1)} GFLOP/s sustained (${(flops / 1e12).toFixed(2)} TFLOP), peak RSS ${gib(np['peak_rss_bytes'])}, median test r ${Number(np['median_r']).toFixed(4)}, CPU ${Number(np['cpu_seconds']).toFixed(0)} s`);
-    console.log(`ratio voxelwise/numpy: ${(vs / ns).toFixed(3)}  (goal ≤ 1.0, stretch ≤ 0.75); LITcoder-algorithm-equivalent rate of voxelwise: ${(flops / vs / 1e9).toFixed(1)} GFLOP/s`);
+    console.log(
+      `numpy ${String(np['numpy'])} (/usr/bin/python3, float32): ${ns.toFixed(1)} s, ${(flops / ns / 1e9).toFixed(1)} GFLOP/s sustained (${(flops / 1e12).toFixed(2)} TFLOP), peak RSS ${gib(np['peak_rss_bytes'])}, median test r ${Number(np['median_r']).toFixed(4)}, CPU ${Number(np['cpu_seconds']).toFixed(0)} s`,
+    );
+    console.log(
+      `ratio voxelwise/numpy: ${(vs / ns).toFixed(3)}  (goal ≤ 1.0, stretch ≤ 0.75); LITcoder-algorithm-equivalent rate of voxelwise: ${(flops / vs / 1e9).toFixed(1)} GFLOP/s`,
+    );
   }
   if (config.budget) {
     const rss = Number(vw['peak_rss_bytes']);
-    console.log(`memory budget ${(config.budget / 1e9).toFixed(1)} GB: peak RSS ${(rss / 1e9).toFixed(2)} GB — ${rss < config.budget ? 'within' : 'OVER'} budget`);
+    console.log(
+      `memory budget ${(config.budget / 1e9).toFixed(1)} GB: peak RSS ${(rss / 1e9).toFixed(2)} GB — ${rss < config.budget ? 'within' : 'OVER'} budget`,
+    );
   }
   const events = vw['events'] as string[];
   if (events.length > 0) console.log(`events: ${events.join(' | ')}`);

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     // Progress on stderr (the parent passes it through), so long runs can be followed.
     if (e.type === 'stage:progress' && (e.unit !== 'voxels' || e.done === e.total || e.done - lastVoxels >= e.total / 10)) {
       if (e.unit === 'voxels') lastVoxels = e.done === e.total ? 0 : e.done;
-      process.stderr.write(`  [${((performance.now() - started) / 1000).toFixed(1)} s] ${e.unit} ${e.done}/${e.total}${e.message ? ` (${e.message})` : ''}\n`);
+      process.stderr.write(
+        `  [${((performance.now() - started) / 1000).toFixed(1)} s] ${e.unit} ${e.done}/${e.total}${e.message ? ` (${e.message})` : ''}\n`,
+      );
     }
   };
   let fitted: FittedRidge;
@@ -84,7 +86,16 @@ async function main(): Promise<void> {
     seconds = (performance.now() - start) / 1000;
     report(ev.metrics, fitted, seconds);
   } else {
-    const [ns, ps, vs, nts, rank, seed, threads, budget] = args.slice(1).map(Number) as [number, number, number, number, number, number, number, number];
+    const [ns, ps, vs, nts, rank, seed, threads, budget] = args.slice(1).map(Number) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     [n, p, v, nt] = [ns, ps, vs, nts];
     const backend = await createOnnxBackend({ threads });
     const s = await synthetic({ n, nt, p, v, rank, seed }, backend);
@@ -130,6 +141,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -128,7 +128,13 @@ function need(values: Values, key: keyof Values, sub: string): string {
   return v;
 }
 
-const list = (s: string | undefined): string[] | undefined => (s === undefined ? undefined : s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const list = (s: string | undefined): string[] | undefined =>
+  s === undefined
+    ? undefined
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0);
 
 function only(values: Values, sub: string, allowed: readonly string[]): void {
   const extra = Object.keys(values).filter((k) => !allowed.includes(k));
@@ -190,7 +196,8 @@ function report(env: CommandEnv, res: WriteAssemblyResult, ms: number): void {
   env.out.write(`wrote ${res.dir}\n`);
   env.out.write(`  subject ${m.subject}, ${m.stories.length} stories, ${m.nVoxels} voxels, ${mb(res.bytes)} on disk\n`);
   env.out.write(`  ${(ms / 1000).toFixed(2)} s, ${(responseBytes / 1e6 / (ms / 1000)).toFixed(1)} MB/s of responses\n`);
-  if (res.warnings.length > 0) env.out.write(`  ${res.warnings.length} warning(s):\n${res.warnings.map((w) => `    ${w.message}\n`).join('')}`);
+  if (res.warnings.length > 0)
+    env.out.write(`  ${res.warnings.length} warning(s):\n${res.warnings.map((w) => `    ${w.message}\n`).join('')}`);
 }
 
 /** Opens the assembly a subcommand points at: a native directory, or --layout lebel/byo. */
@@ -208,16 +215,49 @@ async function openSource(values: Values, positionals: string[], sub: string): P
 
 function table(s: AssemblySummary): string {
   const head = ['story', 'TRs', 'rows', 'trim', 'words', 'voxels', 'size', ''];
-  const rows = s.stories.map((x) => [x.name, String(x.nTRs), String(x.nRows), `${x.trim.start}/${x.trim.end}`, String(x.nWords), String(x.nVoxels), mb(x.fileBytes ?? x.responseBytes), x.test ? `test${x.nRepeats ? ` (${x.nRepeats} repeats)` : ''}` : '']);
-  rows.push(['total', String(s.totals.nTRs), String(s.totals.nRows), '', String(s.totals.nWords), String(s.nVoxels), mb(s.totals.fileBytes ?? s.totals.responseBytes), '']);
+  const rows = s.stories.map((x) => [
+    x.name,
+    String(x.nTRs),
+    String(x.nRows),
+    `${x.trim.start}/${x.trim.end}`,
+    String(x.nWords),
+    String(x.nVoxels),
+    mb(x.fileBytes ?? x.responseBytes),
+    x.test ? `test${x.nRepeats ? ` (${x.nRepeats} repeats)` : ''}` : '',
+  ]);
+  rows.push([
+    'total',
+    String(s.totals.nTRs),
+    String(s.totals.nRows),
+    '',
+    String(s.totals.nWords),
+    String(s.nVoxels),
+    mb(s.totals.fileBytes ?? s.totals.responseBytes),
+    '',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 1 && i <= 6 && i !== 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i >= 1 && i <= 6 && i !== 3 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.slice(0, -1).map(line), line(widths.map((w) => '─'.repeat(w))), line(rows.at(-1)!)].join('\n');
 }
 
 const subcommands: Record<string, (values: Values, positionals: string[], env: CommandEnv) => Promise<number>> = {
   async 'import-lebel'(values, positionals, env) {
-    only(values, 'import-lebel', ['root', 'subject', 'out', 'stories', 'test-stories', 'voxel-chunk', 'zero-nonfinite', 'skip-hashes', 'overwrite', 'layout']);
+    only(values, 'import-lebel', [
+      'root',
+      'subject',
+      'out',
+      'stories',
+      'test-stories',
+      'voxel-chunk',
+      'zero-nonfinite',
+      'skip-hashes',
+      'overwrite',
+      'layout',
+    ]);
     if (positionals.length > 0) throw usageError(`assembly import-lebel takes no positional arguments (got "${positionals.join(' ')}")`);
     const out = need(values, 'out', 'import-lebel');
     const log = withLogger(env);
@@ -236,7 +276,22 @@ const subcommands: Record<string, (values: Values, positionals: string[], env: C
     const layout = values.layout ?? 'byo';
     if (layout === 'lebel') return subcommands['import-lebel']!(values, positionals, env);
     if (layout !== 'byo') throw usageError(`assembly import --layout must be byo or lebel (got "${layout}")`);
-    only(values, 'import', ['root', 'subject', 'out', 'stories', 'test-stories', 'voxel-chunk', 'zero-nonfinite', 'skip-hashes', 'overwrite', 'layout', 'tr', 'first-tr-time', 'trim-start', 'trim-end']);
+    only(values, 'import', [
+      'root',
+      'subject',
+      'out',
+      'stories',
+      'test-stories',
+      'voxel-chunk',
+      'zero-nonfinite',
+      'skip-hashes',
+      'overwrite',
+      'layout',
+      'tr',
+      'first-tr-time',
+      'trim-start',
+      'trim-end',
+    ]);
     const out = need(values, 'out', 'import');
     const log = withLogger(env);
     const t0 = Date.now();
@@ -257,18 +312,38 @@ const subcommands: Record<string, (values: Values, positionals: string[], env: C
       env.out.write(`${JSON.stringify(s, null, 2)}\n`);
       return 0;
     }
-    env.out.write(`subject ${s.subject} · TR ${s.tr} s · ${s.nVoxels} voxels · ${s.stories.length} stories${s.trimming ? ` · trimming ${s.trimming}` : ''}\n\n${table(s)}\n`);
+    env.out.write(
+      `subject ${s.subject} · TR ${s.tr} s · ${s.nVoxels} voxels · ${s.stories.length} stories${s.trimming ? ` · trimming ${s.trimming}` : ''}\n\n${table(s)}\n`,
+    );
     return 0;
   },
 
   async simulate(values, positionals, env) {
-    only(values, 'simulate', ['out', 'layout', 'seed', 'stories', 'duration', 'voxels', 'planted-fraction', 'features', 'extractor', 'embedding-dim', 'snr-min', 'snr-max', 'ar1', 'test-repeats', 'subject', 'overwrite']);
+    only(values, 'simulate', [
+      'out',
+      'layout',
+      'seed',
+      'stories',
+      'duration',
+      'voxels',
+      'planted-fraction',
+      'features',
+      'extractor',
+      'embedding-dim',
+      'snr-min',
+      'snr-max',
+      'ar1',
+      'test-repeats',
+      'subject',
+      'overwrite',
+    ]);
     if (positionals.length > 0) throw usageError(`assembly simulate takes no positional arguments (got "${positionals.join(' ')}")`);
     const out = need(values, 'out', 'simulate');
     const layout = values.layout ?? 'native';
     if (layout !== 'native' && layout !== 'lebel') throw usageError(`assembly simulate --layout must be native or lebel (got "${layout}")`);
     const features = values.features;
-    if (features !== undefined && features !== 'wordrate' && features !== 'embedding') throw usageError(`--features must be wordrate or embedding (got "${features}")`);
+    if (features !== undefined && features !== 'wordrate' && features !== 'embedding')
+      throw usageError(`--features must be wordrate or embedding (got "${features}")`);
     const opt = {
       seed: num(values, 'seed', 'int'),
       stories: num(values, 'stories', 'int'),
@@ -288,7 +363,12 @@ const subcommands: Record<string, (values: Values, positionals: string[], env: C
     const t0 = Date.now();
     let sim: Awaited<ReturnType<typeof simulateSubject>>;
     try {
-      const ctx = createContext({ registry: env.registry(), emit: log.emit, ...(env.signal ? { signal: env.signal } : {}), seed: opt.seed ?? 0 });
+      const ctx = createContext({
+        registry: env.registry(),
+        emit: log.emit,
+        ...(env.signal ? { signal: env.signal } : {}),
+        seed: opt.seed ?? 0,
+      });
       const { hooks, dispose } = await simulationHooks(ctx, values.extractor ? { extractor: { name: values.extractor } } : {});
       sim = await simulateSubject(options, hooks).finally(dispose);
       const common = { overwrite: values.overwrite === true, emit: log.emit, ...(env.signal ? { signal: env.signal } : {}) };
@@ -298,17 +378,41 @@ const subcommands: Record<string, (values: Values, positionals: string[], env: C
       await log.close();
     }
     const planted = sim.truth.planted.reduce((t, x) => t + x, 0);
-    const best = Array.from(sim.truth.bestR).filter((_, v) => sim.truth.planted[v]).sort((a, b) => a - b);
+    const best = Array.from(sim.truth.bestR)
+      .filter((_, v) => sim.truth.planted[v])
+      .sort((a, b) => a - b);
     env.out.write(`wrote ${out} (${layout === 'lebel' ? 'LeBel ds003020 layout' : 'voxelwise assembly'})\n`);
-    env.out.write(`  subject ${sim.assembly.metadata.subject}, ${sim.assembly.storyNames.length} stories (test: ${sim.truth.testStory}, ${sim.options.testRepeats} repeats), ${sim.options.voxels} voxels, ${planted} planted\n`);
-    if (best.length > 0) env.out.write(`  best achievable test r of planted voxels: median ${best[best.length >> 1]!.toFixed(3)}, min ${best[0]!.toFixed(3)}, max ${best.at(-1)!.toFixed(3)}\n`);
-    env.out.write(`  ground truth in ${layout === 'lebel' ? `${out}/simulation/ground-truth.arrow` : `${out}/ground-truth.arrow`}; ${((Date.now() - t0) / 1000).toFixed(2)} s\n`);
-    if (layout === 'lebel') env.out.write(`  import it with: voxelwise assembly import-lebel --root ${out} --subject ${sim.assembly.metadata.subject} --out <dir>\n`);
+    env.out.write(
+      `  subject ${sim.assembly.metadata.subject}, ${sim.assembly.storyNames.length} stories (test: ${sim.truth.testStory}, ${sim.options.testRepeats} repeats), ${sim.options.voxels} voxels, ${planted} planted\n`,
+    );
+    if (best.length > 0)
+      env.out.write(
+        `  best achievable test r of planted voxels: median ${best[best.length >> 1]!.toFixed(3)}, min ${best[0]!.toFixed(3)}, max ${best.at(-1)!.toFixed(3)}\n`,
+      );
+    env.out.write(
+      `  ground truth in ${layout === 'lebel' ? `${out}/simulation/ground-truth.arrow` : `${out}/ground-truth.arrow`}; ${((Date.now() - t0) / 1000).toFixed(2)} s\n`,
+    );
+    if (layout === 'lebel')
+      env.out.write(
+        `  import it with: voxelwise assembly import-lebel --root ${out} --subject ${sim.assembly.metadata.subject} --out <dir>\n`,
+      );
     return 0;
   },
 
   async validate(values, positionals, env) {
-    only(values, 'validate', ['layout', 'root', 'subject', 'tr', 'first-tr-time', 'trim-start', 'trim-end', 'stories', 'test-stories', 'json', 'skip-hashes']);
+    only(values, 'validate', [
+      'layout',
+      'root',
+      'subject',
+      'tr',
+      'first-tr-time',
+      'trim-start',
+      'trim-end',
+      'stories',
+      'test-stories',
+      'json',
+      'skip-hashes',
+    ]);
     const log = withLogger(env);
     let issues: ValidationIssue[] = [];
     let nStories = 0;
@@ -318,7 +422,8 @@ const subcommands: Record<string, (values: Values, positionals: string[], env: C
       nStories = assembly.storyNames.length;
       nVoxels = assembly.metadata.nVoxels;
       const native = assembly as { dir?: string; manifest?: Parameters<typeof verifyAssemblyFiles>[1] };
-      if (native.dir && native.manifest && !values['skip-hashes']) issues.push(...(await verifyAssemblyFiles(native.dir, native.manifest, log.emit)));
+      if (native.dir && native.manifest && !values['skip-hashes'])
+        issues.push(...(await verifyAssemblyFiles(native.dir, native.manifest, log.emit)));
       const report = await validateAssembly(assembly, { emit: log.emit, ...(env.signal ? { signal: env.signal } : {}) });
       issues = [...issues, ...report.issues];
     } finally {
@@ -328,7 +433,9 @@ const subcommands: Record<string, (values: Values, positionals: string[], env: C
     if (values.json) env.out.write(`${JSON.stringify({ ok: errors.length === 0, stories: nStories, voxels: nVoxels, issues }, null, 2)}\n`);
     else {
       for (const i of issues) env.out.write(`${i.severity === 'error' ? 'error  ' : 'warning'} ${i.code}  ${i.message}\n`);
-      env.out.write(`${nStories} stories, ${nVoxels} voxels: ${errors.length === 0 ? 'valid' : 'INVALID'} (${errors.length} errors, ${issues.length - errors.length} warnings)\n`);
+      env.out.write(
+        `${nStories} stories, ${nVoxels} voxels: ${errors.length === 0 ? 'valid' : 'INVALID'} (${errors.length} errors, ${issues.length - errors.length} warnings)\n`,
+      );
     }
     return errors.length > 0 ? 1 : 0;
   },

@@ -33,7 +33,11 @@ function table(out: TextOut, entries: ReadonlyArray<LmCacheEntry & { ok?: boolea
   });
   const head = ['key', 'story', 'model', 'context', 'lookback', 'pooling', 'layers', 'words', 'size', 'created', '', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
 }
 
@@ -75,7 +79,8 @@ Examples:
     const [sub, ...rest] = positionals;
     if (rest.length > 0) throw usageError(`cache ${sub} takes no positional arguments (got "${rest.join(' ')}")`);
     const cacheDir = values['cache-dir'] ?? '.voxelwise-cache';
-    if ((values.model !== undefined || values.story !== undefined || values.invalid) && sub !== 'clear') throw usageError('--model, --story and --invalid apply to "cache clear" only');
+    if ((values.model !== undefined || values.story !== undefined || values.invalid) && sub !== 'clear')
+      throw usageError('--model, --story and --invalid apply to "cache clear" only');
     if (sub === 'ls' || sub === 'list') {
       const entries = await listLmCache(cacheDir);
       if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);
@@ -93,7 +98,9 @@ Examples:
       else if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
       else {
         table(env.out, entries);
-        env.out.write(`${entries.length - bad.length} ok, ${bad.length} invalid${bad.length > 0 ? ' (remove them with "voxelwise cache clear --invalid"; they are recomputed on next use anyway)' : ''}\n`);
+        env.out.write(
+          `${entries.length - bad.length} ok, ${bad.length} invalid${bad.length > 0 ? ' (remove them with "voxelwise cache clear --invalid"; they are recomputed on next use anyway)' : ''}\n`,
+        );
       }
       return bad.length > 0 ? 1 : 0;
     }
@@ -103,7 +110,9 @@ Examples:
         ...(values.story !== undefined ? { story: values.story } : {}),
         ...(values.invalid ? { invalidOnly: true } : {}),
       });
-      env.out.write(`removed ${removed.files} ${removed.files === 1 ? 'file' : 'files'} (${size(removed.bytes)}) from ${lmCacheDir(cacheDir)}\n`);
+      env.out.write(
+        `removed ${removed.files} ${removed.files === 1 ? 'file' : 'files'} (${size(removed.bytes)}) from ${lmCacheDir(cacheDir)}\n`,
+      );
       return 0;
     }
     throw usageError(`cache needs a subcommand: ls, verify or clear${sub ? ` (got "${sub}")` : ''}`);

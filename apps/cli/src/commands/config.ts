@@ -27,7 +27,16 @@ Examples:
   async run(args, env) {
     const { values, positionals } = parseArgs({
       args,
-      options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, layer: { type: 'string' }, lookback: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' }, 'memory-budget': { type: 'string' }, plugin: { type: 'string', multiple: true } },
+      options: {
+        config: { type: 'string', short: 'c' },
+        json: { type: 'boolean' },
+        layer: { type: 'string' },
+        lookback: { type: 'string' },
+        seed: { type: 'string' },
+        out: { type: 'string' },
+        'memory-budget': { type: 'string' },
+        plugin: { type: 'string', multiple: true },
+      },
       allowPositionals: true,
     });
     const [sub] = positionals;
@@ -38,13 +47,25 @@ Examples:
     if (sub !== 'show') throw usageError(`config needs a subcommand: show or schema${sub ? ` (got "${sub}")` : ''}`);
     if (!values.config) throw usageError('config show needs --config <file>');
     const loaded = await loadConfigFile(values.config);
-    if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) throw usageError(`config ${values.config} must be an object`, 'E_CONFIG_INVALID');
+    if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded))
+      throw usageError(`config ${values.config} must be an object`, 'E_CONFIG_INVALID');
     const { plugins, ...rest } = loaded as Record<string, unknown>;
     const registry = env.registry();
-    if (plugins !== undefined && !Array.isArray(plugins)) throw usageError(`"plugins" in ${values.config} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
+    if (plugins !== undefined && !Array.isArray(plugins))
+      throw usageError(`"plugins" in ${values.config} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
     await usePlugins(registry, plugins ?? [], dirname(resolve(values.config)));
     await usePlugins(registry, values.plugin ?? [], process.cwd());
-    const raw = applyOverrides(rest, { ...(values.seed !== undefined ? { seed: values.seed } : {}), ...(values.out !== undefined ? { out: values.out } : {}), ...(values.layer !== undefined ? { layer: values.layer } : {}), ...(values.lookback !== undefined ? { lookback: values.lookback } : {}), ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}) }, registry);
+    const raw = applyOverrides(
+      rest,
+      {
+        ...(values.seed !== undefined ? { seed: values.seed } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.layer !== undefined ? { layer: values.layer } : {}),
+        ...(values.lookback !== undefined ? { lookback: values.lookback } : {}),
+        ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
+      },
+      registry,
+    );
     const config = resolveConfig(raw, values.config);
     const full = {
       ...config,

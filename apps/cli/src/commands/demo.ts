@@ -27,7 +27,14 @@ Options:
     const seed = values.seed !== undefined ? values.seed : '0';
     const base = applyOverrides({}, { seed }, env.registry());
     const prepared = await prepareDemo(values.force ? { force: true } : {});
-    const config = applyOverrides({ ...demoConfig({ modelDir: prepared.modelDir, seed: base['seed'] as number }) }, { ...(values.out !== undefined ? { out: values.out } : {}), ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}) }, env.registry());
+    const config = applyOverrides(
+      { ...demoConfig({ modelDir: prepared.modelDir, seed: base['seed'] as number }) },
+      {
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
+      },
+      env.registry(),
+    );
     return runConfig(config, env, { ...(values.force ? { force: true } : {}), ...(values.quiet ? { quiet: true } : {}) });
   },
 };

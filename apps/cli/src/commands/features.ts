@@ -111,10 +111,20 @@ Examples:
     });
     const source = await registry.create('assembly-source', { name: 'arrow', options: { path: values.assembly } }, ctx);
     const assembly = await source.load(ctx);
-    const names = values.stories ? values.stories.split(',').map((s) => s.trim()).filter(Boolean) : [...assembly.storyNames];
+    const names = values.stories
+      ? values.stories
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [...assembly.storyNames];
     for (const name of names) {
       if (!assembly.storyNames.includes(name)) {
-        throw voxelwiseError({ code: 'E_CONFIG_INVALID', where: 'cli:features', message: `--stories names "${name}", which is not in ${values.assembly}`, expected: assembly.storyNames });
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: 'cli:features',
+          message: `--stories names "${name}", which is not in ${values.assembly}`,
+          expected: assembly.storyNames,
+        });
       }
     }
 
@@ -124,8 +134,10 @@ Examples:
       const all = Array.from({ length: model.nLayers }, (_, i) => i);
       const layers = values.layers === undefined || values.layers === 'all' ? all : parseLayers(values.layers);
       const bad = layers.filter((l) => l >= model.nLayers);
-      if (bad.length > 0) throw usageError(`--layers ${values.layers}: ${model.label} has layers 0..${model.nLayers - 1} (got ${bad.join(', ')})`);
-      if (!values.json) env.out.write(`model ${model.label} (${model.architecture}, ${model.nLayers} layers × ${model.dModel}) from ${model.dir}\n`);
+      if (bad.length > 0)
+        throw usageError(`--layers ${values.layers}: ${model.label} has layers 0..${model.nLayers - 1} (got ${bad.join(', ')})`);
+      if (!values.json)
+        env.out.write(`model ${model.label} (${model.architecture}, ${model.nLayers} layers × ${model.dModel}) from ${model.dir}\n`);
       const rows: Array<{ story: string; words: number; cached: boolean; seconds: number; file?: string }> = [];
       for (const name of names) {
         const story = await assembly.story(name);
@@ -135,23 +147,44 @@ Examples:
           // Read the file back (every layer's checksum) before reporting it ready.
           const check = await verifyLmCacheFile(result.file);
           if (!check.ok || (check.metadata?.nLayers ?? 0) < model.nLayers) {
-            throw voxelwiseError({ code: 'E_CACHE_CORRUPT', where: 'cli:features', message: `story "${name}": cache file ${result.file} does not read back (${check.error ?? 'layers missing'})`, hint: 'Run "voxelwise cache verify" and "voxelwise cache clear --invalid", then extract again.' });
+            throw voxelwiseError({
+              code: 'E_CACHE_CORRUPT',
+              where: 'cli:features',
+              message: `story "${name}": cache file ${result.file} does not read back (${check.error ?? 'layers missing'})`,
+              hint: 'Run "voxelwise cache verify" and "voxelwise cache clear --invalid", then extract again.',
+            });
           }
         }
-        const row = { story: name, words: result.nWords, cached: result.fromCache, seconds: (performance.now() - t0) / 1000, ...(result.file ? { file: result.file } : {}) };
+        const row = {
+          story: name,
+          words: result.nWords,
+          cached: result.fromCache,
+          seconds: (performance.now() - t0) / 1000,
+          ...(result.file ? { file: result.file } : {}),
+        };
         rows.push(row);
-        if (!values.json) env.out.write(`  ${name.padEnd(24)} ${String(row.words).padStart(6)} words  ${row.cached ? 'cached  ' : 'computed'}  ${row.seconds.toFixed(1).padStart(7)} s  ${row.file ?? ''}\n`);
+        if (!values.json)
+          env.out.write(
+            `  ${name.padEnd(24)} ${String(row.words).padStart(6)} words  ${row.cached ? 'cached  ' : 'computed'}  ${row.seconds.toFixed(1).padStart(7)} s  ${row.file ?? ''}\n`,
+          );
       }
       await logger.close?.();
       if (values.json) env.out.write(`${JSON.stringify({ model, layers, stories: rows }, null, 2)}\n`);
-      else env.out.write(`${rows.length} ${rows.length === 1 ? 'story' : 'stories'}, layers ${layers.length === model.nLayers ? 'all' : layers.join(',')} ready in ${ctx.cacheDir}\n`);
+      else
+        env.out.write(
+          `${rows.length} ${rows.length === 1 ? 'story' : 'stories'}, layers ${layers.length === model.nLayers ? 'all' : layers.join(',')} ready in ${ctx.cacheDir}\n`,
+        );
       return 0;
     } catch (error) {
       if (isVoxelwiseError(error)) throw error;
-      throw voxelwiseError({ code: 'E_INTERNAL', where: 'cli:features', message: error instanceof Error ? error.message : String(error), cause: error });
+      throw voxelwiseError({
+        code: 'E_INTERNAL',
+        where: 'cli:features',
+        message: error instanceof Error ? error.message : String(error),
+        cause: error,
+      });
     } finally {
       await extractor.dispose?.();
     }
   },
 };
-

@@ -27,7 +27,8 @@ Examples:
   async run(args, env) {
     const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
     const kind = positionals[0] as StageKind | undefined;
-    if (kind !== undefined && !STAGE_KINDS.includes(kind)) throw usageError(`unknown stage kind "${kind}"; known kinds: ${STAGE_KINDS.join(', ')}`);
+    if (kind !== undefined && !STAGE_KINDS.includes(kind))
+      throw usageError(`unknown stage kind "${kind}"; known kinds: ${STAGE_KINDS.join(', ')}`);
     const stages = env.registry().list(kind);
     if (values.json) {
       env.out.write(`${JSON.stringify(stages, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { usageError } from '../command.js';
 
 /** `voxelwise report`: re-renders a run's report.html, optionally checked and screenshotted in headless Chromium. */
 export const reportCommand: Command = {
-  summary: 'Re-render a run directory\'s report.html (optionally screenshot it)',
+  summary: "Re-render a run directory's report.html (optionally screenshot it)",
   help: `voxelwise report <run-dir> [--out <file>] [--screenshot [<png>]]
 
 Renders report.html from the files of a run directory (config, metrics, scores.arrow,
@@ -40,7 +40,11 @@ Examples:
       const png = screenshot ? resolve(screenshot) : join(runDir, 'report.png');
       const seen = await inspectReport(path, { screenshotPath: png });
       env.out.write(`screenshot ${png} (${seen.charts.length} charts)\n`);
-      const problems = [...seen.errors, ...seen.requests.map((r) => `network request: ${r}`), ...(seen.ready ? [] : ['the report script did not finish'])];
+      const problems = [
+        ...seen.errors,
+        ...seen.requests.map((r) => `network request: ${r}`),
+        ...(seen.ready ? [] : ['the report script did not finish']),
+      ];
       for (const p of problems) env.err.write(`error: ${p}\n`);
       return problems.length > 0 ? 1 : 0;
     }

@@ -17,13 +17,38 @@ Examples:
   voxelwise runs ls --out sweeps --json
 `,
   async run(args, env) {
-    const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { out: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: true,
+    });
     const [sub, ...rest] = positionals;
     if (sub !== 'ls' && sub !== 'list') throw usageError(`runs needs a subcommand: "voxelwise runs ls"${sub ? ` (got "${sub}")` : ''}`);
     if (rest.length > 0) throw usageError(`runs ls takes no arguments (got "${rest.join(' ')}"); use --out <dir>`);
     const runs = await listRuns(values.out ?? 'results');
     if (values.json) {
-      env.out.write(`${JSON.stringify(runs.map((r) => ({ runId: r.runId, dir: r.dir, name: r.name, status: r.status, startedAt: r.startedAt, durationMs: r.durationMs, subject: r.subject, configHash: r.configHash, median_score: r.metrics['median_score'], mean_score: r.metrics['mean_score'], max_score: r.metrics['max_score'], n_significant: r.metrics['n_significant'], n_voxels: r.metrics['n_voxels'], selected_layer: r.metrics['selected_layer'] })), null, 2)}\n`);
+      env.out.write(
+        `${JSON.stringify(
+          runs.map((r) => ({
+            runId: r.runId,
+            dir: r.dir,
+            name: r.name,
+            status: r.status,
+            startedAt: r.startedAt,
+            durationMs: r.durationMs,
+            subject: r.subject,
+            configHash: r.configHash,
+            median_score: r.metrics['median_score'],
+            mean_score: r.metrics['mean_score'],
+            max_score: r.metrics['max_score'],
+            n_significant: r.metrics['n_significant'],
+            n_voxels: r.metrics['n_voxels'],
+            selected_layer: r.metrics['selected_layer'],
+          })),
+          null,
+          2,
+        )}\n`,
+      );
       return 0;
     }
     if (runs.length === 0) {
@@ -43,7 +68,11 @@ Examples:
     ]);
     const head = ['run', 'subject', 'median r', 'mean r', 'max r', 'signif.', 'voxels', 'sweep', 'time'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-    const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    const line = (cells: string[]) =>
+      cells
+        .map((c, i) => (i >= 2 && i <= 6 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd();
     env.out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
     return 0;
   },

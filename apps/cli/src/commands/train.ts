@@ -18,7 +18,11 @@ export const runOptions = {
 } as const;
 
 /** Runs a config with the console logger and prints the headline numbers. */
-export async function runConfig(config: Record<string, unknown>, env: CommandEnv, opts: { force?: boolean; quiet?: boolean } = {}): Promise<number> {
+export async function runConfig(
+  config: Record<string, unknown>,
+  env: CommandEnv,
+  opts: { force?: boolean; quiet?: boolean } = {},
+): Promise<number> {
   const logger = consoleLogger({ stream: env.err });
   const result = await train(config, {
     registry: env.registry(),
@@ -72,16 +76,37 @@ Example config (YAML):
   model: { name: ridge-cv }
 `,
   async run(args, env) {
-    const { values } = parseArgs({ args, options: { config: { type: 'string', short: 'c' }, layer: { type: 'string' }, lookback: { type: 'string' }, plugin: { type: 'string', multiple: true }, ...runOptions } });
+    const { values } = parseArgs({
+      args,
+      options: {
+        config: { type: 'string', short: 'c' },
+        layer: { type: 'string' },
+        lookback: { type: 'string' },
+        plugin: { type: 'string', multiple: true },
+        ...runOptions,
+      },
+    });
     if (!values.config) throw usageError('train needs --config <file>');
     const loaded = await loadConfigFile(values.config);
-    if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded)) throw usageError(`config ${values.config} must be an object`, 'E_CONFIG_INVALID');
+    if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded))
+      throw usageError(`config ${values.config} must be an object`, 'E_CONFIG_INVALID');
     // "plugins" belongs to the CLI: import and register them, then hand the rest to the trainer.
     const { plugins, ...rest } = loaded as Record<string, unknown>;
-    if (plugins !== undefined && !Array.isArray(plugins)) throw usageError(`"plugins" in ${values.config} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
+    if (plugins !== undefined && !Array.isArray(plugins))
+      throw usageError(`"plugins" in ${values.config} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
     await usePlugins(env.registry(), plugins ?? [], dirname(resolve(values.config)));
     await usePlugins(env.registry(), values.plugin ?? [], process.cwd());
-    const config = applyOverrides(rest, { ...(values.seed !== undefined ? { seed: values.seed } : {}), ...(values.out !== undefined ? { out: values.out } : {}), ...(values.layer !== undefined ? { layer: values.layer } : {}), ...(values.lookback !== undefined ? { lookback: values.lookback } : {}), ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}) }, env.registry());
+    const config = applyOverrides(
+      rest,
+      {
+        ...(values.seed !== undefined ? { seed: values.seed } : {}),
+        ...(values.out !== undefined ? { out: values.out } : {}),
+        ...(values.layer !== undefined ? { layer: values.layer } : {}),
+        ...(values.lookback !== undefined ? { lookback: values.lookback } : {}),
+        ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),
+      },
+      env.registry(),
+    );
     return runConfig(config, env, { ...(values.force ? { force: true } : {}), ...(values.quiet ? { quiet: true } : {}) });
   },
 };

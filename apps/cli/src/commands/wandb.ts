@@ -42,7 +42,8 @@ Examples:
     if (paths.length === 0) throw usageError('wandb sync needs at least one run or results directory');
     const settings = resolveSettings(values['base-url'] ? { baseUrl: values['base-url'] } : {});
     const client = clientOptions(settings, { timeoutMs: 30_000, retries: 3 });
-    if (!client) throw usageError(`no W&B API key: set WANDB_API_KEY or add ${new URL(settings.baseUrl).host} to ~/.netrc`, 'E_CONFIG_INVALID');
+    if (!client)
+      throw usageError(`no W&B API key: set WANDB_API_KEY or add ${new URL(settings.baseUrl).host} to ~/.netrc`, 'E_CONFIG_INVALID');
     const dirs = (await Promise.all(paths.map((p) => queuedRuns(resolve(p))))).flat();
     if (dirs.length === 0) {
       env.out.write('nothing queued\n');

@@ -58,7 +58,8 @@ export interface ExplicitSpec {
 }
 
 /** How to split rows into train/validation sets. */
-export type FoldSpec = KFoldSpec | KFoldTrimmedSpec | ChunkedSpec | ChunkedTrimmedSpec | TimeSeriesSpec | GroupSpec | BootstrapSpec | ExplicitSpec;
+export type FoldSpec =
+  KFoldSpec | KFoldTrimmedSpec | ChunkedSpec | ChunkedTrimmedSpec | TimeSeriesSpec | GroupSpec | BootstrapSpec | ExplicitSpec;
 
 /** Inputs of {@link createFolds} besides the spec. */
 export interface FoldContext {
@@ -122,7 +123,12 @@ export function createFolds(n: number, spec: FoldSpec, context: FoldContext): Fo
         // Train is the complement of the untrimmed test fold: the trimmed rows are a gap.
         const train = complement(n, range(a, b));
         if (b - a <= 2 * spec.trim) {
-          context.emit?.({ type: 'log', level: 'warn', stage: where, message: `fold ${f} has ${b - a} rows, too few to trim ${spec.trim} at each end; kept whole` });
+          context.emit?.({
+            type: 'log',
+            level: 'warn',
+            stage: where,
+            message: `fold ${f} has ${b - a} rows, too few to trim ${spec.trim} at each end; kept whole`,
+          });
           return { train, test: Int32Array.from(range(a, b)) };
         }
         return { train, test: Int32Array.from(range(a + spec.trim, b - spec.trim)) };
@@ -134,7 +140,8 @@ export function createFolds(n: number, spec: FoldSpec, context: FoldContext): Fo
       const L = spec.chunkLength;
       if (!Number.isInteger(L) || L < 1) fail(`chunkLength must be a positive integer (got ${L})`, 'Set folds.chunkLength to e.g. 20.');
       const nChunks = Math.floor(n / L);
-      if (nChunks < k) fail(`${n} rows make ${nChunks} chunks of ${L}, fewer than the ${k} folds`, 'Use a shorter chunkLength or fewer folds.');
+      if (nChunks < k)
+        fail(`${n} rows make ${nChunks} chunks of ${L}, fewer than the ${k} folds`, 'Use a shorter chunkLength or fewer folds.');
       const chunks: Array<[number, number]> = range(0, nChunks).map((c) => [c * L, c === nChunks - 1 ? n : (c + 1) * L]);
       if (spec.type !== 'chunked_contiguous') context.rng.shuffle(chunks);
       const perFold = Math.floor(nChunks / k);
@@ -166,7 +173,11 @@ export function createFolds(n: number, spec: FoldSpec, context: FoldContext): Fo
     }
     case 'group': {
       const g = context.groups;
-      if (!g) return fail('group folds need a group label per row', 'Pass groups (e.g. the story of each row) in the fit data, or choose another fold type.');
+      if (!g)
+        return fail(
+          'group folds need a group label per row',
+          'Pass groups (e.g. the story of each row) in the fit data, or choose another fold type.',
+        );
       if (g.length !== n) fail(`groups has ${g.length} labels for ${n} rows`, 'Pass one group label per row.');
       const sizes = new Map<number, number>();
       for (const label of g) sizes.set(label, (sizes.get(label) ?? 0) + 1);
@@ -204,7 +215,10 @@ function bootstrapFolds(n: number, spec: BootstrapSpec, rng: Rng, fail: (message
   if (!Number.isInteger(L) || L < 1) fail(`chunkLength must be a positive integer (got ${L})`, 'Set folds.chunkLength, e.g. 40.');
   const total = Math.floor(n / L);
   if (!Number.isInteger(nchunks) || nchunks < 1 || nchunks >= total) {
-    fail(`bootstrap holds out ${nchunks} chunks but ${n} rows make ${total} chunks of ${L}`, 'Hold out fewer chunks (folds.nchunks) than there are, leaving some to train on.');
+    fail(
+      `bootstrap holds out ${nchunks} chunks but ${n} rows make ${total} chunks of ${L}`,
+      'Hold out fewer chunks (folds.nchunks) than there are, leaving some to train on.',
+    );
   }
   const out: Fold[] = [];
   const ids = range(0, total);
@@ -222,7 +236,9 @@ function explicitFolds(n: number, spec: ExplicitSpec, fail: (message: string, hi
   if (spec.folds.length < 1) fail('explicit folds: none given', 'Pass at least one { train, test } pair.');
   return spec.folds.map((f, i) => {
     for (const rows of [f.train, f.test]) {
-      for (const r of rows) if (!Number.isInteger(r) || r < 0 || r >= n) fail(`explicit fold ${i}: row ${r} is outside [0, ${n})`, 'Use row indices of the fit data.');
+      for (const r of rows)
+        if (!Number.isInteger(r) || r < 0 || r >= n)
+          fail(`explicit fold ${i}: row ${r} is outside [0, ${n})`, 'Use row indices of the fit data.');
     }
     return { train: Int32Array.from(f.train).sort(), test: Int32Array.from(f.test).sort() };
   });

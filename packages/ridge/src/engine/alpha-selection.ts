@@ -22,7 +22,13 @@ export interface AlphaSelection {
  * `single` the argmax of the mean over voxels (LITcoder `_find_best_alphas`; anchors.md §1.7.2).
  * Unlike LITcoder's argmax, a tie goes to the larger alpha (the smoother model), as himalaya does.
  */
-export function selectAlphas(scores: Float64Array, alphas: readonly number[], v: number, mode: AlphaMode, minScore = -Infinity): AlphaSelection {
+export function selectAlphas(
+  scores: Float64Array,
+  alphas: readonly number[],
+  v: number,
+  mode: AlphaMode,
+  minScore = -Infinity,
+): AlphaSelection {
   const nA = alphas.length;
   const better = (s: number, a: number, bestS: number, bestA: number): boolean => s > bestS || (s === bestS && alphas[a]! > alphas[bestA]!);
   const meanOverVoxels = new Float64Array(nA);

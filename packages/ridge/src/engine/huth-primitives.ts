@@ -37,7 +37,14 @@ function stack(a: Matrix, b: Matrix): Matrix {
  * @example
  * const scores = await ridgeCorr(X, Xt, Y, Yt, [0.1, 1, 10], { score: 'pearson' });
  */
-export async function ridgeCorr(Xtrain: Matrix, Xval: Matrix, Ytrain: Matrix, Yval: Matrix, alphas: readonly number[], options: RidgePrimitiveOptions & { score?: ScoreKind } = {}): Promise<Matrix<Float64Array>> {
+export async function ridgeCorr(
+  Xtrain: Matrix,
+  Xval: Matrix,
+  Ytrain: Matrix,
+  Yval: Matrix,
+  alphas: readonly number[],
+  options: RidgePrimitiveOptions & { score?: ScoreKind } = {},
+): Promise<Matrix<Float64Array>> {
   const backend = options.backend ?? (await createPureBackend());
   const n = Xtrain.rows;
   const m = Xval.rows;
@@ -73,7 +80,12 @@ export async function ridgeCorr(Xtrain: Matrix, Xval: Matrix, Ytrain: Matrix, Yv
  * const W = await ridgeWeights(X, Y, 1.0);               // Huth ridge(X, Y, 1.0)
  * const Wn = await ridgeWeights(X, Y, 0.5, { normalpha: true });
  */
-export async function ridgeWeights(X: Matrix, Y: Matrix, alpha: number | ArrayLike<number>, options: RidgePrimitiveOptions = {}): Promise<Matrix> {
+export async function ridgeWeights(
+  X: Matrix,
+  Y: Matrix,
+  alpha: number | ArrayLike<number>,
+  options: RidgePrimitiveOptions = {},
+): Promise<Matrix> {
   const backend = options.backend ?? (await createPureBackend());
   const v = Y.cols;
   const perVoxel = typeof alpha === 'number' ? null : Float64Array.from(alpha);

@@ -88,7 +88,10 @@ export function planMemory(m: MemoryInputs): MemoryPlan {
     let heaviest = 0;
     let per = 0;
     for (const g of groups) {
-      heaviest = Math.max(heaviest, g.reduce((s, i) => s + stackOf(folds[i]!), 0));
+      heaviest = Math.max(
+        heaviest,
+        g.reduce((s, i) => s + stackOf(folds[i]!), 0),
+      );
       per = Math.max(per, perVoxel(g));
     }
     const held = fixed + (spill ? 0 : weights) + heaviest + building;

@@ -38,7 +38,11 @@ export function matrixReader(Y: Matrix): ResponseReader {
     cols: Y.cols,
     async read(voxelStart, voxelEnd) {
       if (voxelStart < 0 || voxelEnd > Y.cols || voxelStart > voxelEnd) {
-        throw voxelwiseError({ code: 'E_DATA_INVALID', where: 'ridge:responses', message: `voxel range [${voxelStart}, ${voxelEnd}) is outside [0, ${Y.cols})` });
+        throw voxelwiseError({
+          code: 'E_DATA_INVALID',
+          where: 'ridge:responses',
+          message: `voxel range [${voxelStart}, ${voxelEnd}) is outside [0, ${Y.cols})`,
+        });
       }
       return columnBlock(Y, voxelStart, voxelEnd);
     },
@@ -56,7 +60,11 @@ export function rowsReader(Y: Matrix, rows: Int32Array): ResponseReader {
     cols,
     async read(voxelStart, voxelEnd) {
       if (voxelStart < 0 || voxelEnd > cols || voxelStart > voxelEnd) {
-        throw voxelwiseError({ code: 'E_DATA_INVALID', where: 'ridge:responses', message: `voxel range [${voxelStart}, ${voxelEnd}) is outside [0, ${cols})` });
+        throw voxelwiseError({
+          code: 'E_DATA_INVALID',
+          where: 'ridge:responses',
+          message: `voxel range [${voxelStart}, ${voxelEnd}) is outside [0, ${cols})`,
+        });
       }
       const w = voxelEnd - voxelStart;
       const out = data instanceof Float32Array ? new Float32Array(rows.length * w) : new Float64Array(rows.length * w);

@@ -127,7 +127,12 @@ function checkAborted(ctx: StageContext, where: string): void {
  * voxels are processed in batches, folds in groups, weights spilled to disk if need be; results
  * do not depend on the batch size.
  */
-export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backend: LinalgBackend, ctx: StageContext): Promise<RidgeFitResult> {
+export async function fitRidge(
+  input: RidgeInput,
+  settings: RidgeSettings,
+  backend: LinalgBackend,
+  ctx: StageContext,
+): Promise<RidgeFitResult> {
   const where = `ridge:${settings.stage.replace(/^model\//, '')}`;
   const { X } = input;
   const reader = isReader(input.Y) ? input.Y : matrixReader(input.Y);
@@ -135,7 +140,14 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
   const p = X.cols;
   const v = reader.cols;
   if (reader.rows !== n) {
-    throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: 'X and Y have different numbers of rows (samples)', got: reader.rows, expected: n, hint: 'Pass one response row per feature row.' });
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where,
+      message: 'X and Y have different numbers of rows (samples)',
+      got: reader.rows,
+      expected: n,
+      hint: 'Pass one response row per feature row.',
+    });
   }
   if (p === 0 || v === 0 || n < 2) {
     throw voxelwiseError({ code: 'E_DATA_INVALID', where, message: `nothing to fit: ${n} samples, ${p} features, ${v} voxels` });
@@ -143,13 +155,19 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
   assertFinite(X, 'X (features)', where);
   const alphas = settings.alphas;
   for (const a of alphas) {
-    if (!(a > 0) || !Number.isFinite(a)) throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where, message: `option "alphas" must hold positive finite numbers`, got: a });
+    if (!(a > 0) || !Number.isFinite(a))
+      throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where, message: `option "alphas" must hold positive finite numbers`, got: a });
   }
   const nA = alphas.length;
   const folds = createFolds(n, settings.folds, { groups: input.groups, rng: ctx.rng('ridge:folds'), emit: ctx.emit, where });
   folds.forEach((f, i) => {
     if (f.train.length < 1 || f.test.length < 2) {
-      throw voxelwiseError({ code: 'E_DATA_INVALID', where, message: `fold ${i} has ${f.train.length} training and ${f.test.length} validation rows; need at least 1 and 2`, hint: 'Use fewer folds or more samples.' });
+      throw voxelwiseError({
+        code: 'E_DATA_INVALID',
+        where,
+        message: `fold ${i} has ${f.train.length} training and ${f.test.length} validation rows; need at least 1 and 2`,
+        hint: 'Use fewer folds or more samples.',
+      });
     }
   });
   const dt = settings.precision;
@@ -160,9 +178,23 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
     const subtract = held.length <= fold.train.length;
     return { fold, cross: subtract ? held : fold.train, subtract };
   });
-  const mem = planMemory({ n, p, v, nAlphas: nA, folds: work.map((w) => ({ nTest: w.fold.test.length, nCross: w.cross.length })), budget: settings.memoryBudget, voxelBatch: settings.voxelBatch });
+  const mem = planMemory({
+    n,
+    p,
+    v,
+    nAlphas: nA,
+    folds: work.map((w) => ({ nTest: w.fold.test.length, nCross: w.cross.length })),
+    budget: settings.memoryBudget,
+    voxelBatch: settings.voxelBatch,
+  });
   if (mem.overBudget) {
-    ctx.emit({ type: 'log', level: 'warn', stage: settings.stage, message: `memory budget ${(settings.memoryBudget / 1024 ** 3).toFixed(2)} GiB is below the smallest layout (about ${(mem.estimate / 1024 ** 3).toFixed(2)} GiB); running with the smallest layout`, details: { estimate: mem.estimate } });
+    ctx.emit({
+      type: 'log',
+      level: 'warn',
+      stage: settings.stage,
+      message: `memory budget ${(settings.memoryBudget / 1024 ** 3).toFixed(2)} GiB is below the smallest layout (about ${(mem.estimate / 1024 ** 3).toFixed(2)} GiB); running with the smallest layout`,
+      details: { estimate: mem.estimate },
+    });
   }
   // One pass over the responses can sum XᵀY from the folds' held-out cross-products when they
   // partition the rows (k-fold): then the full XᵀY costs nothing extra.
@@ -191,7 +223,12 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
     if (settings.solver === 'eigen') return factorGram(G, backend, 'eigen', settings.singcutoff);
     const f = await factorGram(G, backend, 'tridiagonal', settings.singcutoff);
     if (settings.solver === 'auto' && needsEigenbasis(lambdaOf(minAlpha, f.sMax2), f.sMax2)) {
-      ctx.emit({ type: 'log', level: 'info', stage: settings.stage, message: `${label}: the smallest alpha is below 1e-5·s_max; using the eigenbasis so singcutoff applies (slower)` });
+      ctx.emit({
+        type: 'log',
+        level: 'info',
+        stage: settings.stage,
+        message: `${label}: the smallest alpha is below 1e-5·s_max; using the eigenbasis so singcutoff applies (slower)`,
+      });
       return factorGram(G, backend, 'eigen', settings.singcutoff);
     }
     return f;
@@ -228,7 +265,13 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
     const crossRows = takeRows(Xd, p, w.cross);
     const Gc = crossGrams.get(index) ?? (await backend.gram(matrix(w.cross.length, p, crossRows)));
     crossGrams.delete(index);
-    const Gf = w.subtract ? matrix(p, p, G.data.map((g, k) => g - Gc.data[k]!)) : Gc;
+    const Gf = w.subtract
+      ? matrix(
+          p,
+          p,
+          G.data.map((g, k) => g - Gc.data[k]!),
+        )
+      : Gc;
     const f = await factor(Gf, `fold ${index}`);
     const lambdas = alphas.map((a) => lambdaOf(a, f.sMax2));
     const plan = planProducts(lambdas, f.sMax2, settings.seriesTolerance);
@@ -264,20 +307,34 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
       const b = v1 - v0;
       const Yb = await reader.read(v0, v1);
       if (Yb.rows !== n || Yb.cols !== b) {
-        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: `response block for voxels ${v0}–${v1} has the wrong shape`, got: [Yb.rows, Yb.cols], expected: [n, b] });
+        throw voxelwiseError({
+          code: 'E_SHAPE_MISMATCH',
+          where,
+          message: `response block for voxels ${v0}–${v1} has the wrong shape`,
+          got: [Yb.rows, Yb.cols],
+          expected: [n, b],
+        });
       }
       assertFinite(Yb, `Y (responses, voxels ${v0}–${v1 - 1})`, where);
       const Ydata: Dense = dt === 'float32' ? toFloat32(Yb.data) : toFloat64(Yb.data);
       const cross = new Map<number, Dense>();
       for (const f of prepared) {
         const Yc = takeRows(Ydata, b, f.cross);
-        cross.set(f.index, (await backend.matmul(f.crossT, matrix(f.cross.length, b, Yc), { dtype: dt, out: crossBuffer(f.index, p * b) })).data);
+        cross.set(
+          f.index,
+          (await backend.matmul(f.crossT, matrix(f.cross.length, b, Yc), { dtype: dt, out: crossBuffer(f.index, p * b) })).data,
+        );
       }
       const XtY = ws.XtY.subarray(0, p * b);
       if (partition) {
         XtY.fill(0);
         for (const c of cross.values()) addInto(XtY, c);
-        if (restT) addInto(XtY, (await backend.matmul(restT, matrix(rest.length, b, takeRows(Ydata, b, rest)), { dtype: dt, out: ws.D.subarray(0, p * b) })).data);
+        if (restT)
+          addInto(
+            XtY,
+            (await backend.matmul(restT, matrix(rest.length, b, takeRows(Ydata, b, rest)), { dtype: dt, out: ws.D.subarray(0, p * b) }))
+              .data,
+          );
       } else {
         await backend.matmul(XT!, matrix(n, b, Ydata), { dtype: dt, out: XtY });
       }
@@ -348,7 +405,8 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
   const edgeShare = predictable > 0 ? Math.max(low, high) / predictable : 0;
   const edgeWarnings: string[] = [];
   if (nA > 1 && (settings.alphaMode === 'single' ? selection.atLowEdge + selection.atHighEdge > 0 : edgeShare > 0.1)) {
-    const edge = settings.alphaMode === 'single' ? (selection.atHighEdge > 0 ? 'largest' : 'smallest') : high >= low ? 'largest' : 'smallest';
+    const edge =
+      settings.alphaMode === 'single' ? (selection.atHighEdge > 0 ? 'largest' : 'smallest') : high >= low ? 'largest' : 'smallest';
     const count = edge === 'largest' ? high : low;
     const message =
       settings.alphaMode === 'single'
@@ -360,7 +418,13 @@ export async function fitRidge(input: RidgeInput, settings: RidgeSettings, backe
       level: 'warn',
       stage: settings.stage,
       message: `${message}. Extend the alpha grid.`,
-      details: { atLowEdge: selection.atLowEdge, atHighEdge: selection.atHighEdge, predictable, predictableAtLowEdge: low, predictableAtHighEdge: high },
+      details: {
+        atLowEdge: selection.atLowEdge,
+        atHighEdge: selection.atHighEdge,
+        predictable,
+        predictableAtLowEdge: low,
+        predictableAtHighEdge: high,
+      },
     });
   }
   const info: Record<string, unknown> = {

@@ -27,7 +27,12 @@ export interface SpectralFactor {
 }
 
 /** Factors `G` with the backend; `eigen` honours `singcutoff` (singular values ≤ it are dropped, as LITcoder's svd_wrapper). */
-export async function factorGram(G: Matrix<Float64Array>, backend: LinalgBackend, kind: 'tridiagonal' | 'eigen', singcutoff: number): Promise<SpectralFactor> {
+export async function factorGram(
+  G: Matrix<Float64Array>,
+  backend: LinalgBackend,
+  kind: 'tridiagonal' | 'eigen',
+  singcutoff: number,
+): Promise<SpectralFactor> {
   if (kind === 'tridiagonal') {
     const { d, e, Q } = await backend.tridiagonalize(G);
     const { min, max } = extremeEigenvalues(d, e);

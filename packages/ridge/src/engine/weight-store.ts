@@ -66,7 +66,13 @@ export function fileWeightStore(rows: number, cols: number, dtype: 'float32' | '
     dir = mkdtempSync(join(tmpdir(), 'voxelwise-ridge-'));
     fd = openSync(join(dir, 'weights.bin'), 'w+');
   } catch (cause) {
-    throw voxelwiseError({ code: 'E_IO', where: 'ridge:weights', message: `cannot create a scratch file for ${rows} × ${cols} weights in ${tmpdir()}`, cause, hint: 'Free disk space in the temp directory or raise the memory budget.' });
+    throw voxelwiseError({
+      code: 'E_IO',
+      where: 'ridge:weights',
+      message: `cannot create a scratch file for ${rows} × ${cols} weights in ${tmpdir()}`,
+      cause,
+      hint: 'Free disk space in the temp directory or raise the memory budget.',
+    });
   }
   let open = true;
   const cleanup = (): void => {
@@ -99,7 +105,8 @@ export function fileWeightStore(rows: number, cols: number, dtype: 'float32' | '
       let got = 0;
       while (got < view.length) {
         const n = readSync(fd, view, got, view.length - got, bytes(v0) + got);
-        if (n <= 0) throw voxelwiseError({ code: 'E_IO', where: 'ridge:weights', message: `short read of spilled weights (voxels ${v0}–${v1})` });
+        if (n <= 0)
+          throw voxelwiseError({ code: 'E_IO', where: 'ridge:weights', message: `short read of spilled weights (voxels ${v0}–${v1})` });
         got += n;
       }
       const out = new Ctor(rows * b);

@@ -3,7 +3,12 @@ import type { DType, Matrix } from '@voxelwise/core';
 import type { MatmulOptions } from './backend.js';
 
 /** Checks the inner dimensions of `A·B` and resolves the product's element type and storage. */
-export function productPlan(A: Matrix, B: Matrix, options: MatmulOptions, where: string): { dtype: DType; out: Float32Array | Float64Array } {
+export function productPlan(
+  A: Matrix,
+  B: Matrix,
+  options: MatmulOptions,
+  where: string,
+): { dtype: DType; out: Float32Array | Float64Array } {
   if (A.cols !== B.rows) {
     throw voxelwiseError({
       code: 'E_SHAPE_MISMATCH',
@@ -19,7 +24,12 @@ export function productPlan(A: Matrix, B: Matrix, options: MatmulOptions, where:
   if (out) {
     const ok = (dtype === 'float32' ? out instanceof Float32Array : out instanceof Float64Array) && out.length === size;
     if (!ok) {
-      throw voxelwiseError({ code: 'E_INTERNAL', where, message: `output storage must be a ${dtype} array of ${size} elements`, got: out.length });
+      throw voxelwiseError({
+        code: 'E_INTERNAL',
+        where,
+        message: `output storage must be a ${dtype} array of ${size} elements`,
+        got: out.length,
+      });
     }
   } else {
     out = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);

@@ -65,14 +65,28 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
       const elem = dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE;
       const bytes = op === 'matmul' ? matmulModel(proto, elem) : gemmSubtractModel(proto, elem);
       // No spinning: idle intra-op threads sleep instead of burning the (shared) cores.
-      s = ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, enableCpuMemArena: false, executionMode: 'sequential', extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } } });
+      s = ort.InferenceSession.create(bytes, {
+        intraOpNumThreads: threads,
+        interOpNumThreads: 1,
+        enableCpuMemArena: false,
+        executionMode: 'sequential',
+        extra: { session: { intra_op: { allow_spinning: spin ? '1' : '0' } } },
+      });
       sessions.set(key, s);
     }
     return s;
   };
 
   /** out (m×n) = A (m×k) · B (k×n), all of `dtype`. */
-  const run = async (dtype: DType, A: Float32Array | Float64Array, B: Float32Array | Float64Array, m: number, k: number, n: number, out: Float32Array | Float64Array): Promise<void> => {
+  const run = async (
+    dtype: DType,
+    A: Float32Array | Float64Array,
+    B: Float32Array | Float64Array,
+    m: number,
+    k: number,
+    n: number,
+    out: Float32Array | Float64Array,
+  ): Promise<void> => {
     if (m === 0 || n === 0) return;
     if (k === 0) {
       out.fill(0);
@@ -86,7 +100,12 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
     try {
       await s.run({ A: new ort.Tensor(dtype, A, [m, k]), B: new ort.Tensor(dtype, B, [k, n]) }, { C: new ort.Tensor(dtype, out, [m, n]) });
     } catch (cause) {
-      throw voxelwiseError({ code: 'E_BACKEND', where: WHERE, message: `onnxruntime MatMul ${m}×${k}·${k}×${n} (${dtype}) failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause });
+      throw voxelwiseError({
+        code: 'E_BACKEND',
+        where: WHERE,
+        message: `onnxruntime MatMul ${m}×${k}·${k}×${n} (${dtype}) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause,
+      });
     }
   };
 
@@ -105,9 +124,17 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
       }
       const s = await session('float64', 'gemm-subtract');
       try {
-        await s.run({ A: new ort.Tensor('float64', A, [m, k]), B: new ort.Tensor('float64', B, [k, n]), C: new ort.Tensor('float64', C, [m, n]) }, { Y: new ort.Tensor('float64', out, [m, n]) });
+        await s.run(
+          { A: new ort.Tensor('float64', A, [m, k]), B: new ort.Tensor('float64', B, [k, n]), C: new ort.Tensor('float64', C, [m, n]) },
+          { Y: new ort.Tensor('float64', out, [m, n]) },
+        );
       } catch (cause) {
-        throw voxelwiseError({ code: 'E_BACKEND', where: WHERE, message: `onnxruntime Gemm ${m}×${k}·${k}×${n} (float64) failed: ${cause instanceof Error ? cause.message : String(cause)}`, cause });
+        throw voxelwiseError({
+          code: 'E_BACKEND',
+          where: WHERE,
+          message: `onnxruntime Gemm ${m}×${k}·${k}×${n} (float64) failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          cause,
+        });
       }
     },
   };

@@ -28,7 +28,12 @@ export function matmulModel(proto: OnnxProtoModule, elemType: number): Uint8Arra
     input: [valueInfo('A', ['M', 'K']), valueInfo('B', ['K', 'N'])],
     output: [valueInfo('C', ['M', 'N'])],
   });
-  const model = onnx.ModelProto.create({ irVersion: 8, producerName: 'voxelwise-ridge', opsetImport: [{ domain: '', version: 13 }], graph });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'voxelwise-ridge',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph,
+  });
   return onnx.ModelProto.encode(model).finish();
 }
 
@@ -60,6 +65,11 @@ export function gemmSubtractModel(proto: OnnxProtoModule, elemType: number): Uin
     input: [valueInfo('A', ['M', 'K']), valueInfo('B', ['K', 'N']), valueInfo('C', ['M', 'N'])],
     output: [valueInfo('Y', ['M', 'N'])],
   });
-  const model = onnx.ModelProto.create({ irVersion: 8, producerName: 'voxelwise-ridge', opsetImport: [{ domain: '', version: 13 }], graph });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'voxelwise-ridge',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph,
+  });
   return onnx.ModelProto.encode(model).finish();
 }

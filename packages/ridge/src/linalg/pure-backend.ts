@@ -61,7 +61,13 @@ export async function createPureBackend(): Promise<LinalgBackend> {
       try {
         ml = await import('ml-matrix');
       } catch (cause) {
-        throw voxelwiseError({ code: 'E_BACKEND', where: 'ridge:pure-backend', message: 'ml-matrix could not be loaded', cause, hint: 'Reinstall dependencies with npm ci.' });
+        throw voxelwiseError({
+          code: 'E_BACKEND',
+          where: 'ridge:pure-backend',
+          message: 'ml-matrix could not be loaded',
+          cause,
+          hint: 'Reinstall dependencies with npm ci.',
+        });
       }
       const p = G.rows;
       const rows: number[][] = [];

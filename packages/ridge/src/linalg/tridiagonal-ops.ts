@@ -9,7 +9,15 @@
  * the symmetric positive definite tridiagonal `T + λI` (Golub & Van Loan Alg. 4.3.6). Rows
  * with `keep[i] = 0` are components dropped by a singular-value cutoff: their solution is 0.
  */
-export function solveShifted(d: Float64Array, e: Float64Array | null, lambda: number, M: Float64Array, p: number, c: number, keep?: Uint8Array): void {
+export function solveShifted(
+  d: Float64Array,
+  e: Float64Array | null,
+  lambda: number,
+  M: Float64Array,
+  p: number,
+  c: number,
+  keep?: Uint8Array,
+): void {
   if (!e) {
     for (let i = 0; i < p; i++) {
       const f = keep && !keep[i] ? 0 : 1 / (d[i]! + lambda);
@@ -47,7 +55,16 @@ export function solveShifted(d: Float64Array, e: Float64Array | null, lambda: nu
 }
 
 /** `out = (T·M)·scale` for M p × c row-major (rows with `keep[i] = 0` give 0). */
-export function multiplyTridiagonal(d: Float64Array, e: Float64Array | null, M: Float64Array, p: number, c: number, out: Float64Array, scale = 1, keep?: Uint8Array): void {
+export function multiplyTridiagonal(
+  d: Float64Array,
+  e: Float64Array | null,
+  M: Float64Array,
+  p: number,
+  c: number,
+  out: Float64Array,
+  scale = 1,
+  keep?: Uint8Array,
+): void {
   for (let i = 0; i < p; i++) {
     const o = i * c;
     const di = d[i]! * scale;

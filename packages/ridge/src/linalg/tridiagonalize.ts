@@ -59,7 +59,13 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
   for (;;) {
     const w = Math.min(blockSize, m);
     const last = m <= blockSize;
-    const panel = { VT: new Float64Array(w * m), WT: new Float64Array(w * m), tau: new Float64Array(w), t1: new Float64Array(w), t2: new Float64Array(w) };
+    const panel = {
+      VT: new Float64Array(w * m),
+      WT: new Float64Array(w * m),
+      tau: new Float64Array(w),
+      t1: new Float64Array(w),
+      t2: new Float64Array(w),
+    };
     for (let j = 0; j < w; j++) {
       const tj = columnReflector(B, m, j, k0, panel, col, vt, d, e);
       if (tj === null) break;
@@ -95,7 +101,17 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
  * and the zero-padded reflector in `vt` for the product with the block. Returns tau, or null
  * after the last column of the matrix.
  */
-function columnReflector(B: Float64Array, m: number, j: number, k0: number, panel: { VT: Float64Array; WT: Float64Array; tau: Float64Array }, col: Float64Array, vt: Float64Array, d: Float64Array, e: Float64Array): number | null {
+function columnReflector(
+  B: Float64Array,
+  m: number,
+  j: number,
+  k0: number,
+  panel: { VT: Float64Array; WT: Float64Array; tau: Float64Array },
+  col: Float64Array,
+  vt: Float64Array,
+  d: Float64Array,
+  e: Float64Array,
+): number | null {
   panelColumn(B, m, j, panel.VT, panel.WT, col);
   d[k0 + j] = col[j]!;
   if (j + 1 >= m) return null;
@@ -143,7 +159,17 @@ function panelColumn(B: Float64Array, m: number, j: number, VT: Float64Array, WT
 }
 
 /** Row j of Wᵀ from z = B·v (dlatrd): w = τ(z − V(Wᵀv) − W(Vᵀv)), then w += −½τ(wᵀv)·v. */
-function panelW(m: number, j: number, tau: number, VT: Float64Array, WT: Float64Array, v: Float64Array, z: Float64Array, t1: Float64Array, t2: Float64Array): void {
+function panelW(
+  m: number,
+  j: number,
+  tau: number,
+  VT: Float64Array,
+  WT: Float64Array,
+  v: Float64Array,
+  z: Float64Array,
+  t1: Float64Array,
+  t2: Float64Array,
+): void {
   for (let t = 0; t < j; t++) {
     const o = t * m;
     let a = 0;

@@ -96,7 +96,14 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
 
   const checkX = (X: Matrix, what: string): void => {
     if (X.cols !== p) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: `${what} has ${X.cols} feature columns but the model was fitted on ${p}`, got: X.cols, expected: p, hint: 'Build test features with the same extractors and delays as the training features.' });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where,
+        message: `${what} has ${X.cols} feature columns but the model was fitted on ${p}`,
+        got: X.cols,
+        expected: p,
+        hint: 'Build test features with the same extractors and delays as the training features.',
+      });
     }
     assertFinite(X, what, where);
   };
@@ -127,13 +134,30 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
   const evaluate = async (X: Matrix, Y: Matrix, ctx: StageContext): Promise<Evaluation> => {
     checkX(X, 'X (test features)');
     if (Y.cols !== v) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: `Y (test responses) has ${Y.cols} voxels but the model was fitted on ${v}`, got: Y.cols, expected: v });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where,
+        message: `Y (test responses) has ${Y.cols} voxels but the model was fitted on ${v}`,
+        got: Y.cols,
+        expected: v,
+      });
     }
     if (Y.rows !== X.rows) {
-      throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: 'test features and responses have different numbers of rows', got: Y.rows, expected: X.rows });
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where,
+        message: 'test features and responses have different numbers of rows',
+        got: Y.rows,
+        expected: X.rows,
+      });
     }
     if (X.rows < 3) {
-      throw voxelwiseError({ code: 'E_DATA_INVALID', where, message: `cannot score ${X.rows} test samples`, hint: 'Hold out at least 3 samples.' });
+      throw voxelwiseError({
+        code: 'E_DATA_INVALID',
+        where,
+        message: `cannot score ${X.rows} test samples`,
+        hint: 'Hold out at least 3 samples.',
+      });
     }
     assertFinite(Y, 'Y (test responses)', where);
     const n = X.rows;
@@ -143,7 +167,10 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
     const r = new Float64Array(v);
     const r2 = new Float64Array(v);
     const predictions = settings.keepPredictions ? (dtype === 'float32' ? new Float32Array(n * v) : new Float64Array(n * v)) : null;
-    const step = blockFor(n, 8 * (settings.permutations > 0 ? nb * nb : 0) + 8 * (settings.ciResamples > 0 ? nb : 0) + 4 * settings.ciResamples);
+    const step = blockFor(
+      n,
+      8 * (settings.permutations > 0 ? nb * nb : 0) + 8 * (settings.ciResamples > 0 ? nb : 0) + 4 * settings.ciResamples,
+    );
     for (let v0 = 0; v0 < v; v0 += step) {
       const v1 = Math.min(v, v0 + step);
       const b = v1 - v0;
@@ -157,7 +184,12 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
       if (v1 < v) ctx.emit({ type: 'stage:progress', stage: settings.stage, done: v1, total: v, unit: 'voxels', message: 'evaluating' });
     }
     const { corrected, reject } = benjaminiHochberg(sig.p, settings.fdr);
-    const metrics: Record<string, number | string> = { ...evaluationMetrics(r, reject), p_value_method: sig.method, alternative: settings.alternative, fdr_alpha: settings.fdr };
+    const metrics: Record<string, number | string> = {
+      ...evaluationMetrics(r, reject),
+      p_value_method: sig.method,
+      alternative: settings.alternative,
+      fdr_alpha: settings.fdr,
+    };
     const ci = sig.medianInterval();
     if (ci) {
       metrics['median_score_ci_low'] = ci.low;
@@ -181,7 +213,13 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
     async score(X, Y) {
       checkX(X, 'X (features to score)');
       if (Y.cols !== v || Y.rows !== X.rows) {
-        throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: 'Y does not match the predictions', got: [Y.rows, Y.cols], expected: [X.rows, v] });
+        throw voxelwiseError({
+          code: 'E_SHAPE_MISMATCH',
+          where,
+          message: 'Y does not match the predictions',
+          got: [Y.rows, Y.cols],
+          expected: [X.rows, v],
+        });
       }
       const Xd = asDtype(X);
       const r = new Float64Array(v);

@@ -35,11 +35,22 @@ function foldContext(ctx: StageContext, k: number): StageContext {
  * summarised by their geometric mean (not arithmetic), and the pooled correlation of all
  * out-of-fold predictions is reported beside the fold mean (`info.pooledR`).
  */
-export async function crossValidateRidge(data: FitData, o: ResolvedRidgeCVOptions, backend: LinalgBackend, ctx: StageContext): Promise<CrossValidationResult> {
+export async function crossValidateRidge(
+  data: FitData,
+  o: ResolvedRidgeCVOptions,
+  backend: LinalgBackend,
+  ctx: StageContext,
+): Promise<CrossValidationResult> {
   const { X, Y, groups } = data;
   const where = 'ridge:ridge-cv';
   if (X.rows !== Y.rows) {
-    throw voxelwiseError({ code: 'E_SHAPE_MISMATCH', where, message: 'X and Y have different numbers of rows (samples)', got: Y.rows, expected: X.rows });
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where,
+      message: 'X and Y have different numbers of rows (samples)',
+      got: Y.rows,
+      expected: X.rows,
+    });
   }
   const n = X.rows;
   const p = X.cols;
@@ -53,7 +64,16 @@ export async function crossValidateRidge(data: FitData, o: ResolvedRidgeCVOption
   const sigCount = new Int32Array(v);
   const pByFold: Float64Array[] = [];
   // Pooled sums over all out-of-fold predictions (about per-voxel shifts from the first fold).
-  const pooled = { n: 0, sy: new Float64Array(v), syy: new Float64Array(v), sp: new Float64Array(v), spp: new Float64Array(v), spy: new Float64Array(v), ky: new Float64Array(v), kp: new Float64Array(v) };
+  const pooled = {
+    n: 0,
+    sy: new Float64Array(v),
+    syy: new Float64Array(v),
+    sp: new Float64Array(v),
+    spp: new Float64Array(v),
+    spy: new Float64Array(v),
+    ky: new Float64Array(v),
+    kp: new Float64Array(v),
+  };
   for (let f = 0; f < k; f++) {
     const { train, test } = outer[f]!;
     const fctx = foldContext(ctx, f);
@@ -66,7 +86,12 @@ export async function crossValidateRidge(data: FitData, o: ResolvedRidgeCVOption
       // Inner group folds cannot outnumber the groups left in the outer training set.
       const available = new Set(trGroups).size;
       if (settings.folds.n > available) {
-        ctx.emit({ type: 'log', level: 'warn', stage: STAGE, message: `outer fold ${f}: ${available} groups remain for ${settings.folds.n} inner group folds; using ${available}` });
+        ctx.emit({
+          type: 'log',
+          level: 'warn',
+          stage: STAGE,
+          message: `outer fold ${f}: ${available} groups remain for ${settings.folds.n} inner group folds; using ${available}`,
+        });
         settings.folds = { type: 'group', n: available };
       }
     }

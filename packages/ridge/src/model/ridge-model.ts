@@ -56,7 +56,12 @@ export function createRidgeModel(options: RidgeCVOptions = {}): RidgeModel {
     }
     return b;
   };
-  const fitWith = async (X: Matrix, Y: Matrix | ResponseReader, groups: Int32Array | undefined, ctx: StageContext): Promise<FittedRidge> => {
+  const fitWith = async (
+    X: Matrix,
+    Y: Matrix | ResponseReader,
+    groups: Int32Array | undefined,
+    ctx: StageContext,
+  ): Promise<FittedRidge> => {
     const backend = await backendFor(X.rows, X.cols, Y.cols);
     const result = await fitRidge({ X, Y, ...(groups ? { groups } : {}) }, ridgeSettings(o, ctx), backend, ctx);
     return fittedRidge(result, backend, evaluationSettings(o, ctx));

@@ -44,4 +44,3 @@ export function evaluationSettings(o: ResolvedRidgeCVOptions, ctx: StageContext,
     stage,
   };
 }
-

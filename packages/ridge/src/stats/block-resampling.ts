@@ -27,7 +27,12 @@ export function blockSums(Y: Dense, P: Dense, n: number, b: number, blockLength:
   const L = blockLength;
   const nb = Math.floor(n / L);
   if (nb < 2) {
-    throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: 'ridge:resampling', message: `${n} test samples make ${nb} blocks of ${L}; resampling needs at least 2`, hint: 'Use a shorter blockLength.' });
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: 'ridge:resampling',
+      message: `${n} test samples make ${nb} blocks of ${L}; resampling needs at least 2`,
+      hint: 'Use a shorter blockLength.',
+    });
   }
   const used = nb * L;
   const my = new Float64Array(b);
@@ -120,7 +125,12 @@ export function drawBlocks(rng: Rng, count: number, nBlocks: number): Int32Array
  * the null. p = (1 + #null ≥ observed)/(1 + permutations) (Phipson & Smyth 2010, so p is never
  * 0; Huth's own estimate omits the +1).
  */
-export function blockPermutationPValues(sums: BlockSums, observed: Float64Array, draws: { y: Int32Array; p: Int32Array; count: number }, alternative: Alternative): Float64Array {
+export function blockPermutationPValues(
+  sums: BlockSums,
+  observed: Float64Array,
+  draws: { y: Int32Array; p: Int32Array; count: number },
+  alternative: Alternative,
+): Float64Array {
   const { nBlocks: nb, b } = sums;
   const exceed = new Float64Array(b);
   const r = new Float64Array(b);
@@ -143,7 +153,14 @@ export function blockPermutationPValues(sums: BlockSums, observed: Float64Array,
  * (the same blocks for responses and predictions), written resample-major into `out`
  * (count × total voxels, at column offset `v0`).
  */
-export function blockBootstrapCorrelations(sums: BlockSums, draws: Int32Array, count: number, out: Float32Array, v0: number, totalVoxels: number): void {
+export function blockBootstrapCorrelations(
+  sums: BlockSums,
+  draws: Int32Array,
+  count: number,
+  out: Float32Array,
+  v0: number,
+  totalVoxels: number,
+): void {
   const { nBlocks: nb, b } = sums;
   const r = new Float64Array(b);
   for (let k = 0; k < count; k++) {

@@ -39,7 +39,10 @@ export function masked(r: Float64Array, mask: Uint8Array): Float64Array {
  * const metrics = litcoderMetrics(await fitted.evaluate(Xt, Yt, ctx), fitted.alphas);
  * metrics.median_score; metrics.best_alphas;
  */
-export function litcoderMetrics(evaluation: Evaluation, alphas?: Float64Array): Record<string, number | boolean[] | number[] | string | boolean | null> {
+export function litcoderMetrics(
+  evaluation: Evaluation,
+  alphas?: Float64Array,
+): Record<string, number | boolean[] | number[] | string | boolean | null> {
   const { voxels } = evaluation;
   const out: Record<string, number | boolean[] | number[] | string | boolean | null> = { ...evaluation.metrics };
   if (alphas) out['best_alphas'] = Array.from(alphas);

@@ -33,11 +33,23 @@ export interface SignificanceAccumulator {
 }
 
 /** Starts the significance computation for `v` voxels of `n` test samples. */
-export function significance(options: SignificanceOptions, n: number, v: number, rngs: { permutation: Rng; bootstrap: Rng }): SignificanceAccumulator {
+export function significance(
+  options: SignificanceOptions,
+  n: number,
+  v: number,
+  rngs: { permutation: Rng; bootstrap: Rng },
+): SignificanceAccumulator {
   const p = new Float64Array(v);
   const L = options.blockLength;
   const nb = Math.floor(n / L);
-  const perm = options.permutations > 0 ? { y: drawBlocks(rngs.permutation, options.permutations, nb), p: drawBlocks(rngs.permutation, options.permutations, nb), count: options.permutations } : null;
+  const perm =
+    options.permutations > 0
+      ? {
+          y: drawBlocks(rngs.permutation, options.permutations, nb),
+          p: drawBlocks(rngs.permutation, options.permutations, nb),
+          count: options.permutations,
+        }
+      : null;
   const ciDraws = options.ciResamples > 0 ? drawBlocks(rngs.bootstrap, options.ciResamples, nb) : null;
   const boot = ciDraws ? new Float32Array(options.ciResamples * v) : null;
   return {

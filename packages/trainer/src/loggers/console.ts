@@ -58,7 +58,9 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
             const rate = elapsed > 0.5 && e.done > 0 ? e.done / elapsed : 0;
             const eta = rate > 0 && e.done < e.total ? ` ETA ${formatSeconds((e.total - e.done) / rate)}` : '';
             const speed = rate > 0 ? ` ${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)} ${e.unit}/s` : '';
-            stream.write(`\r\u001b[2K${paint(36, e.stage)} ${bar} ${e.done}/${e.total} ${e.unit}${paint(2, `${speed}${eta}`)}${e.message ? ` ${paint(2, e.message)}` : ''}`);
+            stream.write(
+              `\r\u001b[2K${paint(36, e.stage)} ${bar} ${e.done}/${e.total} ${e.unit}${paint(2, `${speed}${eta}`)}${e.message ? ` ${paint(2, e.message)}` : ''}`,
+            );
             barOpen = true;
           } else {
             // Plain output: one line per 10 % step so logs stay readable.
@@ -73,7 +75,8 @@ export function consoleLogger(options: ConsoleLoggerOptions = {}): Logger {
         case 'stage:end':
           started.delete(e.stage);
           // Per-story stages (features/…, downsample/…) are summed in run.json; show the big steps.
-          if (!e.stage.startsWith('features/') && !e.stage.startsWith('downsample/')) line(`${paint(32, '✓')} ${e.stage} ${paint(2, `${(e.durationMs / 1000).toFixed(2)} s`)}`);
+          if (!e.stage.startsWith('features/') && !e.stage.startsWith('downsample/'))
+            line(`${paint(32, '✓')} ${e.stage} ${paint(2, `${(e.durationMs / 1000).toFixed(2)} s`)}`);
           break;
         case 'log':
           if (e.level === 'debug' && !options.verbose) break;

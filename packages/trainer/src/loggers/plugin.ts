@@ -20,7 +20,19 @@ declare module '@voxelwise/core' {
 /** Console and JSON-lines loggers. */
 export function builtinLoggers() {
   return definePlugin('@voxelwise/trainer/loggers', [
-    defineStage({ kind: 'logger', name: 'console', description: 'Progress bars on a TTY, plain lines otherwise (NO_COLOR honoured).', options: consoleOptions, create: (o) => consoleLogger(o.color === undefined ? { verbose: o.verbose } : { verbose: o.verbose, color: o.color }) }),
-    defineStage({ kind: 'logger', name: 'jsonl', description: 'Every event as one JSON line in a file.', options: jsonlOptions, create: (o) => jsonlLogger(o.path) }),
+    defineStage({
+      kind: 'logger',
+      name: 'console',
+      description: 'Progress bars on a TTY, plain lines otherwise (NO_COLOR honoured).',
+      options: consoleOptions,
+      create: (o) => consoleLogger(o.color === undefined ? { verbose: o.verbose } : { verbose: o.verbose, color: o.color }),
+    }),
+    defineStage({
+      kind: 'logger',
+      name: 'jsonl',
+      description: 'Every event as one JSON line in a file.',
+      options: jsonlOptions,
+      create: (o) => jsonlLogger(o.path),
+    }),
   ]);
 }

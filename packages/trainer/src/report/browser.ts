@@ -65,7 +65,13 @@ interface CdpMessage {
 export async function inspectReport(htmlPath: string, options: InspectOptions = {}): Promise<InspectResult> {
   const exe = options.executablePath ?? findChromium();
   if (!exe) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'trainer:browser', message: 'no Chromium executable found', expected: CANDIDATES, hint: 'Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.' });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: 'trainer:browser',
+      message: 'no Chromium executable found',
+      expected: CANDIDATES,
+      hint: 'Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.',
+    });
   }
   const width = options.width ?? 1280;
   const profile = await mkdtemp(join(tmpdir(), 'vw-chromium-'));
@@ -110,7 +116,9 @@ export async function inspectReport(htmlPath: string, options: InspectOptions = 
       }
     }
   });
-  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`chromium exited (code ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', (code) => reject(new Error(`chromium exited (code ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`))),
+  );
   exited.catch(() => undefined);
   const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> => {
     const id = nextId++;
@@ -132,7 +140,9 @@ export async function inspectReport(htmlPath: string, options: InspectOptions = 
       if (m.sessionId !== sessionId || !m.method) return;
       const p = m.params ?? {};
       if (m.method === 'Runtime.consoleAPICalled' && (p['type'] === 'error' || p['type'] === 'assert')) {
-        errors.push(`console.${String(p['type'])}: ${((p['args'] as Array<{ value?: unknown; description?: string }>) ?? []).map((a) => String(a.value ?? a.description ?? '')).join(' ')}`);
+        errors.push(
+          `console.${String(p['type'])}: ${((p['args'] as Array<{ value?: unknown; description?: string }>) ?? []).map((a) => String(a.value ?? a.description ?? '')).join(' ')}`,
+        );
       } else if (m.method === 'Runtime.exceptionThrown') {
         const d = p['exceptionDetails'] as { text?: string; exception?: { description?: string } };
         errors.push(`exception: ${d.exception?.description ?? d.text ?? 'unknown'}`);
@@ -159,11 +169,17 @@ export async function inspectReport(htmlPath: string, options: InspectOptions = 
       });
       return { ready: document.documentElement.getAttribute('data-ready') === 'true', charts, pageHeight: Math.ceil(document.documentElement.scrollHeight) };
     })()`;
-    const evaluated = (await send('Runtime.evaluate', { expression: probe, returnByValue: true }, sessionId)) as { result: { value: { ready: boolean; charts: InspectResult['charts']; pageHeight: number } } };
+    const evaluated = (await send('Runtime.evaluate', { expression: probe, returnByValue: true }, sessionId)) as {
+      result: { value: { ready: boolean; charts: InspectResult['charts']; pageHeight: number } };
+    };
     const seen = evaluated.result.value;
     const out: InspectResult = { errors, requests, ready: seen.ready, charts: seen.charts, pageHeight: seen.pageHeight };
     if (options.screenshotPath) {
-      await send('Emulation.setDeviceMetricsOverride', { width, height: Math.min(16000, Math.max(900, seen.pageHeight)), deviceScaleFactor: 1, mobile: false }, sessionId);
+      await send(
+        'Emulation.setDeviceMetricsOverride',
+        { width, height: Math.min(16000, Math.max(900, seen.pageHeight)), deviceScaleFactor: 1, mobile: false },
+        sessionId,
+      );
       const shot = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true }, sessionId)) as { data: string };
       await writeFile(options.screenshotPath, Buffer.from(shot.data, 'base64'));
       out.screenshotPath = resolve(options.screenshotPath);
@@ -175,12 +191,27 @@ export async function inspectReport(htmlPath: string, options: InspectOptions = 
     return await Promise.race([
       work(),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(voxelwiseError({ code: 'E_IO', where: 'trainer:browser', message: `Chromium did not render ${htmlPath} within ${timeout} ms` })), timeout);
+        timer = setTimeout(
+          () =>
+            reject(
+              voxelwiseError({
+                code: 'E_IO',
+                where: 'trainer:browser',
+                message: `Chromium did not render ${htmlPath} within ${timeout} ms`,
+              }),
+            ),
+          timeout,
+        );
       }),
     ]);
   } catch (error) {
     if (error instanceof Error && !('code' in error)) {
-      throw voxelwiseError({ code: 'E_IO', where: 'trainer:browser', message: `headless Chromium failed on ${htmlPath}: ${error.message}`, cause: error });
+      throw voxelwiseError({
+        code: 'E_IO',
+        where: 'trainer:browser',
+        message: `headless Chromium failed on ${htmlPath}: ${error.message}`,
+        cause: error,
+      });
     }
     throw error;
   } finally {

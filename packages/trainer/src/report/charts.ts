@@ -65,7 +65,10 @@ export function sortedRChart(r: Float64Array, significant?: Uint8Array): string 
   const pts = sampleRanks(n, 600).map((k) => `${sx(k).toFixed(1)},${sy(rs[k]!).toFixed(1)}`);
   let nSig = 0;
   if (significant) for (const i of order) if (significant[i] === 1) nSig++;
-  const sigMark = nSig > 0 ? `<rect class="sig-span" x="${f.left}" y="${f.top}" width="${(sx(nSig - 1) - f.left).toFixed(1)}" height="${f.height - f.top - f.bottom}"><title>${nSig} significant voxels</title></rect>` : '';
+  const sigMark =
+    nSig > 0
+      ? `<rect class="sig-span" x="${f.left}" y="${f.top}" width="${(sx(nSig - 1) - f.left).toFixed(1)}" height="${f.height - f.top - f.bottom}"><title>${nSig} significant voxels</title></rect>`
+      : '';
   return `${svgOpen('chart-r-sorted', 'Test r of every voxel, sorted')}${sigMark}${axes(f, { lo: 0, hi: Math.max(1, n - 1), label: 'voxel rank', format: (v) => num(v + 1, 0) }, { lo: ymin, hi: ymax, label: 'test r' })}<line class="ref" x1="${f.left}" y1="${sy(0).toFixed(1)}" x2="${f.width - f.right}" y2="${sy(0).toFixed(1)}"/><polyline class="line curve" points="${pts.join(' ')}"/></svg>`;
 }
 
@@ -83,7 +86,12 @@ export interface AlphaSummary {
  * Counts the chosen alphas per grid value and warns when many voxels sit at the grid's edge:
  * their optimum may lie outside it (rMVPA#87: a grid capped at 100 for an optimum near 1e4).
  */
-export function alphaSummary(alpha: Float64Array, grid: readonly number[] | undefined, significant?: Uint8Array, threshold = 0.1): AlphaSummary {
+export function alphaSummary(
+  alpha: Float64Array,
+  grid: readonly number[] | undefined,
+  significant?: Uint8Array,
+  threshold = 0.1,
+): AlphaSummary {
   const g = [...new Set(grid && grid.length > 0 ? grid : Array.from(alpha).filter(Number.isFinite))].sort((a, b) => a - b);
   const index = (a: number) => {
     let best = 0;
@@ -105,8 +113,14 @@ export function alphaSummary(alpha: Float64Array, grid: readonly number[] | unde
   if (g.length >= 2 && base > 0) {
     const top = cs[g.length - 1]! / base;
     const bottom = cs[0]! / base;
-    if (top >= threshold) warnings.push(`${(100 * top).toFixed(0)}% of ${who} chose the largest alpha (${num(g[g.length - 1]!)}): their optimum may lie above the grid. Extend the alpha grid upwards.`);
-    if (bottom >= threshold) warnings.push(`${(100 * bottom).toFixed(0)}% of ${who} chose the smallest alpha (${num(g[0]!)}): their optimum may lie below the grid. Extend the alpha grid downwards.`);
+    if (top >= threshold)
+      warnings.push(
+        `${(100 * top).toFixed(0)}% of ${who} chose the largest alpha (${num(g[g.length - 1]!)}): their optimum may lie above the grid. Extend the alpha grid upwards.`,
+      );
+    if (bottom >= threshold)
+      warnings.push(
+        `${(100 * bottom).toFixed(0)}% of ${who} chose the smallest alpha (${num(g[0]!)}): their optimum may lie below the grid. Extend the alpha grid downwards.`,
+      );
   }
   return { grid: g, counts, significantCounts: sigCounts, warnings };
 }
@@ -128,12 +142,23 @@ export function alphaChart(s: AlphaSummary): string {
       return `<g class="alpha-slot"><rect class="bar all${edge}" x="${x.toFixed(1)}" y="${sy(all).toFixed(1)}" width="${w.toFixed(1)}" height="${(sy(0) - sy(all)).toFixed(1)}"><title>alpha ${num(a)}: ${all} voxels (${sig} significant)</title></rect><rect class="bar significant" x="${x.toFixed(1)}" y="${sy(sig).toFixed(1)}" width="${w.toFixed(1)}" height="${(sy(0) - sy(sig)).toFixed(1)}"/><text class="tick-label" x="${(x + w / 2).toFixed(1)}" y="${f.height - f.bottom + 16}" text-anchor="middle">${esc(num(Math.log10(a), 1))}</text></g>`;
     })
     .join('');
-  const axesMarkup = axes(f, { lo: 0, hi: 1, label: 'log10(alpha)', ticks: [] }, { lo: 0, hi: ymax, label: 'voxels', format: (v) => num(v, 0) });
+  const axesMarkup = axes(
+    f,
+    { lo: 0, hi: 1, label: 'log10(alpha)', ticks: [] },
+    { lo: 0, hi: ymax, label: 'voxels', format: (v) => num(v, 0) },
+  );
   return `${svgOpen('chart-alpha', 'Chosen alpha per voxel')}${axesMarkup}${bars}</svg>`;
 }
 
 /** Measured and predicted test series of one voxel; story boundaries as vertical lines. */
-export function timeseriesChart(index: number, voxel: number, r: number, measured: ArrayLike<number>, predicted: ArrayLike<number>, stories: readonly string[]): string {
+export function timeseriesChart(
+  index: number,
+  voxel: number,
+  r: number,
+  measured: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  stories: readonly string[],
+): string {
   const f = { ...FRAME, height: 180, bottom: 34 };
   const n = measured.length;
   const z = (xs: ArrayLike<number>) => {
@@ -155,7 +180,11 @@ export function timeseriesChart(index: number, voxel: number, r: number, measure
   const sy = linear(-lim, lim, f.height - f.bottom, f.top);
   const line = (ys: number[]) => ys.map((y, i) => `${sx(i).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
   const bounds: string[] = [];
-  for (let i = 1; i < stories.length; i++) if (stories[i] !== stories[i - 1]) bounds.push(`<line class="ref" x1="${sx(i - 0.5).toFixed(1)}" y1="${f.top}" x2="${sx(i - 0.5).toFixed(1)}" y2="${f.height - f.bottom}"><title>${esc(stories[i])} starts</title></line>`);
+  for (let i = 1; i < stories.length; i++)
+    if (stories[i] !== stories[i - 1])
+      bounds.push(
+        `<line class="ref" x1="${sx(i - 0.5).toFixed(1)}" y1="${f.top}" x2="${sx(i - 0.5).toFixed(1)}" y2="${f.height - f.bottom}"><title>${esc(stories[i])} starts</title></line>`,
+      );
   const title = `Voxel ${voxel}: measured and predicted test response (r = ${num(r)})`;
   return `${svgOpen(`chart-ts-${index}`, title, f).replace('class="chart"', `class="chart timeseries" data-voxel="${voxel}" data-index="${index}"`)}${axes(f, { lo: 0, hi: Math.max(1, n - 1), label: 'test TR', format: (v) => num(v, 0) }, { lo: -lim, hi: lim, label: 'z' })}${bounds.join('')}<polyline class="line measured" points="${line(zm)}"/><polyline class="line predicted" points="${line(zp)}"/><line class="cursor" x1="-10" y1="${f.top}" x2="-10" y2="${f.height - f.bottom}"/></svg>`;
 }
@@ -181,8 +210,15 @@ export function layerChart(points: readonly LayerPoint[], selected?: number): st
   const sy = linear(lo, hi, f.height - f.bottom, f.top);
   const series = (key: 'median' | 'mean', cls: string) =>
     `<polyline class="line ${cls}" points="${points.map((p) => `${sx(p.layer).toFixed(1)},${sy(p[key]).toFixed(1)}`).join(' ')}"/>` +
-    points.map((p) => `<circle class="point ${cls}" cx="${sx(p.layer).toFixed(1)}" cy="${sy(p[key]).toFixed(1)}" r="3.5"><title>layer ${p.layer}: ${key} r ${num(p[key])}${p.nSignificant === undefined ? '' : `, ${p.nSignificant} significant`}</title></circle>`).join('');
+    points
+      .map(
+        (p) =>
+          `<circle class="point ${cls}" cx="${sx(p.layer).toFixed(1)}" cy="${sy(p[key]).toFixed(1)}" r="3.5"><title>layer ${p.layer}: ${key} r ${num(p[key])}${p.nSignificant === undefined ? '' : `, ${p.nSignificant} significant`}</title></circle>`,
+      )
+      .join('');
   const sel = points.find((p) => p.layer === selected);
-  const ring = sel ? `<circle class="selected" cx="${sx(sel.layer).toFixed(1)}" cy="${sy(sel.median).toFixed(1)}" r="8"><title>selected layer ${sel.layer}</title></circle>` : '';
+  const ring = sel
+    ? `<circle class="selected" cx="${sx(sel.layer).toFixed(1)}" cy="${sy(sel.median).toFixed(1)}" r="8"><title>selected layer ${sel.layer}</title></circle>`
+    : '';
   return `${svgOpen('chart-layers', 'Test r per layer')}${axes(f, { lo: x0, hi: x1 === x0 ? x0 + 1 : x1, label: 'layer', ticks: xs, format: (v) => num(v, 0) }, { lo, hi, label: 'test r' })}${series('mean', 'mean')}${series('median', 'median')}${ring}</svg>`;
 }

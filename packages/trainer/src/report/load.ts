@@ -38,12 +38,23 @@ async function json(path: string): Promise<Record<string, unknown>> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'trainer:report', message: `cannot read ${path}`, cause: error, hint: 'Pass a run directory written by "voxelwise train" (results/<run-id>).' });
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: 'trainer:report',
+      message: `cannot read ${path}`,
+      cause: error,
+      hint: 'Pass a run directory written by "voxelwise train" (results/<run-id>).',
+    });
   }
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'trainer:report', message: `${path} is not valid JSON: ${(error as Error).message}`, cause: error });
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'trainer:report',
+      message: `${path} is not valid JSON: ${(error as Error).message}`,
+      cause: error,
+    });
   }
 }
 

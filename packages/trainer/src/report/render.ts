@@ -26,7 +26,10 @@ function seconds(ms: number): string {
 
 /** A JSON string safe to embed in a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function headline(d: ReportData): string {
@@ -41,8 +44,10 @@ function headline(d: ReportData): string {
     card('significant voxels', Number.isFinite(nSig) ? `${nSig}` : '–', Number.isFinite(pct) ? `${num(pct, 1)} % (BH-FDR)` : ''),
     card('voxels', Number.isFinite(nv) ? String(nv) : String(d.scores.r.length)),
   ];
-  if (Number.isFinite(metric(m, 'n_train_trs'))) cards.push(card('train / test TRs', `${metric(m, 'n_train_trs')} / ${metric(m, 'n_test_trs')}`));
-  if (Number.isFinite(metric(m, 'n_trs'))) cards.push(card('TRs (nested CV)', String(metric(m, 'n_trs')), `${metric(m, 'n_outer_folds')} outer folds`));
+  if (Number.isFinite(metric(m, 'n_train_trs')))
+    cards.push(card('train / test TRs', `${metric(m, 'n_train_trs')} / ${metric(m, 'n_test_trs')}`));
+  if (Number.isFinite(metric(m, 'n_trs')))
+    cards.push(card('TRs (nested CV)', String(metric(m, 'n_trs')), `${metric(m, 'n_outer_folds')} outer folds`));
   cards.push(card('design columns', String(metric(m, 'n_features'))));
   cards.push(card('run time', seconds(d.durationMs)));
   let planted = '';
@@ -57,7 +62,9 @@ function headline(d: ReportData): string {
 
 function correlations(d: ReportData): string {
   const sig = d.scores.significant;
-  const buttons = sig ? `<div class="controls"><button type="button" data-toggle="hide-all" data-target="chart-r-histogram" aria-pressed="false">significant only</button></div>` : '';
+  const buttons = sig
+    ? `<div class="controls"><button type="button" data-toggle="hide-all" data-target="chart-r-histogram" aria-pressed="false">significant only</button></div>`
+    : '';
   return `<section id="correlations"><h2>Test correlations</h2><p class="note">Pearson r between predicted and measured responses on the held-out data, per voxel.${sig ? ' Significant voxels (two-sided p, Benjamini–Hochberg FDR) are highlighted.' : ''}</p>${buttons}<div class="grid2"><figure>${rHistogramChart(d.scores.r, sig)}<figcaption>Histogram of r: all voxels${sig ? ', significant ones in colour' : ''}.</figcaption></figure><figure>${sortedRChart(d.scores.r, sig)}<figcaption>Every voxel's r, best first${sig ? '; the shaded band spans the significant voxels' : ''}.</figcaption></figure></div></section>`;
 }
 
@@ -65,7 +72,9 @@ function alphas(d: ReportData): string {
   const a = d.scores.alpha;
   if (!a) return `<section id="alphas"><h2>Regularisation</h2><p class="note">The model reported no per-voxel alphas.</p></section>`;
   const s = alphaSummary(a, d.alphaGrid, d.scores.significant);
-  const warn = s.warnings.length ? `<ul class="warnings" id="alpha-warnings">${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : `<p class="ok" id="alpha-warnings">No grid-edge problem: fewer than 10% of the ${s.significantCounts.some((c) => c > 0) ? 'significant ' : ''}voxels chose the smallest or the largest alpha.</p>`;
+  const warn = s.warnings.length
+    ? `<ul class="warnings" id="alpha-warnings">${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`
+    : `<p class="ok" id="alpha-warnings">No grid-edge problem: fewer than 10% of the ${s.significantCounts.some((c) => c > 0) ? 'significant ' : ''}voxels chose the smallest or the largest alpha.</p>`;
   const lam = d.scores.lambda;
   let lo = Infinity;
   let hi = -Infinity;
@@ -88,7 +97,14 @@ function series(d: ReportData): { html: string; data: unknown[] } {
     const predicted = idx.map((k) => ts.predicted[k]!);
     const stories = idx.map((k) => ts.story[k]!);
     const r = d.scores.r[voxel] ?? Number.NaN;
-    data.push({ voxel, r, tr: idx.map((k) => ts.tr[k]!), story: stories, measured: measured.map((x) => Number(x.toFixed(4))), predicted: predicted.map((x) => Number(x.toFixed(4))) });
+    data.push({
+      voxel,
+      r,
+      tr: idx.map((k) => ts.tr[k]!),
+      story: stories,
+      measured: measured.map((x) => Number(x.toFixed(4))),
+      predicted: predicted.map((x) => Number(x.toFixed(4))),
+    });
     return `<figure>${timeseriesChart(i, voxel, r, measured, predicted, stories)}<figcaption>Voxel ${voxel}, r = ${num(r)}. <span class="readout" id="readout-${i}">Hover to read values.</span></figcaption></figure>`;
   });
   const testStories = [...new Set(ts.story)].join(', ');
@@ -100,10 +116,20 @@ function series(d: ReportData): { html: string; data: unknown[] } {
 
 function layers(d: ReportData): string {
   if (!d.layers || d.layers.length === 0) return '';
-  const points: LayerPoint[] = d.layers.map((l) => ({ layer: l['layer']!, median: l['median_score'] ?? Number.NaN, mean: l['mean_score'] ?? Number.NaN, ...(typeof l['n_significant'] === 'number' ? { nSignificant: l['n_significant'] } : {}) }));
+  const points: LayerPoint[] = d.layers.map((l) => ({
+    layer: l['layer']!,
+    median: l['median_score'] ?? Number.NaN,
+    mean: l['mean_score'] ?? Number.NaN,
+    ...(typeof l['n_significant'] === 'number' ? { nSignificant: l['n_significant'] } : {}),
+  }));
   const cv = d.layers.map((l) => l['cv_score']);
   const hasCv = cv.every((x) => typeof x === 'number');
-  const rows = points.map((p, i) => `<tr${p.layer === d.selectedLayer ? ' class="selected"' : ''}><td>${p.layer}</td>${hasCv ? `<td>${num(cv[i]!)}</td>` : ''}<td>${num(p.median)}</td><td>${num(p.mean)}</td><td>${p.nSignificant ?? '–'}</td></tr>`).join('');
+  const rows = points
+    .map(
+      (p, i) =>
+        `<tr${p.layer === d.selectedLayer ? ' class="selected"' : ''}><td>${p.layer}</td>${hasCv ? `<td>${num(cv[i]!)}</td>` : ''}<td>${num(p.median)}</td><td>${num(p.mean)}</td><td>${p.nSignificant ?? '–'}</td></tr>`,
+    )
+    .join('');
   const how =
     d.selectedBy === 'cv_score'
       ? 'the one with the best inner cross-validation score on the training stories (the test story plays no part in the choice)'
