@@ -39,6 +39,7 @@ export { STAGE_KINDS } from './stage-kinds.js';
 export type { StageKind } from './stage-kinds.js';
 export type { Assembly, AssemblyMetadata, ResponseBlock, ResponseTrim, Story, WordTable } from './assembly.js';
 export type {
+  AlphaConvention,
   AssemblySource,
   CrossValidationFold,
   CrossValidationResult,
@@ -52,9 +53,11 @@ export type {
   FittedModel,
   Logger,
   Model,
+  PenaltyReport,
   StageContext,
   StageFactory,
   StageInstances,
+  ValidationReport,
   VoxelScores,
   WeightBatch,
 } from './stages.js';

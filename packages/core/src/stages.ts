@@ -122,14 +122,49 @@ export interface FittedModel {
   readonly weights?: Matrix;
   /** Chosen regularisation per voxel (in the model's own convention). */
   readonly alphas?: Float64Array;
-  /** Anything else worth reporting (alpha grid, convention, fold scores). */
+  /** How {@link FittedModel.alphas} translate into penalties, per voxel. */
+  readonly penalty?: PenaltyReport;
+  /** The model-selection scores the fit computed on training data only (never the test set). */
+  readonly validation?: ValidationReport;
+  /** Free-form extras for the run's records (fold layout, timings); never read by the trainer. */
   readonly info: Readonly<Record<string, unknown>>;
+  /** Releases scratch files, sessions or workers; the trainer calls it once it is done with the model. */
+  dispose?(): void | Promise<void>;
   /**
    * Streams the weights as blocks of voxel columns, for problems whose full features × voxels
    * matrix should not be held in memory at once. Blocks come in voxel order and cover every
    * voxel once. Models that offer it may leave {@link FittedModel.weights} to small problems.
    */
   weightBatches?(maxVoxels?: number): AsyncIterable<WeightBatch>;
+}
+
+/**
+ * How a model's alphas map to the penalty on the weights. With `huth` (Huth lab `ridge.py`,
+ * LITcoder): weights = V diag(s/(s² + a²)) Uᵀ Y with a = alpha (× s_max under `normalpha`), so the
+ * quadratic penalty is λ = a². With `sklearn` (scikit-learn `Ridge`, himalaya): λ = alpha.
+ */
+export interface PenaltyReport {
+  /** The convention of {@link FittedModel.alphas}. */
+  readonly convention: AlphaConvention;
+  /** One line describing the convention, written beside the scores. */
+  readonly description: string;
+  /** λ per voxel in ‖Xw − y‖² + λ‖w‖². */
+  readonly lambdas: Float64Array;
+}
+
+/** Named alpha conventions (see {@link PenaltyReport}). */
+export type AlphaConvention = 'huth' | 'sklearn';
+
+/** Cross-validation scores of model selection, on training data only. */
+export interface ValidationReport {
+  /** The alphas searched, in the model's convention. */
+  readonly alphaGrid: Float64Array;
+  /** Mean validation score per alpha and voxel (alphas × voxels, row-major), when kept. */
+  readonly scores?: Float64Array;
+  /** Mean over voxels of the validation score at each alpha. */
+  readonly meanByAlpha?: Float64Array;
+  /** Per voxel, the validation score at its chosen alpha. */
+  readonly best?: Float64Array;
 }
 
 /** A block of voxel columns of a features × voxels weight matrix. */
