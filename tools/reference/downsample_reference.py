@@ -2,8 +2,9 @@
 """Dense numpy reference for @voxelwise/downsample (a tool, never part of the product).
 
 Each function below is the dense (TRs x words) formulation of a LITcoder downsampling method,
-written from the formulas in ../shared/reference/anchors.md section 1.5.2 (LITcoder
-encoding/downsample/{downsampling,interpdata}.py, Huth ridge_utils/interpdata.py).
+written from the upstream sources (LITcoder GT-LIT-Lab/litcoder_core:
+encoding/downsample/{downsampling,interpdata}.py, HuthLab/deep-fMRI-dataset:
+encoding/ridge_utils/interpdata.py).
 
 Commands:
   check-golden GOLDEN.json   recompute the golden.json `downsample`, `fir` and `zscore` cases and
@@ -19,7 +20,7 @@ import time
 import numpy as np
 
 
-# --- dense formulations (anchors.md 1.5.2) -----------------------------------------------------
+# --- dense formulations (LITcoder downsampling.py / Huth interpdata.py) ---------------------------
 
 def lanczos_fun(cutoff, t, window):
     # Huth interpdata.py lanczosfun: a sin(pi u) sin(pi u / a) / (pi^2 u^2), 1 at 0, 0 beyond a
@@ -265,7 +266,7 @@ def fixtures(path):
         fir.append({"x": stim.tolist(), "delays": delays, "circpad": circpad, "out": make_delayed(stim, delays, circpad).tolist()})
     zs_x = rng.standard_normal((9, 3)) * [1, 5, 0.01] + [0, 3, -2]
     doc = {
-        "_source": "tools/reference/downsample_reference.py fixtures (dense numpy formulation of LITcoder encoding/downsample, checked against ../shared/reference/golden.json by check-golden); numpy " + np.__version__,
+        "_source": "tools/reference/downsample_reference.py fixtures (dense numpy formulation of LITcoder encoding/downsample, checked against the golden known answers by check-golden); numpy " + np.__version__,
         "inputs": inputs,
         "cases": cases,
         "numpy_mean": means,

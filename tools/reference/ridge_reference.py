@@ -1,10 +1,11 @@
 """Known answers for @voxelwise/ridge beyond golden.json, computed with numpy float64.
 
-Re-expresses the reference algorithms as written in their sources (anchors.md):
-  * LITcoder `NestedCVModel.fit_predict` train-test mode (§1.7.2): per inner fold an SVD of
+Re-expresses the reference algorithms as written in their public sources:
+  * LITcoder `NestedCVModel.fit_predict` train-test mode
+    (GT-LIT-Lab/litcoder_core:encoding/models/nested_cv.py): per inner fold an SVD of
     X_train (components with S > singcutoff kept), `pred = (X_val·Vᵀ·diag(S/(S²+a²)))·(Uᵀ·Y_train)`,
     scores averaged over folds, per-voxel argmax, `ridge_torch` refit on all rows, test Pearson r.
-  * fold layouts of `encoding/models/folding.py` (§1.7.3): kfold, kfold_trimmed, timeseries.
+  * fold layouts of LITcoder `encoding/models/folding.py`: kfold, kfold_trimmed, timeseries.
   * scores: exact Pearson (Huth use_corr), LITcoder ddof-1 z-scores + 1e-8, himalaya r2_score,
     Huth's use_corr=False signed sqrt R² with Prespvar = (1 + var)/2.
 Ties in the argmax go to the larger alpha (voxelwise's rule; the data here have no near-ties).

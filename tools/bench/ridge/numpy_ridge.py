@@ -1,6 +1,7 @@
 """Reference run for tools/bench/ridge: LITcoder's ridge algorithm in numpy (float32).
 
-Mirrors LITcoder `NestedCVModel.fit_predict` in train-test mode (anchors.md §1.7.2) with
+Mirrors LITcoder `NestedCVModel.fit_predict` in train-test mode
+(GT-LIT-Lab/litcoder_core:encoding/models/nested_cv.py) with
 `folding_type="kfold"` (5 contiguous folds), `normalpha=True`, `use_corr=True`, per-voxel alphas:
 per fold an SVD of X_train, `UR = Uᵀ·Y_train`, `PVh = X_val·Vᵀ`, and one prediction per alpha
 (`ridge_corr_torch`), scored with LITcoder's ddof-1 z-scores; then `ridge_torch` on all rows and
@@ -18,7 +19,7 @@ import numpy as np
 
 
 def zs(x):
-    # LITcoder ridge_utils z_score: ddof 1, eps 1e-8 (anchors.md §1.7.1).
+    # LITcoder ridge_utils z_score: ddof 1, eps 1e-8 (GT-LIT-Lab/litcoder_core:encoding/models/ridge_utils.py, torch std).
     return (x - x.mean(0)) / (x.std(0, ddof=1) + 1e-8)
 
 
