@@ -28,9 +28,10 @@ export type { GroupReduce, SplitOptions } from './group.js';
 export { detectSplitFormat, labelsFromSplitIndices, labelsFromWindows, labelsFromTREnds } from './split-indices.js';
 export type { SplitFormat } from './split-indices.js';
 export type { TypedDownsampleInput } from './output.js';
-export { makeDelayed, delayedColumns, validLength } from './fir.js';
-export type { DelayedColumn, DelayOptions } from './fir.js';
-export { zscore } from './zscore.js';
+// FIR delays and z-scoring live in core (the trainer uses them without this plugin); re-exported
+// here so this package's API stays whole.
+export { makeDelayed, delayedColumns, validLength, zscore } from '@voxelwise/core';
+export type { DelayedColumn, DelayOptions, ZscoreOptions } from '@voxelwise/core';
 export { trimRows, trimToResponses } from './trim.js';
 export type { RowSlice } from './trim.js';
 export { validateInput, meanTR, requireTR } from './validate.js';

@@ -1,6 +1,8 @@
-import { voxelwiseError } from '@voxelwise/core';
-import type { Matrix, MatrixData } from '@voxelwise/core';
-import { zerosLike } from './output.js';
+import { voxelwiseError } from './errors.js';
+import { matrix } from './matrix.js';
+import type { Matrix, MatrixData } from './matrix.js';
+
+const WHERE = 'core:fir';
 
 /** Which feature and delay a delayed column holds. */
 export interface DelayedColumn {
@@ -43,7 +45,8 @@ function checkDelays(delays: readonly number[], where: string): void {
 }
 
 /**
- * FIR delays (Huth ridge_utils/utils.py make_delayed L65-86 = LITcoder FIR_expander.py): for each
+ * FIR delays (Huth deep-fMRI-dataset encoding/ridge_utils/utils.py `make_delayed` = LITcoder
+ * encoding/FIR_expander.py `FIR`): for each
  * delay d, in the order given, a block whose row t is `stim[t − d]`; rows that fall outside are 0,
  * or wrap around with `circpad` (also for |d| ≥ rows, where the reference fails). Positive delays
  * look back, negative ones ahead, 0 copies. Blocks are concatenated delay-major, so column
@@ -58,12 +61,13 @@ export function makeDelayed<T extends MatrixData>(
   delays: readonly number[],
   options: boolean | DelayOptions = false,
 ): Matrix<T> {
-  const where = 'downsample:fir';
-  checkDelays(delays, where);
+  checkDelays(delays, WHERE);
   const circpad = typeof options === 'boolean' ? options : (options.circpad ?? false);
   const { rows: nt, cols: nd } = stim;
   const width = nd * delays.length;
-  const out = zerosLike(stim, nt, width);
+  // Same element type as the input: float32 features stay float32.
+  const Ctor = stim.data.constructor as new (n: number) => T;
+  const out = matrix(nt, width, new Ctor(nt * width));
   delays.forEach((delay, b) => {
     for (let t = 0; t < nt; t++) {
       let src = t - delay;
@@ -103,7 +107,7 @@ export function delayedColumns(features: number | readonly string[], delays: rea
  * (LITcoder `FIR.valid_length`); never negative.
  */
 export function validLength(rows: number, delays: readonly number[], circpad = false): number {
-  checkDelays(delays, 'downsample:fir');
+  checkDelays(delays, WHERE);
   if (circpad) return rows;
   let maxAbs = 0;
   for (const d of delays) maxAbs = Math.max(maxAbs, Math.abs(d));
