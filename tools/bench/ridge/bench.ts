@@ -1,8 +1,12 @@
 /**
- * Ridge benchmark: voxelwise `ridge-cv` against LITcoder's algorithm in numpy (float32), same data,
- * same run. Prints the time ratio voxelwise/numpy, sustained GFLOP/s and peak RSS of each.
+ * Ridge benchmark: voxelwise `ridge-cv` against its peers on the same data in the same run —
+ * LITcoder's algorithm in numpy (float32) and, with `--himalaya <src>`, himalaya's `RidgeCV`
+ * (numpy backend) — each peer on Debian's numpy with its native OpenBLAS kernel (see ../peers.ts).
+ * Prints the time ratio of voxelwise to the fastest peer, sustained GFLOP/s, peak RSS and the
+ * machine load; `--contended N` repeats the comparison with N busy processes beside both sides.
  *
  *   node --conditions=@voxelwise/source --import tsx tools/bench/ridge/bench.ts [config] [--threads N] [--no-numpy]
+ *        [--himalaya /path/to/himalaya-checkout] [--contended N]
  *
  * Configs: `small` (seconds, for development), `lebel` (n 9000, p 3072, v 20484, 300 test TRs,
  * 10 alphas, 5 contiguous folds, per-voxel alpha), `whole-brain` (v 95556, 4 GB memory budget,
@@ -15,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOnnxBackend } from '@voxelwise/ridge';
+import { PYTHON, flag, inheritedOverrides, loadLine, peerEnv, peerKernel, startContention } from '../peers.js';
 import { responseBlock, synthetic } from './synthetic.js';
 
 interface Config {
@@ -35,9 +40,9 @@ const CONFIGS: Record<string, Config> = {
 const ALPHAS = Array.from({ length: 10 }, (_, i) => 10 ** (i - 1));
 const here = dirname(fileURLToPath(import.meta.url));
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -68,50 +73,20 @@ function numpyFlops(c: Config): number {
 
 const gib = (b: unknown) => `${(Number(b) / 1024 ** 3).toFixed(2)} GiB`;
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const name = argv.find((a) => !a.startsWith('--')) ?? 'small';
-  const config = CONFIGS[name];
-  if (!config) throw new Error(`unknown config "${name}"; use one of ${Object.keys(CONFIGS).join(', ')}`);
-  const ti = argv.indexOf('--threads');
-  const threads = ti >= 0 ? Number(argv[ti + 1]) : 2;
-  const withNumpy = !argv.includes('--no-numpy') && !config.stream;
-  const seed = 20261127;
+interface PeerResult {
+  name: string;
+  seconds: number;
+  flops: number;
+  out: Record<string, unknown>;
+}
+
+/** One comparison: voxelwise, then each peer, on the files in `dir` (or streamed). */
+async function compare(config: Config, dir: string | null, threads: number, peersOn: boolean, himalaya: string | undefined, seed: number) {
   const { n, p, v, nt, rank } = config;
-  console.log(
-    `ridge benchmark "${name}": n=${n} p=${p} v=${v} test=${nt} alphas=logspace(-1,8,10) normalpha, 5 contiguous folds, per-voxel alpha, ${threads} threads`,
-  );
   const tsx = ['--conditions=@voxelwise/source', '--import', 'tsx', join(here, 'run-voxelwise.ts')];
-  let vw: Record<string, unknown>;
-  let np: Record<string, unknown> | null = null;
-  if (config.stream) {
-    console.log(`responses generated block by block inside the fit (streamed), memory budget ${(config.budget! / 1e9).toFixed(1)} GB`);
-    vw = await run(process.execPath, [
-      ...tsx,
-      'stream',
-      String(n),
-      String(p),
-      String(v),
-      String(nt),
-      String(rank),
-      String(seed),
-      String(threads),
-      String(config.budget),
-    ]);
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'voxelwise-ridge-bench-'));
-    try {
-      const t = performance.now();
-      const backend = await createOnnxBackend({ threads });
-      const s = await synthetic({ n, nt, p, v, rank, seed }, backend);
-      writeFileSync(join(dir, 'X.f32'), s.X.subarray(0, n * p));
-      writeFileSync(join(dir, 'Xt.f32'), s.X.subarray(n * p));
-      const all = await responseBlock(s, 0, v, backend);
-      writeFileSync(join(dir, 'Y.f32'), all.subarray(0, n * v));
-      writeFileSync(join(dir, 'Yt.f32'), all.subarray(n * v));
-      await backend.dispose();
-      console.log(`data generated in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
-      vw = await run(process.execPath, [
+  console.log(`voxelwise starts (${loadLine()})`);
+  const vw = dir
+    ? await run(process.execPath, [
         ...tsx,
         'files',
         dir,
@@ -121,23 +96,49 @@ async function main(): Promise<void> {
         String(nt),
         String(threads),
         ...(config.budget ? [String(config.budget)] : []),
+      ])
+    : await run(process.execPath, [
+        ...tsx,
+        'stream',
+        String(n),
+        String(p),
+        String(v),
+        String(nt),
+        String(rank),
+        String(seed),
+        String(threads),
+        String(config.budget),
       ]);
-      if (withNumpy) {
-        np = await run(
-          '/usr/bin/python3',
-          [join(here, 'numpy_ridge.py'), dir, String(n), String(p), String(v), String(nt), ALPHAS.join(','), '5'],
-          {
-            OPENBLAS_NUM_THREADS: String(threads),
-            OMP_NUM_THREADS: String(threads),
-          },
-        );
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  const peers: PeerResult[] = [];
+  if (dir && peersOn) {
+    const args = [String(n), String(p), String(v), String(nt), ALPHAS.join(','), '5'];
+    console.log(`numpy peer starts (${loadLine()})`);
+    const np = await run(PYTHON, [join(here, 'numpy_ridge.py'), dir, ...args], peerEnv(threads));
+    peers.push({
+      name: `LITcoder algorithm, numpy ${String(np['numpy'])}`,
+      seconds: Number(np['seconds']),
+      flops: numpyFlops(config),
+      out: np,
+    });
+    if (himalaya) {
+      console.log(`himalaya peer starts (${loadLine()})`);
+      const hm = await run(PYTHON, [join(here, 'himalaya_ridge.py'), himalaya, dir, ...args], peerEnv(threads));
+      peers.push({
+        name: `himalaya ${String(hm['himalaya'])} RidgeCV (numpy backend)`,
+        seconds: Number(hm['seconds']),
+        flops: numpyFlops(config),
+        out: hm,
+      });
     }
   }
+  return { vw, peers, load: loadLine() };
+}
+
+function printComparison(label: string, config: Config, r: Awaited<ReturnType<typeof compare>>): void {
+  const { vw, peers } = r;
   const vs = Number(vw['seconds']);
   console.log('');
+  console.log(`== ${label} (after the runs: ${r.load})`);
   console.log(
     `voxelwise: ${vs.toFixed(1)} s (fit + evaluate), ${Number(vw['gflops']).toFixed(1)} GFLOP/s sustained (${(Number(vw['flops']) / 1e12).toFixed(2)} TFLOP done), peak RSS ${gib(vw['peak_rss_bytes'])}, median test r ${Number(vw['median_r']).toFixed(4)}, CPU ${Number(vw['cpu_seconds']).toFixed(0)} s`,
   );
@@ -145,14 +146,16 @@ async function main(): Promise<void> {
     console.log(
       `           (response generation, excluded: ${Number(vw['generationSeconds']).toFixed(1)} s; layout ${JSON.stringify(vw['layout'])})`,
     );
-  if (np) {
-    const ns = Number(np['seconds']);
-    const flops = numpyFlops(config);
+  for (const peer of peers) {
     console.log(
-      `numpy ${String(np['numpy'])} (/usr/bin/python3, float32): ${ns.toFixed(1)} s, ${(flops / ns / 1e9).toFixed(1)} GFLOP/s sustained (${(flops / 1e12).toFixed(2)} TFLOP), peak RSS ${gib(np['peak_rss_bytes'])}, median test r ${Number(np['median_r']).toFixed(4)}, CPU ${Number(np['cpu_seconds']).toFixed(0)} s`,
+      `${peer.name} (${PYTHON}, float32): ${peer.seconds.toFixed(1)} s, ${(peer.flops / peer.seconds / 1e9).toFixed(1)} GFLOP/s LITcoder-equivalent, peak RSS ${gib(peer.out['peak_rss_bytes'])}, median test r ${Number(peer.out['median_r']).toFixed(4)}, CPU ${Number(peer.out['cpu_seconds']).toFixed(0)} s`,
     );
+  }
+  if (peers.length > 0) {
+    const fastest = peers.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    for (const peer of peers) console.log(`ratio voxelwise / ${peer.name}: ${(vs / peer.seconds).toFixed(3)}`);
     console.log(
-      `ratio voxelwise/numpy: ${(vs / ns).toFixed(3)}  (goal ≤ 1.0, stretch ≤ 0.75); LITcoder-algorithm-equivalent rate of voxelwise: ${(flops / vs / 1e9).toFixed(1)} GFLOP/s`,
+      `RATIO to the fastest peer (${fastest.name}): ${(vs / fastest.seconds).toFixed(3)}; LITcoder-algorithm-equivalent rate of voxelwise: ${(numpyFlops(config) / vs / 1e9).toFixed(1)} GFLOP/s`,
     );
   }
   if (config.budget) {
@@ -163,6 +166,56 @@ async function main(): Promise<void> {
   }
   const events = vw['events'] as string[];
   if (events.length > 0) console.log(`events: ${events.join(' | ')}`);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const name = argv.find((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1]!.startsWith('--'))) ?? 'small';
+  const config = CONFIGS[name];
+  if (!config) throw new Error(`unknown config "${name}"; use one of ${Object.keys(CONFIGS).join(', ')}`);
+  const threads = Number(flag(argv, '--threads') ?? 2);
+  const contended = Number(flag(argv, '--contended') ?? 0);
+  const himalaya = flag(argv, '--himalaya') ?? process.env['HIMALAYA_SRC'];
+  const withPeers = !argv.includes('--no-numpy') && !config.stream;
+  const seed = 20261127;
+  const { n, p, v, nt, rank } = config;
+  console.log(
+    `ridge benchmark "${name}": n=${n} p=${p} v=${v} test=${nt} alphas=logspace(-1,8,10) normalpha, 5 contiguous folds, per-voxel alpha, ${threads} threads`,
+  );
+  console.log(`machine: ${loadLine()}; inherited BLAS kernel overrides: ${inheritedOverrides()}`);
+  if (withPeers) console.log(`peer BLAS: ${peerKernel(threads)}`);
+  if (withPeers && !himalaya) console.log('himalaya peer skipped: pass --himalaya <checkout of gallantlab/himalaya> (or HIMALAYA_SRC)');
+  let dir: string | null = null;
+  try {
+    if (config.stream) {
+      console.log(`responses generated block by block inside the fit (streamed), memory budget ${(config.budget! / 1e9).toFixed(1)} GB`);
+    } else {
+      dir = mkdtempSync(join(tmpdir(), 'voxelwise-ridge-bench-'));
+      const t = performance.now();
+      const backend = await createOnnxBackend({ threads });
+      const s = await synthetic({ n, nt, p, v, rank, seed }, backend);
+      writeFileSync(join(dir, 'X.f32'), s.X.subarray(0, n * p));
+      writeFileSync(join(dir, 'Xt.f32'), s.X.subarray(n * p));
+      const all = await responseBlock(s, 0, v, backend);
+      writeFileSync(join(dir, 'Y.f32'), all.subarray(0, n * v));
+      writeFileSync(join(dir, 'Yt.f32'), all.subarray(n * v));
+      await backend.dispose();
+      console.log(`data generated in ${((performance.now() - t) / 1000).toFixed(1)} s (${dir})`);
+    }
+    printComparison('idle', config, await compare(config, dir, threads, withPeers, himalaya, seed));
+    if (contended > 0) {
+      const busy = startContention(contended);
+      try {
+        console.log(`\n${contended} busy processes started beside both sides`);
+        const r = await compare(config, dir, threads, withPeers, himalaya, seed);
+        printComparison(`contended by ${contended} busy processes`, config, r);
+      } finally {
+        busy.stop();
+      }
+    }
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error: unknown) => {
