@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulateSubject, writeSimulatedLebel } from '@voxelwise/assembly';
+import { PYTHON, inheritedOverrides, loadLine, peerEnv, peerKernel } from '../peers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -27,7 +28,6 @@ const small = args.includes('--small');
 const keep = args.includes('--keep');
 const tmpIdx = args.indexOf('--tmp');
 const base = tmpIdx >= 0 ? args[tmpIdx + 1]! : os.tmpdir();
-const PYTHON = '/usr/bin/python3';
 const RSS_BUDGET_MB = 2500;
 
 const config = small
@@ -112,10 +112,11 @@ try {
 
   // numpy/h5py reference read.
   let numpy: (Step & { numpy?: string; h5py?: string }) | undefined;
-  const probe = spawnSync(PYTHON, ['-c', 'import h5py, numpy'], { encoding: 'utf8' });
+  const probe = spawnSync(PYTHON, ['-c', 'import h5py, numpy'], { encoding: 'utf8', env: peerEnv(2) });
   if (probe.status === 0) {
+    say(`numpy peer: ${peerKernel(2)}; inherited BLAS kernel overrides: ${inheritedOverrides()}; ${loadLine()}`);
     numpy = best(reps + 1, () => {
-      const py = spawnSync(PYTHON, [path.join(here, 'read_h5py.py'), root, config.subject], { encoding: 'utf8' });
+      const py = spawnSync(PYTHON, [path.join(here, 'read_h5py.py'), root, config.subject], { encoding: 'utf8', env: peerEnv(2) });
       if (py.status !== 0) throw new Error(`read_h5py.py failed: ${py.stderr}`);
       return JSON.parse(py.stdout.trim()) as Step;
     });

@@ -6,10 +6,11 @@
  *   node --conditions=@voxelwise/source --import tsx tools/bench/downsample/bench.ts --quick    # a few seconds
  *   ... --dtype float64     features stored as float64 instead of float32 (LM features are float32)
  *   ... --methods lanczos,sinc   a subset
- *   ... --numpy-threads 1        pin numpy's BLAS threads (default: numpy's own choice)
+ *   ... --numpy-threads 1        numpy's BLAS threads (default 2, the machine's cores)
  *
  * LeBel scale: 27 stories of ≈2,000 words and ≈350 TRs (TR 2 s), 768 features. Times are the best
- * of `repeats` runs over all stories; numpy uses its default BLAS threads, voxelwise one thread.
+ * of `repeats` runs over all stories; numpy (Debian's, on its native OpenBLAS kernel: ../peers.ts)
+ * uses 2 BLAS threads unless told otherwise, voxelwise one thread.
  * Results go to stdout and tools/bench/out/downsample-<config>-<dtype>.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,10 +18,12 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { createRng, matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import { downsample } from '@voxelwise/downsample';
 import type { BuiltinDownsampler } from '@voxelwise/downsample';
+import { PYTHON, inheritedOverrides, loadLine, peerEnv, peerKernel } from '../peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -157,14 +160,16 @@ try {
   console.log(
     `downsample benchmark (${config.name}): ${stories.length} stories, ${words} words, ${trs} TRs, ${config.features} ${dtype} features; best of ${config.repeats}`,
   );
-  const threads = flag('--numpy-threads');
-  const env = threads ? { ...process.env, OPENBLAS_NUM_THREADS: threads, OMP_NUM_THREADS: threads, MKL_NUM_THREADS: threads } : process.env;
-  console.log(`numpy BLAS threads: ${threads ?? 'default'}; voxelwise: 1 thread`);
-  const py = spawnSync('python3', [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
+  const threads = Number(flag('--numpy-threads') ?? availableParallelism());
+  const env = peerEnv(threads);
+  console.log(`machine: ${loadLine()}; inherited BLAS kernel overrides: ${inheritedOverrides()}`);
+  console.log(`numpy peer: ${peerKernel(threads)}; voxelwise: 1 thread`);
+  const py = spawnSync(PYTHON, [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
     env,
   });
+  console.log(`numpy peer done (${loadLine()})`);
   if (py.status !== 0) throw new Error(`numpy reference failed:\n${py.stderr}`);
   const numpy = JSON.parse(py.stdout) as { numpy: string; results: { label: string; seconds: Record<string, number> }[] };
   const rows = methods.map((spec) => {
@@ -181,6 +186,7 @@ try {
       maxRelDiff: agreement(dir, spec, stories, vw.outputs),
     };
   });
+  console.log(`voxelwise done (${loadLine()})`);
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(
     `${pad('method', 17)}${pad('voxelwise', 12)}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`,
@@ -197,7 +203,7 @@ try {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `downsample-${config.name}-${dtype}.json`);
   const report = {
-    config: { ...config, dtype, numpyThreads: threads ?? 'default' },
+    config: { ...config, dtype, numpyThreads: threads, load: loadLine() },
     node: process.version,
     numpy: numpy.numpy,
     rows,

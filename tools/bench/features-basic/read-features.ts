@@ -12,6 +12,7 @@ import * as A from 'apache-arrow';
 import h5wasm from 'h5wasm/node';
 import { createContext, memoryStory } from '@voxelwise/core';
 import { createPrecomputedExtractor, embedWords, loadWord2Vec } from '@voxelwise/features-basic';
+import { PYTHON, inheritedOverrides, loadLine, peerEnv, peerKernel } from '../peers.js';
 
 const ROWS = 5000;
 const COLS = 768;
@@ -141,7 +142,9 @@ def embed():
     idx = np.array([index.get(w, -1) for w in words]); out = V[np.maximum(idx, 0)]; out[idx < 0] = 0
 print(json.dumps({'npy': med(npy, ${REPS}), 'w2v_bin': med(w2v_bin, 3), 'w2v_txt': med(w2v_txt, 3), 'embed': med(embed, 20)}))
 `;
-const ref = JSON.parse(execFileSync('python3', ['-c', py, dir], { encoding: 'utf8' })) as Record<string, number>;
+console.log(`machine: ${loadLine()}; inherited BLAS kernel overrides: ${inheritedOverrides()}; numpy peer: ${peerKernel(2)}`);
+const ref = JSON.parse(execFileSync(PYTHON, ['-c', py, dir], { encoding: 'utf8', env: peerEnv(2) })) as Record<string, number>;
+console.log(`numpy peer done (${loadLine()})`);
 const refFor: Record<string, number | undefined> = {
   [`precomputed npy ${ROWS}×${COLS}`]: ref['npy'],
   [`precomputed arrow ${ROWS}×${COLS}`]: ref['npy'],
