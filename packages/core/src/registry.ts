@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { voxelwiseError } from './errors.js';
 import type { StageKind } from './stage-kinds.js';
 import { STAGE_KINDS } from './stage-kinds.js';
+import type { AnyStageRef } from './stage-ref.js';
 import type { StageContext, StageInstances } from './stages.js';
 
 /**
@@ -49,11 +50,7 @@ export type StageRef<K extends StageKind> = {
   [N in StageName<K>]: { name: N; options?: StageOptionsMaps[K][N] };
 }[StageName<K>];
 
-/** A reference whose name is not checked at compile time (JSON configs). */
-export interface AnyStageRef {
-  name: string;
-  options?: Record<string, unknown>;
-}
+export type { AnyStageRef } from './stage-ref.js';
 
 /** The options schema of a stage: a zod schema whose input is what users write. */
 export type OptionsSchema<O = unknown> = z.ZodType<O, unknown>;

@@ -1,7 +1,7 @@
 import type { Assembly, Story } from './assembly.js';
 import type { EventSink, VoxelwiseEvent } from './events.js';
 import type { Matrix } from './matrix.js';
-import type { AnyStageRef } from './registry.js';
+import type { AnyStageRef } from './stage-ref.js';
 import type { Rng } from './rng.js';
 import type { StageKind } from './stage-kinds.js';
 
