@@ -2,7 +2,8 @@ export { ridge, ridgeCVStage } from './plugin.js';
 export { ridgeCVOptionsSchema, foldSpecSchema, LITCODER_ALPHAS } from './options.js';
 export type { RidgeCVOptions, ResolvedRidgeCVOptions } from './options.js';
 export { createRidgeModel } from './model/ridge-model.js';
-export type { RidgeModel } from './model/ridge-model.js';
+export type { RidgeModel, RidgeModelHooks } from './model/ridge-model.js';
+export type { BackendChoice } from './model/backend-choice.js';
 export { fittedRidge, correlationAndR2, evaluationMetrics } from './model/fitted-ridge.js';
 export type { FittedRidge, EvaluationSettings } from './model/fitted-ridge.js';
 export { crossValidateRidge, outerFoldSpec } from './model/nested-cv.js';
@@ -35,6 +36,7 @@ export type {
 } from './cv/folds.js';
 export { createOnnxBackend } from './linalg/onnx-backend.js';
 export type { OnnxBackendOptions } from './linalg/onnx-backend.js';
+export type { OnnxRuntimeImporter } from './linalg/onnx-runtime.js';
 export { createPureBackend } from './linalg/pure-backend.js';
 export type { DenseKernels, LinalgBackend, MatmulOptions, SymmetricEigen, Tridiagonalization } from './linalg/backend.js';
 export { pearsonPValue, pearsonPValues, benjaminiHochberg, fisherCombine } from './stats/p-values.js';

@@ -5,7 +5,8 @@ import type { DenseKernels, LinalgBackend, SymmetricEigen, Tridiagonalization } 
 import { gemm, gemv, transposeInto } from './dense.js';
 import { dataAs, productPlan } from './matmul-shape.js';
 import { ONNX_DOUBLE, ONNX_FLOAT, gemmSubtractModel, matmulModel } from './onnx-graph.js';
-import type { OnnxProtoModule } from './onnx-graph.js';
+import { importOnnxRuntime, loadOnnxRuntime } from './onnx-runtime.js';
+import type { OnnxRuntimeImporter } from './onnx-runtime.js';
 import { tql2 } from './tridiagonal-ops.js';
 import { tridiagonalizeBlocked } from './tridiagonalize.js';
 
@@ -20,9 +21,10 @@ export interface OnnxBackendOptions {
   minWork?: number;
   /** Let idle intra-op threads spin (lower latency, but they burn CPU others could use). @default false */
   spin?: boolean;
+  /** How onnxruntime-node is imported. @default () => import('onnxruntime-node') */
+  importRuntime?: OnnxRuntimeImporter;
 }
 
-type Ort = typeof import('onnxruntime-node');
 type Session = import('onnxruntime-node').InferenceSession;
 
 const WHERE = 'ridge:onnx-backend';
@@ -30,8 +32,9 @@ const WHERE = 'ridge:onnx-backend';
 /**
  * The fast backend: every large product runs in an onnxruntime-node `MatMul` session built at
  * run time from an in-memory one-node graph (float32 for voxel-sized products, float64 for
- * the Gram matrix and the Householder reduction). onnxruntime-node and onnx-proto are loaded
- * here, on first use, never at import time.
+ * the Gram matrix and the Householder reduction). onnxruntime-node, an optional peer
+ * dependency, is imported here on first use, never at import time; without it this throws
+ * `E_BACKEND` with the install line.
  *
  * @example
  * const backend = await createOnnxBackend({ threads: 2 });
@@ -39,21 +42,7 @@ const WHERE = 'ridge:onnx-backend';
  * await backend.dispose();
  */
 export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promise<LinalgBackend> {
-  let ort: Ort;
-  let proto: OnnxProtoModule;
-  try {
-    ort = await import('onnxruntime-node');
-    const mod = (await import('onnx-proto')) as unknown as OnnxProtoModule & { default?: OnnxProtoModule };
-    proto = mod.onnx ? mod : (mod.default as OnnxProtoModule);
-  } catch (cause) {
-    throw voxelwiseError({
-      code: 'E_BACKEND',
-      where: WHERE,
-      message: `onnxruntime-node could not be loaded: ${cause instanceof Error ? cause.message : String(cause)}`,
-      cause,
-      hint: 'Reinstall dependencies with npm ci, or set the ridge option backend: "pure".',
-    });
-  }
+  const ort = await loadOnnxRuntime(options.importRuntime ?? importOnnxRuntime, WHERE);
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const minWork = options.minWork ?? 65536;
   const spin = options.spin ?? false;
@@ -63,7 +52,7 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
     let s = sessions.get(key);
     if (!s) {
       const elem = dtype === 'float32' ? ONNX_FLOAT : ONNX_DOUBLE;
-      const bytes = op === 'matmul' ? matmulModel(proto, elem) : gemmSubtractModel(proto, elem);
+      const bytes = op === 'matmul' ? matmulModel(elem) : gemmSubtractModel(elem);
       // No spinning: idle intra-op threads sleep instead of burning the (shared) cores.
       s = ort.InferenceSession.create(bytes, {
         intraOpNumThreads: threads,

@@ -3,10 +3,10 @@ import type { FitData, Matrix, Model, StageContext } from '@voxelwise/core';
 import { fitRidge } from '../engine/ridge-fit.js';
 import type { ResponseReader } from '../engine/response-reader.js';
 import type { LinalgBackend } from '../linalg/backend.js';
-import { createOnnxBackend } from '../linalg/onnx-backend.js';
-import { createPureBackend } from '../linalg/pure-backend.js';
+import type { OnnxRuntimeImporter } from '../linalg/onnx-runtime.js';
 import { ridgeCVOptionsSchema } from '../options.js';
 import type { RidgeCVOptions, ResolvedRidgeCVOptions } from '../options.js';
+import { backendChooser, fitWork } from './backend-choice.js';
 import { fittedRidge } from './fitted-ridge.js';
 import type { FittedRidge } from './fitted-ridge.js';
 import { crossValidateRidge } from './nested-cv.js';
@@ -21,17 +21,27 @@ export interface RidgeModel extends Model {
   readonly options: ResolvedRidgeCVOptions;
 }
 
+/** Hooks of {@link createRidgeModel} for applications that bundle their own modules, and for tests. */
+export interface RidgeModelHooks {
+  /**
+   * Imports onnxruntime-node; a rejection counts as "not installed".
+   * @default () => import('onnxruntime-node')
+   */
+  importOnnxRuntime?: OnnxRuntimeImporter;
+}
+
 /**
  * Creates a `ridge-cv` model from options (validated; defaults filled). The linear-algebra
- * backend is created on the first fit: `onnx` (onnxruntime-node, loaded then) for anything but
- * tiny problems under `backend: 'auto'`.
+ * backend is created on the first fit. Under `backend: 'auto'` tiny problems run on the pure
+ * backend and bigger ones on `onnx` when onnxruntime-node (an optional peer dependency) can be
+ * imported, else on `pure`; one `log` event says which runs.
  *
  * @example
  * const model = createRidgeModel({ alphas: [1, 10, 100], normalpha: false, folds: { type: 'group', n: 5 } });
  * const fitted = await model.fit({ X, Y, groups }, createContext({ seed: 1 }));
  * const evaluation = await fitted.evaluate(Xtest, Ytest, ctx);
  */
-export function createRidgeModel(options: RidgeCVOptions = {}): RidgeModel {
+export function createRidgeModel(options: RidgeCVOptions = {}, hooks: RidgeModelHooks = {}): RidgeModel {
   const parsed = ridgeCVOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw voxelwiseError({
@@ -43,26 +53,21 @@ export function createRidgeModel(options: RidgeCVOptions = {}): RidgeModel {
     });
   }
   const o = parsed.data;
-  const backends = new Map<string, Promise<LinalgBackend>>();
-  const backendFor = (n: number, p: number, v: number): Promise<LinalgBackend> => {
-    // Tiny problems finish faster in TypeScript than onnxruntime takes to start.
-    const work = 2 * n * p * (p + v * (1 + o.alphas.length));
-    const kind = o.backend === 'auto' ? (work < 5e7 ? 'pure' : 'onnx') : o.backend;
-    let b = backends.get(kind);
-    if (!b) {
-      b = kind === 'pure' ? createPureBackend() : createOnnxBackend(o.threads !== undefined ? { threads: o.threads } : {});
-      backends.set(kind, b);
-      b.catch(() => backends.delete(kind));
-    }
-    return b;
-  };
+  const choose = backendChooser({
+    choice: o.backend,
+    stage: 'model/ridge-cv',
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    ...(hooks.importOnnxRuntime ? { importRuntime: hooks.importOnnxRuntime } : {}),
+  });
+  const backendFor = (n: number, p: number, v: number, ctx: StageContext): Promise<LinalgBackend> =>
+    choose(fitWork(n, p, v, o.alphas.length), ctx.emit);
   const fitWith = async (
     X: Matrix,
     Y: Matrix | ResponseReader,
     groups: Int32Array | undefined,
     ctx: StageContext,
   ): Promise<FittedRidge> => {
-    const backend = await backendFor(X.rows, X.cols, Y.cols);
+    const backend = await backendFor(X.rows, X.cols, Y.cols, ctx);
     const result = await fitRidge({ X, Y, ...(groups ? { groups } : {}) }, ridgeSettings(o, ctx), backend, ctx);
     return fittedRidge(result, backend, evaluationSettings(o, ctx));
   };
@@ -71,6 +76,6 @@ export function createRidgeModel(options: RidgeCVOptions = {}): RidgeModel {
     options: o,
     fit: (data, ctx) => fitWith(data.X, data.Y, data.groups, ctx),
     fitReader: (data, ctx) => fitWith(data.X, data.Y, data.groups, ctx),
-    crossValidate: async (data, ctx) => crossValidateRidge(data, o, await backendFor(data.X.rows, data.X.cols, data.Y.cols), ctx),
+    crossValidate: async (data, ctx) => crossValidateRidge(data, o, await backendFor(data.X.rows, data.X.cols, data.Y.cols, ctx), ctx),
   };
 }
