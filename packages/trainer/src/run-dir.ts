@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
+import { readJsonFile } from './read-json.js';
+import { readRunJson } from './run-json.js';
 
 /** Stable JSON (sorted keys) for hashing configs. */
 export function stableStringify(value: unknown): string {
@@ -202,46 +204,20 @@ export interface RunSummary {
   metrics: Record<string, unknown>;
 }
 
-async function readJson(path: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw voxelwiseError({
-      code: 'E_FILE_NOT_FOUND',
-      where: 'trainer:runs',
-      message: `cannot read ${path}`,
-      cause: error,
-      hint: 'Is this a voxelwise run directory (results/<run-id>)?',
-    });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'trainer:runs',
-      message: `${path} is not valid JSON: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
-}
-
 /** Reads a run directory's `run.json` and `metrics.json`. */
 export async function readRunSummary(dir: string): Promise<RunSummary> {
-  const run = (await readJson(join(dir, 'run.json'))) as Record<string, unknown>;
-  const metrics = (await readJson(join(dir, 'metrics.json'))) as Record<string, unknown>;
-  const assembly = (run['assembly'] ?? {}) as Record<string, unknown>;
+  const run = await readRunJson(dir);
+  const metrics = await readJsonFile(join(dir, 'metrics.json'), 'trainer:runs');
   return {
-    runId: String(run['runId'] ?? ''),
+    runId: run.runId,
     dir,
-    name: String(run['name'] ?? ''),
-    status: String(run['status'] ?? 'unknown'),
-    startedAt: String(run['startedAt'] ?? ''),
-    durationMs: Number(run['durationMs'] ?? Number.NaN),
-    ...(typeof assembly['subject'] === 'string' ? { subject: assembly['subject'] } : {}),
-    configHash: String(run['configHash'] ?? ''),
-    metrics,
+    name: run.name,
+    status: run.status,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    ...(run.assembly.subject === undefined ? {} : { subject: run.assembly.subject }),
+    configHash: run.configHash,
+    metrics: metrics && typeof metrics === 'object' && !Array.isArray(metrics) ? (metrics as Record<string, unknown>) : {},
   };
 }
 

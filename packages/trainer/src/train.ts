@@ -4,9 +4,9 @@ import type {
   Assembly,
   Evaluation,
   EventSink,
-  FittedModel,
   Logger,
   Matrix,
+  PenaltyReport,
   Registry,
   StageContext,
   VoxelwiseEvent,
@@ -18,11 +18,12 @@ import { DesignBuilder, checkAbort, planSplit, runContext } from './pipeline.js'
 import type { FeatureStages, SplitPlan } from './pipeline.js';
 import { RunDirectory, configHash, makeRunId } from './run-dir.js';
 import { topVoxelSeries } from './top-voxels.js';
-import type { ScoreColumns, TimeseriesColumns } from './arrow-io.js';
+import type { ScoreColumns } from './arrow-io.js';
 import { layerCapableFeatures, withLayer } from './sweep.js';
 import { versions } from './versions.js';
 import { writeRunOutputs, writeVariant } from './write-run.js';
-import type { VariantFiles } from './write-run.js';
+import type { VariantFiles } from './run-json.js';
+import type { VariantResult } from './variant-result.js';
 import { scienceKeys } from './science-keys.js';
 import { rHistograms } from './histograms.js';
 import { validationScore } from './validation-score.js';
@@ -38,31 +39,6 @@ export interface TrainOptions {
   cwd?: string;
   /** Recompute cached results (feature caches) instead of reading them. @default false */
   force?: boolean;
-}
-
-/** One fitted configuration: the whole run, or one layer of a sweep. */
-export interface VariantResult {
-  /** `main`, or `layer-<n>` in a sweep. */
-  label: string;
-  /** The layer of a sweep. */
-  layer?: number;
-  /** Headline metrics with LITcoder's key names, plus design sizes. */
-  metrics: Record<string, unknown>;
-  /** Held-out evaluation (the combined one in nested-CV mode). */
-  evaluation: Evaluation;
-  /** Per-voxel columns as written to `scores.arrow`. */
-  scores: ScoreColumns;
-  /** Measured vs predicted test series of the best voxels. */
-  timeseries?: TimeseriesColumns;
-  /** Design column names (feature@delay). */
-  columns: string[];
-  /**
-   * The fitted model (test-stories mode, outside sweeps), for predictions and weights; call its
-   * `dispose()`, when it has one, once done. Sweeps release each layer's model after writing it.
-   */
-  fitted?: FittedModel;
-  /** The model's own report (alpha grid, convention, fold scores). */
-  info: Record<string, unknown>;
 }
 
 /** What a run returns. */
@@ -93,28 +69,29 @@ function numberMetrics(m: Readonly<Record<string, unknown>>): Record<string, num
   return out;
 }
 
-/** λ = a² per voxel from the model's report, when it states the convention (anchors §3.3). */
-function lambdas(alphas: Float64Array | undefined, info: Readonly<Record<string, unknown>>): Float64Array | undefined {
-  const given = info['lambdas'] ?? info['lambda'];
-  if (given instanceof Float64Array) return given;
-  if (Array.isArray(given) && alphas && given.length === alphas.length) return Float64Array.from(given as number[]);
-  if (!alphas) return undefined;
-  const normalpha = info['normalpha'];
-  const smax = info['smax'] ?? info['sMax'];
-  if (normalpha === false) return alphas.map((a) => a * a);
-  if (normalpha === true && typeof smax === 'number') return alphas.map((a) => (a * smax) ** 2);
-  return undefined;
-}
-
-function scoreColumns(evaluation: Evaluation, alphas: Float64Array | undefined, info: Readonly<Record<string, unknown>>): ScoreColumns {
+/**
+ * The columns of `scores.arrow`. λ comes from the model's own penalty report (its convention,
+ * e.g. Huth's a² or scikit-learn's alpha); a model that reports none gets no lambda column.
+ */
+function scoreColumns(evaluation: Evaluation, alphas: Float64Array | undefined, penalty: PenaltyReport | undefined): ScoreColumns {
   const v = evaluation.voxels;
   const out: ScoreColumns = { r: v.r };
   if (v.p) out.p = v.p;
   if (v.pCorrected) out.pCorrected = v.pCorrected;
   if (v.significant) out.significant = v.significant;
   if (alphas) out.alpha = alphas;
-  const lam = lambdas(alphas, info);
-  if (lam) out.lambda = lam;
+  if (penalty) {
+    if (penalty.lambdas.length !== v.r.length) {
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: 'trainer:scores',
+        message: 'the model reports a penalty for a different number of voxels than it scored',
+        got: penalty.lambdas.length,
+        expected: v.r.length,
+      });
+    }
+    out.lambda = penalty.lambdas;
+  }
   return out;
 }
 
@@ -174,7 +151,7 @@ async function fitVariant(
         ...(layer === undefined ? {} : { layer }),
         metrics,
         evaluation,
-        scores: scoreColumns(evaluation, cv.alphas, cv.info),
+        scores: scoreColumns(evaluation, cv.alphas, undefined),
         columns: pooled.columns,
         info: { ...cv.info, majoritySignificant: cv.majoritySignificant },
       };
@@ -212,7 +189,9 @@ async function fitVariant(
       ...(layer === undefined ? {} : { layer }),
       metrics,
       evaluation,
-      scores: scoreColumns(evaluation, fitted.alphas, fitted.info),
+      scores: scoreColumns(evaluation, fitted.alphas, fitted.penalty),
+      ...(fitted.penalty ? { penalty: fitted.penalty } : {}),
+      ...(fitted.validation ? { alphaGrid: fitted.validation.alphaGrid } : {}),
       timeseries,
       columns: design.columns,
       fitted,
@@ -225,8 +204,7 @@ async function fitVariant(
 
 /** Frees what a fitted model holds outside the heap (e.g. spilled weights), once its files are written. */
 async function release(r: VariantResult): Promise<void> {
-  const f = r.fitted as { dispose?: () => unknown } | undefined;
-  if (f?.dispose) await f.dispose();
+  await r.fitted?.dispose?.();
   delete r.fitted;
 }
 
@@ -239,7 +217,8 @@ function fmt(x: unknown): string {
  * config, metrics, per-voxel scores and weights as Arrow, timings, versions, events and report.
  *
  * @example
- * const result = await train(config, { registry: createDefaultRegistry() });
+ * const registry = createRegistry().use(assemblies()).use(basicFeatures()).use(downsamplers()).use(ridge());
+ * const result = await train(config, { registry });
  * console.log(result.metrics.median_score, result.reportPath);
  */
 export async function train(input: unknown, options: TrainOptions): Promise<RunResult> {

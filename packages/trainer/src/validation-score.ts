@@ -2,27 +2,34 @@ import type { FittedModel } from '@voxelwise/core';
 
 /**
  * Mean over voxels of the inner cross-validation score at each voxel's chosen alpha: a
- * validation score that never looks at the test data, for choosing among layers. Read from
- * the model when it exposes its CV scores (`cvScores`, alphas × voxels, with `info.alphaGrid`),
- * else from `info.meanCvScoreByAlpha` (its best value); undefined when the model reports neither.
+ * validation score that never looks at the test data, for choosing among layers. Read from the
+ * model's {@link FittedModel.validation} report: its per-voxel `best` scores, else its
+ * alphas × voxels `scores` at the chosen alphas, else the best of `meanByAlpha`; undefined when
+ * the model reports none.
  */
 export function validationScore(fitted: FittedModel | undefined): number | undefined {
-  if (!fitted) return undefined;
-  const cv = (fitted as { cvScores?: unknown }).cvScores;
-  const grid = fitted.info['alphaGrid'];
+  const validation = fitted?.validation;
+  if (!validation) return undefined;
+  if (validation.best && validation.best.length > 0) return mean(validation.best);
+  const { scores, alphaGrid } = validation;
   const chosen = fitted.alphas;
-  if (cv instanceof Float64Array && Array.isArray(grid) && chosen && cv.length === grid.length * chosen.length && chosen.length > 0) {
+  if (scores && chosen && chosen.length > 0 && scores.length === alphaGrid.length * chosen.length) {
     const v = chosen.length;
     let sum = 0;
     for (let j = 0; j < v; j++) {
-      const a = grid.indexOf(chosen[j]);
+      const a = alphaGrid.indexOf(chosen[j]!);
       if (a < 0) return undefined;
-      sum += cv[a * v + j]!;
+      sum += scores[a * v + j]!;
     }
     return sum / v;
   }
-  const byAlpha = fitted.info['meanCvScoreByAlpha'];
-  if (Array.isArray(byAlpha) && byAlpha.length > 0 && byAlpha.every((x) => typeof x === 'number'))
-    return Math.max(...(byAlpha as number[]));
+  const byAlpha = validation.meanByAlpha;
+  if (byAlpha && byAlpha.length > 0) return Math.max(...byAlpha);
   return undefined;
+}
+
+function mean(values: Float64Array): number {
+  let sum = 0;
+  for (const x of values) sum += x;
+  return sum / values.length;
 }

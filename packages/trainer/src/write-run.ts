@@ -6,8 +6,9 @@ import type { RunDirectory } from './run-dir.js';
 import { jsonSafe } from './run-dir.js';
 import { scoresToIPC, timeseriesToIPC, writeWeights } from './arrow-io.js';
 import type { WeightsSource } from './arrow-io.js';
-import type { VariantResult } from './train.js';
+import type { VariantResult } from './variant-result.js';
 import { writeReport } from './report/write-report.js';
+import type { RunJson, VariantFiles } from './run-json.js';
 
 /** Everything {@link writeRunOutputs} puts in a run directory. */
 export interface RunOutputs {
@@ -29,17 +30,6 @@ export interface RunOutputs {
   durationMs: number;
 }
 
-/** The files of one variant, relative to the run directory. */
-export interface VariantFiles {
-  label: string;
-  layer?: number;
-  dir: string;
-  metrics: string;
-  scores: string;
-  timeseries?: string;
-  weights?: string;
-}
-
 /** Model info without bulky per-voxel arrays (those live in scores.arrow). */
 function compactInfo(info: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -52,12 +42,36 @@ function compactInfo(info: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/** What run.json keeps of the assembly's metadata (the rest is in assembly.json). */
+function assemblyRecord(meta: Readonly<Record<string, unknown>>): RunJson['assembly'] {
+  const { subject, tr, nVoxels, trimming, provenance } = meta;
+  return {
+    ...(typeof subject === 'string' ? { subject } : {}),
+    ...(typeof tr === 'number' ? { tr } : {}),
+    ...(typeof nVoxels === 'number' ? { nVoxels } : {}),
+    ...(typeof trimming === 'string' ? { trimming } : {}),
+    ...(provenance && typeof provenance === 'object' ? { provenance: provenance as Record<string, unknown> } : {}),
+  };
+}
+
 function weightsOf(v: VariantResult): WeightsSource | undefined {
   const f = v.fitted;
   if (!f) return undefined;
   // Blocks first: a model may hold (or have spilled) more weights than fit in memory at once.
   if (f.weightBatches) return { rows: v.columns.length, cols: v.scores.r.length, batches: f.weightBatches() };
   return f.weights;
+}
+
+/**
+ * Schema metadata of a variant's Arrow files: its label, the model, and the model's own
+ * description of its alpha convention (only when the model reports its penalty).
+ */
+function scoresMetadata(v: VariantResult, config: ResolvedConfig): Record<string, string> {
+  return {
+    run_variant: v.label,
+    model: config.model.name,
+    ...(v.penalty ? { alpha_convention: v.penalty.description } : {}),
+  };
 }
 
 /** Writes one variant's metrics, scores, series and weights under `sub` (or the top level). */
@@ -78,11 +92,7 @@ export async function writeVariant(
     scores: at('scores.arrow'),
   };
   await dir.writeJson(files.metrics, metrics);
-  const meta: Record<string, string> = {
-    run_variant: v.label,
-    model: config.model.name,
-    alpha_convention: 'huth: weights V diag(s/(s^2+a^2)) U^T Y, a = alpha (x s_max with normalpha), lambda = a^2',
-  };
+  const meta = scoresMetadata(v, config);
   await dir.writeBytes(files.scores, scoresToIPC(v.scores, meta));
   if (v.timeseries) {
     files.timeseries = at('timeseries.arrow');
@@ -111,7 +121,7 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
   if (selectedFiles) {
     top = { ...selectedFiles, dir: '.', metrics: 'metrics.json', scores: 'scores.arrow' };
     await dir.writeJson('metrics.json', o.metrics);
-    await dir.writeBytes('scores.arrow', scoresToIPC(o.selected.scores, { run_variant: o.selected.label, model: o.config.model.name }));
+    await dir.writeBytes('scores.arrow', scoresToIPC(o.selected.scores, scoresMetadata(o.selected, o.config)));
     if (selectedFiles.timeseries) {
       top.timeseries = 'timeseries.arrow';
       await dir.writeBytes(top.timeseries, timeseriesToIPC(o.selected.timeseries!));
@@ -128,36 +138,32 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
   }
   await dir.writeJson('assembly.json', o.assemblyMetadata);
   const meta = o.assemblyMetadata;
-  await dir.writeBytes(
-    'run.json',
-    `${JSON.stringify(
-      {
-        runId: o.runId,
-        name: o.config.name,
-        status: 'ok',
-        startedAt: o.startedAt,
-        durationMs: o.durationMs,
-        configHash: o.configHash,
-        preset: o.config.preset,
-        split: o.plan,
-        assembly: {
-          subject: meta['subject'],
-          tr: meta['tr'],
-          nVoxels: meta['nVoxels'],
-          trimming: meta['trimming'],
-          provenance: meta['provenance'],
-        },
-        model: { name: o.config.model.name, options: o.modelOptions, info: compactInfo(o.selected.info) },
-        selected: o.selected.label,
-        files: top,
-        variants,
-        timings: o.timings,
-        versions: o.versions,
-      },
-      jsonSafe,
-      2,
-    )}\n`,
-  );
+  const run: RunJson = {
+    runId: o.runId,
+    name: o.config.name,
+    status: 'ok',
+    startedAt: o.startedAt,
+    durationMs: o.durationMs,
+    configHash: o.configHash,
+    preset: o.config.preset,
+    split: o.plan,
+    assembly: assemblyRecord(o.assemblyMetadata),
+    model: {
+      name: o.config.model.name,
+      options: o.modelOptions,
+      info: compactInfo(o.selected.info),
+      ...(o.selected.alphaGrid ? { alphaGrid: Array.from(o.selected.alphaGrid) } : {}),
+      ...(o.selected.penalty
+        ? { penalty: { convention: o.selected.penalty.convention, description: o.selected.penalty.description } }
+        : {}),
+    },
+    selected: o.selected.label,
+    files: top,
+    variants,
+    timings: o.timings,
+    versions: o.versions,
+  };
+  await dir.writeBytes('run.json', `${JSON.stringify(run, jsonSafe, 2)}\n`);
   if (!o.config.report.enabled) return false;
   await writeReport(dir.tempDir, join(dir.tempDir, 'report.html'));
   return true;

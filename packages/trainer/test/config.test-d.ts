@@ -1,4 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
+// The plugins' option maps reach defineConfig through these imports, as in a consumer's project.
+import type {} from '@voxelwise/assembly';
+import type {} from '@voxelwise/downsample';
+import type {} from '@voxelwise/features-basic';
+import type {} from '@voxelwise/features-lm';
+import type {} from '@voxelwise/logger-wandb';
+import type {} from '@voxelwise/ridge';
 import { defineConfig } from '../src/index.js';
 
 describe('config types', () => {

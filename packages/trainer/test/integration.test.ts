@@ -6,7 +6,8 @@ import { createContext, createRng, hashString } from '@voxelwise/core';
 import type { FeatureSet, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { encodeNpy, simulateSubject, writeSimulatedLebel } from '@voxelwise/assembly';
 import { createTinyGpt2 } from '@voxelwise/features-lm';
-import { createDefaultRegistry, defineConfig, train } from '../src/index.js';
+import { defineConfig, train } from '../src/index.js';
+import { testRegistry } from './helpers/registry.js';
 import { nullBand, pearson, rankSeparation, simulatedAr1 } from './null-band.js';
 
 describe('integration', () => {
@@ -17,7 +18,7 @@ describe('integration', () => {
     // LITcoder tutorial: gpt2-small layer 9, last token, lookback 256, fullcontext. The tiny model has 2 blocks.
     const lm = { model: model.dir, layer: 2, lookback: 256, contextType: 'fullcontext', pooling: 'lastToken' } as const;
     // Simulate a subject whose voxels respond to that layer, and write it in the ds003020 layout.
-    const registry = createDefaultRegistry();
+    const registry = testRegistry();
     const ctx = createContext({ registry, cacheDir });
     const extractor = await registry.create('extractor', { name: 'lm', options: lm }, ctx);
     const sim = await simulateSubject(
@@ -104,7 +105,7 @@ describe('integration', () => {
         assembly: { name: 'simulated', options: { ...simOptions, extractor: { name: 'precomputed', options: { dir } } } },
         features: [{ name: 'precomputed', options: { dir } }],
       },
-      { registry: createDefaultRegistry() },
+      { registry: testRegistry() },
     );
     const meta = result.assemblyMetadata['groundTruth'] as { planted: number[]; bestR: number[] };
     // The same subject as simulated above (the .npy round trip only changes float rounding).

@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDefaultRegistry, findChromium, inspectReport, train } from '../src/index.js';
+import { findChromium, inspectReport, train } from '../src/index.js';
+import { testRegistry } from './helpers/registry.js';
 
 const chromium = findChromium();
 // CI installs Debian's chromium (.ci/run), so there the test must run; elsewhere it needs one installed.
@@ -23,7 +24,7 @@ describe('report in headless Chromium', () => {
         features: [{ name: 'wordrate', options: { mode: 'huth' } }],
         model: { name: 'ridge-cv' },
       },
-      { registry: createDefaultRegistry() },
+      { registry: testRegistry() },
     );
     const png = join(result.runDir, 'report.png');
     const seen = await inspectReport(result.reportPath!, { executablePath: chromium!, screenshotPath: png });

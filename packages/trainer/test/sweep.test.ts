@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { VoxelwiseEvent } from '@voxelwise/core';
 import { createTinyGpt2 } from '@voxelwise/features-lm';
-import { createDefaultRegistry, readScores, train } from '../src/index.js';
+import { readScores, train } from '../src/index.js';
+import { testRegistry } from './helpers/registry.js';
 
 describe('layer sweep', () => {
   it('fits every layer from one language-model pass and writes a per-layer summary', async () => {
@@ -24,7 +25,7 @@ describe('layer sweep', () => {
         features: [{ name: 'lm', options: lm }],
         layers: [0, 1, 2, 3],
       },
-      { registry: createDefaultRegistry(), onEvent: (e) => events.push(e) },
+      { registry: testRegistry(), onEvent: (e) => events.push(e) },
     );
     const layers = result.metrics['layers'] as Array<Record<string, number>>;
     expect(layers.map((l) => l['layer'])).toEqual([0, 1, 2, 3]);

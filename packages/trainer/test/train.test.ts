@@ -5,16 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin, defineStage, z } from '@voxelwise/core';
 import type { StageContext, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import {
-  createDefaultRegistry,
-  listRuns,
-  readScores,
-  readTimeseries,
-  readWeights,
-  resolveConfig,
-  train,
-  writeReport,
-} from '../src/index.js';
+import { listRuns, readRunJson, readScores, readTimeseries, readWeights, resolveConfig, train, writeReport } from '../src/index.js';
+import { testRegistry } from './helpers/registry.js';
 
 const out = () => mkdtempSync(join(tmpdir(), 'vw-train-'));
 const sim = { name: 'simulated', options: { seed: 5, stories: 4, duration: 160, voxels: 24, plantedFraction: 0.5 } } as const;
@@ -51,7 +43,7 @@ function probePlugin(seen: { refresh: boolean[]; calls: number }) {
 describe('train: the run directory', () => {
   it('writes config+hash, LITcoder metrics, scores/weights/series as Arrow, timings, versions, events and the report', async () => {
     const dir = out();
-    const r = await train(base(dir), { registry: createDefaultRegistry() });
+    const r = await train(base(dir), { registry: testRegistry() });
     const files = readdirSync(r.runDir).sort();
     expect(files).toEqual([
       'assembly.json',
@@ -101,6 +93,8 @@ describe('train: the run directory', () => {
     expect(run.versions.node).toBe(process.versions.node);
     expect(run.versions['@voxelwise/trainer']).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.model.options.alphas.length).toBeGreaterThan(1);
+    // The file the writer produced fits the schema every reader uses.
+    expect((await readRunJson(r.runDir)).files).toMatchObject({ label: 'main', scores: 'scores.arrow', weights: 'weights.arrow' });
 
     const events = readFileSync(join(r.runDir, 'events.jsonl'), 'utf8')
       .trim()
@@ -120,8 +114,8 @@ describe('train: the run directory', () => {
 
   it('leaves weights out when saveWeights is false, and never overwrites a run of the same id', async () => {
     const dir = out();
-    const a = await train({ ...base(dir), saveWeights: false }, { registry: createDefaultRegistry() });
-    const b = await train({ ...base(dir), saveWeights: false }, { registry: createDefaultRegistry() });
+    const a = await train({ ...base(dir), saveWeights: false }, { registry: testRegistry() });
+    const b = await train({ ...base(dir), saveWeights: false }, { registry: testRegistry() });
     expect(existsSync(join(a.runDir, 'weights.arrow'))).toBe(false);
     expect(a.runDir).not.toBe(b.runDir);
     expect(readdirSync(dir).sort()).toEqual([a.runId, b.runId].sort());
@@ -146,7 +140,7 @@ describe('train: the run directory', () => {
 
   it('passes --force to stages as ctx.refresh', async () => {
     const seen = { refresh: [] as boolean[], calls: 0 };
-    const registry = () => createDefaultRegistry().use(probePlugin(seen));
+    const registry = () => testRegistry().use(probePlugin(seen));
     await train({ ...base(out()), features: [{ name: 'probe' }] }, { registry: registry() });
     expect(new Set(seen.refresh)).toEqual(new Set([false]));
     seen.refresh = [];
@@ -161,7 +155,7 @@ describe('train: the run directory', () => {
       () =>
         train(
           { ...base(dir), features: [{ name: 'probe', options: { failOn: 'story02', typeError: true } }] },
-          { registry: createDefaultRegistry().use(probePlugin(seen)) },
+          { registry: testRegistry().use(probePlugin(seen)) },
         ),
       'E_INTERNAL',
       'boom in probe',
@@ -177,7 +171,7 @@ describe('train: the run directory', () => {
       () =>
         train(
           { ...base(dir), features: [{ name: 'probe', options: { failOn: 'story01', abort: controller } }] },
-          { registry: createDefaultRegistry().use(probePlugin(seen)), signal: controller.signal },
+          { registry: testRegistry().use(probePlugin(seen)), signal: controller.signal },
         ),
       'E_ABORTED',
     );
@@ -187,7 +181,7 @@ describe('train: the run directory', () => {
 
   it('runs full nested cross-validation over stories (no held-out story)', async () => {
     const dir = out();
-    const r = await train({ ...base(dir), split: { mode: 'nested-cv', outerFolds: 2 } }, { registry: createDefaultRegistry() });
+    const r = await train({ ...base(dir), split: { mode: 'nested-cv', outerFolds: 2 } }, { registry: testRegistry() });
     expect(r.metrics['n_outer_folds']).toBe(2);
     expect(r.metrics['stories']).toEqual(['story01', 'story02', 'story03', 'wheretheressmoke']);
     for (const key of ['median_score', 'n_significant', 'n_majority_significant']) expect(typeof r.metrics[key]).toBe('number');
@@ -205,7 +199,7 @@ describe('train: the run directory', () => {
     const events: VoxelwiseEvent[] = [];
     const r = await train(
       { ...base(dir), loggers: [{ name: 'wandb', options: { mode: 'offline', project: 'p' } }] },
-      { registry: createDefaultRegistry(), onEvent: (e) => events.push(e) },
+      { registry: testRegistry(), onEvent: (e) => events.push(e) },
     );
     const queued = JSON.parse(readFileSync(join(r.runDir, 'wandb', 'pending.json'), 'utf8'));
     expect(queued).toMatchObject({ runId: r.runId, project: 'p', exitcode: 0, reason: 'offline mode' });
@@ -224,7 +218,7 @@ describe('train: the run directory', () => {
         preset: 'huth',
         model: { name: 'ridge-cv', options: { ...huth, folds: { type: 'bootstrap', nboots: 5, chunkLength: 20, nchunks: 5 } } },
       },
-      { registry: createDefaultRegistry() },
+      { registry: testRegistry() },
     );
     const run = JSON.parse(readFileSync(join(r.runDir, 'run.json'), 'utf8'));
     expect(run.preset).toBe('huth');
@@ -236,7 +230,7 @@ describe('train: the run directory', () => {
 
   it('refuses a layer sweep when no feature has a layer option', async () => {
     await expectVoxelwiseError(
-      () => train({ ...base(out()), layers: [0, 1] }, { registry: createDefaultRegistry() }),
+      () => train({ ...base(out()), layers: [0, 1] }, { registry: testRegistry() }),
       'E_CONFIG_INVALID',
       '"layers"',
       'wordrate',

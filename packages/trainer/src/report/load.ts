@@ -1,8 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { readScores, readTimeseries } from '../arrow-io.js';
 import type { ScoreColumns, TimeseriesColumns } from '../arrow-io.js';
+import { readJsonFile } from '../read-json.js';
+import { readRunJson } from '../run-json.js';
+import type { RunJson } from '../run-json.js';
 
 /** Everything the report shows, read back from a run directory. */
 export interface ReportData {
@@ -22,40 +25,21 @@ export interface ReportData {
   selectedLayer?: number;
   /** The metric the selected layer is best by (`cv_score` or `median_score`). */
   selectedBy?: string;
-  /** The model's alpha grid (from its resolved options), for the grid-edge check. */
+  /** The model's alpha grid (from its validation report), for the grid-edge check. */
   alphaGrid?: number[];
-  split: Record<string, unknown>;
-  assembly: Record<string, unknown>;
-  model: Record<string, unknown>;
+  split: RunJson['split'];
+  assembly: RunJson['assembly'];
+  model: RunJson['model'];
   timings: Record<string, number>;
   versions: Record<string, string>;
   /** 1 for voxels a simulator planted signal in (simulated subjects only). */
   planted?: Uint8Array;
 }
 
-async function json(path: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw voxelwiseError({
-      code: 'E_FILE_NOT_FOUND',
-      where: 'trainer:report',
-      message: `cannot read ${path}`,
-      cause: error,
-      hint: 'Pass a run directory written by "voxelwise train" (results/<run-id>).',
-    });
-  }
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'trainer:report',
-      message: `${path} is not valid JSON: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
+async function jsonObject(path: string): Promise<Record<string, unknown>> {
+  const value = await readJsonFile(path, 'trainer:report');
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw voxelwiseError({ code: 'E_FILE_FORMAT', where: 'trainer:report', message: `${path} does not hold a JSON object` });
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -72,37 +56,36 @@ function numbers(x: unknown): number[] | undefined {
 
 /** Reads a run directory (run.json, config.json, metrics.json, scores.arrow, …) for the report. */
 export async function loadReportData(runDir: string): Promise<ReportData> {
-  const run = await json(join(runDir, 'run.json'));
-  const config = await json(join(runDir, 'config.json'));
-  const metrics = await json(join(runDir, 'metrics.json'));
-  const files = (run['files'] ?? {}) as Record<string, unknown>;
-  const scores = await readScores(join(runDir, String(files['scores'] ?? 'scores.arrow')));
-  const tsFile = join(runDir, String(files['timeseries'] ?? 'timeseries.arrow'));
-  const model = (run['model'] ?? {}) as Record<string, unknown>;
-  const options = (model['options'] ?? {}) as Record<string, unknown>;
-  const info = (model['info'] ?? {}) as Record<string, unknown>;
+  const run = await readRunJson(runDir);
+  const config = await jsonObject(join(runDir, 'config.json'));
+  const metrics = await jsonObject(join(runDir, 'metrics.json'));
+  const scores = await readScores(join(runDir, run.files.scores));
+  const tsFile = join(runDir, run.files.timeseries ?? 'timeseries.arrow');
   const assemblyFile = join(runDir, 'assembly.json');
-  const assemblyFull = (await exists(assemblyFile)) ? await json(assemblyFile) : {};
+  const assemblyFull = (await exists(assemblyFile)) ? await jsonObject(assemblyFile) : {};
   const truth = (assemblyFull['groundTruth'] ?? {}) as Record<string, unknown>;
   const planted = numbers(truth['planted']);
   const layers = Array.isArray(metrics['layers']) ? (metrics['layers'] as Array<Record<string, number>>) : undefined;
-  const grid = numbers(options['alphas']) ?? numbers(info['alphaGrid']) ?? numbers(info['alphas']);
+  // The model's validation report gives the grid; run.json files written before it existed
+  // carry it in the model's options or its free-form info.
+  const options = run.model.options && typeof run.model.options === 'object' ? (run.model.options as Record<string, unknown>) : {};
+  const grid = run.model.alphaGrid ?? numbers(options['alphas']) ?? numbers(run.model.info['alphaGrid']);
   const data: ReportData = {
-    runId: String(run['runId'] ?? ''),
-    name: String(run['name'] ?? config['name'] ?? ''),
-    status: String(run['status'] ?? ''),
-    startedAt: String(run['startedAt'] ?? ''),
-    durationMs: Number(run['durationMs'] ?? Number.NaN),
-    configHash: String(run['configHash'] ?? ''),
-    preset: String(run['preset'] ?? config['preset'] ?? ''),
+    runId: run.runId,
+    name: run.name,
+    status: run.status,
+    startedAt: run.startedAt,
+    durationMs: run.durationMs,
+    configHash: run.configHash,
+    preset: run.preset,
     config,
     metrics,
     scores,
-    split: (run['split'] ?? {}) as Record<string, unknown>,
-    assembly: (run['assembly'] ?? {}) as Record<string, unknown>,
-    model,
-    timings: (run['timings'] ?? {}) as Record<string, number>,
-    versions: (run['versions'] ?? {}) as Record<string, string>,
+    split: run.split,
+    assembly: run.assembly,
+    model: run.model,
+    timings: run.timings,
+    versions: run.versions,
   };
   if (await exists(tsFile)) data.timeseries = await readTimeseries(tsFile);
   if (layers) data.layers = layers;

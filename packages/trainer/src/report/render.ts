@@ -149,11 +149,11 @@ function provenance(d: ReportData): string {
     ['config hash', d.configHash],
     ['preset', d.preset],
     ['split', JSON.stringify(d.split)],
-    ['subject', String(asm['subject'] ?? '–')],
-    ['TR (s)', String(asm['tr'] ?? '–')],
-    ['model', `${String(d.model['name'] ?? '')} ${JSON.stringify(d.model['options'] ?? {})}`],
+    ['subject', asm.subject ?? '–'],
+    ['TR (s)', String(asm.tr ?? '–')],
+    ['model', `${d.model.name} ${JSON.stringify(d.model.options ?? {})}`],
   ];
-  if (asm['provenance'] !== undefined) general.push(['assembly provenance', JSON.stringify(asm['provenance'])]);
+  if (asm.provenance !== undefined) general.push(['assembly provenance', JSON.stringify(asm.provenance)]);
   const timing = Object.entries(d.timings)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => [k, seconds(v)] as [string, string]);
@@ -169,7 +169,7 @@ function provenance(d: ReportData): string {
  */
 export function renderReportHtml(d: ReportData): string {
   const ts = series(d);
-  const subject = d.assembly['subject'] ? ` · subject ${esc(d.assembly['subject'])}` : '';
+  const subject = d.assembly.subject ? ` · subject ${esc(d.assembly.subject)}` : '';
   const payload = { frame: { width: FRAME.width, left: FRAME.left, right: FRAME.right }, series: ts.data };
   return `<!doctype html>
 <html lang="en">

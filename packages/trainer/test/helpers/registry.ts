@@ -6,15 +6,13 @@ import { lmFeatures } from '@voxelwise/features-lm';
 import { downsamplers } from '@voxelwise/downsample';
 import { ridge } from '@voxelwise/ridge';
 import { wandb } from '@voxelwise/logger-wandb';
-import { builtinLoggers } from './loggers/plugin.js';
+import { builtinLoggers } from '../../src/index.js';
 
 /**
- * A registry holding every built-in stage.
- *
- * @example
- * const registry = createDefaultRegistry().use(myExtractorPlugin());
+ * The registry the trainer's tests run on: the plugin packages composed directly (they are
+ * devDependencies of the trainer; its shipped code never imports them).
  */
-export function createDefaultRegistry(): Registry {
+export function testRegistry(): Registry {
   return createRegistry()
     .use(assemblies())
     .use(basicFeatures())

@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import { formatIssues, voxelwiseError, z } from '@voxelwise/core';
+import { readJsonFile } from './read-json.js';
+
+/** The files of one variant (the run, or one layer of a sweep), relative to the run directory. */
+export const variantFilesSchema = z.object({
+  label: z.string(),
+  layer: z.number().int().optional(),
+  /** Folder of the variant (`.` for the top level, `layers/layer-<n>` in a sweep). */
+  dir: z.string(),
+  metrics: z.string(),
+  scores: z.string(),
+  timeseries: z.string().optional(),
+  weights: z.string().optional(),
+});
+
+/** The files of one variant, relative to the run directory. */
+export type VariantFiles = z.output<typeof variantFilesSchema>;
+
+const splitSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('test-stories'), train: z.array(z.string()), test: z.array(z.string()) }),
+  z.object({ mode: z.literal('nested-cv'), stories: z.array(z.string()), outerFolds: z.number().int().optional() }),
+]);
+
+/**
+ * The schema of `run.json`, the record of a finished run: what ran (config hash, preset, split,
+ * model), on what (assembly), how long each stage took, with which package versions, and where
+ * its files are. The writer and every reader (run listing, report) use it. Fields added later
+ * are optional, so run directories written by earlier versions still read.
+ */
+export const runJsonSchema = z.object({
+  runId: z.string(),
+  name: z.string(),
+  /** `ok`: only finished runs get a run directory. */
+  status: z.string(),
+  /** ISO 8601 start time. */
+  startedAt: z.string(),
+  durationMs: z.number(),
+  /** sha256 of the config's science keys. */
+  configHash: z.string(),
+  preset: z.string(),
+  split: splitSchema,
+  assembly: z.object({
+    subject: z.string().optional(),
+    /** Repetition time, seconds. */
+    tr: z.number().optional(),
+    nVoxels: z.number().int().optional(),
+    trimming: z.string().optional(),
+    provenance: z.record(z.string(), z.unknown()).optional(),
+  }),
+  model: z.object({
+    name: z.string(),
+    /** The model's options with defaults filled. */
+    options: z.unknown(),
+    /** The model's free-form extras, long arrays summarised as `{ type, length }`. */
+    info: z.record(z.string(), z.unknown()),
+    /** The alphas the model searched (its validation report), in its own convention. */
+    alphaGrid: z.array(z.number()).optional(),
+    /** The model's alpha convention, from its penalty report. */
+    penalty: z.object({ convention: z.string(), description: z.string() }).optional(),
+  }),
+  /** Label of the variant the top-level files describe (`main`, or the selected layer). */
+  selected: z.string(),
+  files: variantFilesSchema,
+  /** Every layer of a sweep (empty outside sweeps). */
+  variants: z.array(variantFilesSchema),
+  /** Milliseconds per stage. */
+  timings: z.record(z.string(), z.number()),
+  /** Versions of Node and of the packages the run used. */
+  versions: z.record(z.string(), z.string()),
+});
+
+/** The content of `run.json` (see {@link runJsonSchema}). */
+export type RunJson = z.output<typeof runJsonSchema>;
+
+/** Checks a parsed `run.json`; `E_FILE_FORMAT` naming the file and the keys that do not fit. */
+export function parseRunJson(value: unknown, source = 'run.json'): RunJson {
+  const parsed = runJsonSchema.safeParse(value);
+  if (!parsed.success) {
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'trainer:run-json',
+      message: `${source} is not a voxelwise run record: ${formatIssues(parsed.error.issues).replaceAll('option "', 'key "')}`,
+      details: { source, issues: parsed.error.issues },
+      hint: 'Pass a run directory written by "voxelwise train" (results/<run-id>).',
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads and checks `<runDir>/run.json`.
+ *
+ * @example
+ * const run = await readRunJson('results/demo-20260101-120000-1a2b3c4d');
+ * console.log(run.model.name, run.timings);
+ */
+export async function readRunJson(runDir: string): Promise<RunJson> {
+  const path = join(runDir, 'run.json');
+  return parseRunJson(await readJsonFile(path, 'trainer:run-json'), path);
+}
