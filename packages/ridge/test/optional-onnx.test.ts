@@ -3,6 +3,7 @@ import { createContext } from '@voxelwise/core';
 import type { LogEvent, VoxelwiseEvent } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
 import { createOnnxBackend, createRidgeModel } from '../src/index.js';
+import type { RidgeCVOptions } from '../src/index.js';
 import { gemmSubtractModel, matmulModel, ONNX_DOUBLE, ONNX_FLOAT } from '../src/linalg/onnx-graph.js';
 import { planted } from './planted.js';
 
@@ -27,7 +28,7 @@ const maxRelDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 
 // Large enough (≈5.1e7 multiply-adds) that `auto` wants onnxruntime rather than the tiny-problem path.
 const prob = planted(400, 40, 60, 200, { seed: 3, noise: 1 });
-const options = { alphas: [0.1, 1, 10, 100], threads: 1 } as const;
+const options: RidgeCVOptions = { alphas: [0.1, 1, 10, 100], threads: 1 };
 
 describe('onnxruntime-node is optional', () => {
   it('auto falls back to the pure backend when it is missing, with one log line naming the install, and the same answers', async () => {
