@@ -1,68 +1,16 @@
-import { open } from 'node:fs/promises';
 import { voxelwiseError } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
-import { fileError } from './files.js';
+import { openHdf5File } from '@voxelwise/io';
+import type { H5File, H5wasm } from '@voxelwise/io';
 
-type H5 = (typeof import('h5wasm/node'))['default'];
-type H5File = InstanceType<H5['File']>;
-type H5Dataset = InstanceType<H5['Dataset']>;
-
-const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]; // "\x89HDF\r\n\x1a\n"
-
-let loading: Promise<H5> | undefined;
-
-/** Loads h5wasm once, switching HDF5 to throwing errors so the C library never prints to stderr. */
-function loadH5(): Promise<H5> {
-  loading ??= (async () => {
-    const h5 = (await import('h5wasm/node')).default;
-    const module = await h5.ready;
-    module.activate_throwing_error_handler();
-    return h5;
-  })();
-  return loading;
-}
-
-/** Checks that `path` exists and carries the HDF5 signature (at 0, 512, 1024, … as the spec allows). */
-async function assertHdf5(path: string, where: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw fileError(error, path, where, 'HDF5 file');
-  }
-  try {
-    const { size } = await handle.stat();
-    const buf = new Uint8Array(8);
-    // HDF5 spec, "Format Signature": the superblock sits at 0 or at 512·2^k.
-    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
-      await handle.read(buf, 0, 8, at);
-      if (SIGNATURE.every((b, i) => buf[i] === b)) return;
-    }
-  } finally {
-    await handle.close();
-  }
-  throw voxelwiseError({
-    code: 'E_FILE_FORMAT',
-    where,
-    message: `${path} is not an HDF5 file (no HDF5 signature)`,
-    details: { file: path },
-    hint: 'Pass an .h5/.hdf5/.hf5 file written by h5py, pytables or h5wasm.',
-  });
-}
+type H5Dataset = InstanceType<H5wasm['Dataset']>;
 
 /**
- * Opens an HDF5 file read-only, runs `fn`, and always closes the file.
- * h5wasm is loaded on first use, never at import time.
+ * Opens an HDF5 file read-only (signature checked, h5wasm loaded on first use with its throwing
+ * error handler, see `@voxelwise/io` `openHdf5File`), runs `fn`, and always closes the file.
  */
 export async function withHdf5<T>(path: string, where: string, fn: (file: H5File) => T): Promise<T> {
-  await assertHdf5(path, where);
-  const h5 = await loadH5();
-  let file: H5File;
-  try {
-    file = new h5.File(path, 'r');
-  } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_FORMAT', where, message: `cannot open HDF5 file ${path}`, cause: error, details: { file: path } });
-  }
+  const file = await openHdf5File(path, where);
   try {
     return fn(file);
   } finally {
