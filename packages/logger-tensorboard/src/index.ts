@@ -1,0 +1,17 @@
+export { tensorboard, tensorboardStage } from './plugin.js';
+export { tensorboardOptionsSchema } from './options.js';
+export type { ResolvedTensorboardOptions, TensorboardOptions } from './options.js';
+export { tensorboardLogger, configMarkdown, resolveLogDir, HISTOGRAM_TAGS } from './logger.js';
+export { EventFile, eventFileName, eventFilePath } from './event-file.js';
+export { FILE_VERSION, fileVersionEvent, scalarEvent, histogramEvent, imageEvent, textEvent } from './events.js';
+export { histogramOf, bucketCounts, rEdges } from './histogram.js';
+export type { HistogramValue } from './histogram.js';
+export { crc32c, maskedCrc32c } from './crc32c.js';
+export { tfRecord } from './tfrecord.js';
+export { pngInfo } from './png.js';
+export type { PngInfo } from './png.js';
+export { findChromium, screenshotCharts } from './chromium.js';
+export type { ChartImage } from './chromium.js';
+export { readScoreColumns } from './scores.js';
+export type { ScoreColumns } from './scores.js';
+export { tensorboardSchema } from './schema.js';
