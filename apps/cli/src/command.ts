@@ -11,16 +11,16 @@ export interface CommandEnv {
   out: TextOut;
   err: TextOut;
   signal?: AbortSignal;
-  /** The registry with every built-in stage. */
-  registry(): Registry;
+  /** The registry with every built-in stage, loaded (with every plugin module) on first call. */
+  registry(): Promise<Registry>;
 }
 
-/** One `voxelwise <name>` command. */
+/** One `voxelwise <name>` command, loaded when it runs or prints its help. */
 export interface Command {
-  /** One line for the top-level help. */
-  summary: string;
   /** `voxelwise <name> --help` text: usage, options, examples. */
   help: string;
+  /** Help for `voxelwise <name> <args> --help` when it differs from `help` (one subcommand's). */
+  helpFor?(args: readonly string[]): string;
   /** Runs with the arguments after the command name; returns the exit code. */
   run(args: string[], env: CommandEnv): Promise<number>;
 }

@@ -1,22 +1,39 @@
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { voxelwiseError } from '@voxelwise/core';
-import { parse as parseYaml } from 'yaml';
+import { usageError } from './command.js';
+import { moduleDefault } from './module-default.js';
+
+const MODULE_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs']);
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/**
+ * Imports a module file; TypeScript through tsx when plain Node cannot load it (Node 20 has no
+ * type stripping), in the module system of the file's own project (ESM or CommonJS).
+ */
+export async function importFile(file: string): Promise<unknown> {
+  const url = pathToFileURL(file).href;
+  try {
+    return await import(url);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_UNKNOWN_FILE_EXTENSION' && TS_EXTENSIONS.has(extname(file).toLowerCase())) {
+      const { tsImport } = await import('tsx/esm/api');
+      return tsImport(url, import.meta.url);
+    }
+    throw error;
+  }
+}
 
 /** Reads a config from JSON, YAML or a TypeScript/JavaScript module's default export. */
 export async function loadConfigFile(path: string): Promise<unknown> {
   const file = resolve(path);
   const ext = extname(file).toLowerCase();
   let text: string;
-  if (ext === '.ts' || ext === '.mts' || ext === '.js' || ext === '.mjs') {
+  if (MODULE_EXTENSIONS.has(ext)) {
     try {
-      const mod = (
-        ext === '.ts' || ext === '.mts'
-          ? await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)
-          : await import(pathToFileURL(file).href)
-      ) as { default?: unknown };
-      if (mod.default === undefined) {
+      const value = moduleDefault(await importFile(file));
+      if (value === undefined) {
         throw voxelwiseError({
           code: 'E_CONFIG_INVALID',
           where: 'cli:config',
@@ -24,9 +41,10 @@ export async function loadConfigFile(path: string): Promise<unknown> {
           hint: 'Write "export default defineConfig({...})".',
         });
       }
-      return mod.default;
+      return value;
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes(file)) {
+      const code = (error as { code?: unknown }).code;
+      if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(file)) {
         throw voxelwiseError({
           code: 'E_CONFIG_INVALID',
           where: 'cli:config',
@@ -49,7 +67,7 @@ export async function loadConfigFile(path: string): Promise<unknown> {
     });
   }
   try {
-    if (ext === '.yaml' || ext === '.yml') return parseYaml(text);
+    if (ext === '.yaml' || ext === '.yml') return (await import('yaml')).parse(text);
     return JSON.parse(text);
   } catch (error) {
     throw voxelwiseError({
@@ -59,4 +77,24 @@ export async function loadConfigFile(path: string): Promise<unknown> {
       cause: error,
     });
   }
+}
+
+/** A loaded config split into its `plugins` list (the CLI's) and the rest (the trainer's). */
+export interface ConfigParts {
+  /** Module paths or package names from the config's `"plugins"`. */
+  plugins: readonly unknown[];
+  /** The config without `plugins`. */
+  rest: Record<string, unknown>;
+  /** The config file's folder: relative plugin paths start here, package names are looked up here first. */
+  baseDir: string;
+}
+
+/** Checks a loaded config is an object and takes its `"plugins"` list out. */
+export function configPlugins(loaded: unknown, path: string): ConfigParts {
+  if (typeof loaded !== 'object' || loaded === null || Array.isArray(loaded))
+    throw usageError(`config ${path} must be an object`, 'E_CONFIG_INVALID');
+  const { plugins, ...rest } = loaded as Record<string, unknown>;
+  if (plugins !== undefined && !Array.isArray(plugins))
+    throw usageError(`"plugins" in ${path} must be an array of module paths or package names`, 'E_CONFIG_INVALID');
+  return { plugins: plugins ?? [], rest, baseDir: dirname(resolve(path)) };
 }

@@ -1,7 +1,11 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { STAGE_KINDS, voxelwiseError } from '@voxelwise/core';
 import type { AnyStage, Plugin, Registry } from '@voxelwise/core';
+import { importFile } from './load-config.js';
+import { moduleDefault, moduleExport } from './module-default.js';
 
 function isPlugin(value: unknown): value is Plugin {
   const v = value as Partial<Plugin> | null;
@@ -19,22 +23,102 @@ function isStage(value: unknown): value is AnyStage {
   );
 }
 
-async function importModule(spec: string, baseDir: string): Promise<Record<string, unknown>> {
-  const isPath = spec.startsWith('.') || isAbsolute(spec);
-  const target = isPath ? pathToFileURL(resolve(baseDir, spec)).href : spec;
+/** `@scope/name/sub/path` → `['@scope/name', './sub/path']`. */
+function splitPackage(spec: string): [string, string] {
+  const parts = spec.split('/');
+  const n = spec.startsWith('@') ? 2 : 1;
+  const rest = parts.slice(n).join('/');
+  return [parts.slice(0, n).join('/'), rest ? `./${rest}` : '.'];
+}
+
+/** The target of an `exports` entry under the conditions `import()` uses. */
+function exportTarget(entry: unknown): string | undefined {
+  if (typeof entry === 'string') return entry;
+  if (Array.isArray(entry)) return entry.map(exportTarget).find((t) => t !== undefined);
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  for (const [condition, value] of Object.entries(entry)) {
+    if (condition === 'import' || condition === 'node' || condition === 'default') {
+      const target = exportTarget(value);
+      if (target !== undefined) return target;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Finds a package that exports only under the `import` condition, which `require.resolve` cannot
+ * see: walks up `node_modules` folders from `dir` as Node does and reads its `exports` (or `main`).
+ */
+function resolveImportOnly(spec: string, dir: string): string | undefined {
+  const [name, subpath] = splitPackage(spec);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    const pkgDir = join(d, 'node_modules', name);
+    const manifest = join(pkgDir, 'package.json');
+    if (existsSync(manifest)) {
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: unknown; main?: string };
+      const exp = pkg.exports;
+      const entry =
+        typeof exp === 'object' && exp !== null && !Array.isArray(exp) && Object.keys(exp).some((k) => k.startsWith('.'))
+          ? (exp as Record<string, unknown>)[subpath]
+          : subpath === '.'
+            ? exp
+            : undefined;
+      const target = exportTarget(entry) ?? (subpath === '.' && exp === undefined ? (pkg.main ?? 'index.js') : undefined);
+      return target === undefined ? undefined : join(pkgDir, target);
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
+
+/** Resolves a package name from `dir` as a module in `dir` would import it; undefined when not installed there. */
+function resolveFrom(spec: string, dir: string): string | undefined {
   try {
-    return (await import(target)) as Record<string, unknown>;
+    return createRequire(join(dir, 'package.json')).resolve(spec);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    // Plain Node cannot import .ts files; load them through tsx as .ts configs are.
-    if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(target)) {
-      return (await (await import('tsx/esm/api')).tsImport(target, import.meta.url)) as Record<string, unknown>;
-    }
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') {
+    if (code === 'MODULE_NOT_FOUND') return undefined;
+    if (code === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return resolveImportOnly(spec, dir);
+    throw error;
+  }
+}
+
+/** The folder this CLI is installed in: the last place a plugin package is looked up. */
+const cliDir = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Where a plugin `spec` is: a path (relative to `baseDir`), or a package name looked up from
+ * `baseDir` (the config's folder), then the working directory, then the CLI's own location, so
+ * that a CLI installed globally or in another project still finds the plugins of yours.
+ */
+export function resolvePlugin(spec: string, baseDir: string): { file: string; searched: string[] } {
+  if (spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('file:')) {
+    const file = spec.startsWith('file:') ? fileURLToPath(spec) : resolve(baseDir, spec);
+    return { file, searched: [file] };
+  }
+  const searched = [...new Set([resolve(baseDir), process.cwd(), cliDir])];
+  for (const dir of searched) {
+    const file = resolveFrom(spec, dir);
+    if (file !== undefined) return { file, searched };
+  }
+  throw voxelwiseError({
+    code: 'E_CONFIG_INVALID',
+    where: 'cli:plugins',
+    message: `plugin package "${spec}" is not installed where the CLI looks (from ${searched.join(', ')})`,
+    hint: `Install it in your project (npm install ${splitPackage(spec)[0]}), or give a path to the module.`,
+  });
+}
+
+async function importPlugin(spec: string, baseDir: string): Promise<unknown> {
+  const { file } = resolvePlugin(spec, baseDir);
+  try {
+    return await importFile(file);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') && String((error as Error).message).includes(file)) {
       throw voxelwiseError({
         code: 'E_CONFIG_INVALID',
         where: 'cli:plugins',
-        message: `plugin "${spec}" cannot be found${isPath ? ` (looked at ${resolve(baseDir, spec)})` : ''}`,
+        message: `plugin "${spec}" cannot be found (looked at ${file})`,
         cause: error,
         hint: 'Relative plugin paths start at the config file (--plugin: at the current directory); package names must be installed.',
       });
@@ -43,13 +127,31 @@ async function importModule(spec: string, baseDir: string): Promise<Record<strin
   }
 }
 
+/** A plugin module's plugin: its default export (or `plugin` export), called when it is a factory. */
+async function pluginOf(spec: string, mod: unknown): Promise<Plugin | AnyStage> {
+  let value = moduleDefault(mod) ?? moduleExport(mod, 'plugin');
+  if (typeof value === 'function' && !isStage(value)) value = await (value as () => unknown)();
+  if (!isPlugin(value) && !isStage(value)) {
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'cli:plugins',
+      message: `plugin module "${spec}" does not export a plugin`,
+      hint: 'Export default definePlugin(name, [stages]) (or a stage, or a function returning one).',
+    });
+  }
+  return value;
+}
+
 /**
  * Imports plugin modules and registers what they export on `registry`. A module's default export
  * (or its `plugin` export) is a {@link Plugin}, a single stage, or a function returning either.
+ * Importing a plugin runs its code with the user's rights.
  *
  * @param specs relative paths (resolved against `baseDir`), absolute paths or package names
+ * @returns the plugin names registered, in order
  */
-export async function usePlugins(registry: Registry, specs: readonly unknown[], baseDir: string): Promise<void> {
+export async function usePlugins(registry: Registry, specs: readonly unknown[], baseDir: string): Promise<string[]> {
+  const names: string[] = [];
   for (const spec of specs) {
     if (typeof spec !== 'string' || spec === '') {
       throw voxelwiseError({
@@ -59,17 +161,9 @@ export async function usePlugins(registry: Registry, specs: readonly unknown[], 
         got: spec,
       });
     }
-    const mod = await importModule(spec, baseDir);
-    let value = mod['default'] ?? mod['plugin'];
-    if (typeof value === 'function' && !isStage(value)) value = await (value as () => unknown)();
-    if (!isPlugin(value) && !isStage(value)) {
-      throw voxelwiseError({
-        code: 'E_CONFIG_INVALID',
-        where: 'cli:plugins',
-        message: `plugin module "${spec}" does not export a plugin`,
-        hint: 'Export default definePlugin(name, [stages]) (or a stage, or a function returning one).',
-      });
-    }
-    registry.use(value);
+    const plugin = await pluginOf(spec, await importPlugin(spec, baseDir));
+    registry.use(plugin);
+    names.push(plugin.name);
   }
+  return names;
 }

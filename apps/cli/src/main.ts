@@ -1,7 +1,5 @@
 import { createRequire } from 'node:module';
-import { isVoxelwiseError } from '@voxelwise/core';
 import type { ErrorCode, Registry } from '@voxelwise/core';
-import { createDefaultRegistry } from '@voxelwise/trainer';
 import type { TextOut } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -64,23 +62,27 @@ export async function main(argv: string[], io: CliIO = {}): Promise<number> {
       out.write(`${version()}\n`);
       return 0;
     }
-    const command = commands[name];
-    if (!command) {
+    const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+    if (!entry) {
       err.write(`error E_USAGE: [cli] unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}.\n`);
       return 2;
     }
+    const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      out.write(command.help);
+      out.write(command.helpFor?.(rest) ?? command.help);
       return 0;
     }
-    let registry: Registry | undefined;
+    let registry: Promise<Registry> | undefined;
     return await command.run(rest, {
       out,
       err,
       ...(io.signal ? { signal: io.signal } : {}),
-      registry: () => (registry ??= createDefaultRegistry()),
+      // Every built-in plugin module loads here, on a command's first use, never for --help.
+      registry: () => (registry ??= import('./registry.js').then((m) => m.createDefaultRegistry())),
     });
   } catch (error) {
+    // Core (and zod with it) loads only now, so that --help never loads it.
+    const { isVoxelwiseError } = await import('@voxelwise/core');
     if (isVoxelwiseError(error)) {
       err.write(`error ${error.code}: ${error.message}\n`);
       if (error.code === 'E_ABORTED') return 130;

@@ -1,3 +1,4 @@
+import { parseSize } from '@voxelwise/core';
 import type { Registry } from '@voxelwise/core';
 import { usageError } from './command.js';
 
@@ -66,8 +67,12 @@ export function applyOverrides(input: Record<string, unknown>, flags: OverrideFl
   const config: Record<string, unknown> = { ...input };
   if (flags.seed !== undefined) config['seed'] = integer('--seed', flags.seed, -Infinity);
   if (flags.out !== undefined) config['outDir'] = flags.out;
-  if (flags.memoryBudget !== undefined)
+  if (flags.memoryBudget !== undefined) {
+    // The one size parser (GB = 10⁹, GiB = 2³⁰) checks the flag here, naming it; the config keeps
+    // what was written so config.json shows it as given.
+    parseSize(flags.memoryBudget, '--memory-budget');
     config['memoryBudget'] = /^\d+(\.\d+)?$/.test(flags.memoryBudget) ? Number(flags.memoryBudget) : flags.memoryBudget;
+  }
   if (flags.layer !== undefined) {
     const layers = parseLayers(flags.layer);
     if (layers.length === 1) {

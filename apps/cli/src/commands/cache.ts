@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
-import { clearLmCache, listLmCache, lmCacheDir, verifyLmCache } from '@voxelwise/features-lm';
 import type { LmCacheEntry } from '@voxelwise/features-lm';
 import type { Command, TextOut } from '../command.js';
 import { usageError } from '../command.js';
+import { formatHelp, parseOptions } from '../options.js';
 
 function size(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
@@ -42,45 +41,37 @@ function table(out: TextOut, entries: ReadonlyArray<LmCacheEntry & { ok?: boolea
 }
 
 const options = {
-  'cache-dir': { type: 'string' },
-  json: { type: 'boolean' },
-  model: { type: 'string' },
-  story: { type: 'string' },
-  invalid: { type: 'boolean' },
+  'cache-dir': { type: 'string', value: '<dir>', description: 'Cache root (default .voxelwise-cache, in the current folder)' },
+  model: { type: 'string', value: '<text>', description: 'clear: only files whose model label or hub repository contains <text>' },
+  story: { type: 'string', value: '<name>', description: 'clear: only files of this story' },
+  invalid: { type: 'boolean', description: 'clear: only files that fail verify' },
+  json: { type: 'boolean', description: 'ls / verify: machine-readable output' },
 } as const;
 
 export const cacheCommand: Command = {
-  summary: 'List, verify or clear the language-model feature cache (cache ls | verify | clear)',
-  help: `voxelwise cache ls | verify | clear [options]
-
-The feature cache holds every layer of a language model for one story per file (Arrow IPC,
+  help: formatHelp({
+    usage: ['voxelwise cache ls | verify | clear [options]'],
+    description: `The feature cache holds every layer of a language model for one story per file (Arrow IPC,
 <cache-dir>/features-lm/<key>.arrow, the key a hash of the model files, tokenizer, context
 policy, lookback, pooling and the story's words).
 
   ls       One line per file: story, model, context, lookback, pooling, layers × d, words, size
   verify   Reads every file and every layer's checksum; exits 1 if any is invalid
   clear    Deletes files (all, or those matching --model / --story / --invalid) and stale
-           temporary files left by interrupted writes
-
-Options:
-  --cache-dir <dir>   Cache root (default .voxelwise-cache)
-  --model <text>      clear: only files whose model label or hub repository contains <text>
-  --story <name>      clear: only files of this story
-  --invalid           clear: only files that fail verify
-  --json              ls / verify: machine-readable output
-
-Examples:
-  voxelwise cache ls
-  voxelwise cache verify --cache-dir /scratch/vw-cache
-  voxelwise cache clear --model opt-125m
-`,
+           temporary files left by interrupted writes`,
+    options,
+    examples: ['voxelwise cache ls', 'voxelwise cache verify --cache-dir /scratch/vw-cache', 'voxelwise cache clear --model opt-125m'],
+  }),
   async run(args, env) {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+    const { values, positionals } = parseOptions('cache', options, args);
     const [sub, ...rest] = positionals;
     if (rest.length > 0) throw usageError(`cache ${sub} takes no positional arguments (got "${rest.join(' ')}")`);
     const cacheDir = values['cache-dir'] ?? '.voxelwise-cache';
     if ((values.model !== undefined || values.story !== undefined || values.invalid) && sub !== 'clear')
       throw usageError('--model, --story and --invalid apply to "cache clear" only');
+    if (sub !== 'ls' && sub !== 'list' && sub !== 'verify' && sub !== 'clear')
+      throw usageError(`cache needs a subcommand: ls, verify or clear${sub ? ` (got "${sub}")` : ''}`);
+    const { clearLmCache, listLmCache, lmCacheDir, verifyLmCache } = await import('@voxelwise/features-lm');
     if (sub === 'ls' || sub === 'list') {
       const entries = await listLmCache(cacheDir);
       if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);
@@ -104,17 +95,15 @@ Examples:
       }
       return bad.length > 0 ? 1 : 0;
     }
-    if (sub === 'clear') {
-      const removed = await clearLmCache(cacheDir, {
-        ...(values.model !== undefined ? { model: values.model } : {}),
-        ...(values.story !== undefined ? { story: values.story } : {}),
-        ...(values.invalid ? { invalidOnly: true } : {}),
-      });
-      env.out.write(
-        `removed ${removed.files} ${removed.files === 1 ? 'file' : 'files'} (${size(removed.bytes)}) from ${lmCacheDir(cacheDir)}\n`,
-      );
-      return 0;
-    }
-    throw usageError(`cache needs a subcommand: ls, verify or clear${sub ? ` (got "${sub}")` : ''}`);
+    // clear
+    const removed = await clearLmCache(cacheDir, {
+      ...(values.model !== undefined ? { model: values.model } : {}),
+      ...(values.story !== undefined ? { story: values.story } : {}),
+      ...(values.invalid ? { invalidOnly: true } : {}),
+    });
+    env.out.write(
+      `removed ${removed.files} ${removed.files === 1 ? 'file' : 'files'} (${size(removed.bytes)}) from ${lmCacheDir(cacheDir)}\n`,
+    );
+    return 0;
   },
 };

@@ -1,20 +1,8 @@
-import { parseArgs } from 'node:util';
-import { createContext, isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
-import { CONTEXT_TYPES, createLmExtractor, lmOptionsSchema, verifyLmCacheFile } from '@voxelwise/features-lm';
 import type { LmExtractor } from '@voxelwise/features-lm';
-import { consoleLogger } from '@voxelwise/trainer';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
+import { formatHelp, parseOptions } from '../options.js';
 import { parseLayers } from '../overrides.js';
-
-const UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };
-
-/** Parses a size like `8GB`, `512m` or `2e9` (bytes). */
-function parseSize(flag: string, text: string): number {
-  const m = /^(\d+(?:\.\d+)?(?:e\d+)?)\s*([kmgt]?)i?b?$/i.exec(text.trim());
-  if (!m) throw usageError(`${flag} must be a size such as 8GB or 512MB (got "${text}")`);
-  return Number(m[1]) * UNITS[m[2]!.toLowerCase()]!;
-}
 
 function integer(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -23,66 +11,73 @@ function integer(flag: string, text: string | undefined, min: number): number | 
   return n;
 }
 
+/** Context policies of features-lm (its `CONTEXT_TYPES`; a test keeps them equal, so --help loads no model code). */
+export const CONTEXT_HELP = ['fullcontext', 'nocontext', 'halfcontext', 'sliding'] as const;
+
 const options = {
-  assembly: { type: 'string', short: 'a' },
-  model: { type: 'string', short: 'm' },
-  layers: { type: 'string' },
-  stories: { type: 'string' },
-  context: { type: 'string' },
-  lookback: { type: 'string' },
-  pooling: { type: 'string' },
-  'context-tokenizer': { type: 'string' },
-  'sliding-window': { type: 'string' },
-  revision: { type: 'string' },
-  'batch-size': { type: 'string' },
-  threads: { type: 'string' },
-  'cache-dir': { type: 'string' },
-  'memory-budget': { type: 'string' },
-  force: { type: 'boolean' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' },
+  assembly: { type: 'string', short: 'a', value: '<dir>', description: 'A voxelwise assembly directory (assembly source "arrow")' },
+  model: {
+    type: 'string',
+    short: 'm',
+    value: '<id|path>',
+    description: 'Hub id (Xenova/gpt2), alias (gpt2-small, facebook/opt-125m, ...)\nor a local model folder',
+  },
+  layers: {
+    type: 'string',
+    value: '<all|n|list|range>',
+    description: 'Layers you will use, checked against the model (every layer\nis cached anyway) (default all)',
+  },
+  stories: { type: 'string', value: '<a,b,...>', description: 'Only these stories (default every story)' },
+  context: { type: 'string', value: '<type>', description: `${CONTEXT_HELP.join(' | ')} (default fullcontext)` },
+  lookback: { type: 'string', value: '<n>', description: 'Context length in tokens (default 256)' },
+  pooling: { type: 'string', value: '<p>', description: 'lastToken | mean (default lastToken)' },
+  'context-tokenizer': {
+    type: 'string',
+    value: '<t>',
+    description: "model | gpt2 (LITcoder cuts contexts with GPT-2's) (default model)",
+  },
+  'sliding-window': { type: 'string', value: '<n>', description: "Positions per window for --context sliding (default the model's)" },
+  revision: { type: 'string', value: '<rev>', description: 'Hub revision (default main)' },
+  'batch-size': { type: 'string', value: '<n>', description: 'Sequences per forward pass (default from the memory budget)' },
+  threads: { type: 'string', value: '<n>', description: 'onnxruntime threads (default all cores)' },
+  'cache-dir': { type: 'string', value: '<dir>', description: 'Cache root (default .voxelwise-cache, in the current folder)' },
+  'memory-budget': {
+    type: 'string',
+    value: '<size>',
+    description: 'Memory for activations (default 4GB): 8GB = 8·10⁹ bytes, 8GiB = 8·2³⁰',
+  },
+  force: { type: 'boolean', description: 'Recompute even when cached' },
+  json: { type: 'boolean', description: 'Print the summary as JSON' },
+  quiet: { type: 'boolean', short: 'q', description: 'No progress output' },
 } as const;
 
 export const featuresCommand: Command = {
-  summary: 'Extract language-model features of an assembly into the cache (features extract)',
-  help: `voxelwise features extract --assembly <dir> --model <id|path> [options]
-
-Runs a language model over every story of an assembly once and caches all of its layers
+  help: formatHelp({
+    usage: ['voxelwise features extract --assembly <dir> --model <id|path> [options]'],
+    description: `Runs a language model over every story of an assembly once and caches all of its layers
 (Arrow IPC under <cache-dir>/features-lm), so later runs and layer sweeps read them instead of
-recomputing. Stories already cached are checked and skipped.
-
-Options:
-  -a, --assembly <dir>        A voxelwise assembly directory (assembly source "arrow")
-  -m, --model <id|path>       Hub id (Xenova/gpt2), alias (gpt2-small, facebook/opt-125m, ...)
-                              or a local model folder
-  --layers <all|n|list|range> Layers you will use, checked against the model (every layer
-                              is cached anyway) (default all)
-  --stories <a,b,...>         Only these stories (default every story)
-  --context <type>            ${CONTEXT_TYPES.join(' | ')} (default fullcontext)
-  --lookback <n>              Context length in tokens (default 256)
-  --pooling <p>               lastToken | mean (default lastToken)
-  --context-tokenizer <t>     model | gpt2 (LITcoder cuts contexts with GPT-2's) (default model)
-  --sliding-window <n>        Positions per window for --context sliding (default the model's)
-  --revision <rev>            Hub revision (default main)
-  --batch-size <n>            Sequences per forward pass (default from the memory budget)
-  --threads <n>               onnxruntime threads (default all cores)
-  --cache-dir <dir>           Cache root (default .voxelwise-cache)
-  --memory-budget <size>      Memory for activations, e.g. 8GB (default 4GB)
-  --force                     Recompute even when cached
-  --json                      Print the summary as JSON
-  -q, --quiet                 No progress output
-
-Examples:
-  voxelwise features extract --assembly data/UTS03 --model gpt2-small --layers all
-  voxelwise features extract -a data/UTS03 -m ./models/opt-125m --context sliding --lookback 256
-`,
+recomputing. Stories already cached are checked and skipped.`,
+    options,
+    examples: [
+      'voxelwise features extract --assembly data/UTS03 --model gpt2-small --layers all',
+      'voxelwise features extract -a data/UTS03 -m ./models/opt-125m --context sliding --lookback 256',
+    ],
+  }),
   async run(args, env) {
-    const { values, positionals } = parseArgs({ args, options, allowPositionals: true });
+    const { values, positionals } = parseOptions('features', options, args);
     const [sub, ...rest] = positionals;
     if (sub !== 'extract') throw usageError(`features needs a subcommand: "voxelwise features extract"${sub ? ` (got "${sub}")` : ''}`);
     if (rest.length > 0) throw usageError(`features extract takes no positional arguments (got "${rest.join(' ')}")`);
     if (!values.assembly) throw usageError('features extract needs --assembly <dir>');
     if (!values.model) throw usageError('features extract needs --model <id|path>');
+    // The one size parser of the CLI (GB = 10⁹, GiB = 2³⁰), before anything heavy loads.
+    const { createContext, isVoxelwiseError, parseSize, voxelwiseError } = await import('@voxelwise/core');
+    // The default is train's (the trainer's memoryBudget default), so the two commands agree.
+    const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
+    const [{ createLmExtractor, lmOptionsSchema, verifyLmCacheFile }, { consoleLogger }] = await Promise.all([
+      import('@voxelwise/features-lm'),
+      import('@voxelwise/trainer'),
+    ]);
 
     const parsed = lmOptionsSchema.safeParse({
       model: values.model,
@@ -100,10 +95,10 @@ Examples:
       throw usageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
     }
     const logger = consoleLogger({ stream: env.err });
-    const registry = env.registry();
+    const registry = await env.registry();
     const ctx = createContext({
       cacheDir: values['cache-dir'] ?? '.voxelwise-cache',
-      ...(values['memory-budget'] !== undefined ? { memoryBudget: parseSize('--memory-budget', values['memory-budget']) } : {}),
+      memoryBudget,
       ...(values.force ? { refresh: true } : {}),
       ...(env.signal ? { signal: env.signal } : {}),
       emit: (e) => (values.quiet ? undefined : logger.handle(e)),
@@ -169,7 +164,7 @@ Examples:
           );
       }
       await logger.close?.();
-      if (values.json) env.out.write(`${JSON.stringify({ model, layers, stories: rows }, null, 2)}\n`);
+      if (values.json) env.out.write(`${JSON.stringify({ model, layers, memoryBudget: ctx.memoryBudget, stories: rows }, null, 2)}\n`);
       else
         env.out.write(
           `${rows.length} ${rows.length === 1 ? 'story' : 'stories'}, layers ${layers.length === model.nLayers ? 'all' : layers.join(',')} ready in ${ctx.cacheDir}\n`,

@@ -1,25 +1,57 @@
 import type { Command } from '../command.js';
-import { assemblyCommand } from './assembly.js';
-import { cacheCommand } from './cache.js';
-import { configCommand } from './config.js';
-import { demoCommand } from './demo.js';
-import { featuresCommand } from './features.js';
-import { listCommand } from './list.js';
-import { reportCommand } from './report.js';
-import { runsCommand } from './runs.js';
-import { trainCommand } from './train.js';
-import { wandbCommand } from './wandb.js';
 
-/** Every `voxelwise` command by name. Add a command by adding its file and one line here. */
-export const commands: Record<string, Command> = {
-  demo: demoCommand,
-  train: trainCommand,
-  runs: runsCommand,
-  report: reportCommand,
-  config: configCommand,
-  list: listCommand,
-  features: featuresCommand,
-  cache: cacheCommand,
-  wandb: wandbCommand,
-  assembly: assemblyCommand,
+/** A `voxelwise` command as the top-level help sees it: its module is imported only when used. */
+export interface CommandEntry {
+  /** One line for the top-level help. */
+  readonly summary: string;
+  /** Imports the command's module (its heavy dependencies load later, inside `run`). */
+  load(): Promise<Command>;
+}
+
+/**
+ * Every `voxelwise` command by name. `voxelwise --help` reads only this table, so it loads no
+ * command module; a command's module loads its heavy packages (Arrow, transformers.js, plugins)
+ * inside its handler. Add a command by adding its file and one entry here.
+ */
+export const commands: Readonly<Record<string, CommandEntry>> = {
+  demo: {
+    summary: 'The real pipeline on a simulated subject, offline (what `npm start` runs)',
+    load: async () => (await import('./demo.js')).demoCommand,
+  },
+  train: {
+    summary: 'Run a config (.json, .yaml or .ts with defineConfig)',
+    load: async () => (await import('./train.js')).trainCommand,
+  },
+  runs: {
+    summary: 'List run directories with their headline numbers (runs ls)',
+    load: async () => (await import('./runs.js')).runsCommand,
+  },
+  report: {
+    summary: "Re-render a run directory's report.html (optionally screenshot it)",
+    load: async () => (await import('./report.js')).reportCommand,
+  },
+  config: {
+    summary: 'Check a config and print it resolved (config show), or its JSON Schema',
+    load: async () => (await import('./config.js')).configCommand,
+  },
+  list: {
+    summary: 'Registered stages and their options (--plugin adds a plugin module)',
+    load: async () => (await import('./list.js')).listCommand,
+  },
+  features: {
+    summary: 'Extract language-model features of an assembly into the cache (features extract)',
+    load: async () => (await import('./features.js')).featuresCommand,
+  },
+  cache: {
+    summary: 'List, verify or clear the language-model feature cache (cache ls | verify | clear)',
+    load: async () => (await import('./cache.js')).cacheCommand,
+  },
+  wandb: {
+    summary: 'Upload runs queued for Weights & Biases (wandb sync)',
+    load: async () => (await import('./wandb.js')).wandbCommand,
+  },
+  assembly: {
+    summary: 'Import (LeBel ds003020, bring-your-own), inspect, simulate and validate assemblies',
+    load: async () => (await import('./assembly.js')).assemblyCommand,
+  },
 };

@@ -1,30 +1,28 @@
-import { parseArgs } from 'node:util';
-import { listRuns } from '@voxelwise/trainer';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
-import { fmt } from '../summary.js';
+import { formatHelp, parseOptions } from '../options.js';
+
+const options = {
+  out: { type: 'string', value: '<dir>', description: 'Results folder (default results, from the current folder)' },
+  json: { type: 'boolean', description: 'Print JSON' },
+} as const;
 
 /** `voxelwise runs ls`: the run directories under results/ with their headline numbers. */
 export const runsCommand: Command = {
-  summary: 'List run directories with their headline numbers (runs ls)',
-  help: `voxelwise runs ls [--out <dir>] [--json]
-
-Lists the runs under results/ (or --out), newest first: run id, subject, median/mean/max test r,
-significant voxels, voxels, run time.
-
-Examples:
-  voxelwise runs ls
-  voxelwise runs ls --out sweeps --json
-`,
+  help: formatHelp({
+    usage: ['voxelwise runs ls [--out <dir>] [--json]'],
+    description: `Lists the runs under results/ (or --out), newest first: run id, subject, median/mean/max test r,
+significant voxels, voxels, run time. Each run's run.json is read through the trainer's schema;
+a run directory that does not fit it is listed as unreadable.`,
+    options,
+    examples: ['voxelwise runs ls', 'voxelwise runs ls --out sweeps --json'],
+  }),
   async run(args, env) {
-    const { values, positionals } = parseArgs({
-      args,
-      options: { out: { type: 'string' }, json: { type: 'boolean' } },
-      allowPositionals: true,
-    });
+    const { values, positionals } = parseOptions('runs', options, args);
     const [sub, ...rest] = positionals;
     if (sub !== 'ls' && sub !== 'list') throw usageError(`runs needs a subcommand: "voxelwise runs ls"${sub ? ` (got "${sub}")` : ''}`);
     if (rest.length > 0) throw usageError(`runs ls takes no arguments (got "${rest.join(' ')}"); use --out <dir>`);
+    const [{ listRuns }, { fmt }] = await Promise.all([import('@voxelwise/trainer'), import('../summary.js')]);
     const runs = await listRuns(values.out ?? 'results');
     if (values.json) {
       env.out.write(
