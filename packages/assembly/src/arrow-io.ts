@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { voxelwiseError } from '@voxelwise/core';
+import { readArrowTable, sha256Bytes } from '@voxelwise/io';
 
 type ArrowModule = typeof import('apache-arrow');
 let arrowModule: Promise<ArrowModule> | undefined;
@@ -43,7 +44,7 @@ export async function encodeColumns(columns: readonly ColumnSpec[], metadata: Re
 
 /** SHA-256 and size of bytes about to be written. */
 export function digestOf(bytes: Uint8Array): FileDigest {
-  return { bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { bytes: bytes.byteLength, sha256: sha256Bytes(bytes) };
 }
 
 /** Writes a small table (words, TR times) as one Arrow IPC file. */
@@ -67,19 +68,7 @@ export interface ColumnsFile {
 
 /** Reads a table written by {@link writeColumnsFile}; `E_FILE_FORMAT` naming the file and column if it is not one. */
 export async function readColumnsFile(path: string): Promise<ColumnsFile> {
-  const A = await loadArrow();
-  let table: import('apache-arrow').Table;
-  try {
-    table = A.tableFromIPC(await readFile(path));
-  } catch (cause) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'assembly:arrow',
-      message: `${path} is not an Arrow IPC file`,
-      cause,
-      details: { file: path },
-    });
-  }
+  const table = await readArrowTable(path, 'assembly:arrow');
   const column = (name: string) => {
     const c = table.getChild(name);
     if (!c)

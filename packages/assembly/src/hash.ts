@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { voxelwiseError } from '@voxelwise/core';
+import { sha256File } from '@voxelwise/io';
 import type { FileDigest } from './arrow-io.js';
 
 /** A source file of an assembly with its size and, once computed, its SHA-256. */
@@ -13,19 +12,15 @@ export interface SourceFile {
   sha256?: string;
 }
 
-/** Size and SHA-256 of a file, streamed (constant memory). */
+/** Size and SHA-256 of a file, streamed (constant memory; `@voxelwise/io` `sha256File`). */
 export async function hashFile(path: string): Promise<FileDigest> {
+  let bytes: number;
   try {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: 4 << 20 })) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-    return { bytes, sha256: hash.digest('hex') };
+    bytes = (await stat(path)).size;
   } catch (cause) {
     throw voxelwiseError({ code: 'E_IO', where: 'assembly:hash', message: `cannot read ${path}`, cause, details: { file: path } });
   }
+  return { bytes, sha256: await sha256File(path) };
 }
 
 /** A {@link SourceFile} entry with its size (hash left for later). */

@@ -1,19 +1,8 @@
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { voxelwiseError } from '@voxelwise/core';
+import { loadH5wasm, openHdf5File, writeFileAtomicWith } from '@voxelwise/io';
+import type { H5File } from '@voxelwise/io';
 import type { MatrixFile } from './matrix-file.js';
-
-type H5 = typeof import('h5wasm/node').default;
-let h5: Promise<H5> | undefined;
-
-/** Loads h5wasm once, on first use (it is a WebAssembly module: never at import time). */
-async function loadH5(): Promise<H5> {
-  h5 ??= import('h5wasm/node').then(async (m) => {
-    await m.default.ready;
-    return m.default;
-  });
-  return h5;
-}
 
 /**
  * Opens dataset `name` (default `data`, as in LeBel `preprocessed_data/<subject>/<story>.hf5`)
@@ -33,19 +22,9 @@ export async function openHdf5Matrix(file: string, name = 'data'): Promise<Matri
       details: { file },
     });
   }
-  const lib = await loadH5();
-  let f: InstanceType<H5['File']>;
-  try {
-    f = new lib.File(file, 'r');
-  } catch (cause) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'assembly:hdf5',
-      message: `${file} is not a readable HDF5 file`,
-      cause,
-      details: { file },
-    });
-  }
+  // Signature checked and h5wasm's throwing error handler on: a damaged file is E_FILE_FORMAT naming it, nothing printed.
+  const lib = await loadH5wasm('assembly:hdf5');
+  const f: H5File = await openHdf5File(file, 'assembly:hdf5');
   const fail = (message: string, extra: { got?: unknown; expected?: unknown; hint?: string } = {}): never => {
     f.close();
     throw voxelwiseError({
@@ -56,7 +35,12 @@ export async function openHdf5Matrix(file: string, name = 'data'): Promise<Matri
       details: { file, dataset: name },
     });
   };
-  const ds = f.get(name);
+  let ds: ReturnType<H5File['get']> = null;
+  try {
+    ds = f.get(name);
+  } catch {
+    // With the throwing error handler a missing path throws; it is reported below with the keys.
+  }
   if (!(ds instanceof lib.Dataset))
     return fail(`has no dataset "${name}"`, { got: f.keys(), hint: 'LeBel response files hold the responses in a dataset named "data".' });
   const shape = ds.shape ?? [];
@@ -95,24 +79,19 @@ export async function openHdf5Matrix(file: string, name = 'data'): Promise<Matri
 
 /**
  * Writes a rows × columns float32 matrix as dataset `name` of a new HDF5 file (written to a
- * temporary name, then renamed, so a failure never leaves a half-written file).
+ * temporary name, fsynced, then renamed, so a failure never leaves a half-written file).
  *
  * @example
  * await writeHdf5Matrix('sub/story.hf5', { rows: 2, cols: 3, data: new Float32Array(6) });
  */
 export async function writeHdf5Matrix(file: string, m: { rows: number; cols: number; data: Float32Array }, name = 'data'): Promise<void> {
-  const lib = await loadH5();
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
+  const lib = await loadH5wasm('assembly:hdf5');
+  await writeFileAtomicWith(file, (tmp) => {
     const f = new lib.File(tmp, 'w');
     try {
       f.create_dataset({ name, data: m.data, shape: [m.rows, m.cols], dtype: '<f4' });
     } finally {
       f.close();
     }
-    await rename(tmp, file);
-  } catch (cause) {
-    await rm(tmp, { force: true });
-    throw voxelwiseError({ code: 'E_IO', where: 'assembly:hdf5', message: `could not write ${file}`, cause, details: { file } });
-  }
+  });
 }

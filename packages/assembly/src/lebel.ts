@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
+import { sha256Bytes } from '@voxelwise/io';
 import type { Assembly, AssemblyMetadata, EventSink, ResponseBlock, Story } from '@voxelwise/core';
 import { hashFile, sourceFile } from './hash.js';
 import { openHdf5Matrix } from './hdf5.js';
@@ -257,7 +257,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         responseDtype: shape.dtype,
         source: {
           files: [
-            { role: 'textgrid', path: gridFile, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') },
+            { role: 'textgrid', path: gridFile, bytes: bytes.byteLength, sha256: sha256Bytes(bytes) },
             await sourceFile('responses', shape.file),
           ],
         },

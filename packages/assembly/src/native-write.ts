@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { Assembly, EventSink, ResponseBlock, Story } from '@voxelwise/core';
+import { writeDirAtomic } from '@voxelwise/io';
 import { createChunkedWriter, digestOf, writeColumnsFile } from './arrow-io.js';
 import type { FileDigest } from './arrow-io.js';
-import { writeDirectoryAtomically } from './atomic.js';
 import { hashFile } from './hash.js';
 import type { SourceFile } from './hash.js';
 import { DEFAULT_VOXEL_CHUNK, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, storyDirName } from './native-format.js';
@@ -149,157 +149,161 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
   const totalBytes = stories.reduce((s, st) => s + st.nResponseRows * st.nVoxels * 4 * (1 + (st.nRepeats ?? 0)), 0);
   const warnings: ValidationIssue[] = [];
 
-  return writeDirectoryAtomically(dir, options.overwrite ?? false, WHERE, async (tmp) => {
-    const entries: ManifestStory[] = [];
-    let written = 0;
-    let bytes = 0;
-    const usedDirs = new Set<string>();
-    const t0 = Date.now();
-    emit?.({ type: 'stage:start', stage: 'assembly/write', time: t0 });
-    for (const [idx, story] of stories.entries()) {
-      let sub = storyDirName(story.name, idx);
-      if (usedDirs.has(sub.toLowerCase())) sub = `${String(idx).padStart(3, '0')}-${sub}`;
-      usedDirs.add(sub.toLowerCase());
-      const rel = (f: string) => `stories/${sub}/${f}`;
-      await mkdir(join(tmp, 'stories', sub), { recursive: true });
-      const meta = sourceMetadata(story);
-      if (options.hashSources ?? true) await hashSourceFiles(meta, emit);
-      const words = await writeColumnsFile(join(tmp, rel('words.arrow')), [
-        { name: 'text', kind: 'utf8', values: story.words.text },
-        { name: 'lower', kind: 'utf8', values: story.words.lower ?? story.words.text.map((w) => w.toLowerCase()) },
-        { name: 'onset', kind: 'float64', values: story.words.onset },
-        { name: 'offset', kind: 'float64', values: story.words.offset },
-      ]);
-      const trs = await writeColumnsFile(join(tmp, rel('trs.arrow')), [{ name: 'time', kind: 'float64', values: story.trTimes }]);
-      const rows = story.nResponseRows;
-      const nBlocks = Math.ceil(story.nVoxels / chunk);
-      const fileMeta = (kind: string, nRepeats?: number) => ({
-        voxelwise: JSON.stringify({
-          kind,
-          story: story.name,
-          rows,
-          voxels: story.nVoxels,
-          voxelChunk: chunk,
-          layout: 'voxel-blocks/row-major',
-          ...(nRepeats ? { repeats: nRepeats } : {}),
-        }),
-      });
-      const nonFinite: number[] = [];
-      const constant: number[] = [];
-      const responsesFile = storyFiles(story).responses;
-      const check = (block: ResponseBlock, v0: number, v1: number, what: 'responses' | 'repeat responses'): Float32Array => {
-        if (block.rows !== rows || block.cols !== v1 - v0) {
-          throw voxelwiseError({
-            code: 'E_ALIGNMENT',
-            where: WHERE,
-            message: `story "${story.name}": ${what} for voxels ${v0}–${v1 - 1} have ${block.rows} × ${block.cols} values${responsesFile ? ` (${responsesFile})` : ''}`,
-            expected: [rows, v1 - v0],
-          });
-        }
-        const scan = scanBlock(block.data, rows, v1 - v0, v0, false);
-        let data = block.data;
-        let constantHere = scan.constant;
-        if (scan.nonFinite.length > 0) {
-          if (!zero) throw issueError(scanIssues(story.name, responsesFile, { nonFinite: scan.nonFinite, constant: [] }, false)[0]!);
-          data = Float32Array.from(block.data);
-          constantHere = scanBlock(data, rows, v1 - v0, v0, true).constant;
-        }
-        if (what === 'responses') {
-          nonFinite.push(...scan.nonFinite);
-          constant.push(...constantHere);
-        }
-        written += rows * (v1 - v0) * 4;
-        emit?.({
-          type: 'stage:progress',
-          stage: 'assembly/write',
-          done: Math.round(written / 1e6),
-          total: Math.round(totalBytes / 1e6),
-          unit: 'MB',
-          message: story.name,
+  return writeDirAtomic(
+    dir,
+    async (tmp) => {
+      const entries: ManifestStory[] = [];
+      let written = 0;
+      let bytes = 0;
+      const usedDirs = new Set<string>();
+      const t0 = Date.now();
+      emit?.({ type: 'stage:start', stage: 'assembly/write', time: t0 });
+      for (const [idx, story] of stories.entries()) {
+        let sub = storyDirName(story.name, idx);
+        if (usedDirs.has(sub.toLowerCase())) sub = `${String(idx).padStart(3, '0')}-${sub}`;
+        usedDirs.add(sub.toLowerCase());
+        const rel = (f: string) => `stories/${sub}/${f}`;
+        await mkdir(join(tmp, 'stories', sub), { recursive: true });
+        const meta = sourceMetadata(story);
+        if (options.hashSources ?? true) await hashSourceFiles(meta, emit);
+        const words = await writeColumnsFile(join(tmp, rel('words.arrow')), [
+          { name: 'text', kind: 'utf8', values: story.words.text },
+          { name: 'lower', kind: 'utf8', values: story.words.lower ?? story.words.text.map((w) => w.toLowerCase()) },
+          { name: 'onset', kind: 'float64', values: story.words.onset },
+          { name: 'offset', kind: 'float64', values: story.words.offset },
+        ]);
+        const trs = await writeColumnsFile(join(tmp, rel('trs.arrow')), [{ name: 'time', kind: 'float64', values: story.trTimes }]);
+        const rows = story.nResponseRows;
+        const nBlocks = Math.ceil(story.nVoxels / chunk);
+        const fileMeta = (kind: string, nRepeats?: number) => ({
+          voxelwise: JSON.stringify({
+            kind,
+            story: story.name,
+            rows,
+            voxels: story.nVoxels,
+            voxelChunk: chunk,
+            layout: 'voxel-blocks/row-major',
+            ...(nRepeats ? { repeats: nRepeats } : {}),
+          }),
         });
-        return data;
-      };
-      const span = (i: number) => [i * chunk, Math.min(story.nVoxels, (i + 1) * chunk)] as const;
-      const responses = await writeMatrixFile(
-        join(tmp, rel('responses.arrow')),
-        fileMeta('responses'),
-        nBlocks,
-        async (i) => {
-          const [v0, v1] = span(i);
-          return check(await story.responses({ voxelStart: v0, voxelEnd: v1 }), v0, v1, 'responses');
-        },
-        options.signal,
-      );
-      let repeats: FileDigest | undefined;
-      const nRep = story.nRepeats && story.repeatResponses ? story.nRepeats : 0;
-      if (nRep > 0) {
-        const rr = story.repeatResponses!.bind(story);
-        // Repeat-major: batch r·nBlocks + b holds voxel block b of repeat r.
-        repeats = await writeMatrixFile(
-          join(tmp, rel('repeats.arrow')),
-          fileMeta('repeats', nRep),
-          nRep * nBlocks,
+        const nonFinite: number[] = [];
+        const constant: number[] = [];
+        const responsesFile = storyFiles(story).responses;
+        const check = (block: ResponseBlock, v0: number, v1: number, what: 'responses' | 'repeat responses'): Float32Array => {
+          if (block.rows !== rows || block.cols !== v1 - v0) {
+            throw voxelwiseError({
+              code: 'E_ALIGNMENT',
+              where: WHERE,
+              message: `story "${story.name}": ${what} for voxels ${v0}–${v1 - 1} have ${block.rows} × ${block.cols} values${responsesFile ? ` (${responsesFile})` : ''}`,
+              expected: [rows, v1 - v0],
+            });
+          }
+          const scan = scanBlock(block.data, rows, v1 - v0, v0, false);
+          let data = block.data;
+          let constantHere = scan.constant;
+          if (scan.nonFinite.length > 0) {
+            if (!zero) throw issueError(scanIssues(story.name, responsesFile, { nonFinite: scan.nonFinite, constant: [] }, false)[0]!);
+            data = Float32Array.from(block.data);
+            constantHere = scanBlock(data, rows, v1 - v0, v0, true).constant;
+          }
+          if (what === 'responses') {
+            nonFinite.push(...scan.nonFinite);
+            constant.push(...constantHere);
+          }
+          written += rows * (v1 - v0) * 4;
+          emit?.({
+            type: 'stage:progress',
+            stage: 'assembly/write',
+            done: Math.round(written / 1e6),
+            total: Math.round(totalBytes / 1e6),
+            unit: 'MB',
+            message: story.name,
+          });
+          return data;
+        };
+        const span = (i: number) => [i * chunk, Math.min(story.nVoxels, (i + 1) * chunk)] as const;
+        const responses = await writeMatrixFile(
+          join(tmp, rel('responses.arrow')),
+          fileMeta('responses'),
+          nBlocks,
           async (i) => {
-            const [v0, v1] = span(i % nBlocks);
-            return check(await rr(Math.floor(i / nBlocks), { voxelStart: v0, voxelEnd: v1 }), v0, v1, 'repeat responses');
+            const [v0, v1] = span(i);
+            return check(await story.responses({ voxelStart: v0, voxelEnd: v1 }), v0, v1, 'responses');
           },
           options.signal,
         );
+        let repeats: FileDigest | undefined;
+        const nRep = story.nRepeats && story.repeatResponses ? story.nRepeats : 0;
+        if (nRep > 0) {
+          const rr = story.repeatResponses!.bind(story);
+          // Repeat-major: batch r·nBlocks + b holds voxel block b of repeat r.
+          repeats = await writeMatrixFile(
+            join(tmp, rel('repeats.arrow')),
+            fileMeta('repeats', nRep),
+            nRep * nBlocks,
+            async (i) => {
+              const [v0, v1] = span(i % nBlocks);
+              return check(await rr(Math.floor(i / nBlocks), { voxelStart: v0, voxelEnd: v1 }), v0, v1, 'repeat responses');
+            },
+            options.signal,
+          );
+        }
+        const storyWarnings = scanIssues(story.name, responsesFile, { nonFinite, constant }, true);
+        warnings.push(...storyWarnings);
+        for (const w of storyWarnings) emit?.({ type: 'log', level: 'warn', message: w.message, stage: 'assembly/write' });
+        bytes += words.bytes + trs.bytes + responses.bytes + (repeats?.bytes ?? 0);
+        entries.push({
+          name: story.name,
+          dir: `stories/${sub}`,
+          nTRs: story.trTimes.length,
+          nWords: story.words.text.length,
+          nResponseRows: rows,
+          nVoxels: story.nVoxels,
+          trim: { start: story.trim.start, end: story.trim.end },
+          ...(nRep > 0 ? { nRepeats: nRep } : {}),
+          files: {
+            words: { path: rel('words.arrow'), ...words },
+            trs: { path: rel('trs.arrow'), ...trs },
+            responses: { path: rel('responses.arrow'), ...responses },
+            ...(repeats ? { repeats: { path: rel('repeats.arrow'), ...repeats } } : {}),
+          },
+          constantVoxels: constant,
+          zeroedVoxels: nonFinite,
+          metadata: toJsonSafe(meta) as Record<string, unknown>,
+        });
       }
-      const storyWarnings = scanIssues(story.name, responsesFile, { nonFinite, constant }, true);
-      warnings.push(...storyWarnings);
-      for (const w of storyWarnings) emit?.({ type: 'log', level: 'warn', message: w.message, stage: 'assembly/write' });
-      bytes += words.bytes + trs.bytes + responses.bytes + (repeats?.bytes ?? 0);
-      entries.push({
-        name: story.name,
-        dir: `stories/${sub}`,
-        nTRs: story.trTimes.length,
-        nWords: story.words.text.length,
-        nResponseRows: rows,
-        nVoxels: story.nVoxels,
-        trim: { start: story.trim.start, end: story.trim.end },
-        ...(nRep > 0 ? { nRepeats: nRep } : {}),
-        files: {
-          words: { path: rel('words.arrow'), ...words },
-          trs: { path: rel('trs.arrow'), ...trs },
-          responses: { path: rel('responses.arrow'), ...responses },
-          ...(repeats ? { repeats: { path: rel('repeats.arrow'), ...repeats } } : {}),
-        },
-        constantVoxels: constant,
-        zeroedVoxels: nonFinite,
-        metadata: toJsonSafe(meta) as Record<string, unknown>,
-      });
-    }
-    const extra: Record<string, { path: string; bytes: number; sha256: string }> = {};
-    for (const [name, data] of Object.entries(options.extraFiles ?? {})) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name === MANIFEST_FILE) {
-        throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: `extra file name "${name}" is not a plain file name` });
+      const extra: Record<string, { path: string; bytes: number; sha256: string }> = {};
+      for (const [name, data] of Object.entries(options.extraFiles ?? {})) {
+        if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name === MANIFEST_FILE) {
+          throw voxelwiseError({ code: 'E_OPTIONS_INVALID', where: WHERE, message: `extra file name "${name}" is not a plain file name` });
+        }
+        await writeFile(join(tmp, name), data);
+        extra[name] = { path: name, ...digestOf(data) };
+        bytes += data.byteLength;
       }
-      await writeFile(join(tmp, name), data);
-      extra[name] = { path: name, ...digestOf(data) };
-      bytes += data.byteLength;
-    }
-    const { subject, tr, nVoxels, trimming, provenance, ...rest } = assembly.metadata;
-    const manifest: Manifest = {
-      format: FORMAT_NAME,
-      version: FORMAT_VERSION,
-      subject,
-      tr,
-      nVoxels,
-      ...(trimming !== undefined ? { trimming } : {}),
-      voxelChunk: chunk,
-      storyNames: stories.map((s) => s.name),
-      testStories,
-      stories: entries,
-      provenance: toJsonSafe({ ...(provenance ?? {}), ...(options.provenance ?? {}) }) as Record<string, unknown>,
-      metadata: toJsonSafe(rest) as Record<string, unknown>,
-      ...(Object.keys(extra).length > 0 ? { files: extra } : {}),
-      writer: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
-    };
-    const json = `${JSON.stringify(manifest, null, 1)}\n`;
-    await writeFile(join(tmp, MANIFEST_FILE), json);
-    bytes += Buffer.byteLength(json);
-    emit?.({ type: 'stage:end', stage: 'assembly/write', durationMs: Date.now() - t0 });
-    return { dir, manifest, warnings, bytes };
-  });
+      const { subject, tr, nVoxels, trimming, provenance, ...rest } = assembly.metadata;
+      const manifest: Manifest = {
+        format: FORMAT_NAME,
+        version: FORMAT_VERSION,
+        subject,
+        tr,
+        nVoxels,
+        ...(trimming !== undefined ? { trimming } : {}),
+        voxelChunk: chunk,
+        storyNames: stories.map((s) => s.name),
+        testStories,
+        stories: entries,
+        provenance: toJsonSafe({ ...(provenance ?? {}), ...(options.provenance ?? {}) }) as Record<string, unknown>,
+        metadata: toJsonSafe(rest) as Record<string, unknown>,
+        ...(Object.keys(extra).length > 0 ? { files: extra } : {}),
+        writer: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
+      };
+      const json = `${JSON.stringify(manifest, null, 1)}\n`;
+      await writeFile(join(tmp, MANIFEST_FILE), json);
+      bytes += Buffer.byteLength(json);
+      emit?.({ type: 'stage:end', stage: 'assembly/write', durationMs: Date.now() - t0 });
+      return { dir, manifest, warnings, bytes };
+    },
+    { overwrite: options.overwrite ?? false, where: WHERE },
+  );
 }

@@ -1,5 +1,6 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { voxelwiseError } from '@voxelwise/core';
+import { parseNpyHeader } from '@voxelwise/io';
 import type { MatrixFile } from './matrix-file.js';
 
 const fail = (file: string, message: string, extra: { got?: unknown; expected?: unknown } = {}): never => {
@@ -13,23 +14,12 @@ const fail = (file: string, message: string, extra: { got?: unknown; expected?: 
   });
 };
 
-/** Parses the header dict of a .npy file (NumPy format spec, versions 1–3). */
-function parseHeader(file: string, header: string): { descr: string; fortran: boolean; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || fortran === undefined || shapeText === undefined)
-    return fail(file, 'the .npy header is not understood', { got: header.trim() });
-  const shape = shapeText
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map(Number);
-  return { descr, fortran: fortran === 'True', shape };
-}
+/** Header bytes read before parsing: numpy pads headers to 64 bytes and keeps them far below this. */
+const HEADER_PREFIX = 1 << 16;
 
 /**
- * Opens a 2-D float32/float64 `.npy` file (little or big endian, C or Fortran order).
+ * Opens a 2-D float32/float64 `.npy` file (little or big endian, C or Fortran order); the header
+ * is checked by `@voxelwise/io` `parseNpyHeader`, and only the requested blocks are read.
  *
  * @example
  * const m = openNpyMatrix('story/responses.npy');
@@ -47,22 +37,15 @@ export function openNpyMatrix(file: string): MatrixFile {
   }
   const fd = openSync(file, 'r');
   try {
-    const pre = Buffer.alloc(12);
-    readSync(fd, pre, 0, 12, 0);
-    if (pre[0] !== 0x93 || pre.toString('latin1', 1, 6) !== 'NUMPY') fail(file, 'not a .npy file (bad magic)');
-    const major = pre[6]!;
-    const headerLen = major === 1 ? pre.readUInt16LE(8) : pre.readUInt32LE(8);
-    const headerStart = major === 1 ? 10 : 12;
-    const hb = Buffer.alloc(headerLen);
-    readSync(fd, hb, 0, headerLen, headerStart);
-    const { descr, fortran, shape } = parseHeader(file, hb.toString(major === 3 ? 'utf8' : 'latin1'));
+    const fileSize = fstatSync(fd).size;
+    const pre = Buffer.alloc(Math.min(fileSize, HEADER_PREFIX));
+    readSync(fd, pre, 0, pre.length, 0);
+    const header = parseNpyHeader(pre, file);
+    const { shape, itemSize: size, littleEndian: little, fortranOrder: fortran, dataOffset: dataStart } = header;
     if (shape.length !== 2) fail(file, 'the array is not 2-D (TRs × voxels)', { got: shape });
-    const m = /^([<>|=])f([48])$/.exec(descr);
-    if (!m) fail(file, 'the array does not hold float32 or float64 values', { got: descr, expected: ['<f4', '<f8'] });
-    const size = Number(m![2]);
-    const little = m![1] !== '>';
+    if (fileSize - dataStart < header.dataBytes)
+      fail(file, 'the file holds fewer bytes than its shape needs (truncated?)', { got: fileSize - dataStart, expected: header.dataBytes });
     const [rows, cols] = shape as [number, number];
-    const dataStart = headerStart + headerLen;
     let open = true;
     const convert = (buf: Buffer, n: number, out: Float32Array, at: number, stride: number): void => {
       const dv = new DataView(buf.buffer, buf.byteOffset, n * size);

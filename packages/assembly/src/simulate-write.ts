@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng, voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
+import { writeDirAtomic } from '@voxelwise/io';
 import { encodeColumns } from './arrow-io.js';
 import type { ColumnSpec } from './arrow-io.js';
-import { writeDirectoryAtomically } from './atomic.js';
 import type { TextEncoding } from './decode-text.js';
 import { writeHdf5Matrix } from './hdf5.js';
 import { writeAssembly } from './native-write.js';
@@ -106,58 +106,62 @@ export async function writeSimulatedLebel(
     });
   }
   const subject = sim.assembly.metadata.subject;
-  return writeDirectoryAtomically(root, options.overwrite ?? false, 'assembly:simulate', async (tmp) => {
-    const files: string[] = [];
-    const put = async (rel: string, data: string | Uint8Array) => {
-      await mkdir(join(tmp, rel, '..'), { recursive: true });
-      await writeFile(join(tmp, rel), data);
-      files.push(rel);
-    };
-    await put('derivative/respdict.json', `${JSON.stringify(sim.respdict, null, 1)}\n`);
-    const names = sim.assembly.storyNames;
-    const t0 = Date.now();
-    options.emit?.({ type: 'stage:start', stage: 'assembly/simulate-lebel', time: t0 });
-    for (const [i, name] of names.entries()) {
-      if (options.signal?.aborted)
-        throw voxelwiseError({
-          code: 'E_ABORTED',
-          where: 'assembly:simulate',
-          message: 'writing the simulated subject was interrupted; nothing was written',
-        });
-      const transcript = sim.transcripts.get(name)!;
-      const variant = options.textGridVariants === false ? TEXTGRID_VARIANTS[0]! : TEXTGRID_VARIANTS[i % TEXTGRID_VARIANTS.length]!;
-      const grid = {
-        xmin: 0,
-        xmax: transcript.end,
-        tiers: [phoneTier(transcript, createRng(sim.options.seed).fork(`phones/${name}`)), wordTier(transcript)],
+  return writeDirAtomic(
+    root,
+    async (tmp) => {
+      const files: string[] = [];
+      const put = async (rel: string, data: string | Uint8Array) => {
+        await mkdir(join(tmp, rel, '..'), { recursive: true });
+        await writeFile(join(tmp, rel), data);
+        files.push(rel);
       };
+      await put('derivative/respdict.json', `${JSON.stringify(sim.respdict, null, 1)}\n`);
+      const names = sim.assembly.storyNames;
+      const t0 = Date.now();
+      options.emit?.({ type: 'stage:start', stage: 'assembly/simulate-lebel', time: t0 });
+      for (const [i, name] of names.entries()) {
+        if (options.signal?.aborted)
+          throw voxelwiseError({
+            code: 'E_ABORTED',
+            where: 'assembly:simulate',
+            message: 'writing the simulated subject was interrupted; nothing was written',
+          });
+        const transcript = sim.transcripts.get(name)!;
+        const variant = options.textGridVariants === false ? TEXTGRID_VARIANTS[0]! : TEXTGRID_VARIANTS[i % TEXTGRID_VARIANTS.length]!;
+        const grid = {
+          xmin: 0,
+          xmax: transcript.end,
+          tiers: [phoneTier(transcript, createRng(sim.options.seed).fork(`phones/${name}`)), wordTier(transcript)],
+        };
+        await put(
+          `derivative/TextGrids/${name}.TextGrid`,
+          encodeText(formatTextGrid(grid, { layout: variant.layout }), variant.encoding, variant.eol),
+        );
+        const story = await sim.assembly.story(name);
+        const resp = await story.responses();
+        const rel = `derivative/preprocessed_data/${subject}/${name}.hf5`;
+        await mkdir(join(tmp, rel, '..'), { recursive: true });
+        await writeHdf5Matrix(join(tmp, rel), resp);
+        files.push(rel);
+        options.emit?.({
+          type: 'stage:progress',
+          stage: 'assembly/simulate-lebel',
+          done: i + 1,
+          total: names.length,
+          unit: 'stories',
+          message: name,
+        });
+      }
+      await put('simulation/ground-truth.arrow', await encodeGroundTruth(sim.truth));
       await put(
-        `derivative/TextGrids/${name}.TextGrid`,
-        encodeText(formatTextGrid(grid, { layout: variant.layout }), variant.encoding, variant.eol),
+        'simulation/simulation.json',
+        `${JSON.stringify(toJsonSafe({ subject, options: sim.options, respdict: sim.respdict, testStory: sim.truth.testStory, textGridVariants: options.textGridVariants !== false }), null, 1)}\n`,
       );
-      const story = await sim.assembly.story(name);
-      const resp = await story.responses();
-      const rel = `derivative/preprocessed_data/${subject}/${name}.hf5`;
-      await mkdir(join(tmp, rel, '..'), { recursive: true });
-      await writeHdf5Matrix(join(tmp, rel), resp);
-      files.push(rel);
-      options.emit?.({
-        type: 'stage:progress',
-        stage: 'assembly/simulate-lebel',
-        done: i + 1,
-        total: names.length,
-        unit: 'stories',
-        message: name,
-      });
-    }
-    await put('simulation/ground-truth.arrow', await encodeGroundTruth(sim.truth));
-    await put(
-      'simulation/simulation.json',
-      `${JSON.stringify(toJsonSafe({ subject, options: sim.options, respdict: sim.respdict, testStory: sim.truth.testStory, textGridVariants: options.textGridVariants !== false }), null, 1)}\n`,
-    );
-    options.emit?.({ type: 'stage:end', stage: 'assembly/simulate-lebel', durationMs: Date.now() - t0 });
-    return { root, files };
-  });
+      options.emit?.({ type: 'stage:end', stage: 'assembly/simulate-lebel', durationMs: Date.now() - t0 });
+      return { root, files };
+    },
+    { overwrite: options.overwrite ?? false, where: 'assembly:simulate' },
+  );
 }
 
 /**

@@ -42,12 +42,33 @@ export async function syncDir(dir: string): Promise<void> {
  * await writeFileAtomic('out/run.json', JSON.stringify(run));
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(file);
-  try {
-    await mkdir(dirname(file), { recursive: true });
+  await writeFileAtomicWith(file, async (tmp) => {
     const handle = await open(tmp, 'w');
     try {
       await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
+/**
+ * {@link writeFileAtomic} for writers that need a path rather than bytes (a library that writes
+ * the file itself, e.g. h5wasm): `write(tmpPath)` creates the temporary file, which is then
+ * fsynced, renamed over `file`, and the directory fsynced. The temporary file is removed when
+ * `write` fails.
+ *
+ * @throws VoxelwiseError `E_IO` naming the file.
+ * @example
+ * await writeFileAtomicWith('story.hf5', (tmp) => writeHdf5(tmp, data));
+ */
+export async function writeFileAtomicWith(file: string, write: (tmpPath: string) => Promise<void> | void): Promise<void> {
+  const tmp = tempPathFor(file);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await write(tmp);
+    const handle = await open(tmp, 'r+');
+    try {
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,4 +1,4 @@
-export { writeFileAtomic, writeJsonAtomic, isTempFileName, tempPathFor } from './atomic-file.js';
+export { writeFileAtomic, writeFileAtomicWith, writeJsonAtomic, isTempFileName, tempPathFor } from './atomic-file.js';
 export { writeDirAtomic } from './atomic-dir.js';
 export type { WriteDirOptions } from './atomic-dir.js';
 export { sha256File, sha256Bytes } from './hash.js';

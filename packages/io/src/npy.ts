@@ -104,7 +104,7 @@ export function parseNpyHeader(bytes: Uint8Array, source = '<buffer>'): NpyHeade
   if (!m || m[2] !== 'f' || (size !== 4 && size !== 8)) {
     throw formatError(
       source,
-      `dtype "${descr}" is not supported`,
+      `the array does not hold float32 or float64 values (dtype "${descr}")`,
       'Convert the array to float32 or float64 first, e.g. np.save(path, arr.astype(np.float32)).',
       { got: descr, expected: ['<f4', '<f8'] },
     );

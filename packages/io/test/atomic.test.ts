@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTempFileName, tempPathFor, writeDirAtomic, writeFileAtomic, writeJsonAtomic } from '../src/index.js';
+import { isTempFileName, tempPathFor, writeDirAtomic, writeFileAtomic, writeFileAtomicWith, writeJsonAtomic } from '../src/index.js';
 import { expectCodeAsync } from './expect-code.js';
 
 const temp = () => mkdtempSync(join(tmpdir(), 'vw-io-'));
@@ -81,5 +81,26 @@ describe('writeDirAtomic', () => {
     await writeDirAtomic(target, (tmp) => writeFile(join(tmp, 'new.txt'), 'new'), { overwrite: true });
     expect(readdirSync(target)).toEqual(['new.txt']);
     expect(readdirSync(parent)).toEqual(['run']);
+  });
+});
+
+describe('writeFileAtomicWith', () => {
+  it('lets a path-based writer fill the temporary file, then renames it', async () => {
+    const dir = temp();
+    const file = join(dir, 'x.txt');
+    await writeFileAtomicWith(file, (tmp) => writeFile(tmp, 'from a library'));
+    expect(readFileSync(file, 'utf8')).toBe('from a library');
+    const boom = new Error('library failed');
+    await expectCodeAsync(
+      () =>
+        writeFileAtomicWith(join(dir, 'y.txt'), async (tmp) => {
+          await writeFile(tmp, 'half');
+          throw boom;
+        }),
+      'E_IO',
+      /y\.txt/,
+      /library failed/,
+    );
+    expect(readdirSync(dir)).toEqual(['x.txt']);
   });
 });
