@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import * as A from 'apache-arrow';
 import { isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
 import type { Matrix, WeightBatch } from '@voxelwise/core';
+import { readArrowTable } from '@voxelwise/io';
 
 /** Per-voxel results as stored in `scores.arrow`. */
 export interface ScoreColumns {
@@ -51,24 +52,6 @@ function optionalF64(values: Float64Array | undefined, n: number): A.Data {
     data: new Float64Array(n),
     nullBitmap: new Uint8Array(Math.ceil(n / 8)),
   });
-}
-
-/** Writes bytes to `path` through a temp file and a rename, so readers never see half a file. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const { writeFile } = await import('node:fs/promises');
-  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw voxelwiseError({
-      code: 'E_IO',
-      where: 'trainer:write',
-      message: `cannot write ${path}: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
 }
 
 /** `scores.arrow`: one row per voxel (voxel, r, p, p_corrected, significant, alpha, lambda). */
@@ -129,23 +112,8 @@ function optionalColumn(table: A.Table, name: string): Float64Array | undefined 
   return Float64Array.from(c.toArray() as ArrayLike<number>);
 }
 
-async function readTable(path: string): Promise<A.Table> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw voxelwiseError({ code: 'E_FILE_NOT_FOUND', where: 'trainer:arrow', message: `cannot read ${path}`, cause: error });
-  }
-  try {
-    return A.tableFromIPC(bytes);
-  } catch (error) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'trainer:arrow',
-      message: `${path} is not an Arrow IPC file: ${(error as Error).message}`,
-      cause: error,
-    });
-  }
+function readTable(path: string): Promise<A.Table> {
+  return readArrowTable(path, 'trainer:arrow');
 }
 
 /** Reads `scores.arrow`. */
@@ -234,8 +202,9 @@ async function* blocksOf(source: WeightsSource, chunkVoxels: number): AsyncItera
 
 /**
  * `weights.arrow`: one row per voxel, its weights as a fixed-size list of float32 (one entry per
- * design column, in design order). Written in voxel blocks through a temp file so memory stays
- * bounded and the file appears whole or not at all. Design column names go in the schema metadata.
+ * design column, in design order). Streamed in voxel blocks so memory stays bounded; a failed write
+ * removes the partial file. The trainer writes it inside the run's temporary folder, which appears
+ * under its final name whole or not at all. Design column names go in the schema metadata.
  */
 export async function writeWeights(
   path: string,
@@ -249,8 +218,7 @@ export async function writeWeights(
     [field('voxel', new A.Int32()), field('weights', listType)],
     new Map(Object.entries({ ...metadata, n_features: String(p), n_voxels: String(source.cols) })),
   );
-  const tmp = `${path}.${process.pid}.tmp`;
-  const out = createWriteStream(tmp);
+  const out = createWriteStream(path);
   const writer = new A.RecordBatchFileWriter();
   const stream = writer.toNodeStream();
   stream.pipe(out);
@@ -293,10 +261,11 @@ export async function writeWeights(
     }
     writer.finish();
     await finished(out);
-    await rename(tmp, path);
   } catch (error) {
+    // Wait for the file to close (and to exist, if its open was still pending) before removing it.
     out.destroy();
-    await rm(tmp, { force: true });
+    if (!out.closed) await once(out, 'close');
+    await rm(path, { force: true });
     if (isVoxelwiseError(error)) throw error;
     throw voxelwiseError({
       code: 'E_IO',

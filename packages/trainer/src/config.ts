@@ -11,27 +11,17 @@ const stageRef = z
   })
   .strict();
 
+// The strings core's parseSize reads (SI units powers of 10, IEC units powers of 2); the pattern
+// also documents them in the config's JSON Schema.
 const sizeString = z.union([
   z.number().positive(),
-  z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|KiB|MiB|GiB)?$/i, 'a size such as "4GB" or a number of bytes'),
+  z
+    .string()
+    .regex(
+      /^\s*\d+(\.\d+)?(e[+-]?\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\s*$/i,
+      'a size such as "4GB" (4·10⁹ bytes), "4GiB" (4·2³⁰ bytes) or a number of bytes',
+    ),
 ]);
-
-/** Parses `4GB`, `512MiB` or a byte count. */
-export function parseSize(size: number | string): number {
-  if (typeof size === 'number') return size;
-  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(size.trim());
-  const units: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
-  const factor = m ? units[m[2]!.toLowerCase()] : undefined;
-  if (!m || factor === undefined) {
-    throw voxelwiseError({
-      code: 'E_CONFIG_INVALID',
-      where: 'trainer:config',
-      message: `memoryBudget "${size}" is not a size`,
-      hint: 'Write e.g. "4GB" or a number of bytes.',
-    });
-  }
-  return Number(m[1]) * factor;
-}
 
 /** A Python-style row slice `[start:end]`; `end: null` keeps the rest, negative values count from the end. */
 const slice = z.object({ start: z.number().int().default(0), end: z.number().int().nullable().default(null) }).strict();

@@ -1,4 +1,4 @@
-export { configSchema, defineConfig, resolveConfig, parseSize, DEFAULT_DOWNSAMPLER } from './config.js';
+export { configSchema, defineConfig, resolveConfig, DEFAULT_DOWNSAMPLER } from './config.js';
 export type { LitcoderTrimmingConfig, ResolvedConfig, TrimmingConfig, VoxelwiseConfig } from './config.js';
 export { PRESETS } from './presets.js';
 export type { DelayOrder, Preset, PresetName } from './presets.js';
@@ -12,9 +12,9 @@ export type { RunResult, TrainOptions } from './train.js';
 export type { VariantResult } from './variant-result.js';
 export { DesignBuilder, planSplit, runContext, checkAbort } from './pipeline.js';
 export type { DesignMatrices, FeatureStages, SplitPlan, StoryBlock } from './pipeline.js';
-export { RunDirectory, configHash, makeRunId, stableStringify, jsonSafe, listRuns, readRunSummary } from './run-dir.js';
+export { RunDirectory, configHash, makeRunId, jsonSafe, listRuns, readRunSummary } from './run-dir.js';
 export type { RunSummary } from './run-dir.js';
-export { scoresToIPC, readScores, timeseriesToIPC, readTimeseries, writeWeights, readWeights, writeFileAtomic } from './arrow-io.js';
+export { scoresToIPC, readScores, timeseriesToIPC, readTimeseries, writeWeights, readWeights } from './arrow-io.js';
 export type { ScoreColumns, TimeseriesColumns, WeightsSource } from './arrow-io.js';
 export { bestVoxels, topVoxelSeries } from './top-voxels.js';
 export { hasLayerOption, layerCapableFeatures, withLayer } from './sweep.js';

@@ -1,8 +1,18 @@
-import { asDType, assertFinite, createContext, hstack, sliceRows, timed, voxelwiseError, vstack } from '@voxelwise/core';
+import {
+  asDType,
+  assertFinite,
+  createContext,
+  hstack,
+  makeDelayed,
+  parseSize,
+  sliceRows,
+  timed,
+  voxelwiseError,
+  vstack,
+  zscore,
+} from '@voxelwise/core';
 import type { Assembly, Downsampler, EventSink, FeatureExtractor, Matrix, Registry, StageContext, Story } from '@voxelwise/core';
-import { makeDelayed, zscore } from '@voxelwise/downsample';
 import type { ResolvedConfig } from './config.js';
-import { parseSize } from './config.js';
 import { PRESETS } from './presets.js';
 import { checkStoryTrim, storyTrim, trimmingSlices } from './trimming.js';
 import type { StoryTrim, TrimmingSlices } from './trimming.js';
@@ -57,7 +67,7 @@ export function runContext(
     seed: config.seed,
     emit,
     cacheDir: config.cacheDir,
-    memoryBudget: parseSize(config.memoryBudget),
+    memoryBudget: parseSize(config.memoryBudget, 'memoryBudget'),
     registry,
     refresh,
     ...(signal ? { signal } : {}),

@@ -1,27 +1,15 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { voxelwiseError } from '@voxelwise/core';
+import { canonicalJson, voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
+import { sha256Bytes, writeDirAtomic } from '@voxelwise/io';
 import { readJsonFile } from './read-json.js';
 import { readRunJson } from './run-json.js';
 
-/** Stable JSON (sorted keys) for hashing configs. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** sha256 of the config's stable JSON. */
+/** sha256 (hex) of the config's canonical JSON (sorted keys, no whitespace). */
 export function configHash(config: unknown): string {
-  return createHash('sha256').update(stableStringify(config)).digest('hex');
+  return sha256Bytes(canonicalJson(config));
 }
 
 /** `<name>-<YYYYMMDD-HHMMSS>-<hash8>` */
@@ -33,12 +21,18 @@ export function makeRunId(name: string, hash: string, now = new Date()): string 
 
 /**
  * A run directory built in a hidden temp folder and renamed into place on commit, so a
- * crashed run never leaves a half-written directory under its final name.
+ * crashed run never leaves a half-written directory under its final name. The folder is one
+ * `writeDirAtomic` of `@voxelwise/io` held open between {@link RunDirectory.create} and
+ * {@link RunDirectory.commit} (or {@link RunDirectory.discard}), so the run's many steps can write
+ * into it without living inside one callback.
  */
 export class RunDirectory {
   readonly finalDir: string;
-  readonly tempDir: string;
+  private temp = '';
   private readonly fds: number[] = [];
+  private finish: () => void = () => undefined;
+  private abandon: (reason: Error) => void = () => undefined;
+  private done: Promise<void> = Promise.resolve();
 
   private constructor(
     outDir: string,
@@ -46,7 +40,31 @@ export class RunDirectory {
     private readonly lockFile: string,
   ) {
     this.finalDir = join(outDir, runId);
-    this.tempDir = join(outDir, `.${runId}.${randomBytes(4).toString('hex')}.tmp`);
+  }
+
+  /** The hidden folder being filled; it becomes {@link RunDirectory.finalDir} on commit. */
+  get tempDir(): string {
+    return this.temp;
+  }
+
+  /** Starts the atomic directory write; resolves once its temporary folder exists. */
+  private open(): Promise<void> {
+    return new Promise<void>((ready, fail) => {
+      this.done = writeDirAtomic(
+        this.finalDir,
+        (tmp) => {
+          this.temp = tmp;
+          ready();
+          return new Promise<void>((resolve, reject) => {
+            this.finish = resolve;
+            this.abandon = reject;
+          });
+        },
+        { where: 'trainer:run-dir' },
+      );
+      // Before the folder exists this fails create(); afterwards commit() or discard() awaits it.
+      this.done.catch(fail);
+    });
   }
 
   /**
@@ -87,7 +105,7 @@ export class RunDirectory {
       }
       const dir = new RunDirectory(outDir, id, lockFile);
       try {
-        await mkdir(dir.tempDir, { recursive: true });
+        await dir.open();
       } catch (error) {
         await rm(lockFile, { force: true });
         throw voxelwiseError({
@@ -145,17 +163,9 @@ export class RunDirectory {
   /** Moves the finished directory to its final name (reserved by {@link RunDirectory.create}). */
   async commit(): Promise<string> {
     await this.closeSinks();
+    this.finish();
     try {
-      await rename(this.tempDir, this.finalDir);
-    } catch (error) {
-      throw voxelwiseError({
-        code: 'E_IO',
-        where: 'trainer:run-dir',
-        message: `cannot move the finished run to ${this.finalDir}: ${(error as Error).message}`,
-        cause: error,
-        details: { tempDir: this.tempDir },
-        hint: `The complete run is kept in ${this.tempDir}.`,
-      });
+      await this.done;
     } finally {
       await rm(this.lockFile, { force: true });
     }
@@ -165,7 +175,8 @@ export class RunDirectory {
   /** Removes the unfinished directory and releases the id. */
   async discard(): Promise<void> {
     await this.closeSinks();
-    await rm(this.tempDir, { recursive: true, force: true });
+    this.abandon(new Error('run directory discarded'));
+    await this.done.catch(() => undefined);
     await rm(this.lockFile, { force: true });
   }
 }

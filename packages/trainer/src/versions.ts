@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 
 const PACKAGES = [
   '@voxelwise/core',
+  '@voxelwise/io',
   '@voxelwise/assembly',
   '@voxelwise/features-lm',
   '@voxelwise/features-basic',
@@ -9,6 +10,7 @@ const PACKAGES = [
   '@voxelwise/ridge',
   '@voxelwise/trainer',
   '@voxelwise/logger-wandb',
+  '@voxelwise/cli',
   '@huggingface/transformers',
   'onnxruntime-node',
   'apache-arrow',

@@ -137,7 +137,6 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     top = await writeVariant(dir, '', o.selected, o.config, o.metrics);
   }
   await dir.writeJson('assembly.json', o.assemblyMetadata);
-  const meta = o.assemblyMetadata;
   const run: RunJson = {
     runId: o.runId,
     name: o.config.name,

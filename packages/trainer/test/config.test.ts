@@ -102,4 +102,31 @@ describe('config', () => {
     expect(configHash(scienceKeys(a))).toBe(configHash(scienceKeys(b)));
     expect(configHash(scienceKeys(a))).not.toBe(configHash(scienceKeys(resolveConfig({ ...base, seed: 1 }))));
   });
+
+  it('hashes configs exactly as before canonical JSON moved to core (run ids and caches stay valid)', () => {
+    // Digests of the trainer's own stableStringify + sha256, before it was replaced by core's canonicalJson.
+    expect(configHash(scienceKeys(resolveConfig(base)))).toBe('3a63a66e240c22289cfd9d0da8bd02ced942577560cefe10564bbad88a259bbc');
+    const sweep = resolveConfig({
+      ...base,
+      preset: 'huth',
+      layers: [0, 9],
+      trimming: 'litcoder-lebel',
+      model: { name: 'ridge-cv', options: { alphas: [1, 10.5, 1e8], folds: { type: 'group', n: 5 } } },
+    });
+    expect(configHash(scienceKeys(sweep))).toBe('9c621bb83fb6465465cd6688e43686f46872101ad50cd74a9b8c97207f733982');
+    expect(configHash({ z: 1, a: [1, undefined, { é: 'x', b: null }], m: undefined, n: -0.5 })).toBe(
+      '38fe491c89a59b96217efba52826bddfc1943a5f9feea8bc255a555907a89581',
+    );
+  });
+
+  it('memoryBudget: the sizes core parseSize reads, SI and binary units alike', async () => {
+    const { parseSize } = await import('@voxelwise/core');
+    for (const size of ['4GB', '4 gib', '512MiB', '1.5TB', '2TiB', '1e9', 4096]) {
+      const c = resolveConfig({ ...base, memoryBudget: size });
+      expect(parseSize(c.memoryBudget, 'memoryBudget')).toBeGreaterThan(0);
+    }
+    expect(parseSize(resolveConfig({ ...base, memoryBudget: '8GB' }).memoryBudget)).toBe(8e9);
+    expect(parseSize(resolveConfig({ ...base, memoryBudget: '8GiB' }).memoryBudget)).toBe(8 * 2 ** 30);
+    await expectVoxelwiseError(() => resolveConfig({ ...base, memoryBudget: '8 gigs' }), 'E_CONFIG_INVALID', '"memoryBudget"');
+  });
 });

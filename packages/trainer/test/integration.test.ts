@@ -2,13 +2,13 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createContext, createRng, hashString } from '@voxelwise/core';
+import { createContext, createRng, hashString, pearson } from '@voxelwise/core';
 import type { FeatureSet, Story, VoxelwiseEvent } from '@voxelwise/core';
 import { encodeNpy, simulateSubject, writeSimulatedLebel } from '@voxelwise/assembly';
 import { createTinyGpt2 } from '@voxelwise/features-lm';
 import { defineConfig, train } from '../src/index.js';
 import { testRegistry } from './helpers/registry.js';
-import { nullBand, pearson, rankSeparation, simulatedAr1 } from './null-band.js';
+import { nullBand, rankSeparation, simulatedAr1 } from './null-band.js';
 
 describe('integration', () => {
   it("runs the seed tutorial's configuration end to end on a LeBel-layout subject (tiny GPT-2)", async () => {

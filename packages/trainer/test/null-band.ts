@@ -26,20 +26,3 @@ export function rankSeparation(signal: readonly number[], noise: readonly number
   const n = noise.length;
   return { auc: above / (m * n), nullSd: Math.sqrt((m + n + 1) / (12 * m * n)) };
 }
-
-/** Pearson r of two equal-length series (test helper; float64 sums). */
-export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) [ma, mb] = [ma + a[i]! / n, mb + b[i]! / n];
-  let sab = 0;
-  let saa = 0;
-  let sbb = 0;
-  for (let i = 0; i < n; i++) {
-    sab += (a[i]! - ma) * (b[i]! - mb);
-    saa += (a[i]! - ma) ** 2;
-    sbb += (b[i]! - mb) ** 2;
-  }
-  return sab / Math.sqrt(saa * sbb);
-}

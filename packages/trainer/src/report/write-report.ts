@@ -1,4 +1,4 @@
-import { writeFileAtomic } from '../arrow-io.js';
+import { writeFileAtomic } from '@voxelwise/io';
 import { loadReportData } from './load.js';
 import { renderReportHtml } from './render.js';
 
