@@ -1,6 +1,6 @@
 import type { RunResult } from '@voxelwise/trainer';
-import { plantedSummary } from '@voxelwise/trainer';
 import type { TextOut } from './command.js';
+import { plantedSummary } from './demo/planted-summary.js';
 
 /** Formats a metric for terminal output. */
 export function fmt(x: unknown, digits = 4): string {

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createContext, memoryStory, toRows } from '@voxelwise/core';
 import { describeExtractorConformance } from '@voxelwise/testing';
-import { createDefaultRegistry, train } from '@voxelwise/trainer';
+import { createDefaultRegistry } from '@voxelwise/cli';
+import { train } from '@voxelwise/trainer';
 import wordLengthPlugin, { wordLength } from '../src/index.js';
 
 const root = join(import.meta.dirname, '..');

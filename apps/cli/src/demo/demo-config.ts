@@ -1,0 +1,60 @@
+import { DEFAULT_DOWNSAMPLER } from '@voxelwise/trainer';
+import type { VoxelwiseConfig } from '@voxelwise/trainer';
+
+/** Options of {@link demoConfig}. */
+export interface DemoOptions {
+  /** The model folder from `prepareDemo`. */
+  modelDir: string;
+  seed?: number;
+  outDir?: string;
+  cacheDir?: string;
+  /** Layer the simulated voxels respond to, and the layer fitted. @default 2 */
+  layer?: number;
+  /** Voxels of the simulated subject. @default 300 */
+  voxels?: number;
+  /** Stories (the last is held out). @default 5 */
+  stories?: number;
+  /** Seconds of speech per story. @default 300 */
+  duration?: number;
+}
+
+/**
+ * The demo run: a simulated subject whose planted voxels respond to layer 2 of the tiny language
+ * model (through Lanczos resampling and a 4-TR FIR response), fitted with the same pipeline a
+ * LeBel run uses: `lm` features (fullcontext, last token), Lanczos window 3, FIR delays 1–4,
+ * LITcoder order, ridge with per-voxel alphas chosen by 5-fold CV, scored on the test story.
+ */
+export function demoConfig(options: DemoOptions): VoxelwiseConfig {
+  const seed = options.seed ?? 0;
+  const lm = {
+    model: options.modelDir,
+    layer: options.layer ?? 2,
+    lookback: 48,
+    contextType: 'fullcontext',
+    pooling: 'lastToken',
+  } as const;
+  return {
+    name: 'demo',
+    seed,
+    outDir: options.outDir ?? 'results',
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    assembly: {
+      name: 'simulated',
+      options: {
+        seed,
+        stories: options.stories ?? 5,
+        duration: options.duration ?? 300,
+        voxels: options.voxels ?? 300,
+        plantedFraction: 0.5,
+        testRepeats: 4,
+        extractor: { name: 'lm', options: lm },
+      },
+    },
+    features: [{ name: 'lm', options: lm }],
+    downsampler: { ...DEFAULT_DOWNSAMPLER, options: { ...DEFAULT_DOWNSAMPLER.options } },
+    delays: [1, 2, 3, 4],
+    preset: 'litcoder',
+    // LITcoder's grid shifted down: a strong planted signal over 600 TRs wants little shrinkage.
+    model: { name: 'ridge-cv', options: { alphas: Array.from({ length: 10 }, (_, i) => 10 ** (i - 3)) as [number, ...number[]] } },
+  };
+}
