@@ -113,3 +113,8 @@ export function toFloat64(A: Dense): Float64Array {
 export function toFloat32(A: Dense): Float32Array {
   return A instanceof Float32Array ? A : Float32Array.from(A);
 }
+
+/** `acc += x`, element by element. */
+export function addInto(acc: Dense, x: Dense): void {
+  for (let k = 0; k < acc.length; k++) acc[k] = acc[k]! + x[k]!;
+}
