@@ -13,6 +13,7 @@ table CRC-32C in pure Python). Exit 0 when every record checks out, 1 on a corru
 dependency is missing (the message names the apt line).
 
 Usage: /usr/bin/python3 tools/reference/tensorboard_reader.py <logdir-or-file>...
+       /usr/bin/python3 tools/reference/tensorboard_reader.py --check   (dependencies only)
 """
 import json
 import os
@@ -184,6 +185,14 @@ def main(argv):
     if not argv:
         print(__doc__, file=sys.stderr)
         return 2
+    if argv == ["--check"]:
+        event_class()
+        print(f"tensorboard_reader: ready (CRC-32C from {CRC_IMPL})")
+        return 0
+    for a in argv:
+        if not os.path.exists(a):
+            print(f"tensorboard_reader: {a} does not exist", file=sys.stderr)
+            return 2
     try:
         result = read(list(event_files(argv)))
     except ValueError as e:

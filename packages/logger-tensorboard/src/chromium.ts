@@ -66,9 +66,8 @@ export async function screenshotCharts(
   const fromBrowser = child.stdio[4] as Readable;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
-  // A browser that dies must not leave an unhandled 'error' on the pipes.
-  toBrowser.on('error', () => undefined);
-  fromBrowser.on('error', () => undefined);
+  // A browser that exits or is killed resets its pipes: that must not become an uncaught 'error'.
+  for (const stream of [toBrowser, fromBrowser, child.stderr]) stream?.on('error', () => undefined);
   const pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
   const events: Array<(m: CdpMessage) => void> = [];
   let nextId = 1;
@@ -115,7 +114,9 @@ export async function screenshotCharts(
     }))()`;
     const seen = (
       (await send('Runtime.evaluate', { expression: probe, returnByValue: true }, sessionId)) as {
-        result: { value: { height: number; charts: Array<{ id: string; title: string; x: number; y: number; width: number; height: number }> } };
+        result: {
+          value: { height: number; charts: Array<{ id: string; title: string; x: number; y: number; width: number; height: number }> };
+        };
       }
     ).result.value;
     const charts = seen.charts.filter((c) => c.width > 0 && c.height > 0).slice(0, options.maxCharts ?? Infinity);

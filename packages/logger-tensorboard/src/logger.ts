@@ -133,11 +133,11 @@ export function tensorboardLogger(
       // Histograms and images come from the finished run directory, which exists once the run is committed.
       if (ended?.ok && ended.runDir) {
         const runDir = ended.runDir;
-        await histograms(f, runDir).catch((error: Error) =>
-          say('warn', `TensorBoard: r histograms not logged (${error.message})`),
-        );
+        await histograms(f, runDir).catch((error: Error) => say('warn', `TensorBoard: r histograms not logged (${error.message})`));
         if (options.images && options.maxImages > 0)
-          await images(f, runDir).catch((error: Error) => say('warn', `TensorBoard: report charts not logged as images (${error.message})`));
+          await images(f, runDir).catch((error: Error) =>
+            say('warn', `TensorBoard: report charts not logged as images (${error.message})`),
+          );
       }
       await f.close();
       if (f.written > 0)

@@ -6,7 +6,8 @@ import { tensorboardOptionsSchema } from './options.js';
 export const tensorboardStage = defineStage({
   kind: 'logger',
   name: 'tensorboard',
-  description: 'TensorBoard event files: metrics as scalars (layer as step in sweeps), r histograms, the config as text, report charts as images.',
+  description:
+    'TensorBoard event files: metrics as scalars (layer as step in sweeps), r histograms, the config as text, report charts as images.',
   options: tensorboardOptionsSchema,
   create: (options, ctx) => tensorboardLogger(options, ctx.emit),
 });
