@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import {
@@ -12,8 +11,8 @@ import {
   Schema,
   Struct,
 } from 'apache-arrow';
-import { voxelwiseError } from '@voxelwise/core';
-import { isTempFileName, writeFileAtomic } from './atomic-file.js';
+import { canonicalJson, voxelwiseError } from '@voxelwise/core';
+import { isTempFileName, sha256Bytes, writeFileAtomic } from '@voxelwise/io';
 import type { ModelIdentity } from './lm-model.js';
 
 /** Version of the cache file layout and of what "layer i" means; bump to invalidate every file. */
@@ -79,33 +78,18 @@ export function lmCacheFile(cacheDir: string, key: string): string {
   return path.join(lmCacheDir(cacheDir), `${key}.arrow`);
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj)
-      .sort()
-      .filter((k) => obj[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 /** The cache key: SHA-256 of the canonical JSON of the key parts. */
 export function lmCacheKey(parts: LmCacheKeyParts): string {
-  return createHash('sha256').update(canonical(parts)).digest('hex');
+  return sha256Bytes(canonicalJson(parts));
 }
 
 /** SHA-256 of a word list (the story's identity in the key). */
 export function wordsHash(words: readonly string[]): string {
-  return createHash('sha256').update(JSON.stringify(words)).digest('hex');
+  return sha256Bytes(JSON.stringify(words));
 }
 
 function checksum(values: Float32Array): string {
-  return createHash('sha256')
-    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
-    .digest('hex');
+  return sha256Bytes(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 }
 
 /**
@@ -191,7 +175,7 @@ export async function readLmCacheLayer(cacheDir: string, key: string, parts: LmC
   }
   try {
     const meta = opened.metadata;
-    if (meta.key !== key || canonical(meta.parts) !== canonical(parts)) {
+    if (meta.key !== key || canonicalJson(meta.parts) !== canonicalJson(parts)) {
       return { status: 'stale', reason: 'its metadata does not match the requested model, options or words', file };
     }
     if (layer < 0 || layer >= meta.nLayers) return { status: 'stale', reason: `it has layers 0..${meta.nLayers - 1}`, file };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '@voxelwise/io';
 
 /** GPT-2's `<|endoftext|>` id: its BOS, EOS and padding token. */
 export const GPT2_EOT_ID = 50256;

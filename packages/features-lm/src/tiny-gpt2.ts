@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '@voxelwise/io';
 import { GPT2_EOT_ID, writeGpt2Tokenizer } from './gpt2-tokenizer.js';
 import { FLOAT, GraphBuilder, INT64, valueInfo } from './onnx-build.js';
 import { loadOnnx } from './onnx-proto.js';

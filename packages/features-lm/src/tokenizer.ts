@@ -1,5 +1,6 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
-import { combineHashes, textSha256 } from './file-hash.js';
+import { sha256Bytes } from '@voxelwise/io';
+import { combineHashes } from './file-hash.js';
 import { gpt2TokenizerFiles } from './gpt2-tokenizer.js';
 import { loadTransformers } from './transformers-env.js';
 
@@ -34,7 +35,7 @@ export async function gpt2Tokenizer(): Promise<TextTokenizer> {
   const { PreTrainedTokenizer } = await loadTransformers();
   const files = gpt2TokenizerFiles();
   const tok = new PreTrainedTokenizer(JSON.parse(files.tokenizerJson), JSON.parse(files.tokenizerConfigJson));
-  const hash = combineHashes([textSha256(files.tokenizerJson), textSha256(files.tokenizerConfigJson)]);
+  const hash = combineHashes([sha256Bytes(files.tokenizerJson), sha256Bytes(files.tokenizerConfigJson)]);
   gpt2 = wrapTokenizer(tok, hash);
   return gpt2;
 }
