@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext, createRng, matrix } from '@voxelwise/core';
+import { createContext, createRng, matrix, median, pearson } from '@voxelwise/core';
 import type { FittedModel, Matrix, Model } from '@voxelwise/core';
 import { expectVoxelwiseError } from './errors.js';
 
@@ -66,38 +66,21 @@ function plantedProblem(n: number, p: number, v: number, seed: number): Problem 
   };
 }
 
-/** Pearson r of each column of P against Y, in float64. */
-function pearson(P: Matrix, Y: Matrix): Float64Array {
+/** Pearson r of each column of P against Y, in float64 (core's {@link pearson} per column). */
+function columnPearson(P: Matrix, Y: Matrix): Float64Array {
   const { rows: n, cols: v } = Y;
   const r = new Float64Array(v);
+  const p = new Float64Array(n);
+  const y = new Float64Array(n);
   for (let j = 0; j < v; j++) {
-    let mp = 0;
-    let my = 0;
     for (let i = 0; i < n; i++) {
-      mp += P.data[i * v + j]!;
-      my += Y.data[i * v + j]!;
+      p[i] = P.data[i * v + j]!;
+      y[i] = Y.data[i * v + j]!;
     }
-    mp /= n;
-    my /= n;
-    let spy = 0;
-    let spp = 0;
-    let syy = 0;
-    for (let i = 0; i < n; i++) {
-      const a = P.data[i * v + j]! - mp;
-      const b = Y.data[i * v + j]! - my;
-      spy += a * b;
-      spp += a * a;
-      syy += b * b;
-    }
-    r[j] = spp > 0 && syy > 0 ? spy / Math.sqrt(spp * syy) : 0;
+    r[j] = pearson(p, y);
   }
   return r;
 }
-
-const median = (a: number[]): number => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /**
  * The conformance suite every model stage runs (like unstorage's `testDriver`): a seeded planted
@@ -148,7 +131,7 @@ export function describeModelConformance(name: string, create: () => Model | Pro
     it('scores are the Pearson r of its predictions', async () => {
       const f = await fitted();
       const r = await f.score(prob.Xt, prob.Yt);
-      const ref = pearson(await f.predict(prob.Xt), prob.Yt);
+      const ref = columnPearson(await f.predict(prob.Xt), prob.Yt);
       expect(r.length).toBe(v);
       for (let j = 0; j < v; j++) expect(Math.abs(r[j]! - ref[j]!)).toBeLessThanOrEqual(tol);
     });
