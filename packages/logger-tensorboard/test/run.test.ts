@@ -149,6 +149,38 @@ describe.skipIf(Boolean(skip))(
       expect((warnings[0] as { message: string }).message).toMatch(/cannot write .*blocked/);
     });
 
+    it('skips the chart images with a log event when Chromium is missing, and still logs the histograms', async () => {
+      const root = mkdtempSync(join(tmpdir(), 'vw-tb-nochrome-'));
+      const saved = process.env['CHROMIUM_PATH'];
+      process.env['CHROMIUM_PATH'] = join(root, 'no-such-chromium');
+      const events: VoxelwiseEvent[] = [];
+      try {
+        const result = await train(
+          {
+            name: 'tb',
+            outDir: join(root, 'results'),
+            cacheDir: join(root, 'cache'),
+            assembly: { name: 'simulated', options: { seed: 5, stories: 3, duration: 120, voxels: 8 } },
+            features: [{ name: 'wordrate', options: { mode: 'huth' } }],
+            loggers: [{ name: 'tensorboard', options: { logDir: join(root, 'tb') } }],
+          },
+          { registry: registry(), onEvent: (e) => events.push(e) },
+        );
+        const out = runReader(join(root, 'tb', result.runId)).out!;
+        expect(out.images).toEqual({});
+        expect(out.histograms['r/all']).toHaveLength(1);
+        const logs = events.filter((e) => e.type === 'log' && e.stage === 'logger/tensorboard') as Array<{
+          level: string;
+          message: string;
+        }>;
+        expect(logs.filter((e) => e.message.includes('no Chromium'))).toHaveLength(1);
+        expect(logs.filter((e) => e.level === 'warn')).toEqual([]);
+      } finally {
+        if (saved === undefined) delete process.env['CHROMIUM_PATH'];
+        else process.env['CHROMIUM_PATH'] = saved;
+      }
+    });
+
     it('the reader rejects a record whose data CRC is wrong', async () => {
       const root = mkdtempSync(join(tmpdir(), 'vw-tb-crc-'));
       const { tensorboardLogger, tensorboardOptionsSchema } = await import('../src/index.js');
