@@ -230,7 +230,8 @@ export class DesignBuilder {
       checkStoryTrim(story, role, trim, this.slices.checkAlignment ?? true);
       const maxDelay = Math.max(0, ...this.config.delays);
       if (perStory && trim.featureStartTR < maxDelay && !this.warnedPadding.has(role)) {
-        // field.md §6: zero-padded delays at story onsets line up with the onset response and inflate scores.
+        // Zero-padded delays at story onsets line up with the onset response and inflate scores;
+        // Huth's encoding_utils.py (HuthLab/deep-fMRI-dataset) avoids them by keeping feat[5+trim:-trim].
         this.warnedPadding.add(role);
         ctx.emit({
           type: 'log',

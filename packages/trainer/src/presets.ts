@@ -22,7 +22,9 @@ export interface Preset {
 const HUTH_ALPHAS = Array.from({ length: 10 }, (_, i) => 10 ** (1 + (2 * i) / 9));
 
 /**
- * The pipeline orders voxelwise reproduces (../shared/reference/anchors.md §1.6, §1.8, §7).
+ * The pipeline orders voxelwise reproduces: LITcoder's `AbstractTrainer.train`
+ * (GT-LIT-Lab/litcoder_core, encoding/trainer.py) and Huth's `encoding.py`
+ * (HuthLab/deep-fMRI-dataset, encoding/encoding.py with encoding/encoding_utils.py).
  * Both resample with the config's downsampler (default Lanczos, window 3).
  */
 export const PRESETS = {
