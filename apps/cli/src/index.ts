@@ -11,3 +11,22 @@ export { demoConfig } from './demo/demo-config.js';
 export type { DemoOptions } from './demo/demo-config.js';
 export { plantedSummary } from './demo/planted-summary.js';
 export type { PlantedSummary } from './demo/planted-summary.js';
+export { defineConfig } from './define-config.js';
+export type {
+  VoxelwiseConfig,
+  ArrowSourceOptions,
+  ByoSourceOptions,
+  LebelSourceOptions,
+  SimulatedOptions,
+  LanczosStageOptions,
+  SincStageOptions,
+  GaborStageOptions,
+  RectOptions,
+  SplitStageOptions,
+  WordRateOptions,
+  PrecomputedOptions,
+  EmbeddingsOptions,
+  LmOptions,
+  WandbOptions,
+  RidgeCVOptions,
+} from './define-config.js';
