@@ -176,6 +176,22 @@ describe('ridge-cv stage', () => {
     expect((m['significant_mask'] as boolean[]).length).toBe(12);
   });
 
+  it('typed penalty and validation reports: λ = (alpha·s_max)² with normalpha, alpha² without; CV scores by alpha', async () => {
+    const f = await createRidgeModel({ backend: 'pure', alphas: [0.1, 1, 10] }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    const sMax = f.info['sMax'] as number;
+    expect(f.penalty.convention).toBe('huth');
+    expect(f.penalty.description).toMatch(/\(alpha \* s_max\)\^2/);
+    f.alphas!.forEach((a, j) => expect(f.penalty.lambdas[j]).toBeCloseTo((a * sMax) ** 2, 8));
+    expect(Array.from(f.validation.alphaGrid)).toEqual([0.1, 1, 10]);
+    expect(f.validation.scores).toBe(f.cvScores);
+    const v = prob.Y.cols;
+    f.alphas!.forEach((a, j) => expect(f.validation.best[j]).toBe(f.cvScores[[0.1, 1, 10].indexOf(a) * v + j]));
+    for (const key of ['alphaGrid', 'lambdas', 'meanCvScoreByAlpha', 'convention']) expect(f.info).not.toHaveProperty(key);
+    const plain = await createRidgeModel({ backend: 'pure', alphas: [0.1, 1, 10], normalpha: false }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    expect(plain.penalty.description).toBe('huth: lambda = alpha^2');
+    plain.alphas!.forEach((a, j) => expect(plain.penalty.lambdas[j]).toBe(a * a));
+  });
+
   it('evaluation errors name what is wrong', async () => {
     const f = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
     await expectVoxelwiseError(() => f.evaluate(prob.Xt, prob.Y, ctx()), 'E_SHAPE_MISMATCH', /different numbers of rows/);

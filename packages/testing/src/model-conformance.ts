@@ -87,7 +87,8 @@ function columnPearson(P: Matrix, Y: Matrix): Float64Array {
  * problem is fitted and the contract checked — shapes, predictions against weights, scores
  * against a float64 Pearson r of the predictions, LITcoder metric keys and well-formed
  * statistics, signal above noise, determinism, coded errors for misshapen or non-finite input,
- * and, when offered, `weightBatches` and `crossValidate`.
+ * and, when offered, the typed `penalty` and `validation` reports, an idempotent `dispose`,
+ * `weightBatches` and `crossValidate`.
  *
  * @example
  * describeModelConformance('ridge-cv', () => createRidgeModel({ backend: 'pure' }));
@@ -186,6 +187,63 @@ export function describeModelConformance(name: string, create: () => Model | Pro
     it('rejects test features with the wrong number of columns (E_SHAPE_MISMATCH)', async () => {
       const f = await fitted();
       await expectVoxelwiseError(() => f.predict(matrix(2, p + 1, new Float32Array(2 * (p + 1)))), 'E_SHAPE_MISMATCH');
+    });
+
+    it('reports one finite penalty per voxel in a named convention (when offered)', async () => {
+      const f = await fitted();
+      if (!f.penalty) return;
+      const { convention, description, lambdas } = f.penalty;
+      expect(['huth', 'sklearn']).toContain(convention);
+      expect(typeof description).toBe('string');
+      expect(description.length).toBeGreaterThan(0);
+      expect(lambdas.length).toBe(v);
+      for (const l of lambdas) expect(Number.isFinite(l) && l >= 0).toBe(true);
+      if (!f.alphas) return;
+      // huth: λ = (alpha·c)² with one c for all voxels (1, or s_max under normalpha); sklearn: λ = alpha.
+      const ratio = (j: number) => (convention === 'huth' ? lambdas[j]! / f.alphas![j]! ** 2 : lambdas[j]! / f.alphas![j]!);
+      for (let j = 0; j < v; j++) expect(ratio(j) / (convention === 'huth' ? ratio(0) : 1)).toBeCloseTo(1, 9);
+    });
+
+    it('reports validation scores shaped alphas × voxels, with per-alpha means and per-voxel bests (when offered)', async () => {
+      const f = await fitted();
+      if (!f.validation) return;
+      const { alphaGrid, scores, meanByAlpha, best } = f.validation;
+      const nA = alphaGrid.length;
+      expect(nA).toBeGreaterThan(0);
+      for (const a of alphaGrid) expect(Number.isFinite(a)).toBe(true);
+      if (scores) {
+        expect(scores.length).toBe(nA * v);
+        for (const s of scores) expect(Number.isFinite(s)).toBe(true);
+      }
+      if (meanByAlpha) {
+        expect(meanByAlpha.length).toBe(nA);
+        if (scores) {
+          for (let a = 0; a < nA; a++) {
+            let sum = 0;
+            for (let j = 0; j < v; j++) sum += scores[a * v + j]!;
+            expect(meanByAlpha[a]).toBeCloseTo(sum / v, 10);
+          }
+        }
+      }
+      if (best) {
+        expect(best.length).toBe(v);
+        for (const s of best) expect(Number.isFinite(s)).toBe(true);
+        if (scores && f.alphas) {
+          for (let j = 0; j < v; j++) {
+            const a = alphaGrid.indexOf(f.alphas[j]!);
+            expect(a, `voxel ${j}'s alpha is on the grid`).toBeGreaterThanOrEqual(0);
+            expect(best[j]).toBe(scores[a * v + j]);
+          }
+        }
+      }
+    });
+
+    it('dispose can be called twice (when offered)', async () => {
+      const m = await create();
+      const f = await m.fit(data, createContext({ seed: 7 }));
+      if (!f.dispose) return;
+      await f.dispose();
+      await f.dispose();
     });
 
     it('streams weights in voxel blocks that reassemble the weights (when offered)', async () => {

@@ -1,5 +1,5 @@
 import { assertFinite, matrix, voxelwiseError } from '@voxelwise/core';
-import type { Evaluation, FittedModel, Matrix, StageContext, WeightBatch } from '@voxelwise/core';
+import type { Evaluation, FittedModel, Matrix, PenaltyReport, StageContext, ValidationReport, WeightBatch } from '@voxelwise/core';
 import type { RidgeFitResult } from '../engine/ridge-fit.js';
 import { columnBlock } from '../engine/response-reader.js';
 import type { LinalgBackend } from '../linalg/backend.js';
@@ -77,12 +77,47 @@ export function evaluationMetrics(r: Float64Array, significant: Uint8Array): Rec
 
 /** A fitted ridge model plus what cross-validation learned. */
 export interface FittedRidge extends FittedModel {
-  /** Mean validation score per alpha and voxel (alphas × voxels, row-major). */
+  /** Mean validation score per alpha and voxel (alphas × voxels, row-major); the same array as `validation.scores`. */
   readonly cvScores: Float64Array;
+  /** Huth's convention: λ = a² per voxel, a = alpha (× s_max under `normalpha`). */
+  readonly penalty: PenaltyReport;
+  /** The inner cross-validation that chose the alphas. */
+  readonly validation: ValidationReport & {
+    readonly scores: Float64Array;
+    readonly meanByAlpha: Float64Array;
+    readonly best: Float64Array;
+  };
   /** Predictions in blocks of voxel columns (samples × block), for bounded memory. */
   predictBatches(X: Matrix, maxVoxels?: number): AsyncIterable<{ voxelStart: number; predictions: Matrix }>;
-  /** Releases the scratch file of spilled weights, if any. */
+  /** Releases the scratch file of spilled weights, if any; calling it again does nothing. */
   dispose(): void;
+}
+
+/** Keys of a fit's info that the typed {@link FittedRidge.penalty} and {@link FittedRidge.validation} carry instead. */
+const TYPED_INFO_KEYS = new Set(['alphaGrid', 'convention', 'lambdas', 'meanCvScoreByAlpha']);
+
+/**
+ * The penalty report of a fit: λ = a² with a = alpha, or alpha·s_max under `normalpha` (Huth lab
+ * deep-fMRI-dataset `ridge_utils/ridge.py` `ridge`; LITcoder `ridge_torch`).
+ */
+export function penaltyReport(fit: Pick<RidgeFitResult, 'lambdas' | 'normalpha' | 'sMax'>): PenaltyReport {
+  return {
+    convention: 'huth',
+    description: fit.normalpha
+      ? `huth: lambda = (alpha * s_max)^2 with normalpha, s_max = ${fit.sMax} (largest singular value of the training features)`
+      : 'huth: lambda = alpha^2',
+    lambdas: fit.lambdas,
+  };
+}
+
+/** The validation report of a fit: the grid, its alphas × voxels mean CV scores, their voxel means, each voxel's best. */
+export function validationReport(
+  fit: Pick<RidgeFitResult, 'alphaGrid' | 'cvScores' | 'meanByAlpha' | 'alphaIndex'>,
+): FittedRidge['validation'] {
+  const v = fit.alphaIndex.length;
+  const best = new Float64Array(v);
+  for (let j = 0; j < v; j++) best[j] = fit.cvScores[fit.alphaIndex[j]! * v + j]!;
+  return { alphaGrid: fit.alphaGrid, scores: fit.cvScores, meanByAlpha: fit.meanByAlpha, best };
 }
 
 /** Wraps a {@link RidgeFitResult} as a {@link FittedModel}. */
@@ -208,7 +243,9 @@ export function fittedRidge(fit: RidgeFitResult, backend: LinalgBackend, setting
     },
     alphas: fit.alphas,
     cvScores: fit.cvScores,
-    info: fit.info,
+    penalty: penaltyReport(fit),
+    validation: validationReport(fit),
+    info: Object.fromEntries(Object.entries(fit.info).filter(([k]) => !TYPED_INFO_KEYS.has(k))),
     predict,
     async score(X, Y) {
       checkX(X, 'X (features to score)');

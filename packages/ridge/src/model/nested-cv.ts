@@ -172,6 +172,8 @@ export async function crossValidateRidge(
       outerFolds: { spec, count: k, sizes: outer.map((f) => ({ train: f.train.length, test: f.test.length })) },
       innerFolds: ridgeSettings(o, ctx).folds,
       alphaSummary: 'geometric mean of the fold alphas',
+      alphaGrid: [...o.alphas],
+      alphaConvention: 'huth',
       pooledR,
       median_pooled_score: scoreSummary(pooledR)['median_score'],
       majorityThreshold: need,

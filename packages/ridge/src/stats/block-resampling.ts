@@ -171,14 +171,6 @@ export function blockBootstrapCorrelations(
   }
 }
 
-/** Median of a typed array (copy sorted). */
-export function median(values: ArrayLike<number>): number {
-  const s = Float64Array.from(values).sort();
-  const n = s.length;
-  if (n === 0) return Number.NaN;
-  return n % 2 ? s[(n - 1) / 2]! : 0.5 * (s[n / 2 - 1]! + s[n / 2]!);
-}
-
 /** Linear-interpolation quantile of sorted values (numpy's default). */
 export function quantileSorted(sorted: Float64Array, q: number): number {
   const pos = (sorted.length - 1) * q;

@@ -1,6 +1,7 @@
+import { median } from '@voxelwise/core';
 import type { Rng } from '@voxelwise/core';
 import type { Dense } from '../linalg/dense.js';
-import { blockBootstrapCorrelations, blockPermutationPValues, blockSums, drawBlocks, median, quantileSorted } from './block-resampling.js';
+import { blockBootstrapCorrelations, blockPermutationPValues, blockSums, drawBlocks, quantileSorted } from './block-resampling.js';
 import type { Alternative } from './p-values.js';
 import { pearsonPValues } from './p-values.js';
 
