@@ -1,11 +1,24 @@
 #!/usr/bin/env node
 import { main } from './main.js';
 
+// Output piped into a program that stops reading (voxelwise list | head) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const controller = new AbortController();
 let interrupted = false;
+let firstAt = 0;
 process.on('SIGINT', () => {
-  if (interrupted) process.exit(130);
+  if (interrupted) {
+    // One Ctrl-C can arrive twice: from the terminal and forwarded by the launcher
+    // (bin/voxelwise.js); only a second press forces the exit.
+    if (Date.now() - firstAt < 250) return;
+    process.exit(130);
+  }
   interrupted = true;
+  firstAt = Date.now();
   controller.abort();
   process.stderr.write('\ninterrupted, stopping (press Ctrl-C again to force)\n');
 });

@@ -64,10 +64,18 @@ describe('voxelwise features / cache', () => {
     const second = await run(args);
     expect(second.code).toBe(0);
     expect(second.out).toMatch(/alpha\s+12 words\s+cached/);
-    const json = JSON.parse((await run([...args, '--json', '--stories', 'beta'])).out) as {
+    const json = JSON.parse((await run([...args, '--json', '--stories', 'beta', '--memory-budget', '1GiB'])).out) as {
       stories: Array<{ story: string; cached: boolean }>;
+      memoryBudget: number;
     };
     expect(json.stories).toEqual([expect.objectContaining({ story: 'beta', cached: true })]);
+    // One size parser for every command: GiB = 2³⁰, GB = 10⁹ (this command used to read GB as 2³⁰).
+    expect(json.memoryBudget).toBe(2 ** 30);
+    const si = JSON.parse((await run([...args, '--json', '--stories', 'beta', '--memory-budget', '8GB'])).out) as { memoryBudget: number };
+    expect(si.memoryBudget).toBe(8e9);
+    const bad = await run([...args, '--memory-budget', '8 gigabytes']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--memory-budget "8 gigabytes" is not a size');
   });
 
   it('cache ls and verify list the files; verify exits 1 on a damaged file; clear removes', async () => {

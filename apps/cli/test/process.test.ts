@@ -1,47 +1,32 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot, voxelwise } from './temp-project.js';
 
-// The real `voxelwise` process: exit codes as a shell sees them.
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const bin = join(root, 'apps', 'cli', 'src', 'bin.ts');
-
-function voxelwise(
-  args: string[],
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@voxelwise/source', '--import', 'tsx', bin, ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr }));
-  });
-}
-
+// The real `voxelwise` process, through the launcher npm links as node_modules/.bin/voxelwise:
+// exit codes as a shell sees them, paths from the user's folder.
 describe('voxelwise process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vw-proc-'));
 
-  it('exits 2 for a config naming an unknown stage', async () => {
-    const path = join(dir, 'bad.json');
-    writeFileSync(path, JSON.stringify({ assembly: { name: 'simulated' }, features: [{ name: 'wordrat' }] }));
-    const r = await voxelwise(['train', '--config', path]);
+  it('runs from a sub-folder of the clone, and reads relative paths from the working directory', async () => {
+    const help = await voxelwise(['--help'], join(repoRoot, 'packages'));
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('voxelwise <command> --help');
+    // bad.json exists only in `dir`: found, so the path was read from there.
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ assembly: { name: 'simulated' }, features: [{ name: 'wordrat' }] }));
+    const r = await voxelwise(['train', '--config', 'bad.json'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('E_STAGE_UNKNOWN');
-  });
+    const unknown = await voxelwise(['runs', 'ls', '--frobnicate'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('runs does not take --frobnicate');
+  }, 60_000);
 
-  it('exits 130 when interrupted with SIGINT', async () => {
+  it('exits 130 when interrupted with SIGINT (sent to the launcher, which forwards it)', async () => {
     let sent = false;
-    const r = await voxelwise(['demo', '--out', join(dir, 'results')], (text, child) => {
+    const r = await voxelwise(['demo', '--out', join(dir, 'results')], dir, (text, child) => {
       // Interrupt once the run has started (its first line names the run).
       if (!sent && /run /.test(text)) {
         sent = true;
@@ -50,5 +35,36 @@ describe('voxelwise process', () => {
     });
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
-  });
+  }, 120_000);
+
+  it('loads no command module, plugin, Arrow or model runtime for --help; list loads no model runtime', () => {
+    const heavy =
+      /apache-arrow|@huggingface|onnxruntime|h5wasm|packages\/(assembly|features-lm|features-basic|downsample|ridge|logger-wandb|trainer|io)\//;
+    const loaded = (args: string[]): string[] => {
+      const trace = join(dir, `trace-${args.join('-')}.txt`);
+      rmSync(trace, { force: true });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--conditions=@voxelwise/source',
+          '--import',
+          'tsx',
+          '--import',
+          './apps/cli/test/fixtures/trace-modules.mjs',
+          'apps/cli/src/bin.ts',
+          ...args,
+        ],
+        { cwd: repoRoot, env: { ...process.env, VOXELWISE_TRACE_MODULES: trace }, encoding: 'utf8' },
+      );
+      expect(r.status).toBe(0);
+      return readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    };
+    const top = loaded(['--help']);
+    expect(top.filter((u) => u.includes('/apps/cli/src/commands/'))).toEqual([expect.stringMatching(/commands\/index\.ts$/)]);
+    expect(top.filter((u) => u.includes('node_modules') || u.includes('/packages/'))).toEqual([]);
+    for (const c of ['train', 'assembly', 'features', 'list']) expect(loaded([c, '--help']).filter((u) => heavy.test(u))).toEqual([]);
+    const list = loaded(['list']);
+    expect(list.some((u) => u.includes('/packages/ridge/'))).toBe(true);
+    expect(list.filter((u) => /@huggingface|onnxruntime|h5wasm/.test(u))).toEqual([]);
+  }, 60_000);
 });

@@ -431,7 +431,7 @@ function subcommandHelp(sub: Subcommand): string {
 const HELP = `voxelwise assembly <subcommand> [options]
 
 Imports fMRI story data into voxelwise's Arrow assembly format, inspects, simulates and validates it.
-"voxelwise assembly <subcommand> --help" shows one subcommand.
+-h, --help shows this help; "voxelwise assembly <subcommand> --help" shows one subcommand.
 
 Subcommands:
 ${Object.entries(subcommands)
