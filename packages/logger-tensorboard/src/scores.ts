@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readArrowTable } from '@voxelwise/io';
 
 /** The columns of a run's `scores.arrow` the histograms need. */
 export interface ScoreColumns {
@@ -9,9 +9,7 @@ export interface ScoreColumns {
 
 /** Reads `r` and `significant` of a `scores.arrow` (one row per voxel, as the trainer writes it). */
 export async function readScoreColumns(path: string): Promise<ScoreColumns> {
-  // Loaded here, not at import: only the end of a run needs Arrow.
-  const { tableFromIPC } = await import('apache-arrow');
-  const table = tableFromIPC(await readFile(path));
+  const table = await readArrowTable(path, 'logger-tensorboard:tensorboard');
   const r = table.getChild('r');
   if (!r) throw new Error(`${path} has no column "r"`);
   const values = Float64Array.from(r.toArray() as ArrayLike<number>);
