@@ -76,8 +76,15 @@ export async function screenshotCharts(
     buffer += chunk.toString('utf8');
     let end: number;
     while ((end = buffer.indexOf('\0')) >= 0) {
-      const msg = JSON.parse(buffer.slice(0, end)) as CdpMessage;
-      buffer = buffer.slice(end + 1);
+      let msg: CdpMessage;
+      try {
+        msg = JSON.parse(buffer.slice(0, end)) as CdpMessage;
+      } catch {
+        // A garbled message must not become an uncaught exception; the timeout ends the session.
+        continue;
+      } finally {
+        buffer = buffer.slice(end + 1);
+      }
       const p = msg.id === undefined ? undefined : pending.get(msg.id);
       if (p) {
         pending.delete(msg.id!);
