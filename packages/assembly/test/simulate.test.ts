@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { fromRows } from '@voxelwise/core';
+import { fromRows, pearson } from '@voxelwise/core';
 import type { Story } from '@voxelwise/core';
 import { expectVoxelwiseError } from '@voxelwise/testing';
 import { isLebelNonWord, lanczosResample, simulateSubject } from '../src/index.js';
@@ -12,27 +12,6 @@ const golden = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.ur
   input: { data: number[][]; data_times: number[]; tr_times: number[] };
   cases: Array<{ params: { window: number; cutoff_mult: number }; out: number[][] }>;
 };
-
-function corr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let ma = 0;
-  let mb = 0;
-  for (let i = 0; i < n; i++) {
-    ma += a[i]!;
-    mb += b[i]!;
-  }
-  ma /= n;
-  mb /= n;
-  let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < n; i++) {
-    ab += (a[i]! - ma) * (b[i]! - mb);
-    aa += (a[i]! - ma) ** 2;
-    bb += (b[i]! - mb) ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 describe('built-in Lanczos (simulator fallback)', () => {
   it('matches the Huth/LITcoder golden values', () => {
@@ -125,7 +104,7 @@ describe('simulateSubject', () => {
     const mean = (await t.responses()).data;
     for (let k = 0; k < mean.length; k++)
       expect(mean[k]).toBe(Math.fround((reps[0]!.data[k]! + reps[1]!.data[k]! + reps[2]!.data[k]! + reps[3]!.data[k]!) / 4));
-    expect(corr(reps[0]!.data, reps[1]!.data)).toBeLessThan(0.99);
+    expect(pearson(reps[0]!.data, reps[1]!.data)).toBeLessThan(0.99);
   });
 
   it('adds AR(1) noise with the requested coefficient', async () => {
@@ -134,7 +113,7 @@ describe('simulateSubject', () => {
     let lag1 = 0;
     for (let v = 0; v < 20; v++) {
       const x = Array.from({ length: r.rows }, (_, i) => r.data[i * 20 + v]!);
-      lag1 += corr(x.slice(1), x.slice(0, -1)) / 20;
+      lag1 += pearson(x.slice(1), x.slice(0, -1)) / 20;
     }
     expect(lag1).toBeGreaterThan(0.5);
     expect(lag1).toBeLessThan(0.7);
