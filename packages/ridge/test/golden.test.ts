@@ -1,5 +1,5 @@
-// Known answers from ../shared/reference/golden.json (sections ridge, train_test, stats), copied
-// into test/fixtures/golden.json; see that file's _source for how they were computed.
+// Known answers in test/fixtures/golden.json (sections ridge, train_test, stats); its _source says
+// how they were computed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createContext, fromRows, matrix } from '@voxelwise/core';
@@ -27,7 +27,7 @@ function expectClose(actual: ArrayLike<number>, expected: number[], digits = 12)
   for (let i = 0; i < expected.length; i++) expect(actual[i]).toBeCloseTo(expected[i]!, digits);
 }
 
-describe('golden: ridge primitives (anchors §6.3)', () => {
+describe('golden: ridge primitives (Huth ridge.py ridge and ridge_corr, LITcoder ridge_corr_torch)', () => {
   it('singular values of X are the square roots of the Gram eigenvalues', async () => {
     const backend = await createPureBackend();
     const G = await backend.gram(m(g.X));
@@ -71,7 +71,7 @@ describe('golden: ridge primitives (anchors §6.3)', () => {
   });
 });
 
-describe('golden: LITcoder train–test logic (anchors §6.4)', () => {
+describe('golden: LITcoder train–test logic (NestedCVModel.fit_predict with a test set)', () => {
   const base = {
     alphas: [0.1, 1, 10],
     normalpha: true,
@@ -123,7 +123,7 @@ describe('golden: LITcoder train–test logic (anchors §6.4)', () => {
   });
 });
 
-describe('golden: statistics (anchors §6.5)', () => {
+describe('golden: statistics (scipy pearsonr, statsmodels fdrcorrection, scipy combine_pvalues)', () => {
   it('pearsonr two-sided p', () => {
     expect(pearsonPValue(st.pearson_p.r, st.pearson_p.n, 'two-sided')).toBeCloseTo(st.pearson_p.p_two_sided, 13);
   });

@@ -98,8 +98,8 @@ function complement(n: number, excluded: Iterable<number>): Int32Array {
 const sorted = (rows: number[]): Int32Array => Int32Array.from(rows).sort();
 
 /**
- * Builds the folds of `spec` over `n` rows (LITcoder `create_folds`, anchors.md §1.7.3, and Huth
- * `bootstrap_ridge`, §3.1), seeded from `context.rng`. Departures from LITcoder, on purpose:
+ * Builds the folds of `spec` over `n` rows (LITcoder `encoding/models/folding.py` `create_folds`, and
+ * Huth lab deep-fMRI-dataset `encoding/ridge_utils/ridge.py` `bootstrap_ridge`), seeded from `context.rng`. Departures from LITcoder, on purpose:
  * shuffles are seeded; `chunked*` keep the remainder rows (appended to the last chunk) instead
  * of dropping them; too few chunks for the folds is an error rather than a silent fallback.
  */
@@ -205,7 +205,7 @@ export function createFolds(n: number, spec: FoldSpec, context: FoldContext): Fo
 }
 
 /**
- * Huth's bootstrap (deep-fMRI-dataset `ridge.py` bootstrap_ridge, anchors.md §3.1): consecutive
+ * Huth's bootstrap (Huth lab deep-fMRI-dataset `encoding/ridge_utils/ridge.py` `bootstrap_ridge`): consecutive
  * chunks of `chunkLength` rows (the tail that does not fill a chunk is never held out) are
  * shuffled and the first `nchunks` are held out, `nboots` times.
  */

@@ -19,8 +19,9 @@ export interface AlphaSelection {
 
 /**
  * Chooses alphas from mean CV scores (nAlphas × v, mean over folds): per voxel the argmax, or for
- * `single` the argmax of the mean over voxels (LITcoder `_find_best_alphas`; anchors.md §1.7.2).
- * Unlike LITcoder's argmax, a tie goes to the larger alpha (the smoother model), as himalaya does.
+ * `single` the argmax of the mean over voxels (LITcoder `encoding/models/nested_cv.py` `NestedCVModel._find_best_alphas`).
+ * Unlike LITcoder's argmax, a tie goes to the larger alpha (the smoother model), as himalaya's
+ * cross-validated solvers do (they add 1e-10·log(alpha) to the scores before the argmax).
  */
 export function selectAlphas(
   scores: Float64Array,

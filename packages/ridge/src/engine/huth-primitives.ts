@@ -30,9 +30,9 @@ function stack(a: Matrix, b: Matrix): Matrix {
 }
 
 /**
- * Scores of every alpha on a fixed train/validation pair, rows = alphas (Huth `ridge_corr`,
- * anchors.md §3.1: `use_corr` ↔ score `pearson`, otherwise score `huth`; LITcoder
- * `ridge_corr_torch` ↔ score `litcoder`).
+ * Scores of every alpha on a fixed train/validation pair, rows = alphas (Huth lab deep-fMRI-dataset
+ * `encoding/ridge_utils/ridge.py` `ridge_corr`: `use_corr` ↔ score `pearson`, otherwise score
+ * `huth`; LITcoder `encoding/models/ridge_utils.py` `ridge_corr_torch` ↔ score `litcoder`).
  *
  * @example
  * const scores = await ridgeCorr(X, Xt, Y, Yt, [0.1, 1, 10], { score: 'pearson' });
@@ -73,7 +73,7 @@ export async function ridgeCorr(
 }
 
 /**
- * Ridge weights `(XᵀX + a²I)⁻¹XᵀY` ≡ `V·diag(s/(s²+a²))·UᵀY` (Huth `ridge`, anchors.md §3.3), with
+ * Ridge weights `(XᵀX + a²I)⁻¹XᵀY` ≡ `V·diag(s/(s²+a²))·UᵀY` (Huth lab deep-fMRI-dataset `encoding/ridge_utils/ridge.py` `ridge`), with
  * one alpha for all voxels or one per voxel.
  *
  * @example

@@ -8,7 +8,7 @@ export type Solver = 'auto' | 'tridiagonal' | 'eigen';
 /**
  * A Gram matrix `G = XᵀX = Q·K·Qᵀ` with K tridiagonal (Householder) or diagonal (eigen). Either
  * way `(G + λI)⁻¹ = Q·(K + λI)⁻¹·Qᵀ`, so one factorisation serves every alpha; the ridge
- * weights `(XᵀX + a²I)⁻¹XᵀY` equal Huth's `V·diag(s/(s²+a²))·UᵀY` (anchors.md §3.3).
+ * weights `(XᵀX + a²I)⁻¹XᵀY` equal Huth's `V·diag(s/(s²+a²))·UᵀY` (Huth lab deep-fMRI-dataset `encoding/ridge_utils/ridge.py` `ridge`).
  */
 export interface SpectralFactor {
   readonly kind: 'tridiagonal' | 'eigen';

@@ -27,8 +27,8 @@ function foldContext(ctx: StageContext, k: number): StageContext {
 }
 
 /**
- * Full nested cross-validation (LITcoder `NestedCVModel.fit_predict` without a test set;
- * anchors.md §1.7.2): for each outer fold, alpha is chosen by the inner folds on the outer
+ * Full nested cross-validation (LITcoder `encoding/models/nested_cv.py`
+ * `NestedCVModel.fit_predict` without a test set): for each outer fold, alpha is chosen by the inner folds on the outer
  * training rows, the model refitted there and scored on the held-out rows. Combined per voxel:
  * r = mean of fold correlations, p = Fisher combination of fold p-values, BH-FDR on those, and
  * the majority mask (significant in ⌊k/2⌋ + 1 folds). Departures from LITcoder: alphas are

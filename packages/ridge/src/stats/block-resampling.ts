@@ -118,8 +118,8 @@ export function drawBlocks(rng: Rng, count: number, nBlocks: number): Int32Array
 }
 
 /**
- * Block permutation p-values of test correlations (Huth deep-fMRI-dataset
- * `significance_testing.permutation_test`, anchors.md §3.1): responses and predictions are cut
+ * Block permutation p-values of test correlations (Huth lab deep-fMRI-dataset
+ * `encoding/significance_testing.py` `permutation_test`): responses and predictions are cut
  * into blocks of `blockLength` samples, blocks of each are drawn at random independently (with
  * replacement, as Huth's `make_randinds`), and the correlation of the mismatched series forms
  * the null. p = (1 + #null ≥ observed)/(1 + permutations) (Phipson & Smyth 2010, so p is never

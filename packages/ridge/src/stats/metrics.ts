@@ -30,7 +30,7 @@ export function masked(r: Float64Array, mask: Uint8Array): Float64Array {
 }
 
 /**
- * LITcoder's metrics dictionary (`NestedCVModel._create_metrics_dict`, anchors.md §1.7.2) from an
+ * LITcoder's metrics dictionary (`encoding/models/nested_cv.py` `NestedCVModel._create_metrics_dict`) from an
  * evaluation: the scalar keys plus the per-voxel lists `best_alphas`, `correlations`,
  * `p_values`, `corrected_p_values`, `significant_mask`, in plain arrays ready for JSON.
  *

@@ -6,7 +6,7 @@ export type Alternative = 'two-sided' | 'greater' | 'less';
 
 /**
  * p-value of a Pearson correlation `r` over `n` samples under H0: ρ = 0, from
- * t = r·√((n−2)/(1−r²)) on n−2 degrees of freedom (scipy.stats.pearsonr; anchors.md §6.5).
+ * t = r·√((n−2)/(1−r²)) on n−2 degrees of freedom (scipy.stats.pearsonr).
  * NaN r gives 1 (LITcoder's nan → 1 rule); n ≤ 2 gives 1.
  */
 export function pearsonPValue(r: number, n: number, alternative: Alternative = 'two-sided'): number {
@@ -35,7 +35,7 @@ export interface FdrResult {
 }
 
 /**
- * Benjamini–Hochberg FDR (statsmodels `fdrcorrection`, method `indep`; anchors.md §6.5):
+ * Benjamini–Hochberg FDR (statsmodels `stats.multitest.fdrcorrection`, method `indep`):
  * q_(i) = min_{j ≥ i} min(1, p_(j)·m/j); reject where q ≤ alpha. NaN p-values count as 1.
  */
 export function benjaminiHochberg(p: Float64Array, alpha = 0.05): FdrResult {
@@ -66,7 +66,7 @@ export interface FisherResult {
 
 /**
  * Fisher's method: X = −2·Σ ln p_i ~ χ² with 2k degrees of freedom (scipy.stats.combine_pvalues
- * method "fisher"; anchors.md §6.5). p-values are clamped to [0, 1]; a zero gives p = 0.
+ * method "fisher"). p-values are clamped to [0, 1]; a zero gives p = 0.
  */
 export function fisherCombine(p: ArrayLike<number>): FisherResult {
   const k = p.length;
