@@ -72,7 +72,10 @@ describe('train: the run directory', () => {
     const scores = await readScores(join(r.runDir, 'scores.arrow'));
     expect(scores.r).toEqual(r.evaluation.voxels.r);
     const fitted = r.variants[0]!.fitted!;
-    if (fitted.alphas) expect(scores.alpha).toEqual(fitted.alphas);
+    expect(scores.alpha).toEqual(fitted.alphas);
+    // λ and the convention are ridge-cv's own penalty report, read through the typed contract.
+    expect(scores.lambda).toEqual(fitted.penalty!.lambdas);
+    expect(scores.metadata['alpha_convention']).toBe(fitted.penalty!.description);
     const w = await readWeights(join(r.runDir, 'weights.arrow'));
     const expected = fitted.weights!;
     expect(w.weights.rows).toBe(expected.rows);
@@ -94,7 +97,10 @@ describe('train: the run directory', () => {
     expect(run.versions['@voxelwise/trainer']).toMatch(/^\d+\.\d+\.\d+/);
     expect(run.model.options.alphas.length).toBeGreaterThan(1);
     // The file the writer produced fits the schema every reader uses.
-    expect((await readRunJson(r.runDir)).files).toMatchObject({ label: 'main', scores: 'scores.arrow', weights: 'weights.arrow' });
+    const typed = await readRunJson(r.runDir);
+    expect(typed.files).toMatchObject({ label: 'main', scores: 'scores.arrow', weights: 'weights.arrow' });
+    expect(typed.model.alphaGrid).toEqual(Array.from(fitted.validation!.alphaGrid));
+    expect(typed.model.penalty).toEqual({ convention: 'huth', description: fitted.penalty!.description });
 
     const events = readFileSync(join(r.runDir, 'events.jsonl'), 'utf8')
       .trim()
