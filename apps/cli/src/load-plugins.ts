@@ -90,7 +90,7 @@ const cliDir = dirname(fileURLToPath(import.meta.url));
  * `baseDir` (the config's folder), then the working directory, then the CLI's own location, so
  * that a CLI installed globally or in another project still finds the plugins of yours.
  */
-export function resolvePlugin(spec: string, baseDir: string): { file: string; searched: string[] } {
+function resolvePlugin(spec: string, baseDir: string): { file: string; searched: string[] } {
   if (spec.startsWith('.') || isAbsolute(spec) || spec.startsWith('file:')) {
     const file = spec.startsWith('file:') ? fileURLToPath(spec) : resolve(baseDir, spec);
     return { file, searched: [file] };

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { usageError } from './command.js';
 
 /** One `--flag` of a command: how it parses and how its help line reads. */
-export interface OptionSpec {
+interface OptionSpec {
   readonly type: 'string' | 'boolean';
   /** One-letter alias (`-c`). */
   readonly short?: string;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 /** The repository root. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** The `voxelwise` launcher that npm links into node_modules/.bin. */
-export const launcher = join(repoRoot, 'apps', 'cli', 'bin', 'voxelwise.js');
+const launcher = join(repoRoot, 'apps', 'cli', 'bin', 'voxelwise.js');
 
 /** zod's package folder, linked into temp projects so their plugins can build option schemas. */
 const zodDir = dirname(createRequire(import.meta.url).resolve('zod/package.json'));
