@@ -1,3 +1,4 @@
+import { median } from '@voxelwise/core';
 import { FRAME, esc, num } from './svg.js';
 import { alphaChart, alphaSummary, layerChart, rHistogramChart, sortedRChart, timeseriesChart } from './charts.js';
 import type { LayerPoint } from './charts.js';
@@ -11,13 +12,6 @@ function metric(m: Record<string, unknown>, key: string): number {
 
 function card(label: string, value: string, note = '', id = ''): string {
   return `<div class="card"${id ? ` id="${esc(id)}"` : ''}><div class="card-value">${esc(value)}</div><div class="card-label">${esc(label)}</div>${note ? `<div class="card-note">${esc(note)}</div>` : ''}</div>`;
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 function seconds(ms: number): string {
