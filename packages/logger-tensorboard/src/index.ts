@@ -12,6 +12,4 @@ export { pngInfo } from './png.js';
 export type { PngInfo } from './png.js';
 export { findChromium, screenshotCharts } from './chromium.js';
 export type { ChartImage } from './chromium.js';
-export { readScoreColumns } from './scores.js';
-export type { ScoreColumns } from './scores.js';
 export { tensorboardSchema } from './schema.js';

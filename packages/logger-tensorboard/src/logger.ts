@@ -8,7 +8,6 @@ import { fileVersionEvent, histogramEvent, imageEvent, scalarEvent, textEvent } 
 import { histogramOf, rEdges } from './histogram.js';
 import type { ResolvedTensorboardOptions } from './options.js';
 import { pngInfo } from './png.js';
-import { readScoreColumns } from './scores.js';
 
 /** Tags of the two r histograms (the names the trainer's `run:end` summary uses). */
 export const HISTOGRAM_TAGS = { all: 'r/all', significant: 'r/significant' } as const;
@@ -80,6 +79,8 @@ export function tensorboardLogger(
 
   const histograms = async (f: EventFile, runDir: string) => {
     const edges = rEdges(options.histogramBins);
+    // Arrow loads only here, at the end of a run: registering the logger stays cheap.
+    const { readScoreColumns } = await import('./scores.js');
     for (const { step, path } of await scoreFiles(runDir)) {
       const scores = await readScoreColumns(path);
       const all = histogramOf(scores.r, edges);
