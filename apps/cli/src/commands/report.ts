@@ -36,8 +36,7 @@ timeseries.arrow): one self-contained HTML file with no network access.`,
       rest = args.filter((_, i) => i !== shotIndex && !(takesValue && i === shotIndex + 1));
     }
     // --screenshot's value is optional, which parseArgs cannot express: it was taken out above.
-    const { out } = options;
-    const { values, positionals } = parseOptions('report', { out }, rest);
+    const { values, positionals } = parseOptions('report', options, rest);
     if (positionals.length !== 1) throw usageError('report needs one run directory: voxelwise report <run-dir>');
     const runDir = resolve(positionals[0]!);
     const { inspectReport, writeReport } = await import('@voxelwise/trainer');
