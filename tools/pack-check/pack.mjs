@@ -21,7 +21,7 @@ export function run(cmd, args, options = {}) {
 }
 
 /** The package.json inside a tarball, parsed. */
-export function packedManifest(tarball) {
+function packedManifest(tarball) {
   return JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json']));
 }
 
