@@ -5,14 +5,14 @@ import { scoreFromSums } from './scores.js';
 import type { ScoreKind, ScoreSums } from './scores.js';
 
 /** Shifted sums of the responses of one fold's validation rows, per voxel of a batch. */
-export interface ResponseSums {
+interface ResponseSums {
   readonly ky: Float64Array;
   readonly sy: Float64Array;
   readonly syy: Float64Array;
 }
 
 /** Column sums of Y (nTest × b) about its first row. */
-export function responseSums(Y: Dense, nTest: number, b: number): ResponseSums {
+function responseSums(Y: Dense, nTest: number, b: number): ResponseSums {
   const ky = new Float64Array(b);
   const sy = new Float64Array(b);
   const syy = new Float64Array(b);

@@ -1,5 +1,5 @@
 /** What the planner needs to know about one fold. */
-export interface FoldShape {
+interface FoldShape {
   /** Rows scored (validation). */
   readonly nTest: number;
   /** Rows whose cross-products are formed per batch (held-out or training rows, whichever fewer). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 
 /** Element storage of the weights. */
-export type WeightArray = Float32Array | Float64Array;
+type WeightArray = Float32Array | Float64Array;
 
 /**
  * Features × voxels weights (float32, or float64 with `precision: 'float64'`), written and read in voxel blocks. Kept in memory when the

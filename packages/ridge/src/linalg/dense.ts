@@ -27,25 +27,6 @@ export function gemm(A: Dense, B: Dense, m: number, k: number, n: number, out: D
   }
 }
 
-/** `out = A·Bᵀ` with A m×k and B n×k (row-major): dot products of rows. */
-export function gemmNT(A: Dense, B: Dense, m: number, k: number, n: number, out: Dense): void {
-  for (let i = 0; i < m; i++) {
-    const ao = i * k;
-    for (let j = 0; j < n; j++) {
-      const bo = j * k;
-      let s0 = 0;
-      let s1 = 0;
-      let t = 0;
-      for (; t + 1 < k; t += 2) {
-        s0 += A[ao + t]! * B[bo + t]!;
-        s1 += A[ao + t + 1]! * B[bo + t + 1]!;
-      }
-      if (t < k) s0 += A[ao + t]! * B[bo + t]!;
-      out[i * n + j] = s0 + s1;
-    }
-  }
-}
-
 /** `out = A·x` with A m×n row-major. */
 export function gemv(A: Dense, m: number, n: number, x: Dense, out: Dense): void {
   for (let i = 0; i < m; i++) {
@@ -92,7 +73,7 @@ export function gatherRows<T extends Dense>(A: T, cols: number, rows: ArrayLike<
 }
 
 /** True when `rows` is a run of consecutive indices (so a row range can be viewed, not copied). */
-export function isContiguous(rows: ArrayLike<number>): boolean {
+function isContiguous(rows: ArrayLike<number>): boolean {
   for (let i = 1; i < rows.length; i++) if (rows[i]! !== rows[0]! + i) return false;
   return true;
 }

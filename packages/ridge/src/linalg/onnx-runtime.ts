@@ -17,7 +17,7 @@ export const ONNX_INSTALL = 'npm install onnxruntime-node';
 export const importOnnxRuntime: OnnxRuntimeImporter = () => import('onnxruntime-node');
 
 /** True when `cause` says the module itself is not installed (rather than failing to load). */
-export function isMissingModule(cause: unknown, name = 'onnxruntime-node'): boolean {
+function isMissingModule(cause: unknown, name = 'onnxruntime-node'): boolean {
   if (!(cause instanceof Error)) return false;
   const code = (cause as { code?: unknown }).code;
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && cause.message.includes(name);

@@ -6,7 +6,7 @@ import { dataAs, productPlan } from './matmul-shape.js';
 import { tridiagonalizeBlocked } from './tridiagonalize.js';
 
 /** Dense kernels in plain TypeScript. */
-export const pureKernels: DenseKernels = {
+const pureKernels: DenseKernels = {
   gemv: async (A, m, n, x, out) => gemv(A, m, n, x, out),
   gemm: async (A, B, m, k, n, out) => gemm(A, B, m, k, n, out),
   gemmSubtract: async (A, B, C, m, k, n, out) => {
@@ -16,7 +16,7 @@ export const pureKernels: DenseKernels = {
 };
 
 /** `XᵀX` in float64 by rank-one row updates of the upper triangle, then mirrored. */
-export function gramPure(X: Matrix): Matrix<Float64Array> {
+function gramPure(X: Matrix): Matrix<Float64Array> {
   const { rows: n, cols: p, data } = X;
   const G = new Float64Array(p * p);
   const row = new Float64Array(p);

@@ -2,6 +2,7 @@ import { matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, Tridiagonalization } from './backend.js';
 import { transposeInto } from './dense.js';
+import { symvLower } from './symmetric-gemv.js';
 
 /** One panel of Householder reflectors, kept for forming Q. */
 interface Panel {
@@ -70,9 +71,8 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
       const tj = columnReflector(B, m, j, k0, panel, col, vt, d, e);
       if (tj === null) break;
       if (tj === 0) continue;
-      const rows = m - j - 1;
-      await kernels.gemv(B.subarray((j + 1) * m, m * m), rows, m, vt.subarray(0, m), z.subarray(0, rows));
-      panelW(m, j, tj, panel.VT, panel.WT, col, z, panel.t1, panel.t2);
+      symvLower(B, m, j + 1, m, vt, z);
+      panelW(m, j, tj, panel.VT, panel.WT, col, z.subarray(j + 1), panel.t1, panel.t2);
     }
     if (m > 1) {
       const mq = m - 1;

@@ -10,7 +10,7 @@ import { createPureBackend } from '../linalg/pure-backend.js';
 export type BackendChoice = 'auto' | 'onnx' | 'pure';
 
 /** Multiply-adds below which `auto` runs the pure backend: onnxruntime's start costs more. */
-export const TINY_WORK = 5e7;
+const TINY_WORK = 5e7;
 
 /** Multiply-adds of a fit (Gram, projections, one product per alpha and voxel batch). */
 export function fitWork(n: number, p: number, v: number, nAlphas: number): number {

@@ -100,7 +100,7 @@ const TYPED_INFO_KEYS = new Set(['alphaGrid', 'convention', 'lambdas', 'meanCvSc
  * The penalty report of a fit: λ = a² with a = alpha, or alpha·s_max under `normalpha` (Huth lab
  * deep-fMRI-dataset `ridge_utils/ridge.py` `ridge`; LITcoder `ridge_torch`).
  */
-export function penaltyReport(fit: Pick<RidgeFitResult, 'lambdas' | 'normalpha' | 'sMax'>): PenaltyReport {
+function penaltyReport(fit: Pick<RidgeFitResult, 'lambdas' | 'normalpha' | 'sMax'>): PenaltyReport {
   return {
     convention: 'huth',
     description: fit.normalpha
@@ -111,7 +111,7 @@ export function penaltyReport(fit: Pick<RidgeFitResult, 'lambdas' | 'normalpha' 
 }
 
 /** The validation report of a fit: the grid, its alphas × voxels mean CV scores, their voxel means, each voxel's best. */
-export function validationReport(
+function validationReport(
   fit: Pick<RidgeFitResult, 'alphaGrid' | 'cvScores' | 'meanByAlpha' | 'alphaIndex'>,
 ): FittedRidge['validation'] {
   const v = fit.alphaIndex.length;

@@ -7,7 +7,7 @@ import type { EvaluationSettings } from './fitted-ridge.js';
 const STAGE = 'model/ridge-cv';
 
 /** The inner fold spec: `folds`, or k-fold with `nFolds`, or 5-fold. */
-export function innerFolds(o: ResolvedRidgeCVOptions): FoldSpec {
+function innerFolds(o: ResolvedRidgeCVOptions): FoldSpec {
   return o.folds ?? { type: 'kfold', n: o.nFolds ?? 5 };
 }
 
