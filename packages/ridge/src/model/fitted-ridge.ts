@@ -111,9 +111,7 @@ function penaltyReport(fit: Pick<RidgeFitResult, 'lambdas' | 'normalpha' | 'sMax
 }
 
 /** The validation report of a fit: the grid, its alphas × voxels mean CV scores, their voxel means, each voxel's best. */
-function validationReport(
-  fit: Pick<RidgeFitResult, 'alphaGrid' | 'cvScores' | 'meanByAlpha' | 'alphaIndex'>,
-): FittedRidge['validation'] {
+function validationReport(fit: Pick<RidgeFitResult, 'alphaGrid' | 'cvScores' | 'meanByAlpha' | 'alphaIndex'>): FittedRidge['validation'] {
   const v = fit.alphaIndex.length;
   const best = new Float64Array(v);
   for (let j = 0; j < v; j++) best[j] = fit.cvScores[fit.alphaIndex[j]! * v + j]!;
