@@ -113,7 +113,8 @@ const listStories = (dir: string, ext: string): Set<string> =>
 
 /**
  * Opens a LeBel ds003020 subject as an assembly, following the Huth conventions
- * (`HuthLab/deep-fMRI-dataset`, anchors §2.1): words from the TextGrid word tier with
+ * (`HuthLab/deep-fMRI-dataset`: encoding/ridge_utils/dsutils.py `make_word_ds`,
+ * stimulus_utils.py `load_simulated_trfiles`, encoding_utils.py `get_response`): words from the TextGrid word tier with
  * non-speech labels dropped; word times at interval midpoints; TR grid from respdict.json
  * (`respdict − 5` TRs at `2k − 9` s); responses from `preprocessed_data/<subject>/<story>.hf5`
  * dataset `data`, trimmed `[10:-5]` relative to the grid (hf5 rows = respdict − 20; any other

@@ -15,7 +15,8 @@ const golden = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.ur
 
 describe('built-in Lanczos (simulator fallback)', () => {
   it('matches the Huth/LITcoder golden values', () => {
-    // fixtures/golden-lanczos.json: copied from ../shared/reference/golden.json (anchors §6.1).
+    // fixtures/golden-lanczos.json: Huth deep-fMRI-dataset ridge_utils/interpdata.py `lanczosinterp2D`
+    // (= LITcoder encoding/downsample/interpdata.py) run as is in float64.
     const input = {
       data: fromRows(golden.input.data),
       dataTimes: Float64Array.from(golden.input.data_times),
@@ -27,7 +28,7 @@ describe('built-in Lanczos (simulator fallback)', () => {
     }
   });
 
-  it('gives the anchors density check: ones every 0.4 s → 4.98528691 per 2 s TR', () => {
+  it('gives the reference density check: ones every 0.4 s → 4.98528691 per 2 s TR (lanczosinterp2D run as is)', () => {
     const n = 200;
     const out = lanczosResample({
       data: { rows: n, cols: 1, data: new Float64Array(n).fill(1) },

@@ -4,7 +4,8 @@ import { meanTR } from './validate.js';
 /**
  * How to read LITcoder's `split_indices`: one TR label per word (`labels`, what `average`, `sum`
  * and `last` expect), np.split boundaries (`boundaries`, Huth `DataSequence.split_inds`, what the
- * `legacy_*` methods expect), or `auto`: decided by length (anchors.md §1.5.3).
+ * `legacy_*` methods expect), or `auto`: decided by length. LITcoder's docs and its `StoryData`
+ * docstring (encoding/assembly/story_data.py) disagree on which format it is.
  */
 export type SplitFormat = 'auto' | 'labels' | 'boundaries';
 

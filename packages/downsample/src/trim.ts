@@ -11,7 +11,7 @@ export interface RowSlice {
 
 /**
  * Rows `[start:end]` of `m` as a view (no copy), with Python slice semantics (LITcoder trims such
- * as `[10:-5]`, anchors.md §1.6.3). Unlike Python it never clips silently: a bound beyond the
+ * as `[10:-5]`, LITcoder README / train_simple.py LeBel defaults). Unlike Python it never clips silently: a bound beyond the
  * matrix or an empty result is an `E_SHAPE_MISMATCH` error naming `what`.
  *
  * @example

@@ -1,7 +1,8 @@
 import { matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 
-// Dense (TRs × words) formulations written straight from anchors.md §1.5.2, independent of the
+// Dense (TRs × words) formulations written straight from LITcoder's encoding/downsample/*.py
+// (rect, sinc, gabor, label groups) and Huth's ridge_utils/interpdata.py `lanczosinterp2D`, independent of the
 // banded code in src/: the property tests check that banding changes nothing.
 
 function meanDiff(t: Float64Array): number {

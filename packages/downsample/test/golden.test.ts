@@ -5,8 +5,9 @@ import { downsample, lanczosDownsample, makeDelayed, zscore } from '../src/index
 import type { BuiltinDownsampler } from '../src/index.js';
 import { expectClose, fixture, rowsAs } from './helpers.js';
 
-// Known answers from ../shared/reference/golden.json (LITcoder run as is, float64), copied into
-// test/fixtures/golden.json with their citation.
+// Known answers from running LITcoder (GT-LIT-Lab/litcoder_core encoding/downsample,
+// encoding/features/FIR_expander.py, encoding/utils.py) as is in float64: test/fixtures/golden.json,
+// which carries their citation.
 interface Golden {
   downsample: {
     input: { data: number[][]; data_times: number[]; tr_times: number[] };

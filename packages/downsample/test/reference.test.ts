@@ -5,7 +5,7 @@ import type { BuiltinDownsampler } from '../src/index.js';
 import { expectClose, fixture, maxAbs, rowsAs } from './helpers.js';
 
 // Randomised known answers from tools/reference/downsample_reference.py (dense numpy formulation,
-// itself checked against ../shared/reference/golden.json): words on TR centres, window edges and
+// itself checked against the LITcoder known answers in test/fixtures/golden.json): words on TR centres, window edges and
 // kernel cut-offs, an irregular TR grid, shuffled word order, non-integer windows.
 interface Reference {
   inputs: Record<string, { data: number[][]; data_times: number[]; tr_times: number[] }>;

@@ -80,7 +80,8 @@ export interface EmbeddedWords {
 
 /**
  * Looks each word up in `table`, one output row per input word — rows are never dropped, unlike
- * LITcoder's `skip` policy which breaks alignment with word times (anchors §5.2 item 17).
+ * LITcoder's `skip` policy which breaks alignment with word times (GT-LIT-Lab/litcoder_core
+ * encoding/features/embeddings.py `StaticEmbeddingFeatureExtractor`, `oov_handling`).
  *
  * @example
  * const { data } = embedWords(story.words.text, table, { oov: 'zero' });
@@ -112,7 +113,7 @@ export function embedWords(words: readonly string[], table: EmbeddingTable, opti
           hint: 'Use oov: "copy-prev" or "zero" to fill out-of-vocabulary words, or a larger vocabulary.',
         });
       }
-      // LITcoder copy_prev: the last vector found, zeros before the first hit (anchors §1.3.5).
+      // LITcoder copy_prev: the last vector found, zeros before the first hit (encoding/features/embeddings.py).
       src = oov === 'copy-prev' ? prev : -1;
     } else {
       prev = row;

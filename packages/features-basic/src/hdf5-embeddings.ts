@@ -24,7 +24,8 @@ export interface Hdf5EmbeddingOptions {
 /**
  * Loads static vectors from an HDF5 file holding a vectors dataset and a vocabulary dataset,
  * such as Huth's `english1000sm.hf5` (`/data` 985 × vocab, `/vocab` bytes; a word's vector is
- * `data[:, vindex[word]]`, Huth `SemanticModel`, anchors §2.1). A word listed twice keeps its
+ * `data[:, vindex[word]]`, HuthLab/deep-fMRI-dataset encoding/ridge_utils/SemanticModel.py
+ * `SemanticModel`). A word listed twice keeps its
  * last vector, as Huth's `vindex` dict does.
  *
  * @example

@@ -9,8 +9,8 @@ const WHERE = 'features-basic:wordrate';
  * - `centered`: `[c − TR/2, c + TR/2)` around the TR centre `c`, with boundaries halfway between
  *   neighbouring centres — the same bins as `rect` and Lanczos use for `trTimes` (TR centres).
  * - `litcoder`: `[t_i, t_{i+1})`, the last TR `[t_last, t_last + lastWindow)`, exactly as LITcoder's
- *   `compute_word_rate_features` (anchors §1.2.5). With TR-centre times this is shifted half a TR
- *   late (anchors §5.1 item 4); use it for parity with LITcoder results.
+ *   `compute_word_rate_features` (GT-LIT-Lab/litcoder_core encoding/assembly/base_processor.py).
+ *   With TR-centre times this is shifted half a TR late; use it for parity with LITcoder results.
  */
 export type WordRateWindow = 'centered' | 'litcoder';
 
@@ -45,7 +45,8 @@ function lastAtOrBefore(a: Float64Array, t: number): number {
 /**
  * TR-level word rate: the number of non-empty words (`text.trim() !== ''`) whose time falls in
  * each TR's window. Already on the TR grid, so it is not downsampled
- * (LITcoder `compute_word_rate_features` + `WordRateFeatureExtractor`, anchors §1.2.5 and §1.3.4).
+ * (LITcoder encoding/assembly/base_processor.py `compute_word_rate_features` +
+ * encoding/features/simple_features.py `WordRateFeatureExtractor`).
  *
  * @example
  * const { data } = wordRateLitcoder(story, { window: 'litcoder', lastWindow: 1.5 });
@@ -103,7 +104,8 @@ export function wordRateLitcoder(story: Story, options: WordRateCountOptions = {
 
 /**
  * Word-level word rate: a column of ones, one row per word including empty words, to be
- * Lanczos-downsampled (Huth `encoding/feature_spaces.py` wordrate, anchors §2.1).
+ * Lanczos-downsampled (HuthLab/deep-fMRI-dataset `encoding/feature_spaces.py`
+ * `get_wordrate_vectors`).
  *
  * @example
  * const { data } = wordRateHuth(story); // words × 1, all ones

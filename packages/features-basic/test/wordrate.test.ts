@@ -28,7 +28,7 @@ function at(times: number[], text: string[], trTimes: number[]) {
 const story = at([0.5, 1.0, 2.1, 2.5, 3.0, 4.0, 5.9, 6.5], ['a', 'b', '', 'c', 'd', '  ', 'e', 'f'], [1, 3, 5]);
 
 describe('wordRateLitcoder', () => {
-  it('counts non-empty words in LITcoder windows [t_i, t_i+1) (anchors §1.2.5)', () => {
+  it('counts non-empty words in LITcoder windows [t_i, t_i+1) (base_processor.py compute_word_rate_features)', () => {
     const f = wordRateLitcoder(story, { window: 'litcoder' });
     expect(f.level).toBe('tr');
     expect(toRows(f.data)).toEqual([[2], [1], [2]]);

