@@ -192,6 +192,14 @@ describe('ridge-cv stage', () => {
     plain.alphas!.forEach((a, j) => expect(plain.penalty.lambdas[j]).toBe(a * a));
   });
 
+  it('dispose removes spilled weights once; a second call does nothing', async () => {
+    const f = await createRidgeModel({ backend: 'pure', memoryBudget: 1, voxelBatch: 4 }).fit({ X: prob.X, Y: prob.Y }, ctx());
+    expect((f.info['layout'] as { weightsSpilled: boolean }).weightsSpilled).toBe(true);
+    expect(f.weights!.data.length).toBe(prob.X.cols * prob.Y.cols);
+    f.dispose();
+    expect(() => f.dispose()).not.toThrow();
+  });
+
   it('evaluation errors name what is wrong', async () => {
     const f = await createRidgeModel({ backend: 'pure' }).fit({ X: prob.X, Y: prob.Y }, ctx());
     await expectVoxelwiseError(() => f.evaluate(prob.Xt, prob.Y, ctx()), 'E_SHAPE_MISMATCH', /different numbers of rows/);
