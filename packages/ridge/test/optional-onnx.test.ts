@@ -26,7 +26,7 @@ const maxRelDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
   return d / Math.max(scale, 1e-30);
 };
 
-// Large enough (≈5.1e7 multiply-adds) that `auto` wants onnxruntime rather than the tiny-problem path.
+// Large enough (≈5.1e7 floating-point operations) that `auto` wants onnxruntime rather than the tiny-problem path.
 const prob = planted(400, 40, 60, 200, { seed: 3, noise: 1 });
 const options: RidgeCVOptions = { alphas: [0.1, 1, 10, 100], threads: 1 };
 

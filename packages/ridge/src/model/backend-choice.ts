@@ -9,10 +9,10 @@ import { createPureBackend } from '../linalg/pure-backend.js';
 /** The `backend` option: `auto` runs onnx when onnxruntime-node can be imported, else pure. */
 export type BackendChoice = 'auto' | 'onnx' | 'pure';
 
-/** Multiply-adds below which `auto` runs the pure backend: onnxruntime's start costs more. */
+/** Floating-point operations below which `auto` runs the pure backend: starting onnxruntime costs more. */
 const TINY_WORK = 5e7;
 
-/** Multiply-adds of a fit (Gram, projections, one product per alpha and voxel batch). */
+/** Floating-point operations of a fit, 2 per multiply-add (Gram, projections, one product per alpha and voxel batch). */
 export function fitWork(n: number, p: number, v: number, nAlphas: number): number {
   return 2 * n * p * (p + v * (1 + nAlphas));
 }
