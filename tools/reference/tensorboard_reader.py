@@ -181,6 +181,16 @@ def read(paths):
     return out
 
 
+def finite_json(x):
+    if isinstance(x, float) and (x != x or x in (float("inf"), float("-inf"))):
+        return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
+    if isinstance(x, dict):
+        return {k: finite_json(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [finite_json(v) for v in x]
+    return x
+
+
 def main(argv):
     if not argv:
         print(__doc__, file=sys.stderr)
@@ -198,7 +208,8 @@ def main(argv):
     except ValueError as e:
         print(f"tensorboard_reader: {e}", file=sys.stderr)
         return 1
-    json.dump(result, sys.stdout)
+    # JSON has no NaN or infinities: write them as strings so that any JSON parser reads the output.
+    json.dump(finite_json(result), sys.stdout, allow_nan=False)
     sys.stdout.write("\n")
     return 0
 

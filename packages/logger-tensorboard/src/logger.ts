@@ -65,6 +65,8 @@ export function tensorboardLogger(
   const now = () => Date.now() / 1000;
 
   const start = (e: Extract<VoxelwiseEvent, { type: 'run:start' }>) => {
+    // A logger reused for a second run closes the first run's file.
+    if (file) void file.close();
     logDir = resolveLogDir(options.logDir, e.runDir);
     const path = eventFilePath(logDir, e.runId, e.time / 1000);
     file = new EventFile(

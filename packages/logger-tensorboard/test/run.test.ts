@@ -41,13 +41,16 @@ function countsFromProto(h: { bucket_limit: number[]; bucket: number[] }, edges:
   return full;
 }
 
+/** A value as the reader prints it: float32, non-finite ones as strings. */
+const asRead = (v: number): number | string => (Number.isFinite(v) ? Math.fround(v) : String(v));
+
 /** Every metric event must be in the file as a float32 scalar at its step (a repeated step-less one counts 0, 1, …). */
 function expectScalars(out: ReaderOutput, events: VoxelwiseEvent[]): number {
-  const expected: Record<string, Array<[number, number]>> = {};
+  const expected: Record<string, Array<[number, number | string]>> = {};
   for (const e of events) {
     if (e.type !== 'metric') continue;
     const list = (expected[e.name] ??= []);
-    list.push([e.step ?? list.length, Math.fround(e.value)]);
+    list.push([e.step ?? list.length, asRead(e.value)]);
   }
   expect(out.scalars).toEqual(expected);
   return Object.values(expected).flat().length;
@@ -181,16 +184,24 @@ describe.skipIf(Boolean(skip))(
       }
     });
 
-    it('the reader rejects a record whose data CRC is wrong', async () => {
+    it('keeps non-finite scalars, and the reader rejects a record whose data CRC is wrong', async () => {
       const root = mkdtempSync(join(tmpdir(), 'vw-tb-crc-'));
       const { tensorboardLogger, tensorboardOptionsSchema } = await import('../src/index.js');
       const logger = tensorboardLogger(tensorboardOptionsSchema.parse({ logDir: root }));
       logger.handle({ type: 'run:start', runId: 'r', config: {}, time: Date.now() });
       logger.handle({ type: 'metric', name: 'x', value: 1 });
+      logger.handle({ type: 'metric', name: 'x', value: NaN });
+      logger.handle({ type: 'metric', name: 'x', value: -Infinity });
       await logger.close!();
       const dir = join(root, 'r');
       const file = join(dir, readdirSync(dir)[0]!);
-      expect(runReader(file).status).toBe(0);
+      expect(runReader(file).out!.scalars).toEqual({
+        x: [
+          [0, 1],
+          [1, 'NaN'],
+          [2, '-Infinity'],
+        ],
+      });
       const bytes = readFileSync(file);
       bytes[bytes.length - 6]! ^= 1;
       writeFileSync(file, bytes);

@@ -13,7 +13,8 @@ export interface ReaderOutput {
   crc: string;
   files: Array<{ path: string; bytes: number; records: number }>;
   file_versions: string[];
-  scalars: Record<string, Array<[number, number]>>;
+  /** Values as float32; NaN and infinities as strings (JSON has none). */
+  scalars: Record<string, Array<[number, number | string]>>;
   histograms: Record<
     string,
     Array<{
