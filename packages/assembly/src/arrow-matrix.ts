@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { voxelwiseError } from '@voxelwise/core';
+import { readArrowTable } from '@voxelwise/io';
 import { loadArrow } from './arrow-io.js';
 import type { MatrixFile } from './matrix-file.js';
 
@@ -26,12 +27,7 @@ export async function openArrowMatrix(file: string): Promise<MatrixFile> {
         details: { file },
       });
     };
-    let table: import('apache-arrow').Table;
-    try {
-      table = A.tableFromIPC(readFileSync(file));
-    } catch (cause) {
-      return fail('not an Arrow IPC file', cause);
-    }
+    const table = await readArrowTable(file, 'assembly:byo');
     const fields = table.schema.fields;
     const meta = table.schema.metadata.get('voxelwise');
     let m: { rows: number; cols: number; data: Float32Array; dtype: 'float32' | 'float64' };

@@ -1,5 +1,6 @@
 import { voxelwiseError } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
+import { parseArrowTable } from '@voxelwise/io';
 
 const WHERE = 'features-basic:arrow';
 
@@ -121,19 +122,7 @@ function fromScalarColumns(A: ArrowModule, table: Table, fields: Field[], source
  */
 export async function parseArrowFeatures(bytes: Uint8Array, source = '<buffer>', column?: string): Promise<FeatureTable> {
   const A = await import('apache-arrow');
-  let table: Table;
-  try {
-    table = A.tableFromIPC(bytes);
-  } catch (error) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: WHERE,
-      message: `${source} is not an Arrow IPC file: ${(error as Error).message}`,
-      cause: error,
-      details: { file: source },
-      hint: 'Write it with pyarrow.feather.write_feather(..., compression="uncompressed") or tableToIPC.',
-    });
-  }
+  const table = await parseArrowTable(bytes, source, WHERE);
   const fields = table.schema.fields;
   if (column !== undefined) {
     const field = fields.find((f) => f.name === column);

@@ -21,6 +21,19 @@ export async function readArrowTable(path: string, where: string): Promise<Table
   } catch (error) {
     throw fsError(error, path, where, 'read', 'Arrow file');
   }
+  return parseArrowTable(bytes, path, where);
+}
+
+/**
+ * Decodes Arrow IPC bytes (file or stream format) into a table; what {@link readArrowTable} does
+ * once the file is read, for callers that hold the bytes already.
+ *
+ * @param source the file name, used in error messages.
+ * @throws VoxelwiseError `E_FILE_FORMAT` naming `source` when the bytes are not Arrow IPC.
+ * @example
+ * const table = await parseArrowTable(bytes, 'features/story01.arrow', 'features-basic:arrow');
+ */
+export async function parseArrowTable(bytes: Uint8Array, source: string, where: string): Promise<Table> {
   const A = await import('apache-arrow');
   try {
     return A.tableFromIPC(bytes);
@@ -28,9 +41,9 @@ export async function readArrowTable(path: string, where: string): Promise<Table
     throw voxelwiseError({
       code: 'E_FILE_FORMAT',
       where,
-      message: `${path} is not an Arrow IPC file: ${(cause as Error).message}`,
+      message: `${source} is not an Arrow IPC file: ${(cause as Error).message}`,
       cause,
-      details: { file: path },
+      details: { file: source },
       hint: 'Write it with pyarrow.feather.write_feather(..., compression="uncompressed") or apache-arrow tableToIPC.',
     });
   }

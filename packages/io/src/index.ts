@@ -6,4 +6,4 @@ export { parseNpyHeader, readNpy } from './npy.js';
 export type { NpyHeader } from './npy.js';
 export { loadH5wasm, openHdf5File } from './hdf5.js';
 export type { H5wasm, H5File } from './hdf5.js';
-export { readArrowTable, writeArrowFileAtomic } from './arrow.js';
+export { readArrowTable, parseArrowTable, writeArrowFileAtomic } from './arrow.js';
