@@ -1,11 +1,8 @@
 import type { AnyStageRef, StageKind } from '@voxelwise/core';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
-import { configPlugins, loadConfigFile } from '../load-config.js';
-import { usePlugins } from '../load-plugins.js';
 import { formatHelp, parseOptions } from '../options.js';
-import { applyOverrides } from '../overrides.js';
-import { configOptions, overrideFlags } from './train.js';
+import { configOptions, configTools, overrideFlags } from './train.js';
 
 const options = {
   ...configOptions,
@@ -44,6 +41,7 @@ schema: the JSON Schema of config files, for editors ("$schema" key).`,
     }
     if (sub !== 'show') throw usageError(`config needs a subcommand: show or schema${sub ? ` (got "${sub}")` : ''}`);
     if (!values.config) throw usageError('config show needs --config <file>');
+    const { configPlugins, loadConfigFile, usePlugins, applyOverrides } = await configTools();
     const { plugins, rest, baseDir } = configPlugins(await loadConfigFile(values.config), values.config);
     const registry = await env.registry();
     if (values.plugins) await usePlugins(registry, plugins, baseDir);

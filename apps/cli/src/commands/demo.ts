@@ -1,6 +1,5 @@
 import type { Command } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
-import { applyOverrides } from '../overrides.js';
 import { runConfig, runOptions } from './train.js';
 
 const options = {
@@ -25,6 +24,7 @@ the headline numbers. Needs no network.`,
   }),
   async run(args, env) {
     const { values } = parseOptions('demo', options, args, { positionals: false });
+    const { applyOverrides } = await import('../overrides.js');
     const seed = values.seed !== undefined ? values.seed : '0';
     const base = applyOverrides({}, { seed }, await env.registry());
     const [{ demoConfig }, { prepareDemo }] = await Promise.all([import('../demo/demo-config.js'), import('../demo/prepare-demo.js')]);

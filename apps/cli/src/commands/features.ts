@@ -2,7 +2,6 @@ import type { LmExtractor } from '@voxelwise/features-lm';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
-import { parseLayers } from '../overrides.js';
 
 function integer(flag: string, text: string | undefined, min: number): number | undefined {
   if (text === undefined) return undefined;
@@ -74,9 +73,10 @@ recomputing. Stories already cached are checked and skipped.`,
     const { createContext, isVoxelwiseError, parseSize, voxelwiseError } = await import('@voxelwise/core');
     // The default is train's (the trainer's memoryBudget default), so the two commands agree.
     const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
-    const [{ createLmExtractor, lmOptionsSchema, verifyLmCacheFile }, { consoleLogger }] = await Promise.all([
+    const [{ createLmExtractor, lmOptionsSchema, verifyLmCacheFile }, { consoleLogger }, { parseLayers }] = await Promise.all([
       import('@voxelwise/features-lm'),
       import('@voxelwise/trainer'),
+      import('../overrides.js'),
     ]);
 
     const parsed = lmOptionsSchema.safeParse({

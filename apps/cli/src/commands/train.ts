@@ -1,10 +1,20 @@
 import type { Command, CommandEnv } from '../command.js';
 import { usageError } from '../command.js';
-import { configPlugins, loadConfigFile } from '../load-config.js';
-import { usePlugins } from '../load-plugins.js';
 import { formatHelp, parseOptions } from '../options.js';
 import type { OptionValues } from '../options.js';
-import { applyOverrides } from '../overrides.js';
+
+/**
+ * The modules that read configs and plugins, imported when a command runs: they load
+ * `@voxelwise/core` (and zod), which `--help` does not need.
+ */
+export async function configTools() {
+  const [{ configPlugins, loadConfigFile }, { usePlugins }, { applyOverrides }] = await Promise.all([
+    import('../load-config.js'),
+    import('../load-plugins.js'),
+    import('../overrides.js'),
+  ]);
+  return { configPlugins, loadConfigFile, usePlugins, applyOverrides };
+}
 
 /** Flags shared by `train` and `demo`. */
 export const runOptions = {
@@ -103,6 +113,7 @@ Example config (YAML):
   async run(args, env) {
     const { values } = parseOptions('train', options, args, { positionals: false });
     if (!values.config) throw usageError('train needs --config <file>');
+    const { configPlugins, loadConfigFile, usePlugins, applyOverrides } = await configTools();
     const loaded = await loadConfigFile(values.config);
     // "plugins" belongs to the CLI: import and register them, then hand the rest to the trainer.
     const { plugins, rest, baseDir } = configPlugins(loaded, values.config);
