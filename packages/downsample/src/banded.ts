@@ -1,157 +1,168 @@
+import { voxelwiseError } from '@voxelwise/core';
+import type { Matrix } from '@voxelwise/core';
 import type { BandPlan } from './band.js';
+import { pairKernel } from './banded-kernel.js';
+import type { BlockLayout } from './banded-kernel.js';
+import { checkFeatures } from './validate.js';
 
-/** One banded product `Y = W · X[:, cols]` where W is zero outside the band of {@link BandPlan}. */
+/** One banded product `Y = W · X` where W is zero outside the band of {@link BandPlan}. */
 export interface BandedJob {
-  /** Row-major source rows (words, in data order); read through `plan.order`. */
-  readonly x: Float32Array | Float64Array;
-  /** Elements per row of `x`. */
-  readonly stride: number;
-  /** First column of `x` to read. */
-  readonly colStart: number;
-  /** Number of columns to read. */
-  readonly width: number;
+  /**
+   * The source rows (words, in data order; read through `plan.order`). Their values are checked
+   * while they are copied: a NaN or ±Infinity throws `E_NOT_FINITE` naming its row and column.
+   */
+  readonly data: Matrix<Float32Array | Float64Array>;
+  /** The stage, for error messages (`downsample:lanczos`). */
+  readonly where: string;
+  /**
+   * Read the columns as `[min(x, 0) | max(x, 0)]` (np.clip), `2 · cols` of them, negative part
+   * first (Lanczos `rectify`). @default false
+   */
+  readonly rectify?: boolean;
   readonly plan: BandPlan;
   /** Number of weight matrices applied to the same rows (gabor: 2 per frequency). */
   readonly sets: number;
   /**
    * Writes the weights of TR `i` (weight matrix `set`) for the sorted positions `lo..hi−1` into
-   * `w[offset .. offset + hi − lo)`. Entries outside the support stay 0.
+   * `w[offset .. offset + hi − lo)`. Entries outside the support stay 0. Called once per TR and set.
    */
   weights(set: number, i: number, lo: number, hi: number, w: Float64Array, offset: number): void;
-  /** Receives row `i` of weight matrix `set`: the first `width` entries of `acc` (float64 sums). */
-  emit(set: number, i: number, acc: Float64Array): void;
+  /** Bytes of the float64 copy of the source columns; see {@link BLOCK_BYTES}. For tests. */
+  readonly blockBytes?: number;
+  /**
+   * Receives columns `[c0, c0 + acc.length)` of row `i` of weight matrix `set` (float64 sums). A
+   * row may come in several column blocks, in increasing `c0`; within a block, rows come in TR
+   * pairs and, per pair, every set in order (both rows of set 0, then set 1, …).
+   */
+  emit(set: number, i: number, acc: Float64Array, c0: number): void;
 }
 
 /**
+ * The float64 copy of the source columns the kernel reads holds at most this many bytes; wider
+ * inputs are done in column blocks (the weights are computed once for all blocks). It bounds the
+ * kernel memory kept between calls.
+ */
+const BLOCK_BYTES = 16 * 2 ** 20;
+
+/**
  * Runs a banded product two TRs at a time: the pair shares one pass over the union of their
- * word ranges, four words per step, so each loaded feature value feeds eight multiply-adds.
- * Cost O(TRs × support × width); memory O(support + width). Sums are float64 whatever the input.
+ * word ranges, four words per step, so each loaded feature value feeds eight multiply-adds
+ * (banded-kernel.wat, WebAssembly SIMD; a scalar copy where SIMD is missing). The source columns
+ * are first copied to float64 in time order, so the kernel reads contiguous rows.
+ * Cost O(TRs × support × columns); memory O(TRs × support × sets + BLOCK_BYTES). Sums are float64
+ * whatever the input, and the same bits with either kernel.
  */
 export function bandedProduct(job: BandedJob): void {
-  const { plan, sets, width } = job;
+  const { plan, sets } = job;
+  const { data: x, cols: stride } = job.data;
+  const rectify = job.rectify ?? false;
+  const cols = rectify ? 2 * stride : stride;
   const { lo, hi, order } = plan;
+  const n = order.length;
   const nTR = lo.length;
-  let maxSpan = 0;
-  for (let i = 0; i < nTR; i += 2) maxSpan = Math.max(maxSpan, hi[Math.min(i + 1, nTR - 1)]! - lo[i]!);
-  const w = new Float64Array(2 * maxSpan);
-  const a0 = new Float64Array(width);
-  const a1 = new Float64Array(width);
-  const x = job.x;
-  for (let i0 = 0; i0 < nTR; i0 += 2) {
-    const two = i0 + 1 < nTR;
+  const nPairs = Math.ceil(nTR / 2);
+  // Arena layout (float64 elements): every pair's weights, sets × [TR 0 | TR 1] of 2·span each;
+  // then the two accumulator rows; then the column block of the source rows.
+  const wStart = new Float64Array(nPairs);
+  let wTotal = 0;
+  for (let q = 0; q < nPairs; q++) {
+    wStart[q] = wTotal;
+    wTotal += 2 * pairSpan(lo, hi, 2 * q) * sets;
+  }
+  const blockBytes = job.blockBytes ?? BLOCK_BYTES;
+  const block = Math.min(cols, Math.max(2, Math.floor(blockBytes / (8 * Math.max(n, 1))) & ~1));
+  const a0 = wTotal;
+  const a1 = a0 + block;
+  const xs = a1 + block;
+  const kernel = pairKernel();
+  const m = kernel.reserve(xs + n * block);
+  for (let q = 0; q < nPairs; q++) {
+    const i0 = 2 * q;
     const base = lo[i0]!;
-    const span = (two ? hi[i0 + 1]! : hi[i0]!) - base;
+    const span = pairSpan(lo, hi, i0);
     for (let set = 0; set < sets; set++) {
-      w.fill(0, 0, 2 * span);
-      if (hi[i0]! > lo[i0]!) job.weights(set, i0, lo[i0]!, hi[i0]!, w, 0);
-      if (two && hi[i0 + 1]! > lo[i0 + 1]!) job.weights(set, i0 + 1, lo[i0 + 1]!, hi[i0 + 1]!, w, span + lo[i0 + 1]! - base);
-      a0.fill(0);
-      a1.fill(0);
-      if (span > 0) {
-        // Two copies of the same loop keep each one monomorphic for V8 (one element type each).
-        if (x instanceof Float64Array) pairKernel64(x, job.stride, job.colStart, width, order, base, span, w, a0, a1);
-        else pairKernel32(x, job.stride, job.colStart, width, order, base, span, w, a0, a1);
+      const off = wStart[q]! + 2 * span * set;
+      m.fill(0, off, off + 2 * span);
+      if (hi[i0]! > lo[i0]!) job.weights(set, i0, lo[i0]!, hi[i0]!, m, off);
+      if (i0 + 1 < nTR && hi[i0 + 1]! > lo[i0 + 1]!) job.weights(set, i0 + 1, lo[i0 + 1]!, hi[i0 + 1]!, m, off + span + lo[i0 + 1]! - base);
+    }
+  }
+  for (let c0 = 0; c0 < cols; c0 += block) {
+    const bw = Math.min(block, cols - c0);
+    // Rows are copied just before the first pair that reads them, while they are still in cache.
+    let ready = 0;
+    let layout: BlockLayout = 'float64';
+    const loadUntil = (until: number): void => {
+      if (until <= ready) return;
+      const got = rectify
+        ? splitSigns(x, stride, order, c0, bw, m, xs, ready, until)
+        : kernel.load(x, stride, order, c0, bw, xs, ready, until);
+      if (!got) nonFinite(job);
+      layout = got;
+      ready = until;
+    };
+    const acc0 = m.subarray(a0, a0 + bw);
+    const acc1 = m.subarray(a1, a1 + bw);
+    for (let q = 0; q < nPairs; q++) {
+      const i0 = 2 * q;
+      const two = i0 + 1 < nTR;
+      const base = lo[i0]!;
+      const span = pairSpan(lo, hi, i0);
+      loadUntil(base + span);
+      for (let set = 0; set < sets; set++) {
+        if (span > 0) kernel.pair(xs, layout, base, bw, span, wStart[q]! + 2 * span * set, a0, a1);
+        else m.fill(0, a0, a1 + bw);
+        job.emit(set, i0, acc0, c0);
+        if (two) job.emit(set, i0 + 1, acc1, c0);
       }
-      job.emit(set, i0, a0);
-      if (two) job.emit(set, i0 + 1, a1);
     }
+    loadUntil(n); // words no TR reaches are checked too
   }
 }
 
-function pairKernel64(
-  x: Float64Array,
-  stride: number,
-  c0: number,
-  width: number,
-  order: Int32Array,
-  base: number,
-  span: number,
-  w: Float64Array,
-  a0: Float64Array,
-  a1: Float64Array,
-): void {
-  let p = 0;
-  for (; p + 3 < span; p += 4) {
-    const w00 = w[p]!;
-    const w01 = w[p + 1]!;
-    const w02 = w[p + 2]!;
-    const w03 = w[p + 3]!;
-    const w10 = w[span + p]!;
-    const w11 = w[span + p + 1]!;
-    const w12 = w[span + p + 2]!;
-    const w13 = w[span + p + 3]!;
-    if (w00 === 0 && w01 === 0 && w02 === 0 && w03 === 0 && w10 === 0 && w11 === 0 && w12 === 0 && w13 === 0) continue;
-    const b0 = order[base + p]! * stride + c0;
-    const b1 = order[base + p + 1]! * stride + c0;
-    const b2 = order[base + p + 2]! * stride + c0;
-    const b3 = order[base + p + 3]! * stride + c0;
-    for (let k = 0; k < width; k++) {
-      const x0 = x[b0 + k]!;
-      const x1 = x[b1 + k]!;
-      const x2 = x[b2 + k]!;
-      const x3 = x[b3 + k]!;
-      a0[k]! += w00 * x0 + w01 * x1 + w02 * x2 + w03 * x3;
-      a1[k]! += w10 * x0 + w11 * x1 + w12 * x2 + w13 * x3;
-    }
-  }
-  for (; p < span; p++) {
-    const w0 = w[p]!;
-    const w1 = w[span + p]!;
-    if (w0 === 0 && w1 === 0) continue;
-    const b0 = order[base + p]! * stride + c0;
-    for (let k = 0; k < width; k++) {
-      const x0 = x[b0 + k]!;
-      a0[k]! += w0 * x0;
-      a1[k]! += w1 * x0;
-    }
-  }
+/** Throws the error {@link checkFeatures} gives for the job's features (a copy found a NaN or ±Infinity). */
+function nonFinite(job: BandedJob): never {
+  checkFeatures(job.data, job.where);
+  // Only reached when the features changed while the product ran.
+  throw voxelwiseError({
+    code: 'E_NOT_FINITE',
+    where: job.where,
+    message: 'features contain NaN or ±Infinity',
+    hint: 'Replace non-finite features (e.g. with 0) before downsampling.',
+  });
 }
 
-function pairKernel32(
-  x: Float32Array,
+/** Rows in the union of the word ranges of TRs `i0` and `i0 + 1` (the last TR may be alone). */
+function pairSpan(lo: Int32Array, hi: Int32Array, i0: number): number {
+  return (i0 + 1 < lo.length ? hi[i0 + 1]! : hi[i0]!) - lo[i0]!;
+}
+
+/**
+ * Columns `[c0, c0 + bw)` of `[min(x, 0) | max(x, 0)]` (np.clip; column c < stride is
+ * min(x_c, 0), column stride + c is max(x_c, 0)) of the source rows `order[from … until − 1]`,
+ * as rows `from … until − 1` of float64 rows of `bw` at `m[to]`. Returns undefined when a value read is NaN or ±Infinity.
+ */
+function splitSigns(
+  x: Float32Array | Float64Array,
   stride: number,
-  c0: number,
-  width: number,
   order: Int32Array,
-  base: number,
-  span: number,
-  w: Float64Array,
-  a0: Float64Array,
-  a1: Float64Array,
-): void {
-  let p = 0;
-  for (; p + 3 < span; p += 4) {
-    const w00 = w[p]!;
-    const w01 = w[p + 1]!;
-    const w02 = w[p + 2]!;
-    const w03 = w[p + 3]!;
-    const w10 = w[span + p]!;
-    const w11 = w[span + p + 1]!;
-    const w12 = w[span + p + 2]!;
-    const w13 = w[span + p + 3]!;
-    if (w00 === 0 && w01 === 0 && w02 === 0 && w03 === 0 && w10 === 0 && w11 === 0 && w12 === 0 && w13 === 0) continue;
-    const b0 = order[base + p]! * stride + c0;
-    const b1 = order[base + p + 1]! * stride + c0;
-    const b2 = order[base + p + 2]! * stride + c0;
-    const b3 = order[base + p + 3]! * stride + c0;
-    for (let k = 0; k < width; k++) {
-      const x0 = x[b0 + k]!;
-      const x1 = x[b1 + k]!;
-      const x2 = x[b2 + k]!;
-      const x3 = x[b3 + k]!;
-      a0[k]! += w00 * x0 + w01 * x1 + w02 * x2 + w03 * x3;
-      a1[k]! += w10 * x0 + w11 * x1 + w12 * x2 + w13 * x3;
+  c0: number,
+  bw: number,
+  m: Float64Array,
+  to: number,
+  from: number,
+  until: number,
+): BlockLayout | undefined {
+  let bad = 0;
+  for (let p = from; p < until; p++) {
+    const row = order[p]! * stride;
+    const dst = to + p * bw;
+    for (let k = 0; k < bw; k++) {
+      const c = c0 + k;
+      const v = c < stride ? x[row + c]! : x[row + c - stride]!;
+      bad += v - v;
+      m[dst + k] = c < stride ? (v < 0 ? v : 0) : v > 0 ? v : 0;
     }
   }
-  for (; p < span; p++) {
-    const w0 = w[p]!;
-    const w1 = w[span + p]!;
-    if (w0 === 0 && w1 === 0) continue;
-    const b0 = order[base + p]! * stride + c0;
-    for (let k = 0; k < width; k++) {
-      const x0 = x[b0 + k]!;
-      a0[k]! += w0 * x0;
-      a1[k]! += w1 * x0;
-    }
-  }
+  return bad === 0 ? 'float64' : undefined;
 }

@@ -5,7 +5,7 @@ import type { BandPlan } from './band.js';
 import { bandedProduct } from './banded.js';
 import { checkOption, zerosLike } from './output.js';
 import type { TypedDownsampleInput } from './output.js';
-import { validateInput } from './validate.js';
+import { validateShape } from './validate.js';
 
 /** Options of {@link gaborDownsample} (LITcoder `gabor`: `freqs`, `sigma`). */
 export interface GaborOptions {
@@ -85,7 +85,7 @@ function adaptiveBand(plan: BandPlan, trTimes: Float64Array, sigma: number, maxR
  */
 export function gaborDownsample<T extends MatrixData>(input: TypedDownsampleInput<T>, options: GaborOptions): Matrix<T> {
   const where = 'downsample:gabor';
-  validateInput(input, where);
+  validateShape(input, where); // the banded product checks the feature values
   const sigma = checkOption(options.sigma, 'sigma', where, 'positive');
   const freqs = options.freqs;
   if (!Array.isArray(freqs) || freqs.length === 0) {
@@ -126,22 +126,20 @@ export function gaborDownsample<T extends MatrixData>(input: TypedDownsampleInpu
   // Real parts of the current TR pair, per row parity and frequency (pairs start at even rows).
   const re = new Float64Array(2 * nf * d);
   bandedProduct({
-    x: data.data,
-    stride: d,
-    colStart: 0,
-    width: d,
+    data,
+    where,
     plan,
     sets: 2 * nf,
     weights,
-    emit: (set, i, acc) => {
+    emit: (set, i, acc, c0) => {
       const l = set >> 1;
-      const slot = ((i & 1) * nf + l) * d;
+      const slot = ((i & 1) * nf + l) * d + c0;
       if ((set & 1) === 0) {
         re.set(acc, slot);
         return;
       }
       const row = i * outCols;
-      for (let k = 0; k < d; k++) out.data[row + k * nf + l] = Math.hypot(re[slot + k]!, acc[k]!);
+      for (let k = 0; k < acc.length; k++) out.data[row + (c0 + k) * nf + l] = Math.hypot(re[slot + k]!, acc[k]!);
     },
   });
   return out;

@@ -3,7 +3,7 @@ import { planBand } from './band.js';
 import { bandedProduct } from './banded.js';
 import { checkOption, zerosLike } from './output.js';
 import type { TypedDownsampleInput } from './output.js';
-import { requireTR, validateInput } from './validate.js';
+import { requireTR, validateShape } from './validate.js';
 
 /** Options of {@link lanczosDownsample} (LITcoder `lanczos`: `window`, `cutoff_mult`, `rectify`). */
 export interface LanczosOptions {
@@ -31,27 +31,6 @@ export function lanczosKernel(u: number, window: number): number {
 }
 
 /**
- * Rectify works on column chunks: the scratch copy holds the negative and positive parts of at
- * most this many feature columns, which bounds its memory (words × 2 × chunk) and keeps the two
- * accumulator rows of a TR pair in L1 cache.
- */
-const RECTIFY_CHUNK = 256;
-
-/** Row j of `out` becomes `[min(x_j, 0) | max(x_j, 0)]` over columns `[c0, c0 + cw)` (np.clip). */
-function splitSigns(x: Float32Array | Float64Array, n: number, d: number, c0: number, cw: number, out: Float32Array | Float64Array): void {
-  for (let j = 0; j < n; j++) {
-    const src = j * d + c0;
-    const neg = j * 2 * cw;
-    const pos = neg + cw;
-    for (let k = 0; k < cw; k++) {
-      const v = x[src + k]!;
-      out[neg + k] = v < 0 ? v : 0;
-      out[pos + k] = v > 0 ? v : 0;
-    }
-  }
-}
-
-/**
  * Lanczos resampling: `y_i = Σ_j L(B·(t_i − s_j))·x_j` with `B = cutoffMult / mean(diff(trTimes))`
  * (Huth interpdata.py lanczosinterp2D L154-164 = LITcoder interpdata.py L87-126). Not normalised:
  * rows sum to about (words per TR) / cutoffMult, as in the reference.
@@ -65,7 +44,7 @@ function splitSigns(x: Float32Array | Float64Array, n: number, d: number, c0: nu
  */
 export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleInput<T>, options: LanczosOptions): Matrix<T> {
   const where = 'downsample:lanczos';
-  validateInput(input, where);
+  validateShape(input, where); // the banded product checks the feature values
   const window = checkOption(options.window, 'window', where, 'positive');
   const cutoffMult = checkOption(options.cutoffMult, 'cutoffMult', where, 'positive');
   const { data, dataTimes, trTimes } = input;
@@ -79,43 +58,18 @@ export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleIn
     for (let p = lo; p < hi; p++) w[offset + p - lo] = lanczosKernel((t - times[p]!) * cutoff, window);
   };
   const d = data.cols;
-  const m = trTimes.length;
-  if (!options.rectify) {
-    const out = zerosLike(data, m, d);
-    bandedProduct({
-      x: data.data,
-      stride: d,
-      colStart: 0,
-      width: d,
-      plan,
-      sets: 1,
-      weights,
-      emit: (_set, i, acc) => out.data.set(acc, i * d),
-    });
-    return out;
-  }
-  const out = zerosLike(data, m, 2 * d);
-  const n = data.rows;
-  const chunk = Math.min(d, RECTIFY_CHUNK);
-  const Ctor = data.data.constructor as new (len: number) => T;
-  const scratch = new Ctor(n * 2 * chunk);
-  const x = data.data;
-  for (let c0 = 0; c0 < d; c0 += chunk) {
-    const cw = Math.min(chunk, d - c0);
-    splitSigns(x, n, d, c0, cw, scratch);
-    bandedProduct({
-      x: scratch,
-      stride: 2 * cw,
-      colStart: 0,
-      width: 2 * cw,
-      plan,
-      sets: 1,
-      weights,
-      emit: (_set, i, acc) => {
-        out.data.set(acc.subarray(0, cw), i * 2 * d + c0);
-        out.data.set(acc.subarray(cw, 2 * cw), i * 2 * d + d + c0);
-      },
-    });
-  }
+  const rectify = options.rectify ?? false;
+  // rectify: [W·min(x, 0) | W·max(x, 0)], the column split done by the banded product.
+  const cols = rectify ? 2 * d : d;
+  const out = zerosLike(data, trTimes.length, cols);
+  bandedProduct({
+    data,
+    where,
+    rectify,
+    plan,
+    sets: 1,
+    weights,
+    emit: (_set, i, acc, c0) => out.data.set(acc, i * cols + c0),
+  });
   return out;
 }

@@ -3,7 +3,7 @@ import { planBand } from './band.js';
 import { bandedProduct } from './banded.js';
 import { checkOption, zerosLike } from './output.js';
 import type { TypedDownsampleInput } from './output.js';
-import { requireTR, validateInput } from './validate.js';
+import { requireTR, validateShape } from './validate.js';
 
 /** Options of {@link sincDownsample} (LITcoder `sinc`: `window`, `cutoff_mult`, `causal`, `renorm`). */
 export interface SincOptions {
@@ -56,7 +56,7 @@ export function sincParameters(trTimes: Float64Array, options: Pick<SincOptions,
  */
 export function sincDownsample<T extends MatrixData>(input: TypedDownsampleInput<T>, options: SincOptions): Matrix<T> {
   const where = 'downsample:sinc';
-  validateInput(input, where);
+  validateShape(input, where); // the banded product checks the feature values
   const { data, dataTimes, trTimes } = input;
   const { cutoff, halfWidth } = sincParameters(trTimes, options);
   const causal = options.causal ?? false;
@@ -79,14 +79,12 @@ export function sincDownsample<T extends MatrixData>(input: TypedDownsampleInput
   const d = data.cols;
   const out = zerosLike(data, trTimes.length, d);
   bandedProduct({
-    x: data.data,
-    stride: d,
-    colStart: 0,
-    width: d,
+    data,
+    where,
     plan,
     sets: 1,
     weights,
-    emit: (_set, i, acc) => out.data.set(acc, i * d),
+    emit: (_set, i, acc, c0) => out.data.set(acc, i * d + c0),
   });
   return out;
 }

@@ -9,6 +9,16 @@ import { numpyMean } from './numpy-sum.js';
  * (`E_NOT_FINITE`, naming the row and column). `where` names the stage in messages.
  */
 export function validateInput(input: DownsampleInput, where: string): void {
+  validateShape(input, where);
+  checkFeatures(input.data, where);
+}
+
+/**
+ * {@link validateInput} without the scan of the feature values, for resamplers that check them
+ * while copying them anyway (the banded product); they call {@link checkFeatures} when a copy
+ * finds a non-finite value, which throws the same error.
+ */
+export function validateShape(input: DownsampleInput, where: string): void {
   const { data, dataTimes, trTimes } = input;
   if (data.rows === 0 || data.cols === 0) {
     throw voxelwiseError({
@@ -64,6 +74,10 @@ export function validateInput(input: DownsampleInput, where: string): void {
       });
     }
   }
+}
+
+/** Throws `E_NOT_FINITE` naming the row and column of the first NaN or ±Infinity feature value. */
+export function checkFeatures(data: DownsampleInput['data'], where: string): void {
   // `v − v` is 0 for every finite v and NaN for NaN and ±Infinity, so one unrolled sum tells
   // whether a slower scan for the culprit is needed (this check reads every feature value).
   const values = data.data;

@@ -7,6 +7,8 @@
  *   ... --dtype float64     features stored as float64 instead of float32 (LM features are float32)
  *   ... --methods lanczos,sinc   a subset
  *   ... --numpy-threads 1        numpy's BLAS threads (default 2, the machine's cores)
+ *   ... --scalar                 also time the banded methods on the scalar TypeScript kernel (the
+ *                                one used where WebAssembly SIMD is missing), in the same run
  *
  * LeBel scale: 27 stories of ≈2,000 words and ≈350 TRs (TR 2 s), 768 features. Times are the best
  * of `repeats` runs over all stories; numpy (Debian's, on its native OpenBLAS kernel: ../peers.ts)
@@ -23,6 +25,8 @@ import { createRng, matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import { downsample } from '@voxelwise/downsample';
 import type { BuiltinDownsampler } from '@voxelwise/downsample';
+// Internal switch of the banded kernel (the same module instance as the package's, via the source condition).
+import { pairKernel, useScalarKernel } from '../../../packages/downsample/src/banded-kernel.js';
 import { PYTHON, inheritedOverrides, loadLine, peerEnv, peerKernel } from '../peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,6 +37,8 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = args.includes('--quick');
+const scalar = args.includes('--scalar');
+const BANDED = new Set(['lanczos', 'sinc', 'gabor']);
 const dtype = (flag('--dtype') ?? 'float32') as 'float32' | 'float64';
 const config = quick
   ? { name: 'quick', stories: 3, words: 2000, trs: 350, features: 128, repeats: 3 }
@@ -163,7 +169,8 @@ try {
   const threads = Number(flag('--numpy-threads') ?? availableParallelism());
   const env = peerEnv(threads);
   console.log(`machine: ${loadLine()}; inherited BLAS kernel overrides: ${inheritedOverrides()}`);
-  console.log(`numpy peer: ${peerKernel(threads)}; voxelwise: 1 thread`);
+  const kernel = pairKernel().kind === 'simd' ? 'WebAssembly SIMD' : 'scalar';
+  console.log(`numpy peer: ${peerKernel(threads)}; voxelwise: 1 thread, banded kernel ${kernel}`);
   const py = spawnSync(PYTHON, [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -174,12 +181,22 @@ try {
   const numpy = JSON.parse(py.stdout) as { numpy: string; results: { label: string; seconds: Record<string, number> }[] };
   const rows = methods.map((spec) => {
     const vw = timeVoxelwise(spec, stories);
+    let scalarSeconds: number | null = null;
+    if (scalar && BANDED.has(spec.name)) {
+      useScalarKernel(true);
+      try {
+        scalarSeconds = timeVoxelwise(spec, stories).seconds;
+      } finally {
+        useScalarKernel(false);
+      }
+    }
     const np = numpy.results.find((r) => r.label === spec.label)!.seconds;
     const dense = np['dense']!;
     const loop = np['litcoder-loop'];
     return {
       method: spec.label,
       voxelwiseSeconds: vw.seconds,
+      voxelwiseScalarKernelSeconds: scalarSeconds,
       numpyDenseSeconds: dense,
       numpyLitcoderLoopSeconds: loop ?? null,
       speedup: Math.min(dense, loop ?? dense) / vw.seconds,
@@ -189,11 +206,11 @@ try {
   console.log(`voxelwise done (${loadLine()})`);
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(
-    `${pad('method', 17)}${pad('voxelwise', 12)}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`,
+    `${pad('method', 17)}${pad('voxelwise', 12)}${scalar ? pad('scalar kernel', 15) : ''}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`,
   );
   for (const r of rows) {
     console.log(
-      `${pad(r.method, 17)}${pad(`${(r.voxelwiseSeconds * 1000).toFixed(0)} ms`, 12)}${pad(`${(r.numpyDenseSeconds * 1000).toFixed(0)} ms`, 14)}${pad(r.numpyLitcoderLoopSeconds === null ? '-' : `${(r.numpyLitcoderLoopSeconds * 1000).toFixed(0)} ms`, 13)}${pad(`${r.speedup.toFixed(2)}×`, 10)}${r.maxRelDiff.toExponential(1)}`,
+      `${pad(r.method, 17)}${pad(`${(r.voxelwiseSeconds * 1000).toFixed(0)} ms`, 12)}${scalar ? pad(r.voxelwiseScalarKernelSeconds === null ? '-' : `${(r.voxelwiseScalarKernelSeconds * 1000).toFixed(0)} ms`, 15) : ''}${pad(`${(r.numpyDenseSeconds * 1000).toFixed(0)} ms`, 14)}${pad(r.numpyLitcoderLoopSeconds === null ? '-' : `${(r.numpyLitcoderLoopSeconds * 1000).toFixed(0)} ms`, 13)}${pad(`${r.speedup.toFixed(2)}×`, 10)}${r.maxRelDiff.toExponential(1)}`,
     );
   }
   console.log(
@@ -203,7 +220,7 @@ try {
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `downsample-${config.name}-${dtype}.json`);
   const report = {
-    config: { ...config, dtype, numpyThreads: threads, load: loadLine() },
+    config: { ...config, dtype, numpyThreads: threads, kernel, load: loadLine() },
     node: process.version,
     numpy: numpy.numpy,
     rows,

@@ -1,0 +1,229 @@
+import { BANDED_KERNEL_WASM } from './banded-kernel-bytes.js';
+
+/** How a loaded block of source rows is stored: float32 is only used by the SIMD kernel. */
+export type BlockLayout = 'float32' | 'float64';
+
+/**
+ * The inner loop of the banded product over one float64 arena: rows, weights and accumulators
+ * all live in {@link PairKernel.arena}, addressed by element index.
+ */
+export interface PairKernel {
+  /** `simd`: WebAssembly SIMD (banded-kernel.wat); `scalar`: the same loop in TypeScript. */
+  readonly kind: 'simd' | 'scalar';
+  /**
+   * Grows the arena to at least `length` float64 values and returns a view of it. The view of an
+   * earlier call is invalid after a call that grows it.
+   */
+  reserve(length: number): Float64Array;
+  /**
+   * Copies columns `[c0, c0 + width)` of the source rows `order[from] … order[until − 1]` of `x`
+   * (`stride` per row) to rows `from … until − 1` of the block at element `to`, which has room for
+   * float64 rows of `width`. Returns how the block is stored, or undefined when one of the
+   * copied values is NaN or ±Infinity.
+   */
+  load(
+    x: Float32Array | Float64Array,
+    stride: number,
+    order: Int32Array,
+    c0: number,
+    width: number,
+    to: number,
+    from: number,
+    until: number,
+  ): BlockLayout | undefined;
+  /**
+   * `a0 = Σ_p w[p]·row_p` and `a1 = Σ_p w[span + p]·row_p` over the `span` rows of `width`
+   * starting at row `row` of the block at element `block` (stored as `layout`), four rows at a
+   * time in that order. `w`, `a0`, `a1` are element indices of the arena.
+   */
+  pair(block: number, layout: BlockLayout, row: number, width: number, span: number, w: number, a0: number, a1: number): void;
+}
+
+/**
+ * The scalar kernel: the WebAssembly one's arithmetic, operation for operation (no fused
+ * multiply-add), so both give the same bits. Groups of four rows whose eight weights are all 0
+ * are skipped.
+ */
+export function pairKernelJs(
+  m: Float64Array,
+  x: number,
+  stride: number,
+  width: number,
+  span: number,
+  w: number,
+  a0: number,
+  a1: number,
+): void {
+  m.fill(0, a0, a0 + width);
+  m.fill(0, a1, a1 + width);
+  const w1 = w + span;
+  let p = 0;
+  for (; p + 3 < span; p += 4) {
+    const w00 = m[w + p]!;
+    const w01 = m[w + p + 1]!;
+    const w02 = m[w + p + 2]!;
+    const w03 = m[w + p + 3]!;
+    const w10 = m[w1 + p]!;
+    const w11 = m[w1 + p + 1]!;
+    const w12 = m[w1 + p + 2]!;
+    const w13 = m[w1 + p + 3]!;
+    if (w00 === 0 && w01 === 0 && w02 === 0 && w03 === 0 && w10 === 0 && w11 === 0 && w12 === 0 && w13 === 0) continue;
+    const b0 = x + p * stride;
+    const b1 = b0 + stride;
+    const b2 = b1 + stride;
+    const b3 = b2 + stride;
+    for (let k = 0; k < width; k++) {
+      const x0 = m[b0 + k]!;
+      const x1 = m[b1 + k]!;
+      const x2 = m[b2 + k]!;
+      const x3 = m[b3 + k]!;
+      m[a0 + k] = m[a0 + k]! + (w00 * x0 + w01 * x1 + w02 * x2 + w03 * x3);
+      m[a1 + k] = m[a1 + k]! + (w10 * x0 + w11 * x1 + w12 * x2 + w13 * x3);
+    }
+  }
+  for (; p < span; p++) {
+    const w0 = m[w + p]!;
+    const v1 = m[w1 + p]!;
+    if (w0 === 0 && v1 === 0) continue;
+    const b0 = x + p * stride;
+    for (let k = 0; k < width; k++) {
+      const x0 = m[b0 + k]!;
+      m[a0 + k] = m[a0 + k]! + w0 * x0;
+      m[a1 + k] = m[a1 + k]! + v1 * x0;
+    }
+  }
+}
+
+function scalarKernel(): PairKernel {
+  let arena = new Float64Array(0);
+  return {
+    kind: 'scalar',
+    reserve(length) {
+      if (arena.length < length) arena = new Float64Array(length);
+      return arena;
+    },
+    load(x, stride, order, c0, width, to, from, until) {
+      // x − x is 0 for every finite x and NaN for NaN and ±Infinity.
+      let bad = 0;
+      for (let p = from; p < until; p++) {
+        const src = order[p]! * stride + c0;
+        const dst = to + p * width;
+        for (let k = 0; k < width; k++) {
+          const v = x[src + k]!;
+          arena[dst + k] = v;
+          bad += v - v;
+        }
+      }
+      return bad === 0 ? 'float64' : undefined;
+    },
+    pair: (block, _layout, row, width, span, w, a0, a1) => pairKernelJs(arena, block + row * width, width, width, span, w, a0, a1),
+  };
+}
+
+const PAGE = 65536;
+
+/**
+ * The part of the WebAssembly JS API used here (the workspace compiles without the DOM library,
+ * which is where TypeScript declares it).
+ */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+interface KernelExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  pair64(x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void;
+  pair32(x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void;
+  finite64(ptr: number, count: number): number;
+  finite32(ptr: number, count: number): number;
+}
+
+/**
+ * Copies `width` elements of each row `order[p]` of `src` (`stride` per row, from column `c0`),
+ * p in `[from, until)`, to row p of the rows of `width` at element `to` of `dst`, one `set` per
+ * run of consecutive source rows.
+ */
+function gather<T extends Float64Array | Uint8Array>(
+  src: T,
+  dst: T,
+  stride: number,
+  order: Int32Array,
+  c0: number,
+  width: number,
+  to: number,
+  from: number,
+  until: number,
+): void {
+  for (let p = from; p < until;) {
+    let q = p + 1;
+    // Whole rows of consecutive source rows are one contiguous run.
+    if (width === stride) while (q < until && order[q] === order[q - 1]! + 1) q++;
+    const start = order[p]! * stride + c0;
+    dst.set(src.subarray(start, start + (q - p - 1) * stride + width) as T, to + p * width);
+    p = q;
+  }
+}
+
+function simdKernel(): PairKernel | undefined {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!wasm) return undefined;
+  const bytes = Uint8Array.from(atob(BANDED_KERNEL_WASM), (c) => c.charCodeAt(0));
+  // A runtime without SIMD (or with WebAssembly compilation forbidden) takes the scalar kernel.
+  let exports: KernelExports;
+  try {
+    exports = new wasm.Instance(new wasm.Module(bytes), {}).exports as KernelExports;
+  } catch {
+    return undefined;
+  }
+  const { memory } = exports;
+  let view = new Float64Array(memory.buffer);
+  return {
+    kind: 'simd',
+    reserve(length) {
+      const bytes = length * 8;
+      if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+      if (view.buffer !== memory.buffer || view.length < length) view = new Float64Array(memory.buffer);
+      return view;
+    },
+    load(x, stride, order, c0, width, to, from, until) {
+      const count = (until - from) * width;
+      if (x instanceof Float64Array) {
+        gather(x, view, stride, order, c0, width, to, from, until);
+        return exports.finite64(8 * (to + from * width), count) === 1 ? 'float64' : undefined;
+      }
+      // Float32 rows go in as bytes; pair32 widens them as it reads them.
+      const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+      gather(bytes, new Uint8Array(memory.buffer), 4 * stride, order, 4 * c0, 4 * width, 8 * to, from, until);
+      return exports.finite32(8 * to + 4 * from * width, count) === 1 ? 'float32' : undefined;
+    },
+    pair(block, layout, row, width, span, w, a0, a1) {
+      if (layout === 'float32') exports.pair32(8 * block + 4 * row * width, width, width, span, 8 * w, 8 * a0, 8 * a1);
+      else exports.pair64(8 * block + 8 * row * width, width, width, span, 8 * w, 8 * a0, 8 * a1);
+    },
+  };
+}
+
+let simd: PairKernel | null | undefined; // undefined: not tried yet; null: not available
+let scalar: PairKernel | undefined;
+let scalarOnly = false;
+
+/**
+ * The kernel the banded product runs: WebAssembly SIMD where the runtime has it (Node ≥ 16, every
+ * current browser), else the scalar one. Its memory is kept between calls (it grows to the
+ * largest product run so far, bounded by banded.ts BLOCK_BYTES plus the weights).
+ */
+export function pairKernel(): PairKernel {
+  if (!scalarOnly) {
+    if (simd === undefined) simd = simdKernel() ?? null;
+    if (simd) return simd;
+  }
+  return (scalar ??= scalarKernel());
+}
+
+/**
+ * Runs the scalar kernel even where SIMD is available — for the tests that compare both kernels
+ * and for the benchmark; not part of the public API.
+ */
+export function useScalarKernel(on: boolean): void {
+  scalarOnly = on;
+}

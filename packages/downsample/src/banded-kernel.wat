@@ -1,0 +1,344 @@
+;; The inner loop of the banded product (banded.ts), in WebAssembly SIMD: two TRs share one pass
+;; over the union of their word ranges, four words per step, two float64 columns per instruction
+;; (pair64 on float64 rows; pair32 on float32 rows, widened to float64 as they are loaded, so the
+;; copy of the features the kernel reads is half the size).
+;; The arithmetic is the scalar kernel's (banded-kernel.ts pairKernelJs), operation for operation:
+;;   a0[k] = a0[k] + (((w00·x0 + w01·x1) + w02·x2) + w03·x3)
+;; with no fused multiply-add, so both give the same bits. Groups whose eight weights are all 0 are
+;; skipped, then the last (span mod 4) words are added one at a time.
+;;
+;; finite32 / finite64 check the copied features for NaN and ±Infinity.
+;;
+;; The bytes are embedded in banded-kernel-bytes.ts; test/banded-kernel.test.ts assembles this file
+;; with wabt and checks that they match. Every address is a byte offset into the exported memory.
+(module
+  (memory (export "memory") 1)
+
+  ;; pair64: float64 rows. x: first row of the pair's range (rows of `stride` float64, in time order)
+  ;; width: columns to process (≤ stride); span: rows in the range
+  ;; w: 2·span weights, TR 0's then TR 1's; a0, a1: width float64 each, overwritten
+  (func (export "pair64")
+    (param $x i32) (param $stride i32) (param $width i32) (param $span i32)
+    (param $w i32) (param $a0 i32) (param $a1 i32)
+    (local $rowBytes i32) (local $vecBytes i32) (local $widthBytes i32)
+    (local $p i32) (local $k i32) (local $wp i32) (local $wq i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $w00 f64) (local $w01 f64) (local $w02 f64) (local $w03 f64)
+    (local $w10 f64) (local $w11 f64) (local $w12 f64) (local $w13 f64)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
+    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $y0 f64) (local $y1 f64) (local $y2 f64) (local $y3 f64)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
+    (local.set $widthBytes (i32.shl (local.get $width) (i32.const 3)))
+    (local.set $vecBytes (i32.shl (i32.and (local.get $width) (i32.const -2)) (i32.const 3)))
+    (memory.fill (local.get $a0) (i32.const 0) (local.get $widthBytes))
+    (memory.fill (local.get $a1) (i32.const 0) (local.get $widthBytes))
+
+    ;; Four words at a time.
+    (block $groupsDone
+      (loop $groups
+        (br_if $groupsDone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $span)))
+        (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3))))
+        (local.set $wq (i32.add (local.get $wp) (i32.shl (local.get $span) (i32.const 3))))
+        (local.set $w00 (f64.load offset=0 (local.get $wp)))
+        (local.set $w01 (f64.load offset=8 (local.get $wp)))
+        (local.set $w02 (f64.load offset=16 (local.get $wp)))
+        (local.set $w03 (f64.load offset=24 (local.get $wp)))
+        (local.set $w10 (f64.load offset=0 (local.get $wq)))
+        (local.set $w11 (f64.load offset=8 (local.get $wq)))
+        (local.set $w12 (f64.load offset=16 (local.get $wq)))
+        (local.set $w13 (f64.load offset=24 (local.get $wq)))
+        (if
+          (i32.eqz
+            (i32.and
+              (i32.and
+                (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w01) (f64.const 0)))
+                (i32.and (f64.eq (local.get $w02) (f64.const 0)) (f64.eq (local.get $w03) (f64.const 0))))
+              (i32.and
+                (i32.and (f64.eq (local.get $w10) (f64.const 0)) (f64.eq (local.get $w11) (f64.const 0)))
+                (i32.and (f64.eq (local.get $w12) (f64.const 0)) (f64.eq (local.get $w13) (f64.const 0))))))
+          (then
+            (local.set $s00 (f64x2.splat (local.get $w00)))
+            (local.set $s01 (f64x2.splat (local.get $w01)))
+            (local.set $s02 (f64x2.splat (local.get $w02)))
+            (local.set $s03 (f64x2.splat (local.get $w03)))
+            (local.set $s10 (f64x2.splat (local.get $w10)))
+            (local.set $s11 (f64x2.splat (local.get $w11)))
+            (local.set $s12 (f64x2.splat (local.get $w12)))
+            (local.set $s13 (f64x2.splat (local.get $w13)))
+            (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $rowBytes))))
+            (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
+            (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
+            (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+            (local.set $k (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                (local.set $x0 (v128.load (i32.add (local.get $r0) (local.get $k))))
+                (local.set $x1 (v128.load (i32.add (local.get $r1) (local.get $k))))
+                (local.set $x2 (v128.load (i32.add (local.get $r2) (local.get $k))))
+                (local.set $x3 (v128.load (i32.add (local.get $r3) (local.get $k))))
+                (v128.store (i32.add (local.get $a0) (local.get $k))
+                  (f64x2.add
+                    (v128.load (i32.add (local.get $a0) (local.get $k)))
+                    (f64x2.add
+                      (f64x2.add
+                        (f64x2.add (f64x2.mul (local.get $s00) (local.get $x0)) (f64x2.mul (local.get $s01) (local.get $x1)))
+                        (f64x2.mul (local.get $s02) (local.get $x2)))
+                      (f64x2.mul (local.get $s03) (local.get $x3)))))
+                (v128.store (i32.add (local.get $a1) (local.get $k))
+                  (f64x2.add
+                    (v128.load (i32.add (local.get $a1) (local.get $k)))
+                    (f64x2.add
+                      (f64x2.add
+                        (f64x2.add (f64x2.mul (local.get $s10) (local.get $x0)) (f64x2.mul (local.get $s11) (local.get $x1)))
+                        (f64x2.mul (local.get $s12) (local.get $x2)))
+                      (f64x2.mul (local.get $s13) (local.get $x3)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $vec)))
+            ;; An odd width leaves one column.
+            (if (i32.lt_u (local.get $k) (local.get $widthBytes))
+              (then
+                (local.set $y0 (f64.load (i32.add (local.get $r0) (local.get $k))))
+                (local.set $y1 (f64.load (i32.add (local.get $r1) (local.get $k))))
+                (local.set $y2 (f64.load (i32.add (local.get $r2) (local.get $k))))
+                (local.set $y3 (f64.load (i32.add (local.get $r3) (local.get $k))))
+                (f64.store (i32.add (local.get $a0) (local.get $k))
+                  (f64.add
+                    (f64.load (i32.add (local.get $a0) (local.get $k)))
+                    (f64.add
+                      (f64.add
+                        (f64.add (f64.mul (local.get $w00) (local.get $y0)) (f64.mul (local.get $w01) (local.get $y1)))
+                        (f64.mul (local.get $w02) (local.get $y2)))
+                      (f64.mul (local.get $w03) (local.get $y3)))))
+                (f64.store (i32.add (local.get $a1) (local.get $k))
+                  (f64.add
+                    (f64.load (i32.add (local.get $a1) (local.get $k)))
+                    (f64.add
+                      (f64.add
+                        (f64.add (f64.mul (local.get $w10) (local.get $y0)) (f64.mul (local.get $w11) (local.get $y1)))
+                        (f64.mul (local.get $w12) (local.get $y2)))
+                      (f64.mul (local.get $w13) (local.get $y3)))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $groups)))
+
+    ;; The remaining words one at a time.
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_s (local.get $p) (local.get $span)))
+        (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3))))
+        (local.set $w00 (f64.load (local.get $wp)))
+        (local.set $w10 (f64.load (i32.add (local.get $wp) (i32.shl (local.get $span) (i32.const 3)))))
+        (if
+          (i32.eqz (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w10) (f64.const 0))))
+          (then
+            (local.set $s00 (f64x2.splat (local.get $w00)))
+            (local.set $s10 (f64x2.splat (local.get $w10)))
+            (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $rowBytes))))
+            (local.set $k (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                (local.set $x0 (v128.load (i32.add (local.get $r0) (local.get $k))))
+                (v128.store (i32.add (local.get $a0) (local.get $k))
+                  (f64x2.add (v128.load (i32.add (local.get $a0) (local.get $k))) (f64x2.mul (local.get $s00) (local.get $x0))))
+                (v128.store (i32.add (local.get $a1) (local.get $k))
+                  (f64x2.add (v128.load (i32.add (local.get $a1) (local.get $k))) (f64x2.mul (local.get $s10) (local.get $x0))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $vec)))
+            (if (i32.lt_u (local.get $k) (local.get $widthBytes))
+              (then
+                (local.set $y0 (f64.load (i32.add (local.get $r0) (local.get $k))))
+                (f64.store (i32.add (local.get $a0) (local.get $k))
+                  (f64.add (f64.load (i32.add (local.get $a0) (local.get $k))) (f64.mul (local.get $w00) (local.get $y0))))
+                (f64.store (i32.add (local.get $a1) (local.get $k))
+                  (f64.add (f64.load (i32.add (local.get $a1) (local.get $k))) (f64.mul (local.get $w10) (local.get $y0))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $tail))))
+
+  ;; pair32: the same on float32 rows, each value widened to float64 exactly as it is loaded.
+  ;; width: columns to process (≤ stride); span: rows in the range
+  ;; w: 2·span weights, TR 0's then TR 1's; a0, a1: width float64 each, overwritten
+  (func (export "pair32")
+    (param $x i32) (param $stride i32) (param $width i32) (param $span i32)
+    (param $w i32) (param $a0 i32) (param $a1 i32)
+    (local $rowBytes i32) (local $vecBytes i32) (local $widthBytes i32)
+    (local $p i32) (local $k i32) (local $wp i32) (local $wq i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $w00 f64) (local $w01 f64) (local $w02 f64) (local $w03 f64)
+    (local $w10 f64) (local $w11 f64) (local $w12 f64) (local $w13 f64)
+    (local $s00 v128) (local $s01 v128) (local $s02 v128) (local $s03 v128)
+    (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
+    (local $y0 f64) (local $y1 f64) (local $y2 f64) (local $y3 f64)
+    (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $widthBytes (i32.shl (local.get $width) (i32.const 3)))
+    (local.set $vecBytes (i32.shl (i32.and (local.get $width) (i32.const -2)) (i32.const 3)))
+    (memory.fill (local.get $a0) (i32.const 0) (local.get $widthBytes))
+    (memory.fill (local.get $a1) (i32.const 0) (local.get $widthBytes))
+
+    ;; Four words at a time.
+    (block $groupsDone
+      (loop $groups
+        (br_if $groupsDone (i32.gt_s (i32.add (local.get $p) (i32.const 4)) (local.get $span)))
+        (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3))))
+        (local.set $wq (i32.add (local.get $wp) (i32.shl (local.get $span) (i32.const 3))))
+        (local.set $w00 (f64.load offset=0 (local.get $wp)))
+        (local.set $w01 (f64.load offset=8 (local.get $wp)))
+        (local.set $w02 (f64.load offset=16 (local.get $wp)))
+        (local.set $w03 (f64.load offset=24 (local.get $wp)))
+        (local.set $w10 (f64.load offset=0 (local.get $wq)))
+        (local.set $w11 (f64.load offset=8 (local.get $wq)))
+        (local.set $w12 (f64.load offset=16 (local.get $wq)))
+        (local.set $w13 (f64.load offset=24 (local.get $wq)))
+        (if
+          (i32.eqz
+            (i32.and
+              (i32.and
+                (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w01) (f64.const 0)))
+                (i32.and (f64.eq (local.get $w02) (f64.const 0)) (f64.eq (local.get $w03) (f64.const 0))))
+              (i32.and
+                (i32.and (f64.eq (local.get $w10) (f64.const 0)) (f64.eq (local.get $w11) (f64.const 0)))
+                (i32.and (f64.eq (local.get $w12) (f64.const 0)) (f64.eq (local.get $w13) (f64.const 0))))))
+          (then
+            (local.set $s00 (f64x2.splat (local.get $w00)))
+            (local.set $s01 (f64x2.splat (local.get $w01)))
+            (local.set $s02 (f64x2.splat (local.get $w02)))
+            (local.set $s03 (f64x2.splat (local.get $w03)))
+            (local.set $s10 (f64x2.splat (local.get $w10)))
+            (local.set $s11 (f64x2.splat (local.get $w11)))
+            (local.set $s12 (f64x2.splat (local.get $w12)))
+            (local.set $s13 (f64x2.splat (local.get $w13)))
+            (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $rowBytes))))
+            (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
+            (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
+            (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+            (local.set $k (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                (local.set $x0 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r0) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (local.set $x1 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r1) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (local.set $x2 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r2) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (local.set $x3 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r3) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (v128.store (i32.add (local.get $a0) (local.get $k))
+                  (f64x2.add
+                    (v128.load (i32.add (local.get $a0) (local.get $k)))
+                    (f64x2.add
+                      (f64x2.add
+                        (f64x2.add (f64x2.mul (local.get $s00) (local.get $x0)) (f64x2.mul (local.get $s01) (local.get $x1)))
+                        (f64x2.mul (local.get $s02) (local.get $x2)))
+                      (f64x2.mul (local.get $s03) (local.get $x3)))))
+                (v128.store (i32.add (local.get $a1) (local.get $k))
+                  (f64x2.add
+                    (v128.load (i32.add (local.get $a1) (local.get $k)))
+                    (f64x2.add
+                      (f64x2.add
+                        (f64x2.add (f64x2.mul (local.get $s10) (local.get $x0)) (f64x2.mul (local.get $s11) (local.get $x1)))
+                        (f64x2.mul (local.get $s12) (local.get $x2)))
+                      (f64x2.mul (local.get $s13) (local.get $x3)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $vec)))
+            ;; An odd width leaves one column.
+            (if (i32.lt_u (local.get $k) (local.get $widthBytes))
+              (then
+                (local.set $y0 (f64.promote_f32 (f32.load (i32.add (local.get $r0) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (local.set $y1 (f64.promote_f32 (f32.load (i32.add (local.get $r1) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (local.set $y2 (f64.promote_f32 (f32.load (i32.add (local.get $r2) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (local.set $y3 (f64.promote_f32 (f32.load (i32.add (local.get $r3) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (f64.store (i32.add (local.get $a0) (local.get $k))
+                  (f64.add
+                    (f64.load (i32.add (local.get $a0) (local.get $k)))
+                    (f64.add
+                      (f64.add
+                        (f64.add (f64.mul (local.get $w00) (local.get $y0)) (f64.mul (local.get $w01) (local.get $y1)))
+                        (f64.mul (local.get $w02) (local.get $y2)))
+                      (f64.mul (local.get $w03) (local.get $y3)))))
+                (f64.store (i32.add (local.get $a1) (local.get $k))
+                  (f64.add
+                    (f64.load (i32.add (local.get $a1) (local.get $k)))
+                    (f64.add
+                      (f64.add
+                        (f64.add (f64.mul (local.get $w10) (local.get $y0)) (f64.mul (local.get $w11) (local.get $y1)))
+                        (f64.mul (local.get $w12) (local.get $y2)))
+                      (f64.mul (local.get $w13) (local.get $y3)))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $groups)))
+
+    ;; The remaining words one at a time.
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_s (local.get $p) (local.get $span)))
+        (local.set $wp (i32.add (local.get $w) (i32.shl (local.get $p) (i32.const 3))))
+        (local.set $w00 (f64.load (local.get $wp)))
+        (local.set $w10 (f64.load (i32.add (local.get $wp) (i32.shl (local.get $span) (i32.const 3)))))
+        (if
+          (i32.eqz (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w10) (f64.const 0))))
+          (then
+            (local.set $s00 (f64x2.splat (local.get $w00)))
+            (local.set $s10 (f64x2.splat (local.get $w10)))
+            (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $rowBytes))))
+            (local.set $k (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                (local.set $x0 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r0) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (v128.store (i32.add (local.get $a0) (local.get $k))
+                  (f64x2.add (v128.load (i32.add (local.get $a0) (local.get $k))) (f64x2.mul (local.get $s00) (local.get $x0))))
+                (v128.store (i32.add (local.get $a1) (local.get $k))
+                  (f64x2.add (v128.load (i32.add (local.get $a1) (local.get $k))) (f64x2.mul (local.get $s10) (local.get $x0))))
+                (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                (br $vec)))
+            (if (i32.lt_u (local.get $k) (local.get $widthBytes))
+              (then
+                (local.set $y0 (f64.promote_f32 (f32.load (i32.add (local.get $r0) (i32.shr_u (local.get $k) (i32.const 1))))))
+                (f64.store (i32.add (local.get $a0) (local.get $k))
+                  (f64.add (f64.load (i32.add (local.get $a0) (local.get $k))) (f64.mul (local.get $w00) (local.get $y0))))
+                (f64.store (i32.add (local.get $a1) (local.get $k))
+                  (f64.add (f64.load (i32.add (local.get $a1) (local.get $k))) (f64.mul (local.get $w10) (local.get $y0))))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $tail))))
+
+  ;; Returns 1 when the `count` float32 at `ptr` are all finite (x − x is 0 exactly for finite x,
+  ;; NaN for NaN and ±Infinity).
+  (func (export "finite32") (param $ptr i32) (param $count i32) (result i32)
+    (local $i i32) (local $end4 i32) (local $v v128) (local $bad v128) (local $s f32) (local $tail f32)
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $v (v128.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $bad (f32x4.add (local.get $bad) (f32x4.sub (local.get $v) (local.get $v))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vec)))
+    (block $tailDone
+      (loop $tailLoop
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $count)))
+        (local.set $s (f32.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $tail (f32.add (local.get $tail) (f32.sub (local.get $s) (local.get $s))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tailLoop)))
+    (i32.and
+      (i32.eqz (v128.any_true (f32x4.ne (local.get $bad) (v128.const f32x4 0 0 0 0))))
+      (f32.eq (local.get $tail) (f32.const 0))))
+
+  ;; Returns 1 when the `count` float64 at `ptr` are all finite.
+  (func (export "finite64") (param $ptr i32) (param $count i32) (result i32)
+    (local $i i32) (local $end2 i32) (local $v v128) (local $bad v128) (local $s f64) (local $tail f64)
+    (local.set $end2 (i32.and (local.get $count) (i32.const -2)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $i) (local.get $end2)))
+        (local.set $v (v128.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $bad (f64x2.add (local.get $bad) (f64x2.sub (local.get $v) (local.get $v))))
+        (local.set $i (i32.add (local.get $i) (i32.const 2)))
+        (br $vec)))
+    (if (i32.lt_u (local.get $i) (local.get $count))
+      (then
+        (local.set $s (f64.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 3)))))
+        (local.set $tail (f64.sub (local.get $s) (local.get $s)))))
+    (i32.and
+      (i32.eqz (v128.any_true (f64x2.ne (local.get $bad) (v128.const f64x2 0 0))))
+      (f64.eq (local.get $tail) (f64.const 0)))))
+

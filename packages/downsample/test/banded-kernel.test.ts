@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { createRng, isVoxelwiseError, matrix } from '@voxelwise/core';
+import type { Matrix } from '@voxelwise/core';
+import wabtInit from 'wabt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { gaborDownsample, lanczosDownsample, sincDownsample } from '../src/index.js';
+import { planBand } from '../src/band.js';
+import { bandedProduct } from '../src/banded.js';
+import { BANDED_KERNEL_WASM } from '../src/banded-kernel-bytes.js';
+import { pairKernel, useScalarKernel } from '../src/banded-kernel.js';
+
+afterEach(() => useScalarKernel(false));
+
+describe('banded kernel bytes', () => {
+  it('are banded-kernel.wat assembled', async () => {
+    const wabt = await wabtInit();
+    const source = readFileSync(new URL('../src/banded-kernel.wat', import.meta.url), 'utf8');
+    const module = wabt.parseWat('banded-kernel.wat', source, { simd: true, bulk_memory: true });
+    module.validate();
+    const base64 = Buffer.from(module.toBinary({ write_debug_names: false }).buffer).toString('base64');
+    module.destroy();
+    // After editing the WAT, paste this into src/banded-kernel-bytes.ts.
+    expect(BANDED_KERNEL_WASM, `assembled: ${base64}`).toBe(base64);
+  });
+
+  it('run as WebAssembly SIMD on Node', () => {
+    expect(pairKernel().kind).toBe('simd');
+  });
+});
+
+/** Random words over a TR grid, some of them unsorted and some feature values exactly 0. */
+function story(seed: number, n: number, m: number, d: number, f64: boolean) {
+  const rng = createRng(seed);
+  const trTimes = new Float64Array(m).map((_, i) => 1 + 2 * i);
+  const dataTimes = new Float64Array(n).map(() => rng.next() * 2 * m);
+  const values = f64 ? new Float64Array(n * d) : new Float32Array(n * d);
+  for (let k = 0; k < values.length; k++) values[k] = rng.next() < 0.1 ? 0 : rng.normal();
+  return { data: matrix(n, d, values), dataTimes, trTimes };
+}
+
+/** Both kernels' results, element for element. */
+function bothKernels(run: () => Matrix): [Matrix, Matrix] {
+  useScalarKernel(true);
+  const scalar = run();
+  useScalarKernel(false);
+  return [scalar, run()];
+}
+
+const identical = (a: Matrix, b: Matrix): boolean => a.data.length === b.data.length && a.data.every((v, k) => Object.is(v, b.data[k]));
+
+describe.each([
+  { seed: 1, n: 61, m: 9, d: 7, f64: false },
+  { seed: 2, n: 200, m: 30, d: 16, f64: true },
+  { seed: 3, n: 5, m: 12, d: 1, f64: true },
+  { seed: 4, n: 333, m: 41, d: 33, f64: false },
+])('SIMD kernel = scalar kernel, bit for bit (seed $seed: $n words, $m TRs, $d features, float64 $f64)', (s) => {
+  const input = story(s.seed, s.n, s.m, s.d, s.f64);
+  it.each([
+    ['lanczos', () => lanczosDownsample(input, { window: 3, cutoffMult: 1 })],
+    ['lanczos rectify', () => lanczosDownsample(input, { window: 2.5, cutoffMult: 0.7, rectify: true })],
+    ['sinc causal', () => sincDownsample(input, { window: 3, cutoffMult: 1, causal: true })],
+    ['gabor', () => gaborDownsample(input, { freqs: [0.1, 0.25, 0.4], sigma: 1.5 })],
+  ] as const)('%s', (_name, run) => {
+    const [scalar, simd] = bothKernels(run);
+    expect(identical(scalar, simd)).toBe(true);
+  });
+
+  it('column blocks change nothing', () => {
+    const plan = planBand(input.dataTimes, input.trTimes, 5, 5);
+    const product = (blockBytes?: number) => {
+      const out = new Float64Array(s.m * 2 * s.d);
+      bandedProduct({
+        data: input.data,
+        where: 'test',
+        rectify: true,
+        plan,
+        sets: 1,
+        blockBytes,
+        weights: (_set, i, lo, hi, w, offset) => {
+          for (let p = lo; p < hi; p++) w[offset + p - lo] = Math.cos(plan.times[p]! - input.trTimes[i]!);
+        },
+        emit: (_set, i, acc, c0) => out.set(acc, i * 2 * s.d + c0),
+      });
+      return matrix(s.m, 2 * s.d, out);
+    };
+    const whole = product();
+    const [scalar, simd] = bothKernels(() => product(8 * s.n * 3));
+    expect(identical(whole, scalar)).toBe(true);
+    expect(identical(whole, simd)).toBe(true);
+  });
+});
+
+describe('non-finite features found while copying', () => {
+  it.each([
+    ['float32 NaN', false, Number.NaN],
+    ['float64 Infinity', true, Number.POSITIVE_INFINITY],
+  ] as const)('%s names its row and column with either kernel', (_name, f64, bad) => {
+    for (const scalar of [true, false]) {
+      useScalarKernel(scalar);
+      const input = story(5, 40, 8, 5, f64);
+      input.data.data[17 * 5 + 3] = bad;
+      for (const run of [
+        () => lanczosDownsample(input, { window: 3, cutoffMult: 1 }),
+        () => lanczosDownsample(input, { window: 3, cutoffMult: 1, rectify: true }),
+        () => gaborDownsample(input, { freqs: [0.2], sigma: 1 }),
+      ]) {
+        let error: unknown;
+        try {
+          run();
+        } catch (e) {
+          error = e;
+        }
+        expect(isVoxelwiseError(error, 'E_NOT_FINITE')).toBe(true);
+        expect((error as Error).message).toContain('row 17, column 3');
+      }
+    }
+  });
+});
