@@ -37,8 +37,9 @@ Options:
 Examples:
   voxelwise demo
   voxelwise train --config run.json
-  voxelwise list extractor
+  voxelwise list extractor --plugin ./my-plugin.ts
 
+Relative paths (configs, --out, --plugin, ...) are read from the current folder.
 Exit codes: 0 success, 1 runtime failure, 2 usage or config error, 130 interrupted.
 `;
 }
