@@ -14,6 +14,36 @@ export const SOURCE_CONDITION = '@voxelwise/source';
 const REPOSITORY_URL = 'git+https://github.com/voxelwise/voxelwise.git';
 const NODE_RANGE = '>=20.19';
 
+/** One subpath's conditions, built from `src/<base>.ts` to `dist/<base>.{js,d.ts}`. */
+function conditions(base) {
+  return {
+    [SOURCE_CONDITION]: `./src/${base}.ts`,
+    types: `./dist/${base}.d.ts`,
+    import: `./dist/${base}.js`,
+    default: `./dist/${base}.js`,
+  };
+}
+
+/**
+ * `.` and `./package.json`, plus any other subpath a package declares (e.g. `./hdf5`), each in
+ * the same shape; a subpath's file base comes from its current source or import target.
+ */
+function expectedExports(current) {
+  const out = { '.': conditions('index') };
+  const entries = current && typeof current === 'object' && !Array.isArray(current) ? Object.entries(current) : [];
+  for (const [subpath, entry] of entries) {
+    if (subpath === '.' || subpath === './package.json' || !subpath.startsWith('./')) continue;
+    const target = typeof entry === 'string' ? entry : (entry?.[SOURCE_CONDITION] ?? entry?.import ?? entry?.default ?? subpath);
+    const base = String(target)
+      .replace(/^\.\/(src|dist)\//, '')
+      .replace(/^\.\//, '')
+      .replace(/\.(ts|js|mjs|d\.ts)$/, '');
+    out[subpath] = conditions(base);
+  }
+  out['./package.json'] = './package.json';
+  return out;
+}
+
 /** The fields this tool owns, in the order they are inserted when missing, after `anchor`. */
 export function expectedFields(pkg) {
   const m = pkg.manifest;
@@ -30,15 +60,7 @@ export function expectedFields(pkg) {
     type: 'module',
     sideEffects: false,
     engines: { node: NODE_RANGE },
-    exports: {
-      '.': {
-        [SOURCE_CONDITION]: './src/index.ts',
-        types: './dist/index.d.ts',
-        import: './dist/index.js',
-        default: './dist/index.js',
-      },
-      './package.json': './package.json',
-    },
+    exports: expectedExports(m.exports),
     main: './dist/index.js',
     types: './dist/index.d.ts',
     files: [...new Set(['dist', ...binDirs, ...extraFiles])],

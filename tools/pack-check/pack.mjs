@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { workspacePackages } from '../workspace-packages.mjs';
+import { ROOT, workspacePackages } from '../workspace-packages.mjs';
 
 const SOURCE_CONDITION = '@voxelwise/source';
 
@@ -31,21 +31,21 @@ function packedManifest(tarball) {
  * working-tree package.json.
  */
 export function packAll(dest) {
-  const out = [];
-  for (const pkg of workspacePackages().filter((p) => p.publishable)) {
-    const file = join(pkg.dir, 'package.json');
-    const before = readFileSync(file);
-    const json = run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: pkg.dir });
-    const after = readFileSync(file);
-    if (!before.equals(after)) throw new Error(`${pkg.rel}/package.json changed while packing (postpack must restore it byte for byte)`);
-    const info = JSON.parse(json.slice(json.indexOf('[')))[0];
+  const pkgs = workspacePackages().filter((p) => p.publishable);
+  const before = pkgs.map((p) => readFileSync(join(p.dir, 'package.json')));
+  // One npm process for every workspace (each still runs its own prepack and postpack).
+  const json = run('npm', ['pack', '--json', '--pack-destination', dest, ...pkgs.flatMap((p) => ['--workspace', p.rel])], { cwd: ROOT });
+  const infos = JSON.parse(json.slice(json.indexOf('[')));
+  return pkgs.map((pkg, i) => {
+    if (!before[i].equals(readFileSync(join(pkg.dir, 'package.json')))) {
+      throw new Error(`${pkg.rel}/package.json changed while packing (postpack must restore it byte for byte)`);
+    }
+    const info = infos.find((x) => x.name === pkg.manifest.name);
+    if (!info) throw new Error(`npm pack returned nothing for ${pkg.manifest.name}`);
     const tarball = join(dest, info.filename);
-    const packed = readFileSync(tarball);
-    const manifest = packedManifest(tarball);
-    if (JSON.stringify(manifest).includes(SOURCE_CONDITION)) {
+    if (JSON.stringify(packedManifest(tarball)).includes(SOURCE_CONDITION)) {
       throw new Error(`${pkg.rel}: the packed package.json still carries "${SOURCE_CONDITION}" (prepack did not strip it)`);
     }
-    out.push({ name: pkg.manifest.name, rel: pkg.rel, tarball, bytes: packed.length, files: info.files.map((f) => f.path) });
-  }
-  return out;
+    return { name: pkg.manifest.name, rel: pkg.rel, tarball, bytes: info.size, files: info.files.map((f) => f.path) };
+  });
 }
