@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { voxelwiseError } from '@voxelwise/core';
-import { loadH5wasm, openHdf5File, writeFileAtomicWith } from '@voxelwise/io';
-import type { H5File } from '@voxelwise/io';
+import { writeFileAtomicWith } from '@voxelwise/io';
+import { loadH5wasm, openHdf5File } from '@voxelwise/io/hdf5';
+import type { H5File } from '@voxelwise/io/hdf5';
 import type { MatrixFile } from './matrix-file.js';
 
 /**

@@ -1,7 +1,7 @@
 import { voxelwiseError } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
-import { openHdf5File } from '@voxelwise/io';
-import type { H5File, H5wasm } from '@voxelwise/io';
+import { openHdf5File } from '@voxelwise/io/hdf5';
+import type { H5File, H5wasm } from '@voxelwise/io/hdf5';
 
 type H5Dataset = InstanceType<H5wasm['Dataset']>;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadH5wasm, openHdf5File } from '../src/index.js';
+import { loadH5wasm, openHdf5File } from '../src/hdf5.js';
 import { expectCodeAsync } from './expect-code.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vw-io-h5-'));
