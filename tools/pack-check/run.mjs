@@ -73,7 +73,7 @@ function installedPackages(nodeModules, out = new Set()) {
 function sizeOf(dir) {
   return Number(run('du', ['-sk', dir]).split(/\s/)[0]) * 1024;
 }
-const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`; // as `du -sh` counts
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs a command in a consumer project; on failure throws with its output. */
@@ -114,7 +114,8 @@ function install(dir) {
     inProject(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
   } catch (error) {
     const hint = /api\.nuget\.org|onnxruntime-node/.test(error.message)
-      ? '\n(onnxruntime-node is in this install and its postinstall script downloads CUDA libraries from api.nuget.org)'
+      ? '\n(onnxruntime-node is in this install and its postinstall script downloads CUDA libraries from api.nuget.org;' +
+        ' --deny-onnxruntime-script checks the rest of the scenario with that download denied)'
       : '';
     throw new Error(`plain npm install failed${hint}\n${error.message}`);
   }
@@ -176,6 +177,12 @@ const SCENARIOS = [
       const help = voxelwise('--help');
       if (!/Usage:/.test(help)) throw new Error(`voxelwise --help printed no usage:\n${help}`);
       lines.push('voxelwise --help ok');
+      if (type === 'commonjs') {
+        // require() of an ES module package: the `default` export condition, Node >= 20.19.
+        const probe = "const c = require('@voxelwise/core'); if (typeof c.createRegistry !== 'function') process.exit(1)";
+        inProject(dir, process.execPath, ['-e', probe]);
+        lines.push("require('@voxelwise/core') ok");
+      }
       if (type === 'module') {
         const t0 = Date.now();
         voxelwise('demo', '--out', 'results-demo');
