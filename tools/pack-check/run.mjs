@@ -8,7 +8,7 @@
 //               onnxruntime-* installed; a typed defineConfig file (built-in stages and a user's
 //               plugin) type-checks with skipLibCheck: false, a misspelled stage name does not;
 //               a run succeeds
-//   cli-esm,    @voxelwise/cli (+ core and trainer for a user's plugin and config) in a
+//   cli-esm,    @voxelwise/cli (+ core for a user's plugin) in a
 //   cli-cjs     "type": "module" and a "type": "commonjs" project: --help, demo (ESM project),
 //               a .ts config with a .ts plugin through `voxelwise train --config`
 // Prints each scenario's install size and time; exits 1 naming what failed.
@@ -170,7 +170,7 @@ const SCENARIOS = [
   },
   ...['module', 'commonjs'].map((type) => ({
     name: type === 'module' ? 'cli-esm' : 'cli-cjs',
-    project: { type, packages: ['@voxelwise/cli', '@voxelwise/core', '@voxelwise/trainer'], fixtures: 'cli' },
+    project: { type, packages: ['@voxelwise/cli', '@voxelwise/core'], fixtures: 'cli' },
     check(dir) {
       const voxelwise = (...args) => inProject(dir, 'npx', ['--no-install', 'voxelwise', ...args]);
       const lines = [];
