@@ -5,7 +5,7 @@ import { builtinFeatures, delayedZscored } from './simulate-features.js';
 import type { ResolvedSimulateOptions } from './simulate-options.js';
 import { simulateTranscript } from './simulate-text.js';
 import type { SimTranscript } from './simulate-text.js';
-import type { SimulationHooks } from './simulate.js';
+import type { SimulationHooks } from './simulation-hooks.js';
 
 const WHERE = 'assembly:simulate';
 

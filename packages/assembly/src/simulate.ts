@@ -1,5 +1,5 @@
 import { createRng, voxelwiseError } from '@voxelwise/core';
-import type { Assembly, DownsampleInput, EventSink, FeatureSet, Matrix, Story } from '@voxelwise/core';
+import type { Assembly, DownsampleInput, Matrix } from '@voxelwise/core';
 import { lanczosResample } from './lanczos.js';
 import { LEBEL_TRIM } from './lebel-conventions.js';
 import { simulatedStory } from './simulate-assembly.js';
@@ -10,22 +10,14 @@ import { planStories, storyNames } from './simulate-stories.js';
 import type { SimTranscript } from './simulate-text.js';
 import { testTruth } from './simulate-truth.js';
 import { plantWeights, pooledCovariance } from './simulate-weights.js';
+import type { SimulationHooks } from './simulation-hooks.js';
+
+export type { SimulationHooks } from './simulation-hooks.js';
 
 const WHERE = 'assembly:simulate';
 
 /** FIR delays (TRs) of the planted response: 4 TRs, as Huth/LITcoder fit. */
 export const SIMULATION_DELAYS: readonly number[] = [1, 2, 3, 4];
-
-/** Functions the simulator takes from outside, so it never imports another plugin. */
-export interface SimulationHooks {
-  /** Resamples word-level features onto a TR grid. @default Huth Lanczos, window 3, cutoff 1 ({@link lanczosResample}) */
-  resample?: (input: DownsampleInput) => Matrix;
-  /** Features of a story (any extractor's output); replaces `options.features`. Word-level sets are resampled. */
-  features?: (story: Story) => Promise<FeatureSet> | FeatureSet;
-  /** Receives progress events. */
-  emit?: EventSink;
-  signal?: AbortSignal;
-}
 
 /** The planted model, to compare fitted results against. */
 export interface GroundTruth {

@@ -1,7 +1,17 @@
 import { isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
-import type { AnyStageRef, DownsampleInput, Downsampler, Matrix, StageContext } from '@voxelwise/core';
+import type { AnyStageRef, DownsampleInput, Downsampler, EventSink, FeatureSet, Matrix, StageContext, Story } from '@voxelwise/core';
 import { lanczosResample } from './lanczos.js';
-import type { SimulationHooks } from './simulate.js';
+
+/** Functions the simulator takes from outside, so it never imports another plugin. */
+export interface SimulationHooks {
+  /** Resamples word-level features onto a TR grid. @default Huth Lanczos, window 3, cutoff 1 ({@link lanczosResample}) */
+  resample?: (input: DownsampleInput) => Matrix;
+  /** Features of a story (any extractor's output); replaces `options.features`. Word-level sets are resampled. */
+  features?: (story: Story) => Promise<FeatureSet> | FeatureSet;
+  /** Receives progress events. */
+  emit?: EventSink;
+  signal?: AbortSignal;
+}
 
 /** The resampler the simulator asks the registry for by default (Huth: Lanczos, window 3, cutoff 1). */
 export const DEFAULT_SIMULATION_DOWNSAMPLER = { name: 'lanczos', options: { window: 3, cutoffMult: 1 } } as const;
