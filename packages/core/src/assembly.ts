@@ -32,6 +32,20 @@ export interface ResponseBlock extends Matrix<Float32Array> {
   readonly voxelStart: number;
 }
 
+/**
+ * Speech that runs past the end of a story's TR grid (a recording that ends before the
+ * transcript). Huth's and LITcoder's pipelines keep such words: they only reach the last grid TRs,
+ * which the end trim drops. Sources that accept them record what they accepted here.
+ */
+export interface StoryOverhang {
+  /** Words whose time (the interval midpoint) lies past the end of the grid. */
+  readonly words: number;
+  /** How far the last word time lies past the end of the grid, seconds. */
+  readonly seconds: number;
+  /** End of the grid: last TR centre plus half a TR, seconds. */
+  readonly gridEnd: number;
+}
+
 /** One story of an assembly. Words and TR times are in memory; responses load on demand. */
 export interface Story {
   readonly name: string;
@@ -55,6 +69,8 @@ export interface Story {
   readonly nRepeats?: number;
   /** Responses of one repeat (`0 <= repeat < nRepeats`), all voxels or a range. */
   repeatResponses?(repeat: number, range?: { voxelStart?: number; voxelEnd?: number }): Promise<ResponseBlock>;
+  /** Words past the end of the TR grid that the source accepted (absent when there are none). */
+  readonly overhang?: StoryOverhang;
   /** Free-form per-story metadata (source files, hashes). */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }
