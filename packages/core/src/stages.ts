@@ -49,12 +49,29 @@ export interface FeatureSet {
   readonly columns?: readonly string[];
 }
 
+/**
+ * What an extractor can say about itself before extracting anything, so a run can check its
+ * config (e.g. every layer of a sweep) before the first fit.
+ */
+export interface ExtractorDescription {
+  /**
+   * Number of layers the extractor's `layer` option can select: valid values are `0 … layers − 1`
+   * and, counting from the end, `−layers … −1` (−1 = the last). Absent when it has no layers.
+   */
+  readonly layers?: number;
+}
+
 /** Turns a story into features. */
 export interface FeatureExtractor {
   /** A label for events and column names, e.g. `lm:gpt2:9`. */
   readonly id: string;
   readonly level: FeatureLevel;
   extract(story: Story, ctx: StageContext): Promise<FeatureSet>;
+  /**
+   * Describes the extractor (e.g. a language model's depth) without extracting. Optional; the
+   * trainer calls it before fitting to check a layer sweep against the model.
+   */
+  describe?(ctx: StageContext): Promise<ExtractorDescription>;
   /** Releases models, sessions and file handles. */
   dispose?(): Promise<void>;
 }
@@ -243,4 +260,18 @@ export interface StageInstances {
   downsampler: Downsampler;
   model: Model;
   logger: Logger;
+}
+
+/**
+ * A plugin module a run loaded (a config's `plugins` entry): what was asked for, the file it
+ * resolved to, and that file's SHA-256, so a run records which code ran with it. The CLI produces
+ * these; the trainer writes them into `config.json` and `run.json`.
+ */
+export interface PluginRecord {
+  /** The specifier as written (a package name or a path). */
+  readonly specifier: string;
+  /** The absolute path of the module file that was imported. */
+  readonly resolvedPath: string;
+  /** SHA-256 (hex) of that file's bytes. */
+  readonly sha256: string;
 }

@@ -1,5 +1,5 @@
 import { matrix, voxelwiseError } from '@voxelwise/core';
-import type { FeatureExtractor, FeatureSet, StageContext, Story } from '@voxelwise/core';
+import type { ExtractorDescription, FeatureExtractor, FeatureSet, StageContext, Story } from '@voxelwise/core';
 import { litcoderContexts } from './contexts.js';
 import type { LitcoderContextType } from './contexts.js';
 import type { LmCacheKeyParts } from './feature-cache.js';
@@ -29,10 +29,23 @@ export interface LmStoryLayers {
 
 /** The `lm` extractor: a {@link FeatureExtractor} plus whole-story access for tools. */
 export interface LmExtractor extends FeatureExtractor {
-  /** Opens (or downloads) the model and reports its shape. */
-  describe(
-    ctx: StageContext,
-  ): Promise<{ label: string; architecture: string; nLayers: number; dModel: number; nPositions: number; dir: string; onnxFile: string }>;
+  /**
+   * Opens (or downloads) the model and reports its shape. `layers` (= `nLayers`, the L + 1 hidden
+   * states: embeddings and every block's output) is core's {@link ExtractorDescription} field, so
+   * the trainer can check a layer sweep, negative layers included, before fitting.
+   */
+  describe(ctx: StageContext): Promise<
+    ExtractorDescription & {
+      layers: number;
+      label: string;
+      architecture: string;
+      nLayers: number;
+      dModel: number;
+      nPositions: number;
+      dir: string;
+      onnxFile: string;
+    }
+  >;
   /**
    * Every layer of `story` (uncentred): read from the cache when it holds them all, otherwise
    * computed in one pass and cached (with `cache: false`, computed and not stored).
@@ -285,6 +298,7 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
       return {
         label: options.model,
         architecture: m.info.architecture,
+        layers: m.info.nBlocks + 1,
         nLayers: m.info.nBlocks + 1,
         dModel: m.info.dModel,
         nPositions: m.info.nPositions,

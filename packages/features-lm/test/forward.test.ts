@@ -105,4 +105,14 @@ describe('activations equal an independent forward pass', () => {
     await ex.dispose?.();
     expect(maxAbsDiff(f.data.data, r.layers[reference.model.layers]!.flat())).toBeLessThan(TOL);
   });
+
+  it("describe() reports the hidden states a layer option can select (core's ExtractorDescription)", async () => {
+    const ctx = createContext({ cacheDir: path.join(dir, 'cache') });
+    const ex = createLmExtractor(lmOptionsSchema.parse({ model: model.dir, layer: 0, lookback: 8 }));
+    const d = await ex.describe(ctx);
+    await ex.dispose?.();
+    // Embeddings plus every block's output: layers 0..L, or −(L+1)..−1 from the end.
+    expect(d.layers).toBe(reference.model.layers + 1);
+    expect(d.layers).toBe(d.nLayers);
+  });
 });
