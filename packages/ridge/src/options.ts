@@ -41,6 +41,11 @@ export const ridgeCVOptionsSchema = z
     normalpha: z.boolean().default(true),
     singcutoff: z.number().min(0).default(1e-10),
     alphaMode: z.enum(['per-voxel', 'single']).default('per-voxel'),
+    /**
+     * Which alpha wins a tie of validation scores: `larger-alpha` (the smoother model, as himalaya)
+     * or `first`, the first in grid order (numpy argmax, as LITcoder and Huth's ridge.py).
+     */
+    tieBreak: z.enum(['larger-alpha', 'first']).default('larger-alpha'),
     folds: foldSpecSchema.optional(),
     nFolds: folds.optional(),
     outerFolds: foldSpecSchema.optional(),
@@ -75,6 +80,7 @@ export const ridgeCVOptionsSchema = z
  * | `alphas` | logspace(−1, 8, 10) | alpha grid; penalty λ = a², a = alpha (·s_max with normalpha) |
  * | `normalpha` | true | scale alpha by the largest singular value (Huth/LITcoder) |
  * | `alphaMode` | `per-voxel` | or `single` (argmax of the mean over voxels) |
+ * | `tieBreak` | `larger-alpha` | or `first` (numpy argmax: LITcoder, Huth) |
  * | `folds` | `{ type: 'kfold', n: 5 }` | inner folds for choosing alpha |
  * | `score` | `pearson` | selection score; `litcoder`/`huth` for parity |
  */

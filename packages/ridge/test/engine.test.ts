@@ -112,6 +112,14 @@ describe('ridge engine', () => {
     expect(r.alphas[0]).toBe(1e5);
   });
 
+  it("tieBreak 'first': a tie goes to the first alpha of the grid (numpy argmax)", async () => {
+    const Y = matrix(prob.Y.rows, 2, new Float32Array(prob.Y.rows * 2));
+    for (let i = 0; i < Y.rows; i++) Y.data[i * 2] = 1;
+    for (let i = 0; i < Y.rows; i++) Y.data[i * 2 + 1] = prob.Y.data[i * prob.Y.cols]!;
+    const r = await fit({ tieBreak: 'first' }, { Y });
+    expect(r.alphas[0]).toBe(base.alphas[0]);
+  });
+
   it('warns when chosen alphas sit at the edge of the grid', async () => {
     const events: VoxelwiseEvent[] = [];
     const r = await fit({ alphas: [1e3, 1e4] }, {}, events);

@@ -1,6 +1,9 @@
 /** One alpha for all voxels, or one per voxel. */
 export type AlphaMode = 'per-voxel' | 'single';
 
+/** Which alpha wins a tie: the larger one (himalaya) or the first in grid order (numpy argmax). */
+export type TieBreak = 'larger-alpha' | 'first';
+
 /** Result of {@link selectAlphas}. */
 export interface AlphaSelection {
   /** Index into the grid of each voxel's alpha. */
@@ -21,7 +24,9 @@ export interface AlphaSelection {
  * Chooses alphas from mean CV scores (nAlphas × v, mean over folds): per voxel the argmax, or for
  * `single` the argmax of the mean over voxels (LITcoder `encoding/models/nested_cv.py` `NestedCVModel._find_best_alphas`).
  * Unlike LITcoder's argmax, a tie goes to the larger alpha (the smoother model), as himalaya's
- * cross-validated solvers do (they add 1e-10·log(alpha) to the scores before the argmax).
+ * cross-validated solvers do (they add 1e-10·log(alpha) to the scores before the argmax). With
+ * `tieBreak: 'first'` the first maximum in grid order wins, as numpy's argmax in LITcoder and in
+ * Huth's ridge.py (HuthLab/deep-fMRI-dataset, ridge_utils/ridge.py `bootstrap_ridge`).
  */
 export function selectAlphas(
   scores: Float64Array,
@@ -29,9 +34,12 @@ export function selectAlphas(
   v: number,
   mode: AlphaMode,
   minScore = -Infinity,
+  tieBreak: TieBreak = 'larger-alpha',
 ): AlphaSelection {
   const nA = alphas.length;
-  const better = (s: number, a: number, bestS: number, bestA: number): boolean => s > bestS || (s === bestS && alphas[a]! > alphas[bestA]!);
+  const larger = tieBreak === 'larger-alpha';
+  const better = (s: number, a: number, bestS: number, bestA: number): boolean =>
+    s > bestS || (larger && s === bestS && alphas[a]! > alphas[bestA]!);
   const meanOverVoxels = new Float64Array(nA);
   for (let a = 0; a < nA; a++) {
     let sum = 0;

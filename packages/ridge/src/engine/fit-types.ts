@@ -1,6 +1,6 @@
 import type { DType, Matrix } from '@voxelwise/core';
 import type { Fold, FoldSpec } from '../cv/folds.js';
-import type { AlphaMode } from './alpha-selection.js';
+import type { AlphaMode, TieBreak } from './alpha-selection.js';
 import type { ResponseReader } from './response-reader.js';
 import type { ScoreKind } from './scores.js';
 import type { Solver } from './spectral-factor.js';
@@ -15,6 +15,8 @@ export interface RidgeSettings {
   /** Singular values at or below this are dropped (eigen solver only). */
   singcutoff: number;
   alphaMode: AlphaMode;
+  /** How a tie of validation scores is broken. @default 'larger-alpha' */
+  tieBreak?: TieBreak;
   /** Inner folds used to choose alpha. */
   folds: FoldSpec;
   /** How validation predictions are scored. */

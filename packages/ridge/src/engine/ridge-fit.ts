@@ -101,7 +101,7 @@ export async function fitRidge(
   // Edge warnings concern voxels inner CV can predict: best mean CV score above 3/√n, three
   // standard errors of a null correlation over the n training rows (0 for R², whose null is ≤ 0).
   const predictableFloor = settings.score === 'r2' ? 0 : 3 / Math.sqrt(Math.max(1, n));
-  const selection = selectAlphas(cvScores, alphas, v, settings.alphaMode, predictableFloor);
+  const selection = selectAlphas(cvScores, alphas, v, settings.alphaMode, predictableFloor, settings.tieBreak);
   const { alphas: chosen, lambdas } = chosenPenalties(selection.index, alphas, full.sMax2, settings.normalpha);
   const gridLambdas = alphas.map((a) => huthLambda(a, full.sMax2, settings.normalpha));
   await refitWeights(

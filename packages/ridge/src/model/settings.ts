@@ -18,6 +18,7 @@ export function ridgeSettings(o: ResolvedRidgeCVOptions, ctx: StageContext, stag
     normalpha: o.normalpha,
     singcutoff: o.singcutoff,
     alphaMode: o.alphaMode,
+    tieBreak: o.tieBreak,
     folds: innerFolds(o),
     score: o.score,
     solver: o.solver,
