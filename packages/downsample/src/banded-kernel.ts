@@ -4,8 +4,8 @@ import { BANDED_KERNEL_WASM } from './banded-kernel-bytes.js';
 export type BlockLayout = 'float32' | 'float64';
 
 /**
- * The inner loop of the banded product over one float64 arena: rows, weights and accumulators
- * all live in {@link PairKernel.arena}, addressed by element index.
+ * The inner loop of the banded product over one float64 arena (see {@link PairKernel.reserve}):
+ * source rows, weights and accumulators all live there, addressed by element index.
  */
 export interface PairKernel {
   /** `simd`: WebAssembly SIMD (banded-kernel.wat); `scalar`: the same loop in TypeScript. */
@@ -17,9 +17,10 @@ export interface PairKernel {
   reserve(length: number): Float64Array;
   /**
    * Copies columns `[c0, c0 + width)` of the source rows `order[from] … order[until − 1]` of `x`
-   * (`stride` per row) to rows `from … until − 1` of the block at element `to`, which has room for
-   * float64 rows of `width`. Returns how the block is stored, or undefined when one of the
-   * copied values is NaN or ±Infinity.
+   * (`stride` per row) to rows `from … until − 1` of the block at element `to`; with `rectify`
+   * each row becomes `[min(x, 0) | max(x, 0)]`, 2·width long (np.clip). The block has room for
+   * float64 rows. Returns how the block is stored, or undefined when a copied value is NaN or
+   * ±Infinity.
    */
   load(
     x: Float32Array | Float64Array,
@@ -27,6 +28,7 @@ export interface PairKernel {
     order: Int32Array,
     c0: number,
     width: number,
+    rectify: boolean,
     to: number,
     from: number,
     until: number,
@@ -94,6 +96,40 @@ export function pairKernelJs(
   }
 }
 
+/**
+ * The scalar {@link PairKernel.load}: float64 rows (of 2·width with `rectify`, negative part
+ * first, `x < 0 ? x : 0` and `x > 0 ? x : 0`) written into `m`.
+ */
+function copyRows(
+  x: Float32Array | Float64Array,
+  stride: number,
+  order: Int32Array,
+  c0: number,
+  width: number,
+  rectify: boolean,
+  m: Float64Array,
+  to: number,
+  from: number,
+  until: number,
+): BlockLayout | undefined {
+  const rw = rectify ? 2 * width : width;
+  // x − x is 0 for every finite x and NaN for NaN and ±Infinity.
+  let bad = 0;
+  for (let p = from; p < until; p++) {
+    const src = order[p]! * stride + c0;
+    const dst = to + p * rw;
+    for (let k = 0; k < width; k++) {
+      const v = x[src + k]!;
+      bad += v - v;
+      if (rectify) {
+        m[dst + k] = v < 0 ? v : 0;
+        m[dst + width + k] = v > 0 ? v : 0;
+      } else m[dst + k] = v;
+    }
+  }
+  return bad === 0 ? 'float64' : undefined;
+}
+
 function scalarKernel(): PairKernel {
   let arena = new Float64Array(0);
   return {
@@ -102,20 +138,7 @@ function scalarKernel(): PairKernel {
       if (arena.length < length) arena = new Float64Array(length);
       return arena;
     },
-    load(x, stride, order, c0, width, to, from, until) {
-      // x − x is 0 for every finite x and NaN for NaN and ±Infinity.
-      let bad = 0;
-      for (let p = from; p < until; p++) {
-        const src = order[p]! * stride + c0;
-        const dst = to + p * width;
-        for (let k = 0; k < width; k++) {
-          const v = x[src + k]!;
-          arena[dst + k] = v;
-          bad += v - v;
-        }
-      }
-      return bad === 0 ? 'float64' : undefined;
-    },
+    load: (x, stride, order, c0, width, rectify, to, from, until) => copyRows(x, stride, order, c0, width, rectify, arena, to, from, until),
     pair: (block, _layout, row, width, span, w, a0, a1) => pairKernelJs(arena, block + row * width, width, width, span, w, a0, a1),
   };
 }
@@ -136,6 +159,7 @@ interface KernelExports {
   pair32(x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void;
   finite64(ptr: number, count: number): number;
   finite32(ptr: number, count: number): number;
+  signs32(src: number, dst: number, rows: number, width: number): void;
 }
 
 /**
@@ -185,16 +209,27 @@ function simdKernel(): PairKernel | undefined {
       if (view.buffer !== memory.buffer || view.length < length) view = new Float64Array(memory.buffer);
       return view;
     },
-    load(x, stride, order, c0, width, to, from, until) {
+    load(x, stride, order, c0, width, rectify, to, from, until) {
       const count = (until - from) * width;
       if (x instanceof Float64Array) {
+        if (rectify) return copyRows(x, stride, order, c0, width, true, view, to, from, until);
         gather(x, view, stride, order, c0, width, to, from, until);
         return exports.finite64(8 * (to + from * width), count) === 1 ? 'float64' : undefined;
       }
       // Float32 rows go in as bytes; pair32 widens them as it reads them.
       const bytes = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-      gather(bytes, new Uint8Array(memory.buffer), 4 * stride, order, 4 * c0, 4 * width, 8 * to, from, until);
-      return exports.finite32(8 * to + 4 * from * width, count) === 1 ? 'float32' : undefined;
+      const heap = new Uint8Array(memory.buffer);
+      if (!rectify) {
+        gather(bytes, heap, 4 * stride, order, 4 * c0, 4 * width, 8 * to, from, until);
+        return exports.finite32(8 * to + 4 * from * width, count) === 1 ? 'float32' : undefined;
+      }
+      // The raw rows are staged after the block's float32 rows of 2·width (the block has room
+      // for float64 rows of 2·width), then split into their two parts.
+      const staged = 8 * to + 8 * width * order.length;
+      gather(bytes, heap, 4 * stride, order, 4 * c0, 4 * width, staged, from, until);
+      if (exports.finite32(staged + 4 * from * width, count) !== 1) return undefined;
+      exports.signs32(staged + 4 * from * width, 8 * to + 8 * from * width, until - from, width);
+      return 'float32';
     },
     pair(block, layout, row, width, span, w, a0, a1) {
       if (layout === 'float32') exports.pair32(8 * block + 4 * row * width, width, width, span, 8 * w, 8 * a0, 8 * a1);

@@ -7,7 +7,8 @@
 ;; with no fused multiply-add, so both give the same bits. Groups whose eight weights are all 0 are
 ;; skipped, then the last (span mod 4) words are added one at a time.
 ;;
-;; finite32 / finite64 check the copied features for NaN and ±Infinity.
+;; finite32 / finite64 check the copied features for NaN and ±Infinity; signs32 splits float32 rows
+;; into their negative and positive parts (Lanczos rectify).
 ;;
 ;; The bytes are embedded in banded-kernel-bytes.ts; test/banded-kernel.test.ts assembles this file
 ;; with wabt and checks that they match. Every address is a byte offset into the exported memory.
@@ -299,6 +300,41 @@
                   (f64.add (f64.load (i32.add (local.get $a1) (local.get $k))) (f64.mul (local.get $w10) (local.get $y0))))))))
         (local.set $p (i32.add (local.get $p) (i32.const 1)))
         (br $tail))))
+
+  ;; Lanczos rectify: each of `rows` float32 rows of `width` at `src` becomes the row of 2·width
+  ;; at `dst` holding [min(x, 0) | max(x, 0)] (np.clip), written as x < 0 ? x : 0 and x > 0 ? x : 0
+  ;; so that −0 gives +0 as in the scalar copy.
+  (func (export "signs32") (param $src i32) (param $dst i32) (param $rows i32) (param $width i32)
+    (local $r i32) (local $k i32) (local $end4 i32) (local $s i32) (local $d i32) (local $v v128) (local $x f32)
+    (local.set $end4 (i32.shl (i32.and (local.get $width) (i32.const -4)) (i32.const 2)))
+    (block $rowsDone
+      (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $s (i32.add (local.get $src) (i32.mul (local.get $r) (i32.shl (local.get $width) (i32.const 2)))))
+        (local.set $d (i32.add (local.get $dst) (i32.mul (local.get $r) (i32.shl (local.get $width) (i32.const 3)))))
+        (local.set $k (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $k) (local.get $end4)))
+            (local.set $v (v128.load (i32.add (local.get $s) (local.get $k))))
+            (v128.store (i32.add (local.get $d) (local.get $k))
+              (v128.and (local.get $v) (f32x4.lt (local.get $v) (v128.const f32x4 0 0 0 0))))
+            (v128.store (i32.add (i32.add (local.get $d) (i32.shl (local.get $width) (i32.const 2))) (local.get $k))
+              (v128.and (local.get $v) (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0))))
+            (local.set $k (i32.add (local.get $k) (i32.const 16)))
+            (br $vec)))
+        (block $tailDone
+          (loop $tailLoop
+            (br_if $tailDone (i32.ge_u (local.get $k) (i32.shl (local.get $width) (i32.const 2))))
+            (local.set $x (f32.load (i32.add (local.get $s) (local.get $k))))
+            (f32.store (i32.add (local.get $d) (local.get $k))
+              (select (local.get $x) (f32.const 0) (f32.lt (local.get $x) (f32.const 0))))
+            (f32.store (i32.add (i32.add (local.get $d) (i32.shl (local.get $width) (i32.const 2))) (local.get $k))
+              (select (local.get $x) (f32.const 0) (f32.gt (local.get $x) (f32.const 0))))
+            (local.set $k (i32.add (local.get $k) (i32.const 4)))
+            (br $tailLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop))))
 
   ;; Returns 1 when the `count` float32 at `ptr` are all finite (x − x is 0 exactly for finite x,
   ;; NaN for NaN and ±Infinity).

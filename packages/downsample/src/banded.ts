@@ -27,28 +27,31 @@ export interface BandedJob {
    * `w[offset .. offset + hi − lo)`. Entries outside the support stay 0. Called once per TR and set.
    */
   weights(set: number, i: number, lo: number, hi: number, w: Float64Array, offset: number): void;
-  /** Bytes of the float64 copy of the source columns; see {@link BLOCK_BYTES}. For tests. */
+  /** Replaces {@link BLOCK_BYTES} (tests of the column blocks). */
   readonly blockBytes?: number;
   /**
    * Receives columns `[c0, c0 + acc.length)` of row `i` of weight matrix `set` (float64 sums). A
-   * row may come in several column blocks, in increasing `c0`; within a block, rows come in TR
+   * row may come in several column blocks (with `rectify`, each block comes as its negative-part
+   * piece at `c0` then its positive-part piece at `cols + c0`); within a block, rows come in TR
    * pairs and, per pair, every set in order (both rows of set 0, then set 1, …).
    */
   emit(set: number, i: number, acc: Float64Array, c0: number): void;
 }
 
 /**
- * The float64 copy of the source columns the kernel reads holds at most this many bytes; wider
- * inputs are done in column blocks (the weights are computed once for all blocks). It bounds the
- * kernel memory kept between calls.
+ * The copy of the source columns the kernel reads (float64-sized, twice the columns with rectify)
+ * holds at most this many bytes; wider inputs are done in column blocks (the weights are computed
+ * once for all blocks). It bounds the kernel memory kept between calls.
  */
 const BLOCK_BYTES = 16 * 2 ** 20;
 
 /**
  * Runs a banded product two TRs at a time: the pair shares one pass over the union of their
  * word ranges, four words per step, so each loaded feature value feeds eight multiply-adds
- * (banded-kernel.wat, WebAssembly SIMD; a scalar copy where SIMD is missing). The source columns
- * are first copied to float64 in time order, so the kernel reads contiguous rows.
+ * (banded-kernel.wat, WebAssembly SIMD; a scalar copy where SIMD is missing). The source rows are
+ * copied in time order into the kernel's memory just before the first pair that reads them (so
+ * they are still in cache), and checked for NaN/±Infinity on the way; the kernel reads contiguous
+ * rows.
  * Cost O(TRs × support × columns); memory O(TRs × support × sets + BLOCK_BYTES). Sums are float64
  * whatever the input, and the same bits with either kernel.
  */
@@ -56,7 +59,8 @@ export function bandedProduct(job: BandedJob): void {
   const { plan, sets } = job;
   const { data: x, cols: stride } = job.data;
   const rectify = job.rectify ?? false;
-  const cols = rectify ? 2 * stride : stride;
+  // A block row holds `parts` copies of the block's source columns ([negative | positive] parts).
+  const parts = rectify ? 2 : 1;
   const { lo, hi, order } = plan;
   const n = order.length;
   const nTR = lo.length;
@@ -70,12 +74,12 @@ export function bandedProduct(job: BandedJob): void {
     wTotal += 2 * pairSpan(lo, hi, 2 * q) * sets;
   }
   const blockBytes = job.blockBytes ?? BLOCK_BYTES;
-  const block = Math.min(cols, Math.max(2, Math.floor(blockBytes / (8 * Math.max(n, 1))) & ~1));
+  const block = Math.min(stride, Math.max(1, Math.floor(blockBytes / (8 * parts * Math.max(n, 1)))));
   const a0 = wTotal;
-  const a1 = a0 + block;
-  const xs = a1 + block;
+  const a1 = a0 + parts * block;
+  const xs = a1 + parts * block;
   const kernel = pairKernel();
-  const m = kernel.reserve(xs + n * block);
+  const m = kernel.reserve(xs + n * parts * block);
   for (let q = 0; q < nPairs; q++) {
     const i0 = 2 * q;
     const base = lo[i0]!;
@@ -87,33 +91,36 @@ export function bandedProduct(job: BandedJob): void {
       if (i0 + 1 < nTR && hi[i0 + 1]! > lo[i0 + 1]!) job.weights(set, i0 + 1, lo[i0 + 1]!, hi[i0 + 1]!, m, off + span + lo[i0 + 1]! - base);
     }
   }
-  for (let c0 = 0; c0 < cols; c0 += block) {
-    const bw = Math.min(block, cols - c0);
+  for (let c0 = 0; c0 < stride; c0 += block) {
+    const bw = Math.min(block, stride - c0);
+    const rw = parts * bw;
     // Rows are copied just before the first pair that reads them, while they are still in cache.
     let ready = 0;
     let layout: BlockLayout = 'float64';
     const loadUntil = (until: number): void => {
       if (until <= ready) return;
-      const got = rectify
-        ? splitSigns(x, stride, order, c0, bw, m, xs, ready, until)
-        : kernel.load(x, stride, order, c0, bw, xs, ready, until);
+      const got = kernel.load(x, stride, order, c0, bw, rectify, xs, ready, until);
       if (!got) nonFinite(job);
       layout = got;
       ready = until;
     };
-    const acc0 = m.subarray(a0, a0 + bw);
-    const acc1 = m.subarray(a1, a1 + bw);
+    const acc0 = m.subarray(a0, a0 + rw);
+    const acc1 = m.subarray(a1, a1 + rw);
+    const emit = (set: number, i: number, acc: Float64Array): void => {
+      if (!rectify) return job.emit(set, i, acc, c0);
+      job.emit(set, i, acc.subarray(0, bw), c0);
+      job.emit(set, i, acc.subarray(bw, rw), stride + c0);
+    };
     for (let q = 0; q < nPairs; q++) {
       const i0 = 2 * q;
-      const two = i0 + 1 < nTR;
       const base = lo[i0]!;
       const span = pairSpan(lo, hi, i0);
       loadUntil(base + span);
       for (let set = 0; set < sets; set++) {
-        if (span > 0) kernel.pair(xs, layout, base, bw, span, wStart[q]! + 2 * span * set, a0, a1);
-        else m.fill(0, a0, a1 + bw);
-        job.emit(set, i0, acc0, c0);
-        if (two) job.emit(set, i0 + 1, acc1, c0);
+        if (span > 0) kernel.pair(xs, layout, base, rw, span, wStart[q]! + 2 * span * set, a0, a1);
+        else m.fill(0, a0, a1 + rw);
+        emit(set, i0, acc0);
+        if (i0 + 1 < nTR) emit(set, i0 + 1, acc1);
       }
     }
     loadUntil(n); // words no TR reaches are checked too
@@ -135,34 +142,4 @@ function nonFinite(job: BandedJob): never {
 /** Rows in the union of the word ranges of TRs `i0` and `i0 + 1` (the last TR may be alone). */
 function pairSpan(lo: Int32Array, hi: Int32Array, i0: number): number {
   return (i0 + 1 < lo.length ? hi[i0 + 1]! : hi[i0]!) - lo[i0]!;
-}
-
-/**
- * Columns `[c0, c0 + bw)` of `[min(x, 0) | max(x, 0)]` (np.clip; column c < stride is
- * min(x_c, 0), column stride + c is max(x_c, 0)) of the source rows `order[from … until − 1]`,
- * as rows `from … until − 1` of float64 rows of `bw` at `m[to]`. Returns undefined when a value read is NaN or ±Infinity.
- */
-function splitSigns(
-  x: Float32Array | Float64Array,
-  stride: number,
-  order: Int32Array,
-  c0: number,
-  bw: number,
-  m: Float64Array,
-  to: number,
-  from: number,
-  until: number,
-): BlockLayout | undefined {
-  let bad = 0;
-  for (let p = from; p < until; p++) {
-    const row = order[p]! * stride;
-    const dst = to + p * bw;
-    for (let k = 0; k < bw; k++) {
-      const c = c0 + k;
-      const v = c < stride ? x[row + c]! : x[row + c - stride]!;
-      bad += v - v;
-      m[dst + k] = c < stride ? (v < 0 ? v : 0) : v > 0 ? v : 0;
-    }
-  }
-  return bad === 0 ? 'float64' : undefined;
 }
