@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints, z } from '@voxelwise/core';
-import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
+import type { Assembly, AssemblyMetadata, EventSink, ResponseBlock, Story } from '@voxelwise/core';
 import { openArrowMatrix } from './arrow-matrix.js';
 import { sourceFile } from './hash.js';
 import { openHdf5Matrix } from './hdf5.js';
@@ -10,6 +10,7 @@ import type { MatrixFile } from './matrix-file.js';
 import { openNpyMatrix } from './npy.js';
 import { parseTimesTsv, parseWordsTsv } from './words-tsv.js';
 import { storyCache } from './story-cache.js';
+import { checkSourceStory } from './source-timing.js';
 
 const WHERE = 'assembly:byo';
 
@@ -42,6 +43,8 @@ export type ByoSettings = z.input<typeof settingsSchema>;
 export interface ByoOptions extends ByoSettings {
   /** Dataset folder: one sub-folder per story holding `words.tsv` and a response file. */
   root: string;
+  /** Receives a warning for speech past the end of the scan. */
+  emit?: EventSink;
 }
 
 async function readSettings(root: string): Promise<ByoSettings> {
@@ -91,7 +94,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
     });
   }
   const fromFile = await readSettings(root);
-  const { root: _root, ...fromOptions } = options;
+  const { root: _root, emit, ...fromOptions } = options;
   const s: ByoSettings = { ...fromFile, ...Object.fromEntries(Object.entries(fromOptions).filter(([, v]) => v !== undefined)) };
   const trim = { start: s.trim?.start ?? 0, end: s.trim?.end ?? 0 };
   const found = readdirSync(root)
@@ -205,7 +208,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       await sourceFile('responses', i.file),
       ...(i.trFile ? [await sourceFile('trs', i.trFile)] : []),
     ];
-    return {
+    const story: Story = {
       name,
       words,
       wordTimes: wordMidpoints(words),
@@ -228,6 +231,8 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
         source: { files },
       },
     };
+    // The same timing checks as an import, also when the dataset is trained on in place.
+    return checkSourceStory(story, emit, 'assembly/byo');
   };
   const open = storyCache(load);
   return {

@@ -39,7 +39,7 @@ export async function importByo(
   out: string,
   options: Omit<WriteAssemblyOptions, 'stories'> = {},
 ): Promise<WriteAssemblyResult> {
-  const assembly = await openByo(source);
+  const assembly = await openByo({ ...source, ...(options.emit && !source.emit ? { emit: options.emit } : {}) });
   const run = () => writeAssembly(assembly, out, { ...options, provenance: { importedFrom: 'byo', ...(options.provenance ?? {}) } });
   return options.emit ? timed(options.emit, 'assembly', run) : run();
 }

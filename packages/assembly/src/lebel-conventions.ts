@@ -1,6 +1,6 @@
-import { voxelwiseError } from '@voxelwise/core';
 import type { ResponseTrim, WordTable } from '@voxelwise/core';
 import type { IntervalTier, TextGrid } from './textgrid.js';
+import { chooseWordTier } from './tier-choice.js';
 
 /** Labels Huth drops from the word tier (`HuthLab/deep-fMRI-dataset:encoding/ridge_utils/dsutils.py` DEFAULT_BAD_WORDS). */
 export const LEBEL_NON_WORDS: ReadonlySet<string> = new Set(['sentence_start', 'sentence_end', 'br', 'lg', 'ls', 'ns', 'sp']);
@@ -25,31 +25,13 @@ export function isLebelNonWord(text: string): boolean {
 }
 
 /**
- * Picks the word tier of a LeBel TextGrid: the tier named "word" (or "words", case-insensitive),
- * else the second tier as Huth does (`tiers[1]`).
+ * Picks the word tier of a LeBel TextGrid ({@link chooseWordTier}): the tier named "word"/"words"
+ * (case-insensitive), else the interval tier beside one named "phone"/"phones", else the tier
+ * whose labels are not ARPAbet phones; an `E_FILE_FORMAT` error naming the file when it cannot
+ * tell. (Huth reads `tiers[1]`; LeBel's TextGrids name their tiers, so both agree on them.)
  */
 export function lebelWordTier(grid: TextGrid, file: string): IntervalTier {
-  const byName = grid.tiers.find((t) => /^words?$/i.test(t.name.trim()));
-  const tier = byName ?? grid.tiers[1];
-  if (!tier) {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'assembly:lebel',
-      message: `${file} has no word tier (no tier named "word" and fewer than 2 tiers)`,
-      got: grid.tiers.map((t) => t.name),
-      hint: 'Name the word tier "word", or put it second after the phone tier.',
-      details: { file },
-    });
-  }
-  if (tier.kind !== 'interval') {
-    throw voxelwiseError({
-      code: 'E_FILE_FORMAT',
-      where: 'assembly:lebel',
-      message: `${file}: the word tier "${tier.name}" is a point tier, not an interval tier`,
-      details: { file, tier: tier.name },
-    });
-  }
-  return tier;
+  return chooseWordTier(grid, file);
 }
 
 /**

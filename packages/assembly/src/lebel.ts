@@ -9,6 +9,7 @@ import { openHdf5Matrix } from './hdf5.js';
 import { LEBEL_TIMING, LEBEL_TRIM, lebelTrTimes, lebelWords, lebelWordTier } from './lebel-conventions.js';
 import { parseTextGrid } from './textgrid.js';
 import { storyCache } from './story-cache.js';
+import { checkSourceStory } from './source-timing.js';
 
 const WHERE = 'assembly:lebel';
 
@@ -22,7 +23,7 @@ export interface LebelOptions {
   stories?: readonly string[];
   /** Held-out stories. @default ['wheretheressmoke'] when present, else none */
   testStories?: readonly string[];
-  /** Receives a `log` event for each story skipped because a file is missing. */
+  /** Receives a `log` event for each story skipped because a file is missing, and a warning for speech past the end of the scan. */
   emit?: EventSink;
 }
 
@@ -242,7 +243,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         m.close();
       }
     };
-    return {
+    const story: Story = {
       name,
       words,
       wordTimes: wordMidpoints(words),
@@ -264,6 +265,8 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         },
       },
     };
+    // The same timing checks as an import: in-place training never sees words an import refuses.
+    return checkSourceStory(story, options.emit, 'assembly/lebel');
   };
   const open = storyCache(load);
   return {

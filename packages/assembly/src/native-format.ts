@@ -35,6 +35,8 @@ const storyEntry = z.object({
   constantVoxels: z.array(z.number().int()),
   /** Voxels whose NaN/Inf responses were set to 0 on import. */
   zeroedVoxels: z.array(z.number().int()),
+  /** Words past the end of the TR grid that were accepted (they reach only trimmed TRs). */
+  overhang: z.object({ words: z.number().int().positive(), seconds: z.number().nonnegative(), gridEnd: z.number() }).optional(),
   /** Source files and their hashes, and anything else the source recorded. */
   metadata: z.record(z.string(), z.unknown()).optional(),
 });

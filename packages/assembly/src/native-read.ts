@@ -123,6 +123,7 @@ function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['wor
     trim: e.trim,
     nResponseRows: e.nResponseRows,
     nVoxels: e.nVoxels,
+    ...(e.overhang ? { overhang: e.overhang } : {}),
     metadata: {
       ...(e.metadata ?? {}),
       files: {

@@ -12,6 +12,7 @@ import type { Manifest, ManifestStory } from './native-format.js';
 import { assertValid, checkStoryTiming, issueError, scanBlock, scanIssues, storyFiles } from './validate.js';
 import type { ValidationIssue } from './validate.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+import { checkWordTiming, reportOverhang } from './word-timing.js';
 
 /** Options of {@link writeAssembly}. */
 export interface WriteAssemblyOptions {
@@ -248,6 +249,8 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
             options.signal,
           );
         }
+        const overhang = checkWordTiming(story, storyFiles(story)).overhang;
+        reportOverhang(story, overhang, emit, 'assembly/write', storyFiles(story).words);
         const storyWarnings = scanIssues(story.name, responsesFile, { nonFinite, constant }, true);
         warnings.push(...storyWarnings);
         for (const w of storyWarnings) emit?.({ type: 'log', level: 'warn', message: w.message, stage: 'assembly/write' });
@@ -269,6 +272,7 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
           },
           constantVoxels: constant,
           zeroedVoxels: nonFinite,
+          ...(overhang ? { overhang: { words: overhang.words, seconds: overhang.seconds, gridEnd: overhang.gridEnd } } : {}),
           metadata: toJsonSafe(meta) as Record<string, unknown>,
         });
       }

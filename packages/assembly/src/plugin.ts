@@ -103,7 +103,7 @@ export const byoStage = defineStage({
   name: 'byo',
   description: 'Bring-your-own layout read in place: per story words.tsv and responses (.npy, .hf5 or .arrow).',
   options: byoOptions,
-  create: (options) => ({ id: `byo:${options.root}`, load: () => openByo(options) }),
+  create: (options, ctx) => ({ id: `byo:${options.root}`, load: (loadCtx = ctx) => openByo({ ...options, emit: loadCtx.emit }) }),
 });
 
 /**

@@ -1,19 +1,10 @@
 import { isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
-import type { Assembly, ErrorCode, EventSink, ResponseBlock, Story, VoxelwiseError } from '@voxelwise/core';
+import type { Assembly, EventSink, ResponseBlock, Story, VoxelwiseError } from '@voxelwise/core';
+import type { ValidationIssue } from './validate-issue.js';
+import { looksLikePhones } from './tier-choice.js';
+import { checkWordTiming } from './word-timing.js';
 
-/** One finding of a validation. */
-export interface ValidationIssue {
-  readonly code: ErrorCode;
-  /** Errors stop an import; warnings are recorded (e.g. constant voxels). */
-  readonly severity: 'error' | 'warning';
-  readonly story?: string;
-  /** The file the problem is in, when known. */
-  readonly file?: string;
-  /** A house-style message naming the story, file and values. */
-  readonly message: string;
-  /** Voxels concerned (NaN/Inf or constant voxels). */
-  readonly voxels?: readonly number[];
-}
+export type { ValidationIssue } from './validate-issue.js';
 
 /** Per-story results of scanning responses. */
 export interface StoryScan {
@@ -54,71 +45,24 @@ export function issueError(issue: ValidationIssue): VoxelwiseError {
 }
 
 /**
- * Checks a story's words and TR grid: empty stories, words out of order, overlapping or with
- * negative duration, non-finite times, words past the end of the scan, a TR grid that is not
- * increasing, and response rows that do not match the grid minus its trims.
+ * Checks a story's words and TR grid with the shared {@link checkWordTiming} (empty stories, words
+ * out of order, overlapping, negative or non-finite, words past the end of the scan that would
+ * change kept rows, a TR grid that is not increasing), and response rows that do not match the
+ * grid minus its trims. An accepted overhang is not an issue (see {@link checkWordTiming}).
  */
 export function checkStoryTiming(story: Story): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
   const files = storyFiles(story);
-  const wf = files.words;
-  const at = wf ? ` (${wf})` : '';
-  const add = (code: ErrorCode, message: string, file = wf) =>
+  const issues = [...checkWordTiming(story, files).issues];
+  const nTR = story.trTimes.length;
+  const add = (code: ValidationIssue['code'], message: string, file?: string) =>
     issues.push({ code, severity: 'error', story: story.name, ...(file ? { file } : {}), message });
-  const { onset, offset, text } = story.words;
-  const n = text.length;
-  if (n === 0) add('E_DATA_INVALID', `story "${story.name}" has no words${at}. Check the word tier or words.tsv of this story`);
-  if (onset.length !== n || offset.length !== n)
-    add('E_SHAPE_MISMATCH', `story "${story.name}": ${n} words but ${onset.length} onsets and ${offset.length} offsets${at}`);
-  const word = (j: number) => `word ${j + 1} "${text[j] ?? ''}"`;
-  for (let j = 0; j < n; j++) {
-    const a = onset[j]!;
-    const b = offset[j]!;
-    if (!Number.isFinite(a) || !Number.isFinite(b)) {
-      add('E_DATA_INVALID', `story "${story.name}": ${word(j)} has a non-finite time (onset ${a}, offset ${b})${at}`);
-      break;
-    }
-    if (b < a) {
-      add('E_DATA_INVALID', `story "${story.name}": ${word(j)} ends before it starts (onset ${a} s, offset ${b} s)${at}`);
-      break;
-    }
-    if (j > 0) {
-      if (a < onset[j - 1]!) {
-        add(
-          'E_DATA_INVALID',
-          `story "${story.name}": words are out of order: ${word(j)} starts at ${a} s, before ${word(j - 1)} at ${onset[j - 1]} s${at}. Sort the words by onset`,
-        );
-        break;
-      }
-      // Tolerate rounding in the 9th decimal (TextGrids print times in decimal).
-      if (a < offset[j - 1]! - 1e-9) {
-        add(
-          'E_DATA_INVALID',
-          `story "${story.name}": ${word(j)} (${a}–${b} s) overlaps ${word(j - 1)} (${onset[j - 1]}–${offset[j - 1]} s)${at}`,
-        );
-        break;
-      }
-    }
-  }
-  const tr = story.trTimes;
-  const nTR = tr.length;
-  for (let k = 0; k < nTR; k++) {
-    if (!Number.isFinite(tr[k]!) || (k > 0 && !(tr[k]! > tr[k - 1]!))) {
-      add('E_DATA_INVALID', `story "${story.name}": TR times must increase, but TR ${k} is at ${tr[k]} s after ${tr[k - 1]} s`, files.trs);
-      break;
-    }
-  }
-  if (nTR >= 2 && n > 0) {
-    const step = (tr[nTR - 1]! - tr[0]!) / (nTR - 1);
-    const end = tr[nTR - 1]! + step / 2;
-    let first = -1;
-    for (let j = 0; j < n && first < 0; j++) if (story.wordTimes[j]! > end) first = j;
-    if (first >= 0) {
-      add(
-        'E_ALIGNMENT',
-        `story "${story.name}": ${word(first)} at ${story.wordTimes[first]} s is past the end of the scan (the last TR ends at ${end} s)${at}. The TR count of this story is too small or the word times are shifted`,
-      );
-    }
+  if (looksLikePhones(story.words.text)) {
+    const sample = story.words.text.slice(0, 5).map((w) => `"${w}"`);
+    add(
+      'E_DATA_INVALID',
+      `story "${story.name}": the words are ARPAbet phone labels (${sample.join(', ')}, …), so the phone tier was read as the word tier${files.words ? ` (${files.words})` : ''}. Name the TextGrid tiers "word" and "phone" and import again`,
+      files.words,
+    );
   }
   const expectedRows = nTR - story.trim.start - story.trim.end;
   if (expectedRows <= 0) {
