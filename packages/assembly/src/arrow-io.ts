@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { open, writeFile } from 'node:fs/promises';
+import { open, readFile, writeFile } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { voxelwiseError } from '@voxelwise/core';
-import { readArrowTable, sha256Bytes } from '@voxelwise/io';
+import { isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
+import { parseArrowTable, readArrowTable, sha256Bytes } from '@voxelwise/io';
 
 type ArrowModule = typeof import('apache-arrow');
 let arrowModule: Promise<ArrowModule> | undefined;
@@ -66,9 +66,36 @@ export interface ColumnsFile {
   readonly metadata: ReadonlyMap<string, string>;
 }
 
-/** Reads a table written by {@link writeColumnsFile}; `E_FILE_FORMAT` naming the file and column if it is not one. */
-export async function readColumnsFile(path: string): Promise<ColumnsFile> {
-  const table = await readArrowTable(path, 'assembly:arrow');
+/**
+ * Reads a table written by {@link writeColumnsFile}; `E_FILE_FORMAT` naming the file and column if
+ * it is not one. With `expected` (the size and SHA-256 recorded when it was written), the bytes
+ * are checked before they are decoded: a changed file is `E_FILE_FORMAT` naming it.
+ */
+export async function readColumnsFile(path: string, expected?: FileDigest): Promise<ColumnsFile> {
+  let table: Awaited<ReturnType<typeof readArrowTable>>;
+  if (expected) {
+    const bytes = await readFile(path).catch((cause: unknown) => {
+      throw voxelwiseError({
+        code: (cause as { code?: string }).code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_IO',
+        where: 'assembly:arrow',
+        message: `cannot read ${path}`,
+        cause,
+        details: { file: path },
+      });
+    });
+    if (bytes.byteLength !== expected.bytes || sha256Bytes(bytes) !== expected.sha256) {
+      throw voxelwiseError({
+        code: 'E_FILE_FORMAT',
+        where: 'assembly:arrow',
+        message: `${path} changed since it was written (${bytes.byteLength} bytes, expected ${expected.bytes}; its SHA-256 does not match the manifest)`,
+        hint: 'The file was damaged or edited; copy it again or re-import the assembly.',
+        details: { file: path, block: 0 },
+      });
+    }
+    table = await parseArrowTable(bytes, path, 'assembly:arrow');
+  } else {
+    table = await readArrowTable(path, 'assembly:arrow');
+  }
   const column = (name: string) => {
     const c = table.getChild(name);
     if (!c)
@@ -89,12 +116,25 @@ export async function readColumnsFile(path: string): Promise<ColumnsFile> {
   };
 }
 
+/** A chunked file's digest: the file's, and one per record batch. */
+export interface ChunkedDigest extends FileDigest {
+  /** SHA-256 of each record batch's values (their float32 little-endian bytes), in batch order. */
+  blocks: string[];
+}
+
+/** Hex SHA-256 of a float32 block's bytes (no copy). */
+export function blockDigest(values: Float32Array): string {
+  return createHash('sha256')
+    .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+    .digest('hex');
+}
+
 /** Streams float32 record batches into one Arrow IPC file, hashing the bytes as they go out. */
 export interface ChunkedWriter {
   /** Appends one record batch holding `values`. */
   write(values: Float32Array): Promise<void>;
   /** Writes the footer and closes the file. */
-  finish(): Promise<FileDigest>;
+  finish(): Promise<ChunkedDigest>;
   /** Stops writing (the caller removes the file). */
   abort(): Promise<void>;
 }
@@ -111,6 +151,7 @@ export async function createChunkedWriter(path: string, metadata: Record<string,
   writer.reset(undefined, schema);
   const hash = createHash('sha256');
   let bytes = 0;
+  const blocks: string[] = [];
   const tap = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
@@ -126,6 +167,7 @@ export async function createChunkedWriter(path: string, metadata: Record<string,
   return {
     async write(values) {
       if (failed) throw failed;
+      blocks.push(blockDigest(values));
       const data = A.makeData({ type: new A.Float32(), data: values, length: values.length, nullCount: 0 });
       writer.write(
         new A.RecordBatch(schema, A.makeData({ type: new A.Struct([field]), length: values.length, children: [data], nullCount: 0 })),
@@ -136,7 +178,7 @@ export async function createChunkedWriter(path: string, metadata: Record<string,
     async finish() {
       writer.finish();
       await done;
-      return { bytes, sha256: hash.digest('hex') };
+      return { bytes, sha256: hash.digest('hex'), blocks };
     },
     async abort() {
       // Close the stream normally (the caller deletes the file); RecordBatchWriter.abort() leaves the pipeline pending.
@@ -155,8 +197,13 @@ export interface ChunkedFile {
   close(): Promise<void>;
 }
 
-/** Opens a file written by {@link createChunkedWriter}; reading a batch reads only that batch's bytes. */
-export async function openChunkedFile(path: string): Promise<ChunkedFile> {
+/**
+ * Opens a file written by {@link createChunkedWriter}; reading a batch reads only that batch's
+ * bytes. With `blocks` (the digests recorded when the file was written), every batch is checked
+ * as it is read: a batch whose values changed is an `E_FILE_FORMAT` error naming the file and the
+ * batch, so damaged numbers never reach a caller.
+ */
+export async function openChunkedFile(path: string, blocks?: readonly string[]): Promise<ChunkedFile> {
   const A = await loadArrow();
   const fh = await open(path, 'r').catch((cause: unknown) => {
     throw voxelwiseError({
@@ -189,14 +236,34 @@ export async function openChunkedFile(path: string): Promise<ChunkedFile> {
     const f = reader.schema.fields;
     if (f.length !== 1 || f[0]!.name !== 'values' || !A.DataType.isFloat(f[0]!.type) || f[0]!.type.precision !== A.Precision.SINGLE)
       bad('expected one float32 column "values"');
+    if (blocks && blocks.length !== reader.numRecordBatches)
+      bad(`holds ${reader.numRecordBatches} record batches but ${blocks.length} were written`);
     return {
       numBatches: reader.numRecordBatches,
       metadata: reader.schema.metadata,
       async batch(index) {
-        const b = await reader.readRecordBatch(index);
-        if (!b) return bad(`record batch ${index} is missing`);
-        const data = b.getChildAt(0)!.data[0]!;
-        return (data.values as Float32Array).subarray(data.offset, data.offset + data.length);
+        let values: Float32Array;
+        try {
+          const b = await reader.readRecordBatch(index);
+          if (!b) return bad(`record batch ${index} is missing`);
+          const data = b.getChildAt(0)!.data[0]!;
+          values = (data.values as Float32Array).subarray(data.offset, data.offset + data.length);
+        } catch (cause) {
+          // A damaged block header or body: apache-arrow throws plain errors (or RangeErrors).
+          if (isVoxelwiseError(cause)) throw cause;
+          return bad(`record batch ${index} cannot be read`, cause);
+        }
+        const expected = blocks?.[index];
+        if (expected !== undefined && blockDigest(values) !== expected) {
+          throw voxelwiseError({
+            code: 'E_FILE_FORMAT',
+            where: 'assembly:arrow',
+            message: `${path}: record batch ${index} changed since it was written (its SHA-256 does not match the manifest)`,
+            hint: 'The file was damaged or edited; copy it again or re-import the assembly. "voxelwise assembly validate" lists every damaged file.',
+            details: { file: path, block: index },
+          });
+        }
+        return values;
       },
       async close() {
         await fh.close();

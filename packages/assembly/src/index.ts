@@ -28,7 +28,7 @@ export type { MatrixFile } from './matrix-file.js';
 export { writeAssembly } from './native-write.js';
 export type { WriteAssemblyOptions, WriteAssemblyResult } from './native-write.js';
 export { openAssembly, readManifest } from './native-read.js';
-export type { NativeAssembly } from './native-read.js';
+export type { NativeAssembly, OpenAssemblyOptions } from './native-read.js';
 export { manifestSchema, MANIFEST_FILE, FORMAT_NAME, FORMAT_VERSION, DEFAULT_VOXEL_CHUNK } from './native-format.js';
 export type { Manifest, ManifestStory, ManifestFile } from './native-format.js';
 export { importLebel, importByo } from './import.js';

@@ -17,6 +17,12 @@ const fileEntry = z.object({
   path: z.string(),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /**
+   * SHA-256 of each record batch's float32 values, in batch order (responses and repeats files;
+   * checked as each batch is read). Assemblies written before 0.1 lack it: their files are checked
+   * whole, once, against `sha256`.
+   */
+  blocks: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional(),
 });
 
 const storyEntry = z.object({

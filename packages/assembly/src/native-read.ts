@@ -5,7 +5,8 @@ import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints } from '
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
 import { openChunkedFile, readColumnsFile } from './arrow-io.js';
 import { FORMAT_NAME, MANIFEST_FILE, manifestSchema } from './native-format.js';
-import type { Manifest, ManifestStory } from './native-format.js';
+import type { Manifest, ManifestFile, ManifestStory } from './native-format.js';
+import { hashFile } from './hash.js';
 import { storyCache } from './story-cache.js';
 
 const WHERE = 'assembly:arrow';
@@ -74,8 +75,17 @@ function bad(file: string, message: string, got?: unknown, expected?: unknown): 
   });
 }
 
+/** How reads of one responses/repeats file are checked. */
+interface FileCheck {
+  /** Per-batch digests from the manifest (checked batch by batch). */
+  readonly blocks?: readonly string[];
+  /** Whole-file check for assemblies written without per-batch digests (run once per file). */
+  readonly whole?: () => Promise<void>;
+}
+
 /** Reads voxels `[v0, v1)` of one block-chunked matrix (`batchOffset` skips earlier repeats). */
 async function readRange(
+  check: FileCheck | undefined,
   file: string,
   rows: number,
   nVox: number,
@@ -87,7 +97,8 @@ async function readRange(
   const w = v1 - v0;
   const out = new Float32Array(rows * w);
   if (w === 0 || rows === 0) return out;
-  const cf = await openChunkedFile(file);
+  await check?.whole?.();
+  const cf = await openChunkedFile(file, check?.blocks);
   try {
     const nBlocks = Math.ceil(nVox / chunk);
     if (cf.numBatches < batchOffset + nBlocks)
@@ -109,7 +120,14 @@ async function readRange(
   return out;
 }
 
-function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['words'], trTimes: Float64Array): Story {
+function storyFrom(
+  dir: string,
+  m: Manifest,
+  e: ManifestStory,
+  words: Story['words'],
+  trTimes: Float64Array,
+  checkOf: (f: ManifestFile) => FileCheck | undefined,
+): Story {
   const path = (p: string) => join(dir, p);
   const range = (r: { voxelStart?: number; voxelEnd?: number } = {}): [number, number] => {
     const [v0, v1] = resolveVoxelRange(r, e.nVoxels, e.name, WHERE);
@@ -137,7 +155,16 @@ function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['wor
     },
     async responses(r): Promise<ResponseBlock> {
       const [v0, v1] = range(r);
-      const data = await readRange(path(e.files.responses.path), e.nResponseRows, e.nVoxels, m.voxelChunk, v0, v1, 0);
+      const data = await readRange(
+        checkOf(e.files.responses),
+        path(e.files.responses.path),
+        e.nResponseRows,
+        e.nVoxels,
+        m.voxelChunk,
+        v0,
+        v1,
+        0,
+      );
       return { rows: e.nResponseRows, cols: v1 - v0, data, voxelStart: v0 };
     },
   };
@@ -153,6 +180,7 @@ function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['wor
       }
       const [v0, v1] = range(r);
       const data = await readRange(
+        checkOf(e.files.repeats!),
         repeatsFile,
         e.nResponseRows,
         e.nVoxels,
@@ -166,28 +194,61 @@ function storyFrom(dir: string, m: Manifest, e: ManifestStory, words: Story['wor
   };
 }
 
+/** Options of {@link openAssembly}. */
+export interface OpenAssemblyOptions {
+  /**
+   * Check every file against the manifest as it is read: words and TR files by their SHA-256,
+   * responses and repeats batch by batch (per-batch SHA-256 recorded at import). Assemblies
+   * written without per-batch digests have each responses file hashed whole, once, on first read.
+   * A mismatch is an `E_FILE_FORMAT` error naming the file and the batch. @default true
+   */
+  verify?: boolean;
+}
+
 /**
  * Opens a native assembly directory. Words and TR times load when a story is opened; responses
- * load per call, reading only the record batches of the requested voxels.
+ * load per call, reading only the record batches of the requested voxels. Everything read is
+ * checked against the digests in the manifest (see {@link OpenAssemblyOptions.verify}).
  *
  * @example
  * const assembly = await openAssembly('UTS03.vw');
  * const story = await assembly.story('wheretheressmoke');
  * const first1000 = await story.responses({ voxelStart: 0, voxelEnd: 1000 });
  */
-export async function openAssembly(dir: string): Promise<NativeAssembly> {
+export async function openAssembly(dir: string, options: OpenAssemblyOptions = {}): Promise<NativeAssembly> {
   const root = resolve(dir);
   const manifest = await readManifest(root);
+  const verify = options.verify ?? true;
+  const wholeChecks = new Map<string, Promise<void>>();
+  const checkOf = (f: ManifestFile): FileCheck | undefined => {
+    if (!verify) return undefined;
+    if (f.blocks) return { blocks: f.blocks };
+    const file = join(root, f.path);
+    return {
+      whole: () => {
+        let p = wholeChecks.get(file);
+        if (!p) {
+          p = hashFile(file).then((d) => {
+            if (d.bytes !== f.bytes || d.sha256 !== f.sha256)
+              bad(file, `changed since it was written (${d.bytes} bytes, expected ${f.bytes}; its SHA-256 does not match the manifest)`);
+          });
+          // A failed check stays failed; a missing file is reported by the reader itself.
+          wholeChecks.set(file, p);
+        }
+        return p;
+      },
+    };
+  };
   const byName = new Map(manifest.stories.map((s) => [s.name, s]));
   const load = async (e: ManifestStory): Promise<Story> => {
     const wf = join(root, e.files.words.path);
     const tf = join(root, e.files.trs.path);
-    const w = await readColumnsFile(wf);
+    const w = await readColumnsFile(wf, verify ? e.files.words : undefined);
     if (w.length !== e.nWords) bad(wf, `holds ${w.length} words but the manifest says ${e.nWords}`);
-    const t = await readColumnsFile(tf);
+    const t = await readColumnsFile(tf, verify ? e.files.trs : undefined);
     if (t.length !== e.nTRs) bad(tf, `holds ${t.length} TR times but the manifest says ${e.nTRs}`);
     const words = { text: w.strings('text'), lower: w.strings('lower'), onset: w.numbers('onset'), offset: w.numbers('offset') };
-    return storyFrom(root, manifest, e, words, t.numbers('time'));
+    return storyFrom(root, manifest, e, words, t.numbers('time'), checkOf);
   };
   const { metadata: extra, ...m } = manifest;
   const metadata: AssemblyMetadata = {

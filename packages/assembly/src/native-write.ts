@@ -4,7 +4,7 @@ import { voxelwiseError } from '@voxelwise/core';
 import type { Assembly, EventSink, ResponseBlock, Story } from '@voxelwise/core';
 import { writeDirAtomic } from '@voxelwise/io';
 import { createChunkedWriter, digestOf, writeColumnsFile } from './arrow-io.js';
-import type { FileDigest } from './arrow-io.js';
+import type { ChunkedDigest } from './arrow-io.js';
 import { hashFile } from './hash.js';
 import type { SourceFile } from './hash.js';
 import { DEFAULT_VOXEL_CHUNK, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, storyDirName } from './native-format.js';
@@ -85,7 +85,7 @@ async function writeMatrixFile(
   blocks: number,
   produce: (i: number) => Promise<Float32Array>,
   signal: AbortSignal | undefined,
-): Promise<FileDigest> {
+): Promise<ChunkedDigest> {
   const writer = await createChunkedWriter(path, meta);
   try {
     for (let i = 0; i < blocks; i++) {
@@ -233,7 +233,7 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
           },
           options.signal,
         );
-        let repeats: FileDigest | undefined;
+        let repeats: ChunkedDigest | undefined;
         const nRep = story.nRepeats && story.repeatResponses ? story.nRepeats : 0;
         if (nRep > 0) {
           const rr = story.repeatResponses!.bind(story);
