@@ -21,6 +21,29 @@ export interface ScoreColumns {
   alpha?: Float64Array;
   /** Effective ridge penalty λ = a² (a = alpha, × s_max with normalpha). */
   lambda?: Float64Array;
+  /** Huth's reported score sign(R²)·√|R²| (config `metric: signed-sqrt-r2`). */
+  signedSqrtR2?: Float64Array;
+  /**
+   * Voxel flags, bits of the trainer's `VOXEL_FLAGS` (1 dead, 2 constant, 4 zeroed, 8 non-finite);
+   * written with a `status` column naming them (`ok`, or e.g. `constant,zeroed`).
+   */
+  flags?: Uint8Array;
+}
+
+/** Flag names by bit, in the order the `status` column lists them. */
+const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
+  [1, 'dead'],
+  [2, 'constant'],
+  [4, 'zeroed'],
+  [8, 'non-finite'],
+];
+
+/** `ok`, or the names of the flags set, comma-separated. */
+export function voxelStatus(flags: number): string {
+  if (flags === 0) return 'ok';
+  return FLAG_NAMES.filter(([bit]) => (flags & bit) !== 0)
+    .map(([, name]) => name)
+    .join(',');
 }
 
 /** Measured and predicted test series of a few voxels (`timeseries.arrow`). */
@@ -54,7 +77,10 @@ function optionalF64(values: Float64Array | undefined, n: number): A.Data {
   });
 }
 
-/** `scores.arrow`: one row per voxel (voxel, r, p, p_corrected, significant, alpha, lambda). */
+/**
+ * `scores.arrow`: one row per voxel (voxel, r, p, p_corrected, significant, alpha, lambda), then
+ * `signed_sqrt_r2` when computed and `flags` + `status` when given.
+ */
 export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, string> = {}): Uint8Array {
   const n = scores.r.length;
   const voxel = Int32Array.from({ length: n }, (_, i) => i);
@@ -80,8 +106,7 @@ export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, strin
     field('alpha', new A.Float64(), !scores.alpha),
     field('lambda', new A.Float64(), !scores.lambda),
   ];
-  const schema = new A.Schema(fields, new Map(Object.entries(metadata)));
-  const children = [
+  const children: A.Data[] = [
     A.makeData({ type: new A.Int32(), length: n, data: voxel }),
     f64(scores.r),
     optionalF64(scores.p, n),
@@ -90,6 +115,18 @@ export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, strin
     optionalF64(scores.alpha, n),
     optionalF64(scores.lambda, n),
   ];
+  if (scores.signedSqrtR2) {
+    fields.push(field('signed_sqrt_r2', new A.Float64()));
+    children.push(f64(scores.signedSqrtR2));
+  }
+  if (scores.flags) {
+    fields.push(field('flags', new A.Uint8()), field('status', new A.Utf8()));
+    children.push(
+      A.makeData({ type: new A.Uint8(), length: n, data: scores.flags }),
+      A.vectorFromArray(Array.from(scores.flags, voxelStatus), new A.Utf8()).data[0]!,
+    );
+  }
+  const schema = new A.Schema(fields, new Map(Object.entries(metadata)));
   const batch = new A.RecordBatch(schema, A.makeData({ type: new A.Struct(schema.fields), length: n, nullCount: 0, children }));
   return A.tableToIPC(new A.Table([batch]), 'file');
 }
@@ -132,6 +169,10 @@ export async function readScores(path: string): Promise<ScoreColumns & { metadat
   if (pc) out.pCorrected = pc;
   if (alpha) out.alpha = alpha;
   if (lambda) out.lambda = lambda;
+  const ssr2 = optionalColumn(t, 'signed_sqrt_r2');
+  if (ssr2) out.signedSqrtR2 = ssr2;
+  const flags = t.getChild('flags');
+  if (flags && flags.nullCount < flags.length) out.flags = Uint8Array.from(flags.toArray() as ArrayLike<number>);
   if (sig && sig.nullCount < sig.length)
     out.significant = Uint8Array.from(Array.from(sig.toArray() as Iterable<boolean>, (b) => (b ? 1 : 0)));
   return out;

@@ -1,8 +1,10 @@
-import { voxelwiseError, z, formatIssues } from '@voxelwise/core';
+import { canonicalJson, voxelwiseError, z, formatIssues } from '@voxelwise/core';
 import type { StageRef } from '@voxelwise/core';
 import { PRESETS } from './presets.js';
 import type { Preset, PresetName } from './presets.js';
 import { TRIMMING_PRESETS, normaliseTrimmingInput } from './trimming.js';
+import { COMPAT } from './compat.js';
+import type { CompatName } from './compat.js';
 
 const stageRef = z
   .object({
@@ -68,9 +70,11 @@ export const configSchema = z
     features: z.array(stageRef).min(1),
     /**
      * Layer sweep: fit once per layer, setting the `layer` option of every feature whose stage has
-     * one (e.g. `lm`). Feature caches are shared, so the language model runs once.
+     * one (e.g. `lm`). Feature caches are shared, so the language model runs once. Negative layers
+     * count from the end (−1 = the last), as the `lm` extractor's `layer` option; every layer is
+     * checked against the model before the first fit.
      */
-    layers: z.array(z.number().int().min(0)).min(1).optional(),
+    layers: z.array(z.number().int()).min(1).optional(),
     /** Resampler for word-level features (TR-level features skip it). */
     downsampler: stageRef.default({ ...DEFAULT_DOWNSAMPLER, options: { ...DEFAULT_DOWNSAMPLER.options } }),
     /** FIR delays in TRs. */
@@ -80,6 +84,18 @@ export const configSchema = z
      * AbstractTrainer) or `huth` (per story: trim → z-score, stack, then delays; Huth encoding.py).
      */
     preset: z.enum(Object.keys(PRESETS) as [PresetName, ...PresetName[]]).default('litcoder'),
+    /**
+     * Set every documented difference to one reference pipeline's behaviour at once (validation
+     * score, p sidedness, alpha ties, trimming, default resampler, reported metric; see `COMPAT`).
+     * Keys written in the config win over it.
+     */
+    compat: z.enum(Object.keys(COMPAT) as [CompatName, ...CompatName[]]).optional(),
+    /**
+     * The per-voxel test score reported beside Pearson r: `signed-sqrt-r2` adds sign(R²)·√|R²| with
+     * R² = 1 − var(y − ŷ)/var(y), the "corrs" of Huth's encoding.py (`use_corr` False). Left out:
+     * `r` only (and config hashes stay as they were).
+     */
+    metric: z.enum(['r', 'signed-sqrt-r2']).optional(),
     /** Override the preset's z-scoring (per story, ddof 0). */
     zscore: z.object({ features: z.boolean().optional(), targets: z.boolean().optional() }).strict().default({}),
     /**
@@ -166,49 +182,102 @@ export function defineConfig<const C extends VoxelwiseConfig>(config: C): C {
   return config;
 }
 
+function configError(source: string, message: string, extra: { got?: unknown; hint?: string } = {}): Error {
+  return voxelwiseError({
+    code: 'E_CONFIG_INVALID',
+    where: 'trainer:config',
+    message: `${source}: ${message}`,
+    ...(extra.got === undefined ? {} : { got: extra.got }),
+    ...(extra.hint === undefined ? {} : { hint: extra.hint }),
+  });
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * Fills what `compat` sets into the keys the written config (`raw`) leaves out: preset, trimming,
+ * downsampler, metric, and the `ridge-cv` options that are not written.
+ */
+function applyCompat(parsed: z.output<typeof configSchema>, raw: Record<string, unknown>): z.output<typeof configSchema> {
+  if (!parsed.compat) return parsed;
+  const c = COMPAT[parsed.compat];
+  return {
+    ...parsed,
+    ...('preset' in raw ? {} : { preset: c.preset }),
+    ...('trimming' in raw ? {} : { trimming: c.trimming }),
+    ...('downsampler' in raw
+      ? {}
+      : { downsampler: { name: c.downsampler.name, ...(c.downsampler.options ? { options: { ...c.downsampler.options } } : {}) } }),
+    ...('metric' in raw || c.metric === undefined ? {} : { metric: c.metric }),
+  };
+}
+
 /** Validates a config, throwing `E_CONFIG_INVALID` that names the offending key. */
 export function resolveConfig(input: unknown, source = 'config'): ResolvedConfig {
-  const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
+  const first = configSchema.safeParse(input);
+  if (!first.success) {
     throw voxelwiseError({
       code: 'E_CONFIG_INVALID',
       where: 'trainer:config',
-      message: `${source} is invalid: ${formatIssues(parsed.error.issues).replaceAll('option "', 'key "')}`,
-      details: { source, issues: parsed.error.issues },
+      message: `${source} is invalid: ${formatIssues(first.error.issues).replaceAll('option "', 'key "')}`,
+      details: { source, issues: first.error.issues },
       hint: 'Fix the keys named above; "voxelwise train --help" shows the config format.',
     });
   }
-  const presetModel: Preset['model'] = PRESETS[parsed.data.preset].model;
-  const config: ResolvedConfig = {
-    ...parsed.data,
-    model: parsed.data.model ?? {
-      name: presetModel.name,
-      ...(presetModel.options ? { options: structuredClone(presetModel.options) as Record<string, unknown> } : {}),
-    },
+  // A successful parse means the input is an object: the keys it writes win over compat.
+  const raw = input as Record<string, unknown>;
+  const parsed = applyCompat(first.data, raw);
+  const presetModel: Preset['model'] = PRESETS[parsed.preset].model;
+  const model = parsed.model ?? {
+    name: presetModel.name,
+    ...(presetModel.options ? { options: structuredClone(presetModel.options) as Record<string, unknown> } : {}),
   };
+  if (parsed.compat && model.name === 'ridge-cv') {
+    const written = isRecord(raw['model']) && isRecord(raw['model']['options']) ? raw['model']['options'] : {};
+    const options: Record<string, unknown> = { ...(model.options ?? {}) };
+    for (const [key, value] of Object.entries(COMPAT[parsed.compat].ridge)) if (!(key in written)) options[key] = value;
+    model.options = options;
+  }
+  const config: ResolvedConfig = { ...parsed, model };
   if (config.split.mode === 'test-stories' && config.split.outerFolds !== undefined) {
-    throw voxelwiseError({
-      code: 'E_CONFIG_INVALID',
-      where: 'trainer:config',
-      message: `${source}: key "split.outerFolds" only applies to split.mode "nested-cv"`,
+    throw configError(source, 'key "split.outerFolds" only applies to split.mode "nested-cv"', {
       hint: 'Remove it or set split.mode to "nested-cv".',
     });
   }
   if (config.split.mode === 'nested-cv' && config.split.testStories !== undefined) {
-    throw voxelwiseError({
-      code: 'E_CONFIG_INVALID',
-      where: 'trainer:config',
-      message: `${source}: key "split.testStories" does not apply to split.mode "nested-cv" (every story is held out once)`,
+    throw configError(source, 'key "split.testStories" does not apply to split.mode "nested-cv" (every story is held out once)', {
       hint: 'Remove split.testStories or use split.mode "test-stories".',
     });
   }
   if (config.layers && new Set(config.layers).size !== config.layers.length) {
-    throw voxelwiseError({
-      code: 'E_CONFIG_INVALID',
-      where: 'trainer:config',
-      message: `${source}: key "layers" lists a layer twice`,
-      got: config.layers,
-    });
+    throw configError(source, 'key "layers" lists a layer twice', { got: config.layers });
+  }
+  const delaySeen = new Set<number>();
+  for (const [i, d] of config.delays.entries()) {
+    if (delaySeen.has(d)) {
+      throw configError(source, `key "delays[${i}]" repeats delay ${d}: the same delayed copy twice makes the design singular`, {
+        got: config.delays,
+        hint: 'List each delay once.',
+      });
+    }
+    delaySeen.add(d);
+  }
+  const featureSeen = new Map<string, number>();
+  for (const [i, f] of config.features.entries()) {
+    const key = canonicalJson({ name: f.name, options: f.options ?? {} });
+    const j = featureSeen.get(key);
+    if (j !== undefined) {
+      throw configError(
+        source,
+        `key "features[${i}]" repeats features[${j}] ("${f.name}" with the same options): its columns would be duplicated`,
+        {
+          hint: 'Remove the repeated entry (or change its options).',
+        },
+      );
+    }
+    featureSeen.set(key, i);
   }
   return config;
 }

@@ -138,10 +138,15 @@ export interface FeatureStages {
   downsampler: Downsampler;
 }
 
-/** Features of one story on its TR grid (all extractors, columns concatenated) and their names. */
-async function storyFeatures(story: Story, stages: FeatureStages, ctx: StageContext): Promise<{ data: Matrix; columns: string[] }> {
+/** Features of one story on its TR grid (all extractors, columns concatenated), their names, and each extractor's column count. */
+async function storyFeatures(
+  story: Story,
+  stages: FeatureStages,
+  ctx: StageContext,
+): Promise<{ data: Matrix; columns: string[]; perExtractor: number[] }> {
   const parts: Matrix[] = [];
   const columns: string[] = [];
+  const perExtractor: number[] = [];
   for (const ex of stages.extractors) {
     checkAbort(ctx);
     const fs = await timed(ctx.emit, `features/${ex.id}`, () => ex.extract(story, ctx), { kind: 'extractor' });
@@ -175,20 +180,83 @@ async function storyFeatures(story: Story, stages: FeatureStages, ctx: StageCont
     const names = fs.columns && fs.columns.length === onGrid.cols ? fs.columns : Array.from({ length: onGrid.cols }, (_, k) => String(k));
     for (const n of names) columns.push(`${ex.id}:${n}`);
     parts.push(onGrid);
+    perExtractor.push(onGrid.cols);
   }
-  return { data: parts.length === 1 ? parts[0]! : hstack(parts, 'float64'), columns };
+  return { data: parts.length === 1 ? parts[0]! : hstack(parts, 'float64'), columns, perExtractor };
 }
+
+/** The responses file a story was read from, when its source records one (for messages). */
+export function storyFile(story: Story): string | undefined {
+  const files = story.metadata?.['files'];
+  if (typeof files !== 'object' || files === null) return undefined;
+  const responses = (files as Record<string, unknown>)['responses'];
+  return typeof responses === 'string' ? responses : undefined;
+}
+
+/** The first story's column count per extractor, which every other story of the design must match. */
+interface ColumnReference {
+  story: string;
+  role: 'train' | 'test';
+  perExtractor: number[];
+}
+
+/** Per-voxel facts gathered while reading responses (before z-scoring). */
+interface VoxelScan {
+  /** 1 where some read story has a non-zero response. */
+  nonzero: Uint8Array;
+  /** 1 where the response is constant over the kept rows of some read story. */
+  constant: Uint8Array;
+  /** 1 where the source reports NaN/Inf set to 0 on import in some read story. */
+  zeroed: Uint8Array;
+}
+
+/** Voxel flag bits of `scores.arrow`'s `flags` column (see {@link VOXEL_FLAGS}). */
+export const VOXEL_FLAGS = {
+  /** Every response of every story read is 0 (e.g. outside the brain mask). */
+  dead: 1,
+  /** Constant over the kept rows of at least one story (and not dead): it scores 0 there. */
+  constant: 2,
+  /** Its NaN/Inf responses were set to 0 on import (`--zero-nonfinite`). */
+  zeroed: 4,
+  /** Its test score is NaN or ±Inf. */
+  'non-finite': 8,
+} as const;
+
+/** Name of a voxel flag. */
+export type VoxelFlag = keyof typeof VOXEL_FLAGS;
 
 function sliceOf(m: Matrix, start: number, rows: number): Matrix {
   return sliceRows(m, start, start + rows);
 }
 
 /** Trimmed (and, per the preset, z-scored) responses of a story. */
-async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolean): Promise<Matrix> {
+async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolean, scan: VoxelScan): Promise<Matrix> {
   const resp = await story.responses();
   const rows = sliceOf(resp, trim.targetStartTR - story.trim.start, trim.targetRows);
   assertFinite(rows, `responses of story "${story.name}"`, 'trainer:targets');
+  scanVoxels(rows, scan);
+  const zeroed = story.metadata?.['zeroedVoxels'];
+  if (Array.isArray(zeroed)) for (const v of zeroed) if (Number.isInteger(v) && v >= 0 && v < scan.zeroed.length) scan.zeroed[v] = 1;
   return zscoreTargets ? zscore(rows) : rows;
+}
+
+/** Marks voxels with a non-zero value and voxels constant over these rows. */
+function scanVoxels(m: Matrix, scan: VoxelScan): void {
+  const { rows, cols, data } = m;
+  if (rows === 0) return;
+  for (let j = 0; j < cols; j++) {
+    const first = data[j]!;
+    let same = true;
+    let nonzero = first !== 0;
+    for (let i = 1; i < rows; i++) {
+      const x = data[i * cols + j]!;
+      if (x !== first) same = false;
+      if (x !== 0) nonzero = true;
+      if (!same && nonzero) break;
+    }
+    if (same) scan.constant[j] = 1;
+    if (nonzero) scan.nonzero[j] = 1;
+  }
 }
 
 /**
@@ -201,6 +269,8 @@ export class DesignBuilder {
   private readonly slices: TrimmingSlices;
   private readonly zFeatures: boolean;
   private readonly zTargets: boolean;
+  private scan: VoxelScan | undefined;
+  private reference: ColumnReference | undefined;
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -241,15 +311,7 @@ export class DesignBuilder {
         });
       }
       const feats = await storyFeatures(story, stages, ctx);
-      if (nFeatures >= 0 && feats.data.cols !== nFeatures) {
-        throw voxelwiseError({
-          code: 'E_SHAPE_MISMATCH',
-          where: 'trainer:features',
-          message: `story "${name}" has a different number of feature columns than story "${names[0]}"`,
-          got: feats.data.cols,
-          expected: nFeatures,
-        });
-      }
+      this.checkColumns(story, role, feats.perExtractor, stages);
       nFeatures = feats.data.cols;
       columns = feats.columns;
       assertFinite(feats.data, `features of story "${name}"`, 'trainer:features');
@@ -260,6 +322,57 @@ export class DesignBuilder {
       ctx.emit({ type: 'stage:progress', stage: `design/${role}`, done: i + 1, total: names.length, unit: 'stories', message: name });
     }
     return { blocks, columns, nFeatures };
+  }
+
+  /**
+   * Fails unless every extractor gives this story as many columns as it gave the first story of
+   * the design (train and test alike), so a short test story fails before the fit, by name.
+   */
+  private checkColumns(story: Story, role: 'train' | 'test', perExtractor: number[], stages: FeatureStages): void {
+    const ref = this.reference;
+    if (!ref) {
+      this.reference = { story: story.name, role, perExtractor };
+      return;
+    }
+    for (const [k, cols] of perExtractor.entries()) {
+      const expected = ref.perExtractor[k]!;
+      if (cols === expected) continue;
+      const file = storyFile(story);
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: 'trainer:features',
+        message: `story "${story.name}" (${role}) gets ${cols} columns from extractor ${stages.extractors[k]!.id} (features[${k}]), but story "${ref.story}" (${ref.role}) got ${expected}${file ? ` (responses ${file})` : ''}`,
+        got: cols,
+        expected,
+        details: { story: story.name, role, extractor: stages.extractors[k]!.id, option: `features[${k}]`, ...(file ? { file } : {}) },
+        hint: "Every story needs the same feature columns; check the extractor's input for this story (e.g. a precomputed file with fewer columns).",
+      });
+    }
+  }
+
+  /** Starts a new design (one layer of a sweep): the column reference is taken afresh. */
+  private startDesign(): void {
+    this.reference = undefined;
+  }
+
+  /**
+   * Flags per voxel (bits of {@link VOXEL_FLAGS}) from the responses read so far and the test
+   * scores `r` (non-finite when `r` is NaN or ±Inf).
+   */
+  voxelFlags(r: Float64Array): Uint8Array {
+    const flags = new Uint8Array(r.length);
+    const s = this.scan;
+    for (let j = 0; j < r.length; j++) {
+      let f = 0;
+      if (s && j < s.nonzero.length) {
+        if (!s.nonzero[j]) f |= VOXEL_FLAGS.dead;
+        else if (s.constant[j]) f |= VOXEL_FLAGS.constant;
+        if (s.zeroed[j]) f |= VOXEL_FLAGS.zeroed;
+      }
+      if (!Number.isFinite(r[j]!)) f |= VOXEL_FLAGS['non-finite'];
+      flags[j] = f;
+    }
+    return flags;
   }
 
   /**
@@ -275,6 +388,7 @@ export class DesignBuilder {
     const trims = stories.map((st) => storyTrim(st, role, this.slices));
     const n = trims.reduce((sum, t) => sum + t.targetRows, 0);
     const v = stories[0]?.nVoxels ?? 0;
+    const scan = (this.scan ??= { nonzero: new Uint8Array(v), constant: new Uint8Array(v), zeroed: new Uint8Array(v) });
     const data = new Float32Array(n * v);
     const story: string[] = [];
     const tr = new Int32Array(n);
@@ -291,7 +405,7 @@ export class DesignBuilder {
         });
       }
       const t = trims[g]!;
-      const Y = await storyTargets(st, t, this.zTargets);
+      const Y = await storyTargets(st, t, this.zTargets, scan);
       data.set(Y.data instanceof Float32Array ? Y.data : Float32Array.from(Y.data), o * v);
       for (let i = 0; i < t.targetRows; i++) {
         story.push(st.name);
@@ -323,6 +437,7 @@ export class DesignBuilder {
 
   /** Train/test design matrices (test-stories mode). */
   async trainTest(plan: { train: string[]; test: string[] }, stages: FeatureStages, ctx: StageContext): Promise<DesignMatrices> {
+    this.startDesign();
     const train = await this.blocks(plan.train, 'train', stages, ctx);
     const test = await this.blocks(plan.test, 'test', stages, ctx);
     const Ytr = await this.targetsFor(plan.train, 'train');
@@ -354,6 +469,7 @@ export class DesignBuilder {
     columns: string[];
     nFeatures: number;
   }> {
+    this.startDesign();
     const all = await this.blocks(stories, 'train', stages, ctx);
     const Y = await this.targetsFor(stories, 'train');
     return {

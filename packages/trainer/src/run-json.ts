@@ -61,6 +61,13 @@ export const runJsonSchema = z.object({
   }),
   /** Label of the variant the top-level files describe (`main`, or the selected layer). */
   selected: z.string(),
+  /** The reference pipeline the config's `compat` switched to, if any. */
+  compat: z.string().optional(),
+  /**
+   * Plugin modules the run loaded: specifier, resolved file and its SHA-256 (core `PluginRecord`).
+   * Absent in run.json files written before it was recorded.
+   */
+  plugins: z.array(z.object({ specifier: z.string(), resolvedPath: z.string(), sha256: z.string() })).optional(),
   files: variantFilesSchema,
   /** Every layer of a sweep (empty outside sweeps). */
   variants: z.array(variantFilesSchema),

@@ -1,4 +1,4 @@
-import { createEventBus, isVoxelwiseError, timed, voxelwiseError } from '@voxelwise/core';
+import { createEventBus, isVoxelwiseError, median, timed, voxelwiseError } from '@voxelwise/core';
 import type {
   AnyStageRef,
   Assembly,
@@ -7,6 +7,7 @@ import type {
   Logger,
   Matrix,
   PenaltyReport,
+  PluginRecord,
   Registry,
   StageContext,
   VoxelwiseEvent,
@@ -14,7 +15,9 @@ import type {
 import { resolve } from 'node:path';
 import type { ResolvedConfig } from './config.js';
 import { resolveConfig } from './config.js';
-import { DesignBuilder, checkAbort, planSplit, runContext } from './pipeline.js';
+import { DesignBuilder, VOXEL_FLAGS, checkAbort, planSplit, runContext } from './pipeline.js';
+import { checkStories, checkSweep } from './preflight.js';
+import { signedSqrtR2 } from './reported-metric.js';
 import type { FeatureStages, SplitPlan } from './pipeline.js';
 import { RunDirectory, configHash, makeRunId } from './run-dir.js';
 import { topVoxelSeries } from './top-voxels.js';
@@ -39,6 +42,11 @@ export interface TrainOptions {
   cwd?: string;
   /** Recompute cached results (feature caches) instead of reading them. @default false */
   force?: boolean;
+  /**
+   * The plugin modules loaded for this run (specifier, resolved file, SHA-256), recorded in
+   * `config.json` and `run.json` so a run says which code ran with it. The CLI fills it.
+   */
+  plugins?: readonly PluginRecord[];
 }
 
 /** What a run returns. */
@@ -73,9 +81,14 @@ function numberMetrics(m: Readonly<Record<string, unknown>>): Record<string, num
  * The columns of `scores.arrow`. λ comes from the model's own penalty report (its convention,
  * e.g. Huth's a² or scikit-learn's alpha); a model that reports none gets no lambda column.
  */
-function scoreColumns(evaluation: Evaluation, alphas: Float64Array | undefined, penalty: PenaltyReport | undefined): ScoreColumns {
+function scoreColumns(
+  evaluation: Evaluation,
+  alphas: Float64Array | undefined,
+  penalty: PenaltyReport | undefined,
+  flags: Uint8Array,
+): ScoreColumns {
   const v = evaluation.voxels;
-  const out: ScoreColumns = { r: v.r };
+  const out: ScoreColumns = { r: v.r, flags };
   if (v.p) out.p = v.p;
   if (v.pCorrected) out.pCorrected = v.pCorrected;
   if (v.significant) out.significant = v.significant;
@@ -133,8 +146,20 @@ async function fitVariant(
         { kind: 'model', name: config.model.name },
       );
       const evaluation: Evaluation = { metrics: cv.metrics, voxels: cv.voxels };
+      const flags = builder.voxelFlags(cv.voxels.r);
+      const counts = flagCounts(flags);
+      warnFlagged(ctx, counts, tag);
+      if (config.metric === 'signed-sqrt-r2') {
+        ctx.emit({
+          type: 'log',
+          level: 'warn',
+          stage: 'evaluate',
+          message: 'metric "signed-sqrt-r2" needs held-out predictions; nested CV reports r only',
+        });
+      }
       const metrics: Record<string, unknown> = {
         ...cv.metrics,
+        ...counts,
         n_voxels: pooled.Y.cols,
         n_trs: pooled.X.rows,
         n_features: pooled.X.cols,
@@ -151,7 +176,7 @@ async function fitVariant(
         ...(layer === undefined ? {} : { layer }),
         metrics,
         evaluation,
-        scores: scoreColumns(evaluation, cv.alphas, undefined),
+        scores: scoreColumns(evaluation, cv.alphas, undefined, flags),
         columns: pooled.columns,
         info: { ...cv.info, majoritySignificant: cv.majoritySignificant },
       };
@@ -167,9 +192,18 @@ async function fitVariant(
     checkAbort(ctx);
     const evaluation = await timed(ctx.emit, 'evaluate', () => fitted.evaluate(design.Xtest, design.Ytest, ctx));
     const cvScore = validationScore(fitted);
+    const predictions: Matrix = evaluation.predictions ?? (await fitted.predict(design.Xtest));
+    const flags = builder.voxelFlags(evaluation.voxels.r);
+    const counts = flagCounts(flags);
+    warnFlagged(ctx, counts, tag);
+    const reported = config.metric === 'signed-sqrt-r2' ? signedSqrtR2(design.Ytest, predictions) : undefined;
     const metrics: Record<string, unknown> = {
       ...evaluation.metrics,
       ...(cvScore === undefined ? {} : { cv_score: cvScore }),
+      ...(reported
+        ? { reported_metric: 'signed-sqrt-r2', median_signed_sqrt_r2: median(reported), mean_signed_sqrt_r2: meanOf(reported) }
+        : {}),
+      ...counts,
       n_voxels: design.Ytrain.cols,
       n_train_trs: design.Xtrain.rows,
       n_test_trs: design.Xtest.rows,
@@ -177,7 +211,6 @@ async function fitVariant(
       train_stories: design.trainStories,
       test_stories: design.testStories,
     };
-    const predictions: Matrix = evaluation.predictions ?? (await fitted.predict(design.Xtest));
     const timeseries = topVoxelSeries(evaluation.voxels.r, design.Ytest, predictions, design.testRows, config.report.topVoxels);
     ctx.emit({
       type: 'log',
@@ -189,7 +222,7 @@ async function fitVariant(
       ...(layer === undefined ? {} : { layer }),
       metrics,
       evaluation,
-      scores: scoreColumns(evaluation, fitted.alphas, fitted.penalty),
+      scores: { ...scoreColumns(evaluation, fitted.alphas, fitted.penalty, flags), ...(reported ? { signedSqrtR2: reported } : {}) },
       ...(fitted.penalty ? { penalty: fitted.penalty } : {}),
       ...(fitted.validation ? { alphaGrid: fitted.validation.alphaGrid } : {}),
       timeseries,
@@ -206,6 +239,43 @@ async function fitVariant(
 async function release(r: VariantResult): Promise<void> {
   await r.fitted?.dispose?.();
   delete r.fitted;
+}
+
+/** Counts of flagged voxels for metrics.json (a voxel may carry several flags). */
+function flagCounts(flags: Uint8Array): Record<string, number> {
+  const count = (bit: number) => flags.reduce((n, f) => n + ((f & bit) !== 0 ? 1 : 0), 0);
+  return {
+    n_dead_voxels: count(VOXEL_FLAGS.dead),
+    n_constant_voxels: count(VOXEL_FLAGS.constant),
+    n_zeroed_voxels: count(VOXEL_FLAGS.zeroed),
+    n_nonfinite_voxels: count(VOXEL_FLAGS['non-finite']),
+  };
+}
+
+/** Warns once per run about flagged voxels, with their counts. */
+function warnFlagged(ctx: StageContext, counts: Record<string, number>, tag: string): void {
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(
+      ([k, n]) =>
+        `${n} ${k
+          .replace(/^n_/, '')
+          .replace(/_voxels$/, '')
+          .replace('nonfinite', 'non-finite')}`,
+    );
+  if (parts.length === 0) return;
+  ctx.emit({
+    type: 'log',
+    level: 'warn',
+    stage: 'evaluate',
+    message: `voxels${tag}: ${parts.join(', ')} (listed in scores.arrow's status column)`,
+  });
+}
+
+function meanOf(values: Float64Array): number {
+  let sum = 0;
+  for (const x of values) sum += x;
+  return values.length > 0 ? sum / values.length : Number.NaN;
 }
 
 function fmt(x: unknown): string {
@@ -235,10 +305,8 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
   registry.resolveOptions('downsampler', config.downsampler);
   registry.resolveOptions('model', config.model);
   const sweepTargets = config.layers ? layerCapableFeatures(registry, config.features) : [];
-  const variants: Array<{ label: string; layer?: number; features: AnyStageRef[] }> = config.layers
-    ? config.layers.map((layer) => ({ label: `layer-${layer}`, layer, features: withLayer(config.features, sweepTargets, layer) }))
-    : [{ label: 'main', features: config.features }];
-  for (const v of variants) for (const f of v.features) registry.resolveOptions('extractor', f);
+  for (const layer of config.layers ?? [])
+    for (const f of withLayer(config.features, sweepTargets, layer)) registry.resolveOptions('extractor', f);
 
   const dir = await RunDirectory.create(resolved.outDir, makeRunId(config.name, hash));
   const runId = dir.runId;
@@ -265,12 +333,15 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
 
   bus.emit({ type: 'run:start', runId, runDir: dir.finalDir, config: { ...config, configHash: hash }, time: t0 });
   try {
+    // Planning: everything that can be checked before the first extraction and fit.
+    const variants = await checkSweep(registry, config, sweepTargets, ctx);
     const source = await registry.create('assembly-source', config.assembly, ctx);
     const assembly: Assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), {
       kind: 'assembly-source',
       name: config.assembly.name,
     });
     const plan = planSplit(config, assembly);
+    await checkStories(config, plan, assembly);
     const builder = new DesignBuilder(resolved, assembly);
     const results: VariantResult[] = [];
     const variantFiles: VariantFiles[] = [];
@@ -326,6 +397,8 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
         timings,
         versions: versions(),
         assemblyMetadata,
+        plugins: options.plugins ?? [],
+        ...(sweepTargets.length > 0 ? { sweepTargets } : {}),
         modelOptions: registry.resolveOptions('model', config.model),
         startedAt: new Date(t0).toISOString(),
         durationMs: durationSoFar,

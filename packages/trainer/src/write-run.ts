@@ -1,6 +1,8 @@
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PluginRecord } from '@voxelwise/core';
 import type { ResolvedConfig } from './config.js';
+import { withLayer } from './sweep.js';
 import type { SplitPlan } from './pipeline.js';
 import type { RunDirectory } from './run-dir.js';
 import { jsonSafe } from './run-dir.js';
@@ -26,6 +28,10 @@ export interface RunOutputs {
   assemblyMetadata: Record<string, unknown>;
   /** The model's options with defaults filled (its alpha grid, folds, ...). */
   modelOptions: unknown;
+  /** Plugin modules loaded for the run (recorded in config.json and run.json). */
+  plugins: readonly PluginRecord[];
+  /** Indices of the features a layer sweep sets the layer of. */
+  sweepTargets?: readonly number[];
   startedAt: string;
   durationMs: number;
 }
@@ -113,7 +119,17 @@ export async function writeVariant(
  * Returns whether a report was written.
  */
 export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise<boolean> {
-  await dir.writeJson('config.json', { ...o.config, configHash: o.configHash });
+  // A sweep's resolved config shows the features of the selected layer (with `selectedLayer`),
+  // so the config read back describes the top-level files.
+  const layer = o.selected.layer;
+  const features = layer !== undefined && o.sweepTargets ? withLayer(o.config.features, o.sweepTargets, layer) : o.config.features;
+  await dir.writeJson('config.json', {
+    ...o.config,
+    features,
+    ...(layer === undefined ? {} : { selectedLayer: layer }),
+    configHash: o.configHash,
+    plugins: o.plugins,
+  });
   const variants = o.variantFiles;
   // The top-level files describe the selected variant (the only one outside a sweep).
   const selectedFiles = o.results.length > 1 ? variants.find((f) => f.label === o.selected.label)! : undefined;
@@ -157,6 +173,8 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
         : {}),
     },
     selected: o.selected.label,
+    ...(o.config.compat ? { compat: o.config.compat } : {}),
+    plugins: o.plugins.map((p) => ({ specifier: p.specifier, resolvedPath: p.resolvedPath, sha256: p.sha256 })),
     files: top,
     variants,
     timings: o.timings,

@@ -14,6 +14,20 @@ function card(label: string, value: string, note = '', id = ''): string {
   return `<div class="card"${id ? ` id="${esc(id)}"` : ''}><div class="card-value">${esc(value)}</div><div class="card-label">${esc(label)}</div>${note ? `<div class="card-note">${esc(note)}</div>` : ''}</div>`;
 }
 
+/**
+ * How the run's p-values and FDR were computed, in words: the sidedness and level come from the
+ * evaluation's metrics (`alternative`, `fdr_alpha`), else the model's options, else the
+ * `ridge-cv` defaults (one-sided, r > 0; q = 0.05).
+ */
+function significanceWording(d: ReportData): { sided: string; fdr: string; q: string } {
+  const options = d.model.options && typeof d.model.options === 'object' ? (d.model.options as Record<string, unknown>) : {};
+  const alt = d.metrics['alternative'] ?? options['alternative'] ?? 'greater';
+  const q = d.metrics['fdr_alpha'] ?? options['fdr'] ?? 0.05;
+  const sided = alt === 'two-sided' ? 'two-sided p' : alt === 'less' ? 'one-sided p (r < 0)' : 'one-sided p (r > 0)';
+  const level = typeof q === 'number' ? String(q) : '?';
+  return { sided, fdr: `Benjamini–Hochberg FDR at q = ${level}`, q: level };
+}
+
 function seconds(ms: number): string {
   return Number.isFinite(ms) ? `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s` : '–';
 }
@@ -31,17 +45,33 @@ function headline(d: ReportData): string {
   const nSig = metric(m, 'n_significant');
   const pct = metric(m, 'percent_significant');
   const nv = metric(m, 'n_voxels');
+  const words = significanceWording(d);
   const cards = [
     card('median r', num(metric(m, 'median_score')), 'test story, Pearson', 'headline-median'),
     card('mean r', num(metric(m, 'mean_score'))),
     card('max r', num(metric(m, 'max_score'))),
-    card('significant voxels', Number.isFinite(nSig) ? `${nSig}` : '–', Number.isFinite(pct) ? `${num(pct, 1)} % (BH-FDR)` : ''),
+    card(
+      'significant voxels',
+      Number.isFinite(nSig) ? `${nSig}` : '–',
+      Number.isFinite(pct) ? `${num(pct, 1)} % (${words.sided}, BH-FDR q = ${words.q})` : '',
+    ),
     card('voxels', Number.isFinite(nv) ? String(nv) : String(d.scores.r.length)),
   ];
   if (Number.isFinite(metric(m, 'n_train_trs')))
     cards.push(card('train / test TRs', `${metric(m, 'n_train_trs')} / ${metric(m, 'n_test_trs')}`));
   if (Number.isFinite(metric(m, 'n_trs')))
     cards.push(card('TRs (nested CV)', String(metric(m, 'n_trs')), `${metric(m, 'n_outer_folds')} outer folds`));
+  if (d.selectedLayer !== undefined)
+    cards.push(
+      card(
+        'selected layer',
+        String(d.selectedLayer),
+        d.selectedBy === 'cv_score' ? 'by inner-CV score' : 'by median test r',
+        'headline-layer',
+      ),
+    );
+  if (Number.isFinite(metric(m, 'median_signed_sqrt_r2')))
+    cards.push(card('median signed √R²', num(metric(m, 'median_signed_sqrt_r2')), "test story, Huth's reported score", 'headline-ssr2'));
   cards.push(card('design columns', String(metric(m, 'n_features'))));
   cards.push(card('run time', seconds(d.durationMs)));
   let planted = '';
@@ -51,15 +81,36 @@ function headline(d: ReportData): string {
     d.scores.r.forEach((r, i) => (d.planted![i] ? p : q).push(r));
     planted = `<p class="note" id="planted-summary">Simulated subject: median test r of the ${p.length} voxels with planted signal is <b>${num(median(p))}</b>; of the ${q.length} pure-noise voxels <b>${num(median(q))}</b>.</p>`;
   }
-  return `<section id="headline"><h2>Headline</h2><div class="cards">${cards.join('')}</div>${planted}</section>`;
+  return `<section id="headline"><h2>Headline</h2><div class="cards">${cards.join('')}</div>${planted}${voxelStatus(d)}</section>`;
+}
+
+/** Counts of dead, constant, zeroed and non-finite voxels (metrics.json; listed in scores.arrow). */
+function voxelStatus(d: ReportData): string {
+  const m = d.metrics;
+  const items: Array<[string, string, string]> = [
+    ['n_dead_voxels', 'dead (all responses 0)', 'dead'],
+    ['n_constant_voxels', 'constant in some story (score 0 there)', 'constant'],
+    ['n_zeroed_voxels', 'with NaN/Inf responses set to 0 on import', 'zeroed'],
+    ['n_nonfinite_voxels', 'with a non-finite test score', 'non-finite'],
+  ];
+  const known = items.filter(([k]) => typeof m[k] === 'number');
+  if (known.length === 0) return '';
+  const flagged = known.filter(([k]) => (m[k] as number) > 0);
+  if (flagged.length === 0)
+    return `<p class="ok" id="voxel-status">Every voxel has varying, finite responses: none is dead, constant, zeroed or non-finite.</p>`;
+  const list = flagged
+    .map(([k, what, status]) => `<li>${m[k] as number} voxels ${esc(what)} (status <code>${esc(status)}</code>)</li>`)
+    .join('');
+  return `<div id="voxel-status"><p class="note">Flagged voxels, listed per voxel in the <code>status</code> column of scores.arrow:</p><ul class="warnings">${list}</ul></div>`;
 }
 
 function correlations(d: ReportData): string {
   const sig = d.scores.significant;
+  const words = significanceWording(d);
   const buttons = sig
     ? `<div class="controls"><button type="button" data-toggle="hide-all" data-target="chart-r-histogram" aria-pressed="false">significant only</button></div>`
     : '';
-  return `<section id="correlations"><h2>Test correlations</h2><p class="note">Pearson r between predicted and measured responses on the held-out data, per voxel.${sig ? ' Significant voxels (two-sided p, Benjamini–Hochberg FDR) are highlighted.' : ''}</p>${buttons}<div class="grid2"><figure>${rHistogramChart(d.scores.r, sig)}<figcaption>Histogram of r: all voxels${sig ? ', significant ones in colour' : ''}.</figcaption></figure><figure>${sortedRChart(d.scores.r, sig)}<figcaption>Every voxel's r, best first${sig ? '; the shaded band spans the significant voxels' : ''}.</figcaption></figure></div></section>`;
+  return `<section id="correlations"><h2>Test correlations</h2><p class="note">Pearson r between predicted and measured responses on the held-out data, per voxel.${sig ? ` Significant voxels (${words.sided}, ${words.fdr}) are highlighted.` : ''}</p>${buttons}<div class="grid2"><figure>${rHistogramChart(d.scores.r, sig)}<figcaption>Histogram of r: all voxels${sig ? ', significant ones in colour' : ''}.</figcaption></figure><figure>${sortedRChart(d.scores.r, sig)}<figcaption>Every voxel's r, best first${sig ? '; the shaded band spans the significant voxels' : ''}.</figcaption></figure></div></section>`;
 }
 
 function alphas(d: ReportData): string {
