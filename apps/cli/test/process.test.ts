@@ -37,6 +37,18 @@ describe('voxelwise process', () => {
     expect(r.code).toBe(130);
   }, 120_000);
 
+  it('dies of the signal the CLI died of (SIGTERM sent to the launcher)', async () => {
+    let sent = false;
+    const r = await voxelwise(['demo', '--out', join(dir, 'results-term')], dir, (_text, child) => {
+      if (!sent) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    });
+    expect(sent).toBe(true);
+    expect([r.code, r.signal]).toEqual([null, 'SIGTERM']);
+  }, 120_000);
+
   it('loads no command module for --help, nothing heavy for a command’s --help, and no model runtime for list', () => {
     const heavy =
       /apache-arrow|@huggingface|onnxruntime|h5wasm|packages\/(assembly|features-lm|features-basic|downsample|ridge|logger-wandb|trainer|io)\//;
