@@ -53,7 +53,8 @@ function version(): string {
 export async function main(argv: string[], io: CliIO = {}): Promise<number> {
   const out = io.stdout ?? process.stdout;
   const err = io.stderr ?? process.stderr;
-  const [name, ...rest] = argv;
+  // `voxelwise help <command> …` is `voxelwise <command> … --help`.
+  const [name, ...rest] = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
   try {
     if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
       out.write(help());

@@ -51,6 +51,7 @@ Options:
       expect(h.out).toContain(`voxelwise ${name}`);
       expect(h.out).toContain('-h, --help');
     }
+    expect((await runCli(['help', 'train'])).out).toBe((await runCli(['train', '--help'])).out);
     const one = await runCli(['assembly', 'simulate', '--help']);
     expect(one.out).toMatch(/^voxelwise assembly simulate --out <dir>/);
     expect(one.out).toContain('--planted-fraction <f>');
