@@ -6,9 +6,16 @@
  * loops around them, the backward error ‖G − Q·T·Qᵀ‖_F/‖G‖_F, the loss of orthogonality
  * ‖QᵀQ − I‖_F and the machine load. The machine is shared: compare figures of one run only.
  *
- *   node --conditions=@voxelwise/source --import tsx tools/bench/ridge/factor-bench.ts [p ...] [--threads N] [--repeat R]
+ *   node --conditions=@voxelwise/source --import tsx tools/bench/ridge/factor-bench.ts [p ...] [--threads N] [--repeat R] [--baseline REV]
+ *
+ * With `--baseline REV` (a git revision) the file as of REV runs first on the same matrix, then
+ * today's, `--repeat` times, and the ratio new/old is printed for each pair.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, Tridiagonalization } from '../../../packages/ridge/src/linalg/backend.js';
@@ -141,30 +148,61 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
+type Factorise = typeof tridiagonalizeBlocked;
+
+/**
+ * `tridiagonalizeBlocked` as of git revision `rev`: the file is taken with `git show`, its
+ * relative imports pointed at today's linalg folder, written under tools/bench/out/ (ignored)
+ * and imported, so old and new run in one process on the same matrix and load.
+ */
+async function baseline(rev: string): Promise<Factorise> {
+  const linalg = fileURLToPath(new URL('../../../packages/ridge/src/linalg/', import.meta.url));
+  const source = execFileSync('git', ['show', `${rev}:packages/ridge/src/linalg/tridiagonalize.ts`], { cwd: linalg, encoding: 'utf8' });
+  const out = fileURLToPath(new URL('../out/', import.meta.url));
+  mkdirSync(out, { recursive: true });
+  const file = join(out, `tridiagonalize-${rev.replace(/[^\w.-]/g, '_')}.ts`);
+  writeFileSync(file, source.replaceAll("from './", `from '${linalg}`));
+  return ((await import(pathToFileURL(file).href)) as { tridiagonalizeBlocked: Factorise }).tridiagonalizeBlocked;
+}
+
+/** Runs one factorisation with its kernel calls timed and prints its phases and accuracy. */
+async function measure(label: string, factorise: Factorise, G: Matrix<Float64Array>, kernels: DenseKernels): Promise<number> {
+  const clock: Clock = new Map();
+  const loadBefore = load();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const f = await factorise(G, timed(kernels, clock), 64);
+  const total = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const inKernels = [...clock.values()].reduce((a, b) => a + b.s, 0);
+  const parts = [...clock.entries()].map(([name, { calls, s }]) => `${name} ${s.toFixed(2)} s (${calls} calls)`).join(', ');
+  const { backward, orthogonality } = await accuracy(G, f, kernels);
+  console.log(
+    `${label} p ${G.rows}: ${total.toFixed(2)} s = ${parts}${parts ? ', ' : ''}TypeScript ${(total - inKernels).toFixed(2)} s; CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s; ` +
+      `‖G − QTQᵀ‖/‖G‖ ${backward.toExponential(2)}, ‖QᵀQ − I‖ ${orthogonality.toExponential(2)}; load ${loadBefore} → ${load()}`,
+  );
+  return total;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const threads = Number(flag(argv, '--threads') ?? availableParallelism());
   const repeat = Number(flag(argv, '--repeat') ?? 1);
+  const rev = flag(argv, '--baseline');
   const sizes = argv.filter((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith('--')).map(Number);
   const ort = (await import('onnxruntime-node')) as unknown as Ort;
   const kernels = await onnxKernels(ort, threads);
-  console.log(`factor-bench: onnxruntime float64 kernels, ${threads} threads; load ${load()}`);
+  const old = rev ? await baseline(rev) : undefined;
+  console.log(`factor-bench: onnxruntime float64 kernels, ${threads} threads${rev ? `, baseline ${rev}` : ''}; load ${load()}`);
   for (const p of sizes.length > 0 ? sizes : [1024, 3072]) {
     const G = await randomGram(p, p, kernels);
-    await tridiagonalizeBlocked(await randomGram(128, 1, kernels), kernels, 64); // warm-up (JIT, sessions)
+    const warm = await randomGram(128, 1, kernels);
+    await tridiagonalizeBlocked(warm, kernels, 64); // JIT and sessions
+    if (old) await old(warm, kernels, 64);
     for (let r = 0; r < repeat; r++) {
-      const clock: Clock = new Map();
-      const loadBefore = load();
-      const t0 = performance.now();
-      const f = await tridiagonalizeBlocked(G, timed(kernels, clock), 64);
-      const total = (performance.now() - t0) / 1000;
-      const inKernels = [...clock.values()].reduce((a, b) => a + b.s, 0);
-      const parts = [...clock.entries()].map(([name, { calls, s }]) => `${name} ${s.toFixed(2)} s (${calls} calls)`).join(', ');
-      const { backward, orthogonality } = await accuracy(G, f, kernels);
-      console.log(
-        `p ${p}: ${total.toFixed(2)} s = ${parts}, TypeScript ${(total - inKernels).toFixed(2)} s; ` +
-          `‖G − QTQᵀ‖/‖G‖ ${backward.toExponential(2)}, ‖QᵀQ − I‖ ${orthogonality.toExponential(2)}; load ${loadBefore} → ${load()}`,
-      );
+      const before = old ? await measure('old', old, G, kernels) : undefined;
+      const now = await measure(old ? 'new' : 'now', tridiagonalizeBlocked, G, kernels);
+      if (before !== undefined) console.log(`p ${p}: new/old ${(now / before).toFixed(2)}`);
     }
   }
 }

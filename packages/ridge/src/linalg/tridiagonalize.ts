@@ -3,6 +3,11 @@ import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, Tridiagonalization } from './backend.js';
 import { transposeInto } from './dense.js';
 import { symvLower } from './symmetric-gemv.js';
+import { createSymvPool } from './symmetric-gemv-pool.js';
+import type { SymvPool } from './symmetric-gemv-pool.js';
+
+/** Trailing blocks from this order on run their symmetric matrix-vector products on the shared pool (WebAssembly, worker threads). */
+const POOL_MIN = 512;
 
 /** One panel of Householder reflectors, kept for forming Q. */
 interface Panel {
@@ -37,18 +42,40 @@ function reflector(alpha: number, x: Float64Array, from: number, to: number): { 
 
 /**
  * Blocked Householder tridiagonalisation `G = Q·T·Qᵀ` of a symmetric matrix (LAPACK dsytrd
- * with dlatrd panels, lower variant; Golub & Van Loan §8.3.1). The O(p³) work runs through
- * `kernels`: one matrix-vector product per column on the panel's block and one rank-2·nb
- * product per panel; Q is formed afterwards from compact-WY block reflectors (dorgtr with
- * dlarft). The active block is kept contiguous (compacted in place after each panel) so every
- * product works on plain row-major arrays; the panel's V and W are stored transposed so the
- * TypeScript loops run over long contiguous rows.
+ * with dlatrd panels, lower variant; Golub & Van Loan §8.3.1). Half the O(p³) work is one
+ * symmetric matrix-vector product per column with the panel's block (memory-bound: it reads
+ * only the lower triangle; from order 512 on in WebAssembly SIMD shared with worker threads,
+ * same bits as the TypeScript loop used below that); the
+ * other half runs through `kernels`: one rank-2·nb product per panel, and Q formed afterwards
+ * from compact-WY block reflectors (dorgtr with dlarft). The active block is kept contiguous
+ * (compacted in place after each panel) so every product works on plain row-major arrays; the
+ * panel's V and W are stored transposed so the TypeScript loops run over long contiguous rows.
  */
 export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: DenseKernels, blockSize = 64): Promise<Tridiagonalization> {
   const n = G.rows;
   const d = new Float64Array(n);
   const e = new Float64Array(Math.max(0, n - 1));
   if (n === 0) return { d, e, Q: matrix(0, 0, new Float64Array(0)) };
+  const pool = n >= POOL_MIN ? await createSymvPool(n) : null;
+  try {
+    const panels = await reduce(G, kernels, blockSize, d, e, pool);
+    const Q = await formQ(n, panels, kernels);
+    return { d, e, Q };
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** The panel loop of {@link tridiagonalizeBlocked}: fills d and e, returns the reflectors. */
+async function reduce(
+  G: Matrix<Float64Array>,
+  kernels: DenseKernels,
+  blockSize: number,
+  d: Float64Array,
+  e: Float64Array,
+  pool: SymvPool | null,
+): Promise<Panel[]> {
+  const n = G.rows;
   let B = Float64Array.from(G.data);
   let scratch = new Float64Array(n > blockSize ? (n - Math.min(blockSize, n)) ** 2 : 0);
   const panels: Panel[] = [];
@@ -67,11 +94,15 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
       t1: new Float64Array(w),
       t2: new Float64Array(w),
     };
+    // The block is unchanged within a panel: one copy into shared memory serves its columns.
+    const shared = pool && m >= POOL_MIN ? pool : null;
+    shared?.load(B, m);
     for (let j = 0; j < w; j++) {
       const tj = columnReflector(B, m, j, k0, panel, col, vt, d, e);
       if (tj === null) break;
       if (tj === 0) continue;
-      symvLower(B, m, j + 1, m, vt, z);
+      if (shared) shared.symv(j + 1, m, vt, z);
+      else symvLower(B, m, j + 1, m, vt, z);
       panelW(m, j, tj, panel.VT, panel.WT, col, z.subarray(j + 1), panel.t1, panel.t2);
     }
     if (m > 1) {
@@ -91,8 +122,7 @@ export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: De
     k0 += w;
     m = mt;
   }
-  const Q = await formQ(n, panels, kernels);
-  return { d, e, Q };
+  return panels;
 }
 
 /**

@@ -1,0 +1,182 @@
+import { symvRows } from './symmetric-gemv.js';
+import type { QuadKernel, QuadLoop } from './symmetric-gemv.js';
+import { SYMV_KERNEL_WASM } from './symv-kernel-bytes.js';
+
+/**
+ * {@link symvRows} shared between the calling thread and worker threads. The rows are cut into
+ * chunks dealt round-robin to {@link SLOTS} fixed slots, each slot with its own partial `y`, and
+ * the partials are summed in slot order: the answer has the same bits whatever the number of
+ * threads (one or up to {@link SLOTS}) and with or without WebAssembly, so a fit gives the same
+ * numbers on every machine. Everything lives in one shared WebAssembly memory (a plain
+ * SharedArrayBuffer where WebAssembly SIMD is missing or the matrix exceeds 4 GiB);
+ * onnxruntime does not accept shared memory, so the Householder reduction copies each trailing
+ * block in with {@link SymvPool.load}.
+ */
+export interface SymvPool {
+  /** Copies the m × m row-major matrix `A` (m ≤ the pool's capacity) into shared memory. */
+  load(A: Float64Array, m: number): void;
+  /** `y[r0..n) = S·x[r0..n)` for `S = A[r0..n, r0..n]` of the loaded matrix (lower triangle read). */
+  symv(r0: number, n: number, x: Float64Array, y: Float64Array): void;
+  /** Stops the workers. */
+  close(): Promise<void>;
+}
+
+/** Partial sums, and so the most threads that share one product. */
+export const SLOTS = 8;
+/** Rows per chunk, a multiple of the kernel's 4-row blocks. */
+const CHUNK = 16;
+// Control words (Int32): wake-up counter, workers done, r0, n, lda, threads, stop.
+const WAKE = 0;
+const DONE = 1;
+const R0 = 2;
+const N = 3;
+const LDA = 4;
+const THREADS = 5;
+const STOP = 6;
+
+/**
+ * Slot `s` of the product: rows of chunks s, s + SLOTS, … counted from the last row (the
+ * longest rows first), into `Y[s·cap + r0 .. s·cap + n)`. Self-contained: workers evaluate its
+ * source next to the kernel's.
+ */
+function symvSlot(
+  kernel: typeof symvRows,
+  loop: QuadLoop | null,
+  A: Float64Array,
+  lda: number,
+  r0: number,
+  n: number,
+  X: Float64Array,
+  Y: Float64Array,
+  cap: number,
+  s: number,
+  slots: number,
+  chunk: number,
+): void {
+  const y = Y.subarray(s * cap, (s + 1) * cap);
+  y.fill(0, r0, n);
+  for (let i1 = n - s * chunk; i1 > r0; i1 -= slots * chunk) kernel(A, lda, r0, Math.max(r0, i1 - chunk), i1, X, y, loop);
+}
+
+/** Source of each worker: sleep until woken, then fill the slots dealt to it. */
+const workerSource = (): string => `
+const { workerData } = require('node:worker_threads');
+const symvRows = (${symvRows.toString()});
+const symvSlot = (${symvSlot.toString()});
+const { ctl, buffer, module, memory, cap, index } = workerData;
+const A = new Float64Array(buffer, 0, cap * cap);
+const X = new Float64Array(buffer, 8 * cap * cap, cap);
+const Y = new Float64Array(buffer, 8 * (cap * cap + cap), ${SLOTS} * cap);
+const sums = new Float64Array(buffer, 8 * (cap * cap + cap + ${SLOTS} * cap + 4 * index), 4);
+const loop = module ? { quad: new WebAssembly.Instance(module, { env: { memory } }).exports.quad, sums } : null;
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctl, ${WAKE}, seen);
+  seen = Atomics.load(ctl, ${WAKE});
+  if (Atomics.load(ctl, ${STOP}) === 1) break;
+  const threads = ctl[${THREADS}];
+  for (let s = index; s < ${SLOTS}; s += threads) symvSlot(symvRows, loop, A, ctl[${LDA}], ctl[${R0}], ctl[${N}], X, Y, cap, s, ${SLOTS}, ${CHUNK});
+  Atomics.add(ctl, ${DONE}, 1);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+/**
+ * The part of the WebAssembly JS API used here (the workspace compiles without the DOM library,
+ * which is where TypeScript declares it).
+ */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer };
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+/** The compiled loop, its shared memory and the caller's instance. */
+interface QuadModule {
+  readonly module: object;
+  readonly memory: { buffer: SharedArrayBuffer };
+  readonly quad: QuadKernel;
+}
+
+/**
+ * The WebAssembly loop on a shared memory of at least `bytes`, or undefined where WebAssembly
+ * threads or SIMD are missing or the memory would pass 4 GiB (wasm32).
+ */
+export function quadModule(bytes: number): QuadModule | undefined {
+  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const pages = Math.ceil(bytes / 65536);
+  if (!wasm || pages > 65536) return undefined;
+  try {
+    const module = new wasm.Module(Uint8Array.from(atob(SYMV_KERNEL_WASM), (c) => c.charCodeAt(0)));
+    const memory = new wasm.Memory({ initial: pages, maximum: pages, shared: true });
+    const quad = new wasm.Instance(module, { env: { memory } }).exports['quad'] as QuadKernel;
+    return { module, memory, quad };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A symmetric matrix-vector product for matrices up to `capacity` × `capacity`, shared with
+ * `workers` threads (default: one per core beyond the caller's, at most {@link SLOTS} in all).
+ * With no workers (one core, or no worker threads) the caller computes every slot and the
+ * answer is the same. Close it when done.
+ */
+export async function createSymvPool(capacity: number, workers?: number): Promise<SymvPool> {
+  let Worker: typeof import('node:worker_threads').Worker | undefined;
+  try {
+    ({ Worker } = await import('node:worker_threads'));
+    workers ??= (await import('node:os')).availableParallelism() - 1;
+  } catch {
+    Worker = undefined;
+  }
+  const count = Worker ? Math.max(0, Math.min(SLOTS - 1, workers ?? 0)) : 0;
+  const ctl = new Int32Array(new SharedArrayBuffer(4 * 8));
+  // A (capacity²), x (capacity), the slots' y (SLOTS·capacity), each thread's four sums.
+  const bytes = 8 * (capacity * capacity + capacity + SLOTS * capacity + 4 * SLOTS);
+  const wasm = quadModule(bytes);
+  const buffer = wasm ? wasm.memory.buffer : new SharedArrayBuffer(bytes);
+  const A = new Float64Array(buffer, 0, capacity * capacity);
+  const X = new Float64Array(buffer, 8 * capacity * capacity, capacity);
+  const Y = new Float64Array(buffer, 8 * (capacity * capacity + capacity), SLOTS * capacity);
+  const sums = new Float64Array(buffer, 8 * (capacity * capacity + capacity + SLOTS * capacity), 4);
+  const loop: QuadLoop | null = wasm ? { quad: wasm.quad, sums } : null;
+  const threads = Array.from({ length: count }, (_, w) => {
+    const workerData = { ctl, buffer, module: wasm?.module, memory: wasm?.memory, cap: capacity, index: w + 1 };
+    const worker = new Worker!(workerSource(), { eval: true, workerData });
+    worker.unref();
+    return worker;
+  });
+  ctl[THREADS] = count + 1;
+  let lda = 0;
+  return {
+    load(B, m) {
+      A.set(B.subarray(0, m * m));
+      lda = m;
+    },
+    symv(r0, n, x, y) {
+      X.set(x.subarray(r0, n), r0);
+      ctl[R0] = r0;
+      ctl[N] = n;
+      ctl[LDA] = lda;
+      if (count > 0) {
+        Atomics.store(ctl, DONE, 0);
+        Atomics.add(ctl, WAKE, 1);
+        Atomics.notify(ctl, WAKE);
+      }
+      for (let s = 0; s < SLOTS; s += count + 1) symvSlot(symvRows, loop, A, lda, r0, n, X, Y, capacity, s, SLOTS, CHUNK);
+      for (let done = Atomics.load(ctl, DONE); count > 0 && done < count; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
+      y.set(Y.subarray(r0, n), r0);
+      for (let s = 1; s < SLOTS; s++) {
+        const o = s * capacity;
+        for (let i = r0; i < n; i++) y[i] = y[i]! + Y[o + i]!;
+      }
+    },
+    async close() {
+      Atomics.store(ctl, STOP, 1);
+      Atomics.add(ctl, WAKE, 1);
+      Atomics.notify(ctl, WAKE);
+      await Promise.all(threads.map((w) => w.terminate()));
+    },
+  };
+}
