@@ -15,6 +15,8 @@ export type { RunResult, TrainOptions } from './train.js';
 export type { VariantResult } from './variant-result.js';
 export { DesignBuilder, planSplit, runContext, checkAbort, VOXEL_FLAGS } from './pipeline.js';
 export type { DesignMatrices, FeatureStages, SplitPlan, StoryBlock, VoxelFlag } from './pipeline.js';
+export { cleanRuns } from './clean-runs.js';
+export type { CleanRunsResult, RunLeftover, RunLockOwner } from './clean-runs.js';
 export { RunDirectory, configHash, makeRunId, jsonSafe, listRuns, readRunSummary } from './run-dir.js';
 export type { RunSummary } from './run-dir.js';
 export { scoresToIPC, voxelStatus, readScores, timeseriesToIPC, readTimeseries, writeWeights, readWeights } from './arrow-io.js';

@@ -6,6 +6,8 @@ import type { EventSink } from '@voxelwise/core';
 import { sha256Bytes, writeDirAtomic } from '@voxelwise/io';
 import { readJsonFile } from './read-json.js';
 import { readRunJson } from './run-json.js';
+import { cleanRuns, runLockContent } from './clean-runs.js';
+import type { CleanRunsResult } from './clean-runs.js';
 
 /** sha256 (hex) of the config's canonical JSON (sorted keys, no whitespace). */
 export function configHash(config: unknown): string {
@@ -33,6 +35,8 @@ export class RunDirectory {
   private finish: () => void = () => undefined;
   private abandon: (reason: Error) => void = () => undefined;
   private done: Promise<void> = Promise.resolve();
+  /** What killed runs had left in the output folder when this run started (stale ones removed). */
+  leftovers: CleanRunsResult = { removed: [], kept: [] };
 
   private constructor(
     outDir: string,
@@ -70,7 +74,8 @@ export class RunDirectory {
   /**
    * Starts a run directory. The id is reserved with an exclusive lock file, so two runs started
    * in the same second never share it: when `<outDir>/<runId>` exists or is being written, the id
-   * gets a `-2`, `-3`, … suffix.
+   * gets a `-2`, `-3`, … suffix. The lock records the owner pid and host; leftovers of killed
+   * runs on this host (their temp folder and lock) are removed first (see {@link cleanRuns}).
    */
   static async create(outDir: string, runId: string): Promise<RunDirectory> {
     try {
@@ -84,11 +89,12 @@ export class RunDirectory {
         hint: 'Check that outDir (or --out) is writable.',
       });
     }
+    const leftovers = await cleanRuns(outDir);
     for (let n = 1; ; n++) {
       const id = n === 1 ? runId : `${runId}-${n}`;
       const lockFile = join(outDir, `.${id}.lock`);
       try {
-        await writeFile(lockFile, `${process.pid}\n`, { flag: 'wx' });
+        await writeFile(lockFile, runLockContent(id), { flag: 'wx' });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
         throw voxelwiseError({
@@ -104,6 +110,7 @@ export class RunDirectory {
         continue;
       }
       const dir = new RunDirectory(outDir, id, lockFile);
+      dir.leftovers = leftovers;
       try {
         await dir.open();
       } catch (error) {

@@ -28,6 +28,7 @@ import { writeRunOutputs, writeVariant } from './write-run.js';
 import type { VariantFiles } from './run-json.js';
 import type { VariantResult } from './variant-result.js';
 import { scienceKeys } from './science-keys.js';
+import type { CleanRunsResult } from './clean-runs.js';
 import { rHistograms } from './histograms.js';
 import { validationScore } from './validation-score.js';
 
@@ -278,6 +279,29 @@ function meanOf(values: Float64Array): number {
   return values.length > 0 ? sum / values.length : Number.NaN;
 }
 
+/** Tells what leftovers of killed runs the run directory found: removed (this host), or kept (another host's, unmarked). */
+function reportLeftovers(emit: EventSink, found: CleanRunsResult): void {
+  if (found.removed.length > 0) {
+    emit({
+      type: 'log',
+      level: 'info',
+      stage: 'run-dir',
+      message: `removed ${found.removed.length} leftovers of killed runs: ${found.removed.map((f) => f.path).join(', ')}`,
+    });
+  }
+  const odd = found.kept.filter((f) => f.state === 'foreign' || f.state === 'unknown');
+  if (odd.length > 0) {
+    emit({
+      type: 'log',
+      level: 'warn',
+      stage: 'run-dir',
+      message: `kept ${odd.length} leftovers that this host cannot check: ${odd
+        .map((f) => `${f.path} (${f.state === 'foreign' ? `host ${f.owner?.host}, pid ${f.owner?.pid}` : 'no owner recorded'})`)
+        .join(', ')}. Remove them with "voxelwise runs clean" on their host once no run is writing there.`,
+    });
+  }
+}
+
 function fmt(x: unknown): string {
   return typeof x === 'number' ? x.toFixed(4) : String(x);
 }
@@ -318,6 +342,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
   // events.jsonl always goes into the run directory, as events happen.
   bus.subscribe(dir.eventSink('events.jsonl'));
   if (options.onEvent) bus.subscribe(options.onEvent);
+  reportLeftovers(bus.emit, dir.leftovers);
   const ctx = runContext(resolved, bus.emit, registry, options.signal, options.force);
   const loggers: Logger[] = [];
   const closeLoggers = async () => {
