@@ -255,8 +255,9 @@ async function formQ(n: number, panels: Panel[], kernels: DenseKernels): Promise
   let Qb = new Float64Array(Math.max(0, nq * nq));
   let scratch = new Float64Array(Math.max(0, nq * nq));
   let cur = 0;
-  for (let pi = panels.length - 1; pi >= 0; pi--) {
-    const { order: mq, Vt, width: w, tau } = panels[pi]!;
+  // Two panels at a time: one block reflector of twice the width halves the passes over Q̃.
+  for (let pi = panels.length - 1; pi >= 0; pi -= 2) {
+    const { order: mq, Vt, width: w, tau } = pi > 0 ? mergePanels(panels[pi - 1]!, panels[pi]!) : panels[pi]!;
     growBlock(Qb, cur, mq);
     cur = mq;
     const block = Qb.subarray(0, mq * mq);
@@ -277,6 +278,24 @@ async function formQ(n: number, panels: Panel[], kernels: DenseKernels): Promise
   Q[0] = 1;
   for (let i = 0; i < nq; i++) Q.set(Qb.subarray(i * nq, (i + 1) * nq), (i + 1) * n + 1);
   return matrix(n, n, Q);
+}
+
+/**
+ * Panels `a` and `b` (the next one, acting on the trailing block of a's) as one panel: the
+ * product of their reflectors in order, `H_a·H_b`, in a's coordinates (b's rows shifted past
+ * a's width), so {@link blockReflectorT} gives its compact-WY form.
+ */
+function mergePanels(a: Panel, b: Panel): Panel {
+  const width = a.width + b.width;
+  const order = a.order;
+  const shift = order - b.order;
+  const Vt = new Float64Array(width * order);
+  Vt.set(a.Vt);
+  for (let t = 0; t < b.width; t++) Vt.set(b.Vt.subarray(t * b.order, (t + 1) * b.order), (a.width + t) * order + shift);
+  const tau = new Float64Array(width);
+  tau.set(a.tau);
+  tau.set(b.tau, a.width);
+  return { order, Vt, width, tau };
 }
 
 /** Grows the active block from cur² to mq² as [[I, 0], [0, old]], moving rows backwards in place. */
