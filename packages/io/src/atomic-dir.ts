@@ -4,6 +4,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { syncDir } from './atomic-file.js';
+import { fsError } from './errors.js';
+import { OWNER_FILE, removeStaleTempDirs, writeOwnerMarker } from './stale-temp.js';
+import type { StaleTempDir } from './stale-temp.js';
 
 /** Options of {@link writeDirAtomic}. */
 export interface WriteDirOptions {
@@ -11,6 +14,17 @@ export interface WriteDirOptions {
   overwrite?: boolean;
   /** `package:stage` named in errors. @default 'io:write-dir' */
   where?: string;
+  /**
+   * Receives the temporary directories of earlier attempts at the same target found beside it
+   * (see {@link removeStaleTempDirs}): those whose owner process is gone from this host were
+   * removed; others (another host's, still running, or without an owner marker) were left.
+   */
+  onStale?: (found: StaleTempDir[]) => void;
+}
+
+/** Node fs errors carry a string `code` (ENOSPC, EACCES, EROFS…) and often the `path`. */
+function isFsError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'errno' in error;
 }
 
 const suffix = (): string => `${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -19,7 +33,11 @@ const suffix = (): string => `${process.pid}-${randomBytes(4).toString('hex')}`;
  * Builds a directory atomically: `fill` writes into a sibling temporary directory
  * `.tmp-<base>-<pid>-<random>`, which is renamed to `target` only when `fill` succeeds (the parent
  * directory is then fsynced), so a failure or an interruption never leaves a half-written
- * `target`. On failure the temporary directory is removed and the error is rethrown.
+ * `target`. On failure the temporary directory is removed and the error is rethrown (a Node
+ * file-system error, such as a full disk or a read-only folder, as `E_IO` naming the path).
+ * The temporary directory holds an owner marker (pid and host) while it is filled, so when a
+ * process is killed before it can clean up, the next write of the same target removes the
+ * leftover (same host, owner gone) or reports it through `onStale`.
  *
  * @returns what `fill` returns.
  * @throws VoxelwiseError `E_IO` when `target` exists and `overwrite` is not set.
@@ -45,14 +63,26 @@ export async function writeDirAtomic<T = void>(
     });
   }
   const parent = dirname(out);
-  await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.tmp-${basename(out)}-${suffix()}`);
-  await mkdir(tmp);
+  try {
+    await mkdir(parent, { recursive: true });
+    const found = await removeStaleTempDirs(parent, basename(out));
+    if (found.length > 0) options.onStale?.(found);
+    await mkdir(tmp);
+    // Owner pid and host, so a later attempt can tell a leftover of a killed process from a live one.
+    await writeOwnerMarker(tmp, out);
+  } catch (error) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    throw fsError(error, existsSync(parent) ? tmp : parent, where, 'write', 'folder');
+  }
   let result: T;
   try {
     result = await fill(tmp);
+    await rm(join(tmp, OWNER_FILE), { force: true });
   } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    // A file-system failure inside fill (disk full, permission denied) becomes E_IO naming the path.
+    if (isFsError(error)) throw fsError(error, error.path ?? out, where, 'write');
     throw error;
   }
   try {
