@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CONTEXT_TYPES } from '@voxelwise/features-lm';
 import { commands } from '../src/commands/index.js';
 import { CONTEXT_HELP } from '../src/commands/features.js';
@@ -9,6 +9,7 @@ import { formatHelp, parseOptions } from '../src/options.js';
 import { runCli } from './run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vw-cli-options-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('option tables', () => {
   it('parse and print from one table', () => {

@@ -1,9 +1,11 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { moduleDefault } from '../src/module-default.js';
 import { runCli } from './run-cli.js';
-import { installPluginPackage, pluginSource, tempProject, voxelwise } from './temp-project.js';
+import { installPluginPackage, pluginSource, removeTempProjects, tempProject, voxelwise } from './temp-project.js';
+
+afterAll(removeTempProjects);
 
 const base = {
   assembly: { name: 'simulated', options: { voxels: 8, stories: 3, duration: 120 } },

@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, voxelwise } from './temp-project.js';
 
 // The real `voxelwise` process, through the launcher npm links as node_modules/.bin/voxelwise:
 // exit codes as a shell sees them, paths from the user's folder.
 describe('voxelwise process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vw-proc-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs from a sub-folder of the clone, and reads relative paths from the working directory', async () => {
     const help = await voxelwise(['--help'], join(repoRoot, 'packages'));

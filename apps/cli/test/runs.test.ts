@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,5 +14,6 @@ describe('voxelwise runs ls', () => {
     const r = await runCli(['runs', 'ls', '--out', out, '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual([expect.objectContaining({ runId: 'demo-20260101-000000-deadbeef', status: 'unreadable' })]);
+    rmSync(out, { recursive: true, force: true });
   });
 });

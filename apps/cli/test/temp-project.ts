@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -48,9 +48,17 @@ export default {
 `;
 }
 
+const created: string[] = [];
+
+/** Removes the folders {@link tempProject} made (the zod link, not zod). */
+export function removeTempProjects(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A fresh folder with a package.json of the given module type and zod in its node_modules. */
 export function tempProject(type: 'module' | 'commonjs'): string {
   const dir = mkdtempSync(join(tmpdir(), `vw-project-${type}-`));
+  created.push(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type }));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(zodDir, join(dir, 'node_modules', 'zod'), 'dir');
