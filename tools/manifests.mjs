@@ -54,16 +54,20 @@ export function expectedFields(pkg) {
   const tools = relative(pkg.dir, join(ROOT, 'tools', 'prepack.mjs'))
     .split('\\')
     .join('/');
+  const exportsMap = expectedExports(m.exports);
+  const subpaths = Object.entries(exportsMap).filter(([k]) => k !== '.' && k !== './package.json');
   return {
     license: 'MIT',
     repository: { type: 'git', url: REPOSITORY_URL, directory: pkg.rel },
     type: 'module',
     sideEffects: false,
     engines: { node: NODE_RANGE },
-    exports: expectedExports(m.exports),
+    exports: exportsMap,
     main: './dist/index.js',
     types: './dist/index.d.ts',
     files: [...new Set(['dist', ...binDirs, ...extraFiles])],
+    // TypeScript's legacy `node10` resolution ignores `exports`; this lets it find subpath types.
+    ...(subpaths.length > 0 ? { typesVersions: { '*': Object.fromEntries(subpaths.map(([k, v]) => [k.slice(2), [v.types]])) } } : {}),
     publishConfig: { access: 'public' },
     scripts: { ...m.scripts, prepack: `node ${tools}`, postpack: `node ${tools} --restore` },
   };
@@ -80,6 +84,7 @@ const ANCHORS = {
   main: ['exports'],
   types: ['main'],
   files: ['bin', 'types'],
+  typesVersions: ['files'],
   publishConfig: ['files'],
   scripts: ['publishConfig', 'files'],
 };
