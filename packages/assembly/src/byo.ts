@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readSource } from './read-source.js';
 import { basename, join, resolve } from 'node:path';
 import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints, z } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, EventSink, ResponseBlock, Story } from '@voxelwise/core';
@@ -51,8 +51,9 @@ async function readSettings(root: string): Promise<ByoSettings> {
   const file = join(root, BYO_MANIFEST);
   if (!existsSync(file)) return {};
   let json: unknown;
+  const text = (await readSource(file, WHERE)).toString('utf8');
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (cause) {
     throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} is not valid JSON`, cause, details: { file } });
   }
@@ -171,7 +172,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
   if (tr === undefined) {
     const withTimes = [...info.values()].find((i) => i.trFile);
     if (withTimes?.trFile && [...info.values()].every((i) => i.trFile)) {
-      const t = parseTimesTsv(await readFile(withTimes.trFile), withTimes.trFile);
+      const t = parseTimesTsv(await readSource(withTimes.trFile, WHERE), withTimes.trFile);
       tr = t.length > 1 ? (t[t.length - 1]! - t[0]!) / (t.length - 1) : undefined;
     }
     if (tr === undefined) {
@@ -194,10 +195,10 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
   const load = async (name: string): Promise<Story> => {
     const i = info.get(name)!;
     const wordsFile = join(root, name, 'words.tsv');
-    const words = parseWordsTsv(await readFile(wordsFile), wordsFile);
+    const words = parseWordsTsv(await readSource(wordsFile, WHERE), wordsFile);
     let trTimes: Float64Array;
     if (i.trFile) {
-      trTimes = parseTimesTsv(await readFile(i.trFile), i.trFile);
+      trTimes = parseTimesTsv(await readSource(i.trFile, WHERE), i.trFile);
     } else {
       const n = s.nTRs?.[name] ?? i.rows + trim.start + trim.end;
       const t0 = s.firstTrTime ?? trValue / 2;

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readSource } from './read-source.js';
 import { join, resolve } from 'node:path';
 import { resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import { sha256Bytes } from '@voxelwise/io';
@@ -81,8 +81,9 @@ export function lebelLayout(root: string, subject: string): LebelLayout {
 /** Reads respdict.json: story → number of TRs. */
 export async function readRespdict(file: string): Promise<Record<string, number>> {
   let json: unknown;
+  const text = (await readSource(file, WHERE)).toString('utf8');
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (cause) {
     throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} is not valid JSON`, cause, details: { file } });
   }
@@ -230,7 +231,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
   const load = async (name: string): Promise<Story> => {
     const gridFile = join(layout.textGridDir, `${name}.TextGrid`);
     const shape = shapes.get(name)!;
-    const bytes = await readFile(gridFile);
+    const bytes = await readSource(gridFile, WHERE, 'TextGrid');
     const grid = parseTextGrid(bytes, gridFile);
     const words = lebelWords(grid, gridFile);
     const trTimes = lebelTrTimes(respdict[name]!);

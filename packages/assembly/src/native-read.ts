@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readSource } from './read-source.js';
 import { join, resolve } from 'node:path';
 import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
@@ -30,8 +30,9 @@ export async function readManifest(dir: string): Promise<Manifest> {
     });
   }
   let json: unknown;
+  const text = (await readSource(file, WHERE)).toString('utf8');
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(text);
   } catch (cause) {
     throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} is not valid JSON`, cause, details: { file } });
   }

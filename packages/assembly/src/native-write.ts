@@ -308,6 +308,24 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
       emit?.({ type: 'stage:end', stage: 'assembly/write', durationMs: Date.now() - t0 });
       return { dir, manifest, warnings, bytes };
     },
-    { overwrite: options.overwrite ?? false, where: WHERE },
+    {
+      overwrite: options.overwrite ?? false,
+      where: WHERE,
+      onStale: (found) => {
+        for (const d of found) {
+          const who = d.owner ? `pid ${d.owner.pid} on ${d.owner.host}` : 'an unknown process';
+          const message = d.removed
+            ? `removed ${d.path}, left by an earlier write of ${dir} that was killed (${who})`
+            : `${d.path} was left by an earlier write of ${dir} (${who}, ${d.state}); it was not removed`;
+          emit?.({
+            type: 'log',
+            level: d.removed ? 'info' : 'warn',
+            message,
+            stage: 'assembly/write',
+            details: { path: d.path, state: d.state },
+          });
+        }
+      },
+    },
   );
 }
