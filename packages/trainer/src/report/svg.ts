@@ -19,7 +19,7 @@ export function linear(d0: number, d1: number, r0: number, r1: number): (x: numb
 }
 
 /** About `count` round tick values covering [lo, hi]. */
-export function ticks(lo: number, hi: number, count = 5): number[] {
+function ticks(lo: number, hi: number, count = 5): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
