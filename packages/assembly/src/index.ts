@@ -39,7 +39,7 @@ export { checkWordTiming, OVERHANG_REACH_TRS } from './word-timing.js';
 export type { TimedStory, WordTimingResult } from './word-timing.js';
 export { chooseWordTier, isArpabet, looksLikePhones, profileTier } from './tier-choice.js';
 export type { TierProfile } from './tier-choice.js';
-export { summarizeAssembly } from './summary.js';
+export { summarizeAssembly, summaryHeadline } from './summary.js';
 export type { AssemblySummary, StorySummary } from './summary.js';
 export { lanczosResample } from './lanczos.js';
 export { hashFile } from './hash.js';

@@ -16,6 +16,8 @@ export interface StorySummary {
   fileBytes?: number;
   test: boolean;
   nRepeats?: number;
+  /** Words past the end of the TR grid that were accepted (count and seconds). */
+  overhang?: { words: number; seconds: number };
 }
 
 /** What `voxelwise assembly info` prints. */
@@ -24,6 +26,8 @@ export interface AssemblySummary {
   tr: number;
   nVoxels: number;
   trimming?: string;
+  /** The held-out test stories, in order (empty when the assembly names none). */
+  testStories: string[];
   stories: StorySummary[];
   totals: { nTRs: number; nRows: number; nWords: number; responseBytes: number; fileBytes?: number };
 }
@@ -53,6 +57,7 @@ export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySum
       ...(fileBytes !== undefined ? { fileBytes } : {}),
       test: assembly.testStories.includes(name),
       ...(s.nRepeats ? { nRepeats: s.nRepeats } : {}),
+      ...(s.overhang ? { overhang: { words: s.overhang.words, seconds: s.overhang.seconds } } : {}),
     });
   }
   const sum = (k: 'nTRs' | 'nRows' | 'nWords' | 'responseBytes') => stories.reduce((t, s) => t + s[k], 0);
@@ -63,6 +68,7 @@ export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySum
     tr,
     nVoxels,
     ...(trimming !== undefined ? { trimming } : {}),
+    testStories: [...assembly.testStories],
     stories,
     totals: {
       nTRs: sum('nTRs'),
@@ -72,4 +78,25 @@ export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySum
       ...(fileBytes !== undefined ? { fileBytes } : {}),
     },
   };
+}
+
+/**
+ * The headline `voxelwise assembly info` prints above its table: subject, TR, voxels, stories,
+ * trimming, and the test stories by name (a newcomer needs them to configure a split).
+ *
+ * @example
+ * summaryHeadline(await summarizeAssembly(a)); // 'subject UTS03 · TR 2 s · … · test stories: wheretheressmoke'
+ */
+export function summaryHeadline(s: AssemblySummary): string {
+  const test = s.testStories.length > 0 ? `test stories: ${s.testStories.join(', ')}` : 'no test story (name one with testStories)';
+  const over = s.stories.filter((x) => x.overhang);
+  return [
+    `subject ${s.subject}`,
+    `TR ${s.tr} s`,
+    `${s.nVoxels} voxels`,
+    `${s.stories.length} stories`,
+    ...(s.trimming ? [`trimming ${s.trimming}`] : []),
+    test,
+    ...(over.length > 0 ? [`speech past the scan end in ${over.map((x) => `${x.name} (${x.overhang!.words} words)`).join(', ')}`] : []),
+  ].join(' · ');
 }

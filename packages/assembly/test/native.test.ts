@@ -9,6 +9,7 @@ import {
   readManifest,
   simulateSubject,
   summarizeAssembly,
+  summaryHeadline,
   validateAssembly,
   verifyAssemblyFiles,
   writeAssembly,
@@ -94,6 +95,10 @@ describe('native Arrow format', () => {
     const summary = await summarizeAssembly(b);
     expect(summary.stories.at(-1)).toMatchObject({ name: 'wheretheressmoke', test: true, nRepeats: 3 });
     expect(summary.totals.fileBytes).toBeGreaterThan(summary.totals.responseBytes);
+    // What `voxelwise assembly info` prints first: the test stories by name.
+    expect(summary.testStories).toEqual(['wheretheressmoke']);
+    expect(summaryHeadline(summary)).toMatch(/ · test stories: wheretheressmoke$/);
+    expect(summaryHeadline({ ...summary, testStories: [] })).toContain('no test story');
   });
 
   it('never leaves a half-written directory, and replaces one only with overwrite', async () => {

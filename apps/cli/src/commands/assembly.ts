@@ -304,9 +304,7 @@ const subcommands: Record<string, Subcommand> = {
         env.out.write(`${JSON.stringify(s, null, 2)}\n`);
         return 0;
       }
-      env.out.write(
-        `subject ${s.subject} · TR ${s.tr} s · ${s.nVoxels} voxels · ${s.stories.length} stories${s.trimming ? ` · trimming ${s.trimming}` : ''}\n\n${table(s)}\n`,
-      );
+      env.out.write(`${a.summaryHeadline(s)}\n\n${table(s)}\n`);
       return 0;
     },
   },
