@@ -46,7 +46,7 @@ export interface PairKernel {
  * multiply-add), so both give the same bits. Groups of four rows whose eight weights are all 0
  * are skipped.
  */
-export function pairKernelJs(
+function pairKernelJs(
   m: Float64Array,
   x: number,
   stride: number,
