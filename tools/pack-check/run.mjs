@@ -16,10 +16,9 @@
 //   node tools/pack-check/run.mjs [--skip-build] [--keep] [--only ridge-only,no-lm,cli-esm,cli-cjs]
 //        [--deny-onnxruntime-script]   (projects deny onnxruntime-node's postinstall in package.json
 //                                       "allowScripts", as a user without access to api.nuget.org can)
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packAll, run } from './pack.mjs';
 import { ROOT } from '../workspace-packages.mjs';
@@ -42,7 +41,9 @@ function consumerEnv() {
     if (/^npm_/i.test(k) || /^ONNXRUNTIME_NODE_INSTALL/i.test(k) || k === 'NODE_OPTIONS' || k === 'NODE_PATH') continue;
     env[k] = v;
   }
-  return { ...env, NO_COLOR: '1', NX_DAEMON: 'false' };
+  // `npm run` puts the workspace's node_modules/.bin folders on PATH; a consumer has none of them.
+  const path = (env.PATH ?? '').split(delimiter).filter((d) => !/node_modules[\\/]\.bin/.test(d));
+  return { ...env, PATH: path.join(delimiter), NO_COLOR: '1' };
 }
 const ENV = consumerEnv();
 
