@@ -29,7 +29,7 @@ export interface RunOutputs {
   /** The model's options with defaults filled (its alpha grid, folds, ...). */
   modelOptions: unknown;
   /** Plugin modules loaded for the run (recorded in config.json and run.json). */
-  plugins: readonly PluginRecord[];
+  plugins?: readonly PluginRecord[];
   /** Indices of the features a layer sweep sets the layer of. */
   sweepTargets?: readonly number[];
   startedAt: string;
@@ -128,7 +128,7 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     features,
     ...(layer === undefined ? {} : { selectedLayer: layer }),
     configHash: o.configHash,
-    plugins: o.plugins,
+    plugins: o.plugins ?? [],
   });
   const variants = o.variantFiles;
   // The top-level files describe the selected variant (the only one outside a sweep).
@@ -174,7 +174,7 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     },
     selected: o.selected.label,
     ...(o.config.compat ? { compat: o.config.compat } : {}),
-    plugins: o.plugins.map((p) => ({ specifier: p.specifier, resolvedPath: p.resolvedPath, sha256: p.sha256 })),
+    plugins: (o.plugins ?? []).map((p) => ({ specifier: p.specifier, resolvedPath: p.resolvedPath, sha256: p.sha256 })),
     files: top,
     variants,
     timings: o.timings,

@@ -129,5 +129,8 @@ describe('checks before any fitting', () => {
     const written = JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8'));
     expect(written.selectedLayer).toBe(r.metrics['selected_layer']);
     expect(written.features[0].options.layer).toBe(r.metrics['selected_layer']);
+    // The report names the selected layer in its headline.
+    const html = readFileSync(join(r.runDir, 'report.html'), 'utf8');
+    expect(html).toContain('id="headline-layer"');
   });
 });
