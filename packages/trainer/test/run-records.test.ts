@@ -166,6 +166,26 @@ describe('compat', () => {
     expect(resolveConfig({ ...base, compat: 'huth', model: { name: 'other' } }).model).toEqual({ name: 'other' });
   });
 
+  it('a compat run passes its settings to the stages and records them', async () => {
+    // Explicit trimming wins (the simulated stories are too short for LITcoder's LeBel trims).
+    const r = await train(
+      {
+        outDir: out(),
+        assembly: { name: 'simulated', options: { seed: 1, stories: 3, duration: 120, voxels: 6 } },
+        features: [{ name: 'wordrate' }],
+        compat: 'litcoder',
+        trimming: 'story',
+      },
+      { registry: testRegistry() },
+    );
+    const run = await readRunJson(r.runDir);
+    expect(run.compat).toBe('litcoder');
+    expect(run.model.options).toMatchObject({ score: 'litcoder', alternative: 'two-sided', tieBreak: 'first' });
+    expect(r.metrics['alternative']).toBe('two-sided');
+    expect(JSON.parse(readFileSync(join(r.runDir, 'config.json'), 'utf8')).downsampler).toEqual({ name: 'rect' });
+    expect(readFileSync(join(r.runDir, 'report.html'), 'utf8')).toContain('two-sided p');
+  });
+
   it('without compat nothing changes (same defaults, same config hash inputs)', () => {
     const c = resolveConfig(base);
     expect(c.compat).toBeUndefined();
