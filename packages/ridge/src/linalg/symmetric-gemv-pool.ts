@@ -4,9 +4,10 @@ import { SYMV_KERNEL_WASM } from './symv-kernel-bytes.js';
 
 /**
  * {@link symvRows} shared between the calling thread and worker threads. The rows are cut into
- * chunks dealt round-robin to {@link SLOTS} fixed slots, each slot with its own partial `y`, and
- * the partials are summed in slot order: the answer has the same bits whatever the number of
- * threads (one or up to {@link SLOTS}) and with or without WebAssembly, so a fit gives the same
+ * chunks dealt round-robin to {@link SLOTS} fixed slots, each slot with its own partial `y`;
+ * the threads claim slots from a shared counter (the caller takes them all when the workers are
+ * slow to wake, as on a loaded machine) and the partials are summed in slot order: the answer
+ * has the same bits whoever computed which slot, with or without WebAssembly, so a fit gives the same
  * numbers on every machine. Everything lives in one shared WebAssembly memory (a plain
  * SharedArrayBuffer where WebAssembly SIMD is missing or the matrix exceeds 4 GiB);
  * onnxruntime does not accept shared memory, so the Householder reduction copies each trailing
@@ -25,13 +26,13 @@ export interface SymvPool {
 export const SLOTS = 8;
 /** Rows per chunk, a multiple of the kernel's 4-row blocks. */
 const CHUNK = 16;
-// Control words (Int32): wake-up counter, workers done, r0, n, lda, threads, stop.
+// Control words (Int32): wake-up counter, next unclaimed slot, slots done, r0, n, lda, stop.
 const WAKE = 0;
-const DONE = 1;
-const R0 = 2;
-const N = 3;
-const LDA = 4;
-const THREADS = 5;
+const CLAIM = 1;
+const DONE = 2;
+const R0 = 3;
+const N = 4;
+const LDA = 5;
 const STOP = 6;
 
 /**
@@ -58,7 +59,11 @@ function symvSlot(
   for (let i1 = n - s * chunk; i1 > r0; i1 -= slots * chunk) kernel(A, lda, r0, Math.max(r0, i1 - chunk), i1, X, y, loop);
 }
 
-/** Source of each worker: sleep until woken, then fill the slots dealt to it. */
+/**
+ * Source of each worker: sleep until woken, then claim slots by compare-and-swap while any are
+ * left. A claimed slot keeps the product from completing, so r0, n and lda read after the claim
+ * are those of the product it belongs to, even for a worker that wakes late.
+ */
 const workerSource = (): string => `
 const { workerData } = require('node:worker_threads');
 const symvRows = (${symvRows.toString()});
@@ -74,10 +79,13 @@ for (;;) {
   Atomics.wait(ctl, ${WAKE}, seen);
   seen = Atomics.load(ctl, ${WAKE});
   if (Atomics.load(ctl, ${STOP}) === 1) break;
-  const threads = ctl[${THREADS}];
-  for (let s = index; s < ${SLOTS}; s += threads) symvSlot(symvRows, loop, A, ctl[${LDA}], ctl[${R0}], ctl[${N}], X, Y, cap, s, ${SLOTS}, ${CHUNK});
-  Atomics.add(ctl, ${DONE}, 1);
-  Atomics.notify(ctl, ${DONE});
+  for (;;) {
+    const s = Atomics.load(ctl, ${CLAIM});
+    if (s >= ${SLOTS}) break;
+    if (Atomics.compareExchange(ctl, ${CLAIM}, s, s + 1) !== s) continue;
+    symvSlot(symvRows, loop, A, ctl[${LDA}], ctl[${R0}], ctl[${N}], X, Y, cap, s, ${SLOTS}, ${CHUNK});
+    if (Atomics.add(ctl, ${DONE}, 1) + 1 === ${SLOTS}) Atomics.notify(ctl, ${DONE});
+  }
 }
 `;
 
@@ -147,7 +155,6 @@ export async function createSymvPool(capacity: number, workers?: number): Promis
     worker.unref();
     return worker;
   });
-  ctl[THREADS] = count + 1;
   let lda = 0;
   return {
     load(B, m) {
@@ -159,13 +166,17 @@ export async function createSymvPool(capacity: number, workers?: number): Promis
       ctl[R0] = r0;
       ctl[N] = n;
       ctl[LDA] = lda;
+      Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, CLAIM, 0);
       if (count > 0) {
-        Atomics.store(ctl, DONE, 0);
         Atomics.add(ctl, WAKE, 1);
         Atomics.notify(ctl, WAKE);
       }
-      for (let s = 0; s < SLOTS; s += count + 1) symvSlot(symvRows, loop, A, lda, r0, n, X, Y, capacity, s, SLOTS, CHUNK);
-      for (let done = Atomics.load(ctl, DONE); count > 0 && done < count; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
+      for (let s = Atomics.add(ctl, CLAIM, 1); s < SLOTS; s = Atomics.add(ctl, CLAIM, 1)) {
+        symvSlot(symvRows, loop, A, lda, r0, n, X, Y, capacity, s, SLOTS, CHUNK);
+        Atomics.add(ctl, DONE, 1);
+      }
+      for (let done = Atomics.load(ctl, DONE); done < SLOTS; done = Atomics.load(ctl, DONE)) Atomics.wait(ctl, DONE, done);
       y.set(Y.subarray(r0, n), r0);
       for (let s = 1; s < SLOTS; s++) {
         const o = s * capacity;
