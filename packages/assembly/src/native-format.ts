@@ -1,4 +1,5 @@
-import { z } from '@voxelwise/core';
+import { canonicalJson, z } from '@voxelwise/core';
+import { sha256Bytes } from '@voxelwise/io';
 
 /** Name of the manifest file at the root of a native assembly directory. */
 export const MANIFEST_FILE = 'assembly.json';
@@ -66,6 +67,14 @@ export const manifestSchema = z.object({
   /** Extra files stored with the assembly (e.g. `ground-truth.arrow`), by name. */
   files: z.record(z.string(), fileEntry).optional(),
   writer: z.object({ name: z.string(), version: z.string() }),
+  /**
+   * SHA-256 of the canonical JSON of every other field ({@link manifestChecksum}): an edited or
+   * damaged manifest is refused even when it still parses. Absent in manifests written before it.
+   */
+  checksum: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 /** The parsed manifest of a native assembly. */
@@ -81,4 +90,10 @@ export type ManifestFile = z.output<typeof fileEntry>;
 export function storyDirName(name: string, index: number): string {
   if (/^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/.test(name)) return name;
   return `${String(index).padStart(3, '0')}-${name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)}`;
+}
+
+/** SHA-256 of a parsed manifest's canonical JSON, its own `checksum` field left out. */
+export function manifestChecksum(json: Record<string, unknown>): string {
+  const { checksum: _checksum, ...rest } = json;
+  return sha256Bytes(canonicalJson(rest));
 }

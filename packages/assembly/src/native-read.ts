@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { formatIssues, resolveVoxelRange, voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, ResponseBlock, Story } from '@voxelwise/core';
 import { openChunkedFile, readColumnsFile } from './arrow-io.js';
-import { FORMAT_NAME, MANIFEST_FILE, manifestSchema } from './native-format.js';
+import { FORMAT_NAME, MANIFEST_FILE, manifestChecksum, manifestSchema } from './native-format.js';
 import type { Manifest, ManifestFile, ManifestStory } from './native-format.js';
 import { hashFile } from './hash.js';
 import { storyCache } from './story-cache.js';
@@ -35,6 +35,21 @@ export async function readManifest(dir: string): Promise<Manifest> {
     json = JSON.parse(text);
   } catch (cause) {
     throw voxelwiseError({ code: 'E_FILE_FORMAT', where: WHERE, message: `${file} is not valid JSON`, cause, details: { file } });
+  }
+  const claimed = (json as { checksum?: unknown } | null)?.checksum;
+  if (
+    typeof claimed === 'string' &&
+    typeof json === 'object' &&
+    json !== null &&
+    manifestChecksum(json as Record<string, unknown>) !== claimed
+  ) {
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: WHERE,
+      message: `${file} changed since it was written (its checksum does not match its content)`,
+      hint: 'The manifest was edited or damaged; copy the assembly again or re-import it.',
+      details: { file },
+    });
   }
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {

@@ -7,7 +7,7 @@ import { createChunkedWriter, digestOf, writeColumnsFile } from './arrow-io.js';
 import type { ChunkedDigest } from './arrow-io.js';
 import { hashFile } from './hash.js';
 import type { SourceFile } from './hash.js';
-import { DEFAULT_VOXEL_CHUNK, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, storyDirName } from './native-format.js';
+import { DEFAULT_VOXEL_CHUNK, FORMAT_NAME, FORMAT_VERSION, MANIFEST_FILE, manifestChecksum, storyDirName } from './native-format.js';
 import type { Manifest, ManifestStory } from './native-format.js';
 import { assertValid, checkStoryTiming, issueError, scanBlock, scanIssues, storyFiles } from './validate.js';
 import type { ValidationIssue } from './validate.js';
@@ -302,11 +302,13 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
         ...(Object.keys(extra).length > 0 ? { files: extra } : {}),
         writer: { name: PACKAGE_NAME, version: PACKAGE_VERSION },
       };
-      const json = `${JSON.stringify(manifest, null, 1)}\n`;
+      // The checksum covers what a reader will parse (JSON drops undefined fields).
+      const checksum = manifestChecksum(JSON.parse(JSON.stringify(manifest)) as Record<string, unknown>);
+      const json = `${JSON.stringify({ ...manifest, checksum }, null, 1)}\n`;
       await writeFile(join(tmp, MANIFEST_FILE), json);
       bytes += Buffer.byteLength(json);
       emit?.({ type: 'stage:end', stage: 'assembly/write', durationMs: Date.now() - t0 });
-      return { dir, manifest, warnings, bytes };
+      return { dir, manifest: { ...manifest, checksum }, warnings, bytes };
     },
     {
       overwrite: options.overwrite ?? false,

@@ -151,7 +151,9 @@ describe('native Arrow format', () => {
     await expectVoxelwiseError(() => openAssembly(dir), 'E_FILE_NOT_FOUND', 'is not a voxelwise assembly (no assembly.json)');
     await writeAssembly(awkwardAssembly(), dir, { voxelChunk: 5 });
     const m = JSON.parse(readFileSync(join(dir, 'assembly.json'), 'utf8'));
-    writeFileSync(join(dir, 'assembly.json'), JSON.stringify({ ...m, version: 99 }));
+    writeFileSync(join(dir, 'assembly.json'), JSON.stringify({ ...m, tr: 2.5 }));
+    await expectVoxelwiseError(() => openAssembly(dir), 'E_FILE_FORMAT', 'assembly.json changed since it was written');
+    writeFileSync(join(dir, 'assembly.json'), JSON.stringify({ ...m, version: 99, checksum: undefined }));
     await expectVoxelwiseError(() => openAssembly(dir), 'E_FILE_FORMAT', 'not a valid manifest', 'version');
     writeFileSync(join(dir, 'assembly.json'), '{"format": "voxelwise-assembly",');
     await expectVoxelwiseError(() => openAssembly(dir), 'E_FILE_FORMAT', 'is not valid JSON');
