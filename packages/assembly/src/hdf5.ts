@@ -36,17 +36,43 @@ export async function openHdf5Matrix(file: string, name = 'data'): Promise<Matri
       details: { file, dataset: name },
     });
   };
+  // With the throwing error handler, damaged structures deeper in the file throw HDF5 diagnostics
+  // from any call; each becomes E_FILE_FORMAT naming the file (the diagnostics stay in `cause`).
+  const damaged = (cause: unknown, what: string): never => {
+    f.close();
+    throw voxelwiseError({
+      code: 'E_FILE_FORMAT',
+      where: 'assembly:hdf5',
+      message: `${file}: ${what} (${cause instanceof Error ? (cause.message.split('\n').find((l) => /error|fail/i.test(l)) ?? cause.message.split('\n')[0])!.trim() : String(cause)})`,
+      cause,
+      hint: 'The file may be truncated or damaged; copy or download it again.',
+      details: { file, dataset: name },
+    });
+  };
   let ds: ReturnType<H5File['get']> = null;
   try {
     ds = f.get(name);
   } catch {
     // With the throwing error handler a missing path throws; it is reported below with the keys.
   }
-  if (!(ds instanceof lib.Dataset))
-    return fail(`has no dataset "${name}"`, { got: f.keys(), hint: 'LeBel response files hold the responses in a dataset named "data".' });
-  const shape = ds.shape ?? [];
+  if (!(ds instanceof lib.Dataset)) {
+    let keys: string[] = [];
+    try {
+      keys = f.keys();
+    } catch (cause) {
+      return damaged(cause, 'cannot list the datasets of this file');
+    }
+    return fail(`has no dataset "${name}"`, { got: keys, hint: 'LeBel response files hold the responses in a dataset named "data".' });
+  }
+  let shape: number[];
+  let meta: (typeof ds)['metadata'];
+  try {
+    shape = ds.shape ?? [];
+    meta = ds.metadata;
+  } catch (cause) {
+    return damaged(cause, `cannot read the header of dataset "${name}"`);
+  }
   if (shape.length !== 2) return fail(`dataset "${name}" is not 2-D (TRs × voxels)`, { got: shape });
-  const meta = ds.metadata;
   // h5wasm type class 1 = H5T_FLOAT.
   if (meta.type !== 1 || (meta.size !== 4 && meta.size !== 8))
     return fail(`dataset "${name}" does not hold 32- or 64-bit floats`, { got: ds.dtype });
@@ -59,10 +85,22 @@ export async function openHdf5Matrix(file: string, name = 'data'): Promise<Matri
     dtype,
     read(r0, r1, c0, c1) {
       if (r1 <= r0 || c1 <= c0) return new Float32Array(Math.max(0, r1 - r0) * Math.max(0, c1 - c0));
-      const out = ds.slice([
-        [r0, r1],
-        [c0, c1],
-      ]);
+      let out: ReturnType<typeof ds.slice>;
+      try {
+        out = ds.slice([
+          [r0, r1],
+          [c0, c1],
+        ]);
+      } catch (cause) {
+        throw voxelwiseError({
+          code: 'E_FILE_FORMAT',
+          where: 'assembly:hdf5',
+          message: `${file}: cannot read rows ${r0}–${r1 - 1}, columns ${c0}–${c1 - 1} of dataset "${name}"; the file may be truncated or damaged`,
+          cause,
+          hint: 'Copy or download the file again.',
+          details: { file, dataset: name },
+        });
+      }
       if (out instanceof Float32Array) return out;
       if (out instanceof Float64Array) return Float32Array.from(out);
       throw voxelwiseError({
