@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// The `voxelwise` command. A published install runs the build (dist/bin.js) in this process. In a
-// clone of the repository with no build (`npm ci` only), it runs the TypeScript sources instead:
-// node again with `--conditions=@voxelwise/source --import tsx` on src/bin.ts (what `npm start`
-// does), with the same arguments, working directory and terminal, and exits as that process does.
-// VOXELWISE_FROM_SOURCE=1 picks the sources even when a build exists (a build can be stale).
+// The `voxelwise` command. A published install (no sources shipped) runs the build (dist/bin.js) in
+// this process. In a clone of the repository it runs the TypeScript sources, so an edit is never
+// hidden behind a stale build: node again with `--conditions=@voxelwise/source --import tsx` on
+// src/bin.ts (what `npm start` does), with the same arguments, working directory and terminal, and
+// it exits as that process does. VOXELWISE_FROM_DIST=1 runs the build of a clone instead.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const source = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
-const fromSource = process.env.VOXELWISE_FROM_SOURCE === '1' && existsSync(source);
+const fromSource = existsSync(source) && process.env.VOXELWISE_FROM_DIST !== '1';
 
 if (existsSync(dist) && !fromSource) {
   await import(pathToFileURL(dist).href);

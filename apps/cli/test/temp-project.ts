@@ -88,7 +88,7 @@ export function voxelwise(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [launcher, ...args], {
       cwd,
-      env: { ...process.env, NO_COLOR: '1', VOXELWISE_FROM_SOURCE: '1' },
+      env: { ...process.env, NO_COLOR: '1' },
     });
     let stdout = '';
     let stderr = '';
