@@ -45,6 +45,12 @@ export function openNpyMatrix(file: string): MatrixFile {
     if (shape.length !== 2) fail(file, 'the array is not 2-D (TRs × voxels)', { got: shape });
     if (fileSize - dataStart < header.dataBytes)
       fail(file, 'the file holds fewer bytes than its shape needs (truncated?)', { got: fileSize - dataStart, expected: header.dataBytes });
+    // numpy.save writes exactly the declared bytes: more means a damaged shape, never a prefix to read.
+    if (fileSize - dataStart > header.dataBytes)
+      fail(file, 'the file holds more bytes than its shape needs (damaged header, or several arrays in one file?)', {
+        got: fileSize - dataStart,
+        expected: header.dataBytes,
+      });
     const [rows, cols] = shape as [number, number];
     let open = true;
     const convert = (buf: Buffer, n: number, out: Float32Array, at: number, stride: number): void => {

@@ -46,3 +46,15 @@ describe('fuzzing HDF5 response files (h5wasm)', () => {
     expect([...coded].every((c) => c === 'E_FILE_FORMAT' || c === 'E_IO')).toBe(true);
   }, 60_000);
 });
+
+describe('bring-your-own .npy responses', () => {
+  it('refuses a file whose header declares fewer rows than it holds (a damaged shape), instead of reading a prefix', async () => {
+    const { encodeNpy, openNpyMatrix } = await import('../src/index.js');
+    const { expectVoxelwiseError } = await import('@voxelwise/testing');
+    const bytes = encodeNpy({ rows: 5, cols: 2, data: Float32Array.from({ length: 10 }, (_, i) => i) });
+    const text = Buffer.from(bytes).toString('latin1').replace("'shape': (5, 2)", "'shape': (4, 2)");
+    const file = join(tmp(), 'responses.npy');
+    writeFileSync(file, Buffer.from(text, 'latin1'));
+    await expectVoxelwiseError(() => openNpyMatrix(file), 'E_FILE_FORMAT', 'more bytes than its shape needs');
+  });
+});

@@ -134,7 +134,7 @@ export function parseNpyHeader(bytes: Uint8Array, source = '<buffer>'): NpyHeade
  * @param bytes the whole file.
  * @param source the file name, used in error messages.
  * @throws VoxelwiseError `E_FILE_FORMAT` naming `source`: not .npy, another dtype or rank,
- * Fortran order, or fewer data bytes than the shape needs.
+ * Fortran order, or more or fewer data bytes than the shape needs.
  * @example
  * const m = readNpy(await readFile('story01.npy'), 'story01.npy');
  */
@@ -163,6 +163,16 @@ export function readNpy(bytes: Uint8Array, source = '<buffer>'): Matrix {
       got: bytes.length - dataOffset,
       expected: header.dataBytes,
     });
+  }
+  // numpy.save writes exactly the declared bytes; more means a damaged shape (reading a prefix
+  // would silently drop values) or several arrays saved into one file.
+  if (bytes.length - dataOffset > header.dataBytes) {
+    throw formatError(
+      source,
+      `the file holds ${bytes.length - dataOffset - header.dataBytes} bytes more than its shape (${shape.join(', ')}) needs`,
+      'The header may be damaged, or several arrays were saved into one file; save one array per file with numpy.save.',
+      { got: bytes.length - dataOffset, expected: header.dataBytes },
+    );
   }
   const offset = bytes.byteOffset + dataOffset;
   if (header.littleEndian && offset % size === 0) {
