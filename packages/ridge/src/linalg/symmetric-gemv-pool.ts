@@ -127,8 +127,8 @@ export function quadModule(bytes: number): QuadModule | undefined {
 /**
  * A symmetric matrix-vector product for matrices up to `capacity` × `capacity`, shared with
  * `workers` threads (default: one per core beyond the caller's, at most {@link SLOTS} in all).
- * With no workers (one core, or no worker threads) the caller computes every slot and the
- * answer is the same. Close it when done.
+ * With no workers (one core, no worker threads or no shared memory) the caller computes every
+ * slot and the answer is the same. Close it when done.
  */
 export async function createSymvPool(capacity: number, workers?: number): Promise<SymvPool> {
   let Worker: typeof import('node:worker_threads').Worker | undefined;
@@ -138,12 +138,15 @@ export async function createSymvPool(capacity: number, workers?: number): Promis
   } catch {
     Worker = undefined;
   }
-  const count = Worker ? Math.max(0, Math.min(SLOTS - 1, workers ?? 0)) : 0;
-  const ctl = new Int32Array(new SharedArrayBuffer(4 * 8));
+  // Without shared memory (a browser page that is not cross-origin isolated) the caller works alone.
+  const shared = typeof SharedArrayBuffer === 'function';
+  const Bytes = shared ? SharedArrayBuffer : ArrayBuffer;
+  const count = Worker && shared ? Math.max(0, Math.min(SLOTS - 1, workers ?? 0)) : 0;
+  const ctl = new Int32Array(new Bytes(4 * 8));
   // A (capacity²), x (capacity), the slots' y (SLOTS·capacity), each thread's four sums.
   const bytes = 8 * (capacity * capacity + capacity + SLOTS * capacity + 4 * SLOTS);
-  const wasm = quadModule(bytes);
-  const buffer = wasm ? wasm.memory.buffer : new SharedArrayBuffer(bytes);
+  const wasm = shared ? quadModule(bytes) : undefined;
+  const buffer = wasm ? wasm.memory.buffer : new Bytes(bytes);
   const A = new Float64Array(buffer, 0, capacity * capacity);
   const X = new Float64Array(buffer, 8 * capacity * capacity, capacity);
   const Y = new Float64Array(buffer, 8 * (capacity * capacity + capacity), SLOTS * capacity);
