@@ -140,13 +140,15 @@ try {
   const impNoHash = best(1, () => asStep(child('import', root, config.subject, out, '--skip-hashes'), 'responseBytes'));
   const readHf5 = best(reps, () => asStep(child('read-hf5', root, config.subject), 'bytes'));
   const readArrow = asStep(child('read-arrow', out, root, config.subject), 'bytes');
+  const readArrowNoVerify = asStep(child('read-arrow', out, root, config.subject, '--no-verify'), 'bytes');
 
   const rows: Array<[string, Step]> = [];
   if (numpy) rows.push([`numpy ${numpy.numpy} / h5py ${numpy.h5py}: hf["data"][:] per file`, numpy]);
   rows.push(['voxelwise importLebel (hf5 → Arrow, sources hashed)', imp]);
   rows.push(['voxelwise importLebel (hf5 → Arrow, --skip-hashes)', impNoHash]);
   rows.push(['voxelwise read hf5 voxel blocks (h5wasm, no write)', readHf5]);
-  rows.push(['voxelwise read Arrow assembly, story by story', readArrow]);
+  rows.push(['voxelwise read Arrow assembly, story by story (verified)', readArrow]);
+  rows.push(['voxelwise read Arrow assembly, no block verification', readArrowNoVerify]);
   say('');
   say(
     `${'step (own process, best of runs; MB of float32 responses)'.padEnd(58)} ${'wall s'.padStart(7)} ${'MB/s'.padStart(6)} ${'×numpy'.padStart(7)} ${'cpu s'.padStart(7)} ${'MB/cpu-s'.padStart(9)} ${'×numpy'.padStart(7)} ${'peak RSS'.padStart(9)}`,
@@ -166,6 +168,9 @@ try {
     `round trip: ${readArrow['compared']} values compared with the hf5 files, ${readArrow['mismatches']} differ (bit-exact: ${readArrow['mismatches'] === 0 ? 'yes' : 'NO'})`,
   );
   say(`Arrow assembly on disk: ${size(imp['bytesWritten']!)}`);
+  say(
+    `block verification (SHA-256 of every response block as it is read): +${(readArrow.seconds - readArrowNoVerify.seconds).toFixed(2)} s wall, +${(readArrow.cpuSeconds - readArrowNoVerify.cpuSeconds).toFixed(2)} cpu s over ${size(readArrow.bytes)}`,
+  );
 } finally {
   if (keep) say(`kept ${work}`);
   else rmSync(work, { recursive: true, force: true });

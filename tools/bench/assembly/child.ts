@@ -43,7 +43,8 @@ if (mode === 'import') {
     `${JSON.stringify({ seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), bytes, check, maxRssKB: rss() })}\n`,
   );
 } else if (mode === 'read-arrow') {
-  const asm = await openAssembly(a!);
+  // --no-verify: the same read without the per-block SHA-256 checks (to measure what they cost).
+  const asm = await openAssembly(a!, { verify: !process.argv.includes('--no-verify') });
   let bytes = 0;
   let check = 0;
   for (const name of asm.storyNames) {
