@@ -1,8 +1,8 @@
 export { wandb, wandbStage } from './plugin.js';
 export { wandbOptionsSchema } from './options.js';
 export type { ResolvedWandbOptions, WandbOptions } from './options.js';
-export { wandbLogger, resolveSettings, clientOptions } from './logger.js';
-export type { WandbSettings } from './logger.js';
+export { wandbLogger, resolveSettings, clientOptions, queuedRunClient } from './logger.js';
+export type { WandbSettings, QueuedRunTarget } from './logger.js';
 export { WandbClient } from './client.js';
 export type { ClientOptions, RemoteRun } from './client.js';
 export { findApiKey, netrcPassword, hostOf } from './auth.js';

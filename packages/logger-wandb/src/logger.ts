@@ -45,6 +45,29 @@ export function clientOptions(
   return { baseUrl: settings.baseUrl, apiKey: key.key, timeoutMs: o.timeoutMs, retries: o.retries };
 }
 
+/** Where a queued run goes: its server, and the client options when a key for that server is found. */
+export interface QueuedRunTarget {
+  baseUrl: string;
+  client?: ClientOptions;
+}
+
+/**
+ * The server and client options for uploading a queued run: `o.baseUrl` when given explicitly,
+ * else the `baseUrl` recorded with the queue (the server the logger was configured for), else
+ * `$WANDB_BASE_URL` or the public server. The API key is looked up for that server's host, so a
+ * run queued for a self-hosted W&B is never sent (nor its key looked up) for the public one.
+ */
+export function queuedRunClient(
+  run: Pick<QueuedRun, 'baseUrl'>,
+  o: { baseUrl?: string | undefined; timeoutMs: number; retries: number },
+  env: NodeJS.ProcessEnv = process.env,
+): QueuedRunTarget {
+  const baseUrl = o.baseUrl ?? run.baseUrl;
+  const settings = resolveSettings(baseUrl ? { baseUrl } : {}, env);
+  const client = clientOptions(settings, o, env);
+  return { baseUrl: settings.baseUrl, ...(client ? { client } : {}) };
+}
+
 /** Files of a run directory the logger uploads. */
 const RUN_FILES = ['report.html', 'metrics.json', 'config.json', 'run.json'];
 
@@ -80,6 +103,7 @@ export function wandbLogger(
         wandbId: wandbRunId(recorder.runId),
         project: settings.project,
         ...(settings.entity ? { entity: settings.entity } : {}),
+        baseUrl: settings.baseUrl,
         displayName: options.name ?? recorder.runId,
         tags: options.tags,
         ...(options.group ? { group: options.group } : {}),

@@ -98,11 +98,13 @@ export async function uploadRun(run: QueuedRun, runDir: string | undefined, clie
 /**
  * Uploads the run queued in `<runDir>/wandb/pending.json` and, on success, replaces it by
  * `synced.json` holding the run's URL. Returns the URL, or undefined when nothing was queued.
+ * `client` may be a function of the queued run, so that each run goes to the server recorded with
+ * it (see `queuedRunClient`).
  */
-export async function syncRun(runDir: string, client: ClientOptions): Promise<string | undefined> {
+export async function syncRun(runDir: string, client: ClientOptions | ((run: QueuedRun) => ClientOptions)): Promise<string | undefined> {
   const run = await readQueue(runDir);
   if (!run) return undefined;
-  const url = await uploadRun(run, runDir, client);
+  const url = await uploadRun(run, runDir, typeof client === 'function' ? client(run) : client);
   const dir = join(runDir, QUEUE_DIR);
   const tmp = join(dir, `${SYNCED_FILE}.${process.pid}.tmp`);
   await writeFile(

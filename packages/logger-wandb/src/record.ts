@@ -16,6 +16,12 @@ export interface QueuedRun {
   wandbId: string;
   project: string;
   entity?: string;
+  /**
+   * The W&B API server this run belongs to (the logger's resolved `baseUrl`), so that
+   * `voxelwise wandb sync` sends it there and looks up the key for that host. Queues written
+   * before this field existed have none and go to the server the sync resolves.
+   */
+  baseUrl?: string;
   displayName: string;
   tags: string[];
   group?: string;

@@ -10,6 +10,7 @@ import type { LogEvent, VoxelwiseEvent } from '@voxelwise/core';
 import {
   findApiKey,
   netrcPassword,
+  queuedRunClient,
   readQueue,
   resolveSettings,
   syncRun,
@@ -28,7 +29,7 @@ interface Received {
 }
 
 /** A stand-in for the W&B API on 127.0.0.1 that records what it receives. */
-function fakeWandb(): Promise<{ server: Server; url: string; got: Received; reset(): void }> {
+function fakeWandb(key = KEY): Promise<{ server: Server; url: string; got: Received; reset(): void }> {
   const got: Received = { graphql: [], stream: [], uploads: new Map() };
   const body = (req: IncomingMessage) =>
     new Promise<Buffer>((resolve) => {
@@ -47,7 +48,7 @@ function fakeWandb(): Promise<{ server: Server; url: string; got: Received; rese
       if (req.method === 'POST' && req.url === '/graphql') {
         const { query, variables } = JSON.parse(raw.toString()) as { query: string; variables: Record<string, unknown> };
         got.graphql.push({ query, variables, auth: req.headers.authorization });
-        if (req.headers.authorization !== `Basic ${Buffer.from(`api:${KEY}`).toString('base64')}`) {
+        if (req.headers.authorization !== `Basic ${Buffer.from(`api:${key}`).toString('base64')}`) {
           res.writeHead(401);
           res.end('bad key');
           return;
@@ -262,6 +263,56 @@ describe('wandb logger against a local server', () => {
     expect(existsSync(join(runDir, 'wandb', 'pending.json'))).toBe(false);
     expect(existsSync(join(runDir, 'wandb', 'synced.json'))).toBe(true);
     expect(await syncRun(runDir, { baseUrl: fake.url, apiKey: KEY, timeoutMs: 2000, retries: 0 })).toBeUndefined();
+  });
+
+  it("syncs each queued run to the server recorded with it, with that host's key; --base-url overrides", async () => {
+    fake.reset();
+    const KEY2 = 'other-test-key-0123456789abcdef0123456789abcd';
+    const other = await fakeWandb(KEY2);
+    try {
+      const home = mkdtempSync(join(tmpdir(), 'vw-home-'));
+      writeFileSync(
+        join(home, '.netrc'),
+        `machine ${new URL(fake.url).host}\n  login user\n  password ${KEY}\nmachine ${new URL(other.url).host}\n  login user\n  password ${KEY2}\n`,
+      );
+      const queued: string[] = [];
+      for (const baseUrl of [fake.url, other.url]) {
+        const { runDir, events } = runFixture();
+        const logger = wandbLogger(opts({ baseUrl, entity: 'team', mode: 'offline' }), () => undefined, { HOME: home });
+        for (const e of events) logger.handle(e);
+        await logger.close!();
+        expect((await readQueue(runDir))?.baseUrl).toBe(baseUrl);
+        queued.push(runDir);
+      }
+      // At sync time the environment names neither server: each run goes where it was queued for.
+      const syncEnv = { HOME: home, WANDB_BASE_URL: 'http://127.0.0.1:9' };
+      const urls: string[] = [];
+      for (const dir of queued) {
+        const url = await syncRun(dir, (run) => {
+          const target = queuedRunClient(run, { timeoutMs: 2000, retries: 0 }, syncEnv);
+          if (!target.client) throw new Error(`no key for ${target.baseUrl}`);
+          return target.client;
+        });
+        urls.push(url!);
+      }
+      expect(urls[0]!.startsWith(`${fake.url}/team/`)).toBe(true);
+      expect(urls[1]!.startsWith(`${other.url}/team/`)).toBe(true);
+      expect(fake.got.stream.map((s) => s.body['complete'])).toContain(true);
+      expect(other.got.stream.map((s) => s.body['complete'])).toContain(true);
+      expect(fake.got.graphql.every((g) => g.auth === `Basic ${Buffer.from(`api:${KEY}`).toString('base64')}`)).toBe(true);
+      expect(other.got.graphql.every((g) => g.auth === `Basic ${Buffer.from(`api:${KEY2}`).toString('base64')}`)).toBe(true);
+      expect(fake.got.graphql.filter((g) => g.query.includes('upsertBucket'))).toHaveLength(1);
+      expect(other.got.graphql.filter((g) => g.query.includes('upsertBucket'))).toHaveLength(1);
+
+      // An explicit server wins over the recorded one; a queue without one falls back to the environment.
+      expect(queuedRunClient({ baseUrl: other.url }, { baseUrl: fake.url, timeoutMs: 1, retries: 0 }, { HOME: home }).client?.apiKey).toBe(
+        KEY,
+      );
+      expect(queuedRunClient({}, { timeoutMs: 1, retries: 0 }, { HOME: home, WANDB_BASE_URL: other.url }).baseUrl).toBe(other.url);
+      expect(queuedRunClient({}, { timeoutMs: 1, retries: 0 }, { HOME: home }).baseUrl).toBe('https://api.wandb.ai');
+    } finally {
+      await new Promise<void>((r) => other.server.close(() => r()));
+    }
   });
 
   it('queues on a rejected key without retrying, naming the fix', async () => {

@@ -5,10 +5,15 @@ import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
 
 const options = {
-  'base-url': { type: 'string', value: '<url>', description: 'W&B server (default WANDB_BASE_URL or https://api.wandb.ai)' },
+  'base-url': {
+    type: 'string',
+    value: '<url>',
+    description: 'W&B server for every run (default: the server each run was queued for,\nelse WANDB_BASE_URL, else https://api.wandb.ai)',
+  },
 } as const;
 
 type ReadQueue = typeof import('@voxelwise/logger-wandb').readQueue;
+type ClientOptions = import('@voxelwise/logger-wandb').ClientOptions;
 
 async function queuedRuns(path: string, readQueue: ReadQueue): Promise<string[]> {
   if (await readQueue(path)) return [path];
@@ -33,11 +38,12 @@ export const wandbCommand: Command = {
     usage: ['voxelwise wandb sync <run-dir | results-dir>... [--base-url <url>]'],
     description: `Uploads runs the W&B logger queued (offline mode, or W&B was unreachable): every
 <run-dir>/wandb/pending.json given directly or found one level below a results directory.
-The API key comes from WANDB_API_KEY or ~/.netrc.`,
+Each run goes to the W&B server it was queued for (the logger's baseUrl). The API key comes
+from WANDB_API_KEY or the ~/.netrc entry of that server's host.`,
     options,
     examples: [
       'voxelwise wandb sync results/demo-20260101-120000-1a2b3c4d',
-      'WANDB_BASE_URL=https://wandb.example.org voxelwise wandb sync results',
+      'voxelwise wandb sync results --base-url https://wandb.example.org',
     ],
   }),
   async run(args, env) {
@@ -45,18 +51,31 @@ The API key comes from WANDB_API_KEY or ~/.netrc.`,
     const [sub, ...paths] = positionals;
     if (sub !== 'sync') throw usageError(`wandb needs a subcommand: "voxelwise wandb sync <run-dir>"${sub ? ` (got "${sub}")` : ''}`);
     if (paths.length === 0) throw usageError('wandb sync needs at least one run or results directory');
-    const { clientOptions, readQueue, resolveSettings, syncRun } = await import('@voxelwise/logger-wandb');
-    const settings = resolveSettings(values['base-url'] ? { baseUrl: values['base-url'] } : {});
-    const client = clientOptions(settings, { timeoutMs: 30_000, retries: 3 });
-    if (!client)
-      throw usageError(`no W&B API key: set WANDB_API_KEY or add ${new URL(settings.baseUrl).host} to ~/.netrc`, 'E_CONFIG_INVALID');
+    const { queuedRunClient, readQueue, syncRun } = await import('@voxelwise/logger-wandb');
     const dirs = (await Promise.all(paths.map((p) => queuedRuns(resolve(p), readQueue)))).flat();
     if (dirs.length === 0) {
       env.out.write('nothing queued\n');
       return 0;
     }
-    let failed = 0;
+    // Each run goes to the server recorded with its queue (a self-hosted W&B stays self-hosted);
+    // --base-url overrides only when given. Every key is found before anything is sent.
+    const request = { baseUrl: values['base-url'], timeoutMs: 30_000, retries: 3 };
+    const targets = new Map<string, ClientOptions>();
+    const missing = new Set<string>();
     for (const dir of dirs) {
+      const run = await readQueue(dir);
+      if (!run) continue;
+      const target = queuedRunClient(run, request);
+      if (target.client) targets.set(dir, target.client);
+      else missing.add(new URL(target.baseUrl).host);
+    }
+    if (missing.size > 0)
+      throw usageError(
+        `no W&B API key for ${[...missing].join(', ')}: set WANDB_API_KEY or add ${[...missing].map((h) => `"machine ${h}"`).join(' and ')} to ~/.netrc`,
+        'E_CONFIG_INVALID',
+      );
+    let failed = 0;
+    for (const [dir, client] of targets) {
       try {
         env.out.write(`synced ${dir} → ${await syncRun(dir, client)}\n`);
       } catch (error) {
