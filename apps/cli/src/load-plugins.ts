@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STAGE_KINDS, voxelwiseError } from '@voxelwise/core';
-import type { AnyStage, Plugin, Registry } from '@voxelwise/core';
+import type { AnyStage, Plugin, PluginRecord, Registry } from '@voxelwise/core';
 import { importFile } from './load-config.js';
 import { moduleDefault, moduleExport } from './module-default.js';
 
@@ -108,10 +108,10 @@ function resolvePlugin(spec: string, baseDir: string): { file: string; searched:
   });
 }
 
-async function importPlugin(spec: string, baseDir: string): Promise<unknown> {
+async function importPlugin(spec: string, baseDir: string): Promise<{ mod: unknown; file: string }> {
   const { file } = resolvePlugin(spec, baseDir);
   try {
-    return await importFile(file);
+    return { mod: await importFile(file), file };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'ENOENT') && String((error as Error).message).includes(file)) {
@@ -142,16 +142,25 @@ async function pluginOf(spec: string, mod: unknown): Promise<Plugin | AnyStage> 
   return value;
 }
 
+/** A plugin module that was imported: the plugin it registered, and the record a run keeps of it. */
+export interface LoadedPlugin {
+  /** The plugin's name (a single stage registers under its own name). */
+  readonly name: string;
+  /** Specifier as written, the file imported and that file's SHA-256. */
+  readonly record: PluginRecord;
+}
+
 /**
  * Imports plugin modules and registers what they export on `registry`. A module's default export
  * (or its `plugin` export) is a {@link Plugin}, a single stage, or a function returning either.
- * Importing a plugin runs its code with the user's rights.
+ * Importing a plugin runs its code with the user's rights, which is why each module's file and
+ * SHA-256 are returned for the run to record.
  *
  * @param specs relative paths (resolved against `baseDir`), absolute paths or package names
- * @returns the plugin names registered, in order
+ * @returns the plugins registered, in order, with their records
  */
-export async function usePlugins(registry: Registry, specs: readonly unknown[], baseDir: string): Promise<string[]> {
-  const names: string[] = [];
+export async function usePlugins(registry: Registry, specs: readonly unknown[], baseDir: string): Promise<LoadedPlugin[]> {
+  const loaded: LoadedPlugin[] = [];
   for (const spec of specs) {
     if (typeof spec !== 'string' || spec === '') {
       throw voxelwiseError({
@@ -161,9 +170,13 @@ export async function usePlugins(registry: Registry, specs: readonly unknown[], 
         got: spec,
       });
     }
-    const plugin = await pluginOf(spec, await importPlugin(spec, baseDir));
+    const { mod, file } = await importPlugin(spec, baseDir);
+    const plugin = await pluginOf(spec, mod);
     registry.use(plugin);
-    names.push(plugin.name);
+    // io (and Arrow with it) loads only when a plugin is used; the file is hashed after import so
+    // the record names the bytes that ran (a module is read once per process).
+    const { sha256File } = await import('@voxelwise/io');
+    loaded.push({ name: plugin.name, record: { specifier: spec, resolvedPath: file, sha256: await sha256File(file) } });
   }
-  return names;
+  return loaded;
 }

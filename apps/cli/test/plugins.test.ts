@@ -1,4 +1,5 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { moduleDefault } from '../src/module-default.js';
@@ -40,6 +41,37 @@ describe('plugin and config modules', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('plugin package "vw-plugin-none" is not installed');
     expect(bad.err).toContain(project);
+  });
+
+  it('a run records each plugin module: specifier as written, resolved file and its SHA-256', async () => {
+    const project = tempProject('module');
+    installPluginPackage(project, 'vw-plugin-ones', join(project, 'plugin-ran'));
+    writeFileSync(join(project, 'local.ts'), pluginSource('local-plugin', join(project, 'local-ran')).replaceAll("'ones'", "'ones-local'"));
+    const config = join(project, 'run.json');
+    writeFileSync(config, JSON.stringify({ ...base, plugins: ['vw-plugin-ones', './local.ts'], outDir: join(project, 'results') }));
+    const r = await runCli(['train', '--config', config, '--quiet']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const [runId] = readdirSync(join(project, 'results')).filter((n) => !n.startsWith('.'));
+    const runDir = join(project, 'results', runId!);
+    const expected = [
+      {
+        specifier: 'vw-plugin-ones',
+        resolvedPath: join(project, 'node_modules', 'vw-plugin-ones', 'index.js'),
+        sha256: createHash('sha256')
+          .update(readFileSync(join(project, 'node_modules', 'vw-plugin-ones', 'index.js')))
+          .digest('hex'),
+      },
+      {
+        specifier: './local.ts',
+        resolvedPath: join(project, 'local.ts'),
+        sha256: createHash('sha256')
+          .update(readFileSync(join(project, 'local.ts')))
+          .digest('hex'),
+      },
+    ];
+    expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).plugins).toEqual(expected);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).plugins).toEqual(expected);
   });
 
   it('list --plugin <package> lists the stages and options of a plugin installed where the user is', async () => {

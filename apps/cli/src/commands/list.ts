@@ -45,7 +45,7 @@ With --plugin, imports the plugin (its code runs with your rights) and lists the
     if (kind !== undefined && !STAGE_KINDS.includes(kind))
       throw usageError(`unknown stage kind "${kind}"; known kinds: ${STAGE_KINDS.join(', ')}`);
     const registry = await env.registry();
-    const added = await usePlugins(registry, values.plugin ?? [], process.cwd());
+    const added = (await usePlugins(registry, values.plugin ?? [], process.cwd())).map((p) => p.name);
     const stages = registry.list(kind).filter((s) => added.length === 0 || added.includes(s.plugin));
     if (values.json) {
       env.out.write(`${JSON.stringify(stages, null, 2)}\n`);

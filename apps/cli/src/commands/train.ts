@@ -1,3 +1,4 @@
+import type { PluginRecord } from '@voxelwise/core';
 import type { Command, CommandEnv } from '../command.js';
 import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
@@ -60,7 +61,7 @@ export function overrideFlags(values: OptionValues<typeof configOptions>) {
 export async function runConfig(
   config: Record<string, unknown>,
   env: CommandEnv,
-  opts: { force?: boolean; quiet?: boolean } = {},
+  opts: { force?: boolean; quiet?: boolean; plugins?: readonly PluginRecord[] } = {},
 ): Promise<number> {
   const [{ consoleLogger, train }, { printRun }] = await Promise.all([import('@voxelwise/trainer'), import('../summary.js')]);
   const logger = consoleLogger({ stream: env.err });
@@ -69,6 +70,7 @@ export async function runConfig(
     ...(opts.quiet ? {} : { onEvent: (e) => logger.handle(e) }),
     ...(env.signal ? { signal: env.signal } : {}),
     ...(opts.force ? { force: true } : {}),
+    ...(opts.plugins && opts.plugins.length > 0 ? { plugins: opts.plugins } : {}),
   });
   await logger.close?.();
   printRun(env.out, result);
@@ -118,9 +120,16 @@ Example config (YAML):
     // "plugins" belongs to the CLI: import and register them, then hand the rest to the trainer.
     const { plugins, rest, baseDir } = configPlugins(loaded, values.config);
     const registry = await env.registry();
-    await usePlugins(registry, plugins, baseDir);
-    await usePlugins(registry, values.plugin ?? [], process.cwd());
+    const modules = [
+      ...(await usePlugins(registry, plugins, baseDir)),
+      ...(await usePlugins(registry, values.plugin ?? [], process.cwd())),
+    ];
     const config = applyOverrides(rest, overrideFlags(values), registry);
-    return runConfig(config, env, { ...(values.force ? { force: true } : {}), ...(values.quiet ? { quiet: true } : {}) });
+    return runConfig(config, env, {
+      ...(values.force ? { force: true } : {}),
+      ...(values.quiet ? { quiet: true } : {}),
+      // The run records which plugin code ran with it (config.json and run.json).
+      plugins: modules.map((p) => p.record),
+    });
   },
 };
