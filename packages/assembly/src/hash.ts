@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { voxelwiseError } from '@voxelwise/core';
-import { sha256File } from '@voxelwise/io';
+import { fsError, sha256File } from '@voxelwise/io';
 import type { FileDigest } from './arrow-io.js';
 
 /** A source file of an assembly with its size and, once computed, its SHA-256. */
@@ -25,6 +25,11 @@ export async function hashFile(path: string): Promise<FileDigest> {
 
 /** A {@link SourceFile} entry with its size (hash left for later). */
 export async function sourceFile(role: string, path: string): Promise<SourceFile> {
-  const s = await stat(path);
-  return { role, path, bytes: s.size };
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw fsError(error, path, 'assembly:hash', 'read');
+  }
+  return { role, path, bytes: size };
 }

@@ -50,13 +50,15 @@ export function looksLikePhones(labels: readonly string[]): boolean {
   return informative.filter(isArpabet).length / informative.length >= PHONE_SHARE;
 }
 
-const WORD_NAME = /^words?$/i;
-const PHONE_NAME = /^phones?$/i;
+// Montreal Forced Aligner names a speaker's tiers "<speaker> - words" and "<speaker> - phones".
+const WORD_NAME = /^(.+\s-\s)?words?$/i;
+const PHONE_NAME = /^(.+\s-\s)?phones?$/i;
 
 /**
  * Picks the word tier of an aligner TextGrid (LeBel/Huth, Praat, P2FA and MFA all write a phone
- * and a word tier). By name first: the tier named `word`/`words` (case-insensitive); else, when a
- * tier is named `phone`/`phones`, the one other interval tier. Without usable names, by
+ * and a word tier). By name first: the tier named `word`/`words` (case-insensitive; MFA's
+ * `<speaker> - words` too); else, when a tier is named `phone`/`phones`, the one other interval
+ * tier. Without usable names, by
  * plausibility: a phone tier holds ARPAbet symbols such as `AH0` (≥ 80 % of its non-silence
  * labels), a word tier does not (≤ 30 %); when the labels do not decide between two tiers, the
  * phone tier is the one with at least 1.5 times as many intervals, each shorter. When it still

@@ -38,6 +38,8 @@ describe('TextGrid word-tier choice', () => {
     expect(chooseWordTier(grid([w, p]), 'f').name).toBe('WORDS');
     const [p2, w2] = tiers(30, ['phone', 'transcript']);
     expect(chooseWordTier(grid([w2, p2]), 'f').name).toBe('transcript');
+    const [p3, w3] = tiers(30, ['S01 - phones', 'S01 - words']);
+    expect(chooseWordTier(grid([p3, w3]), 'f').name).toBe('S01 - words');
   });
 
   it('tells unnamed swapped tiers apart by their ARPAbet labels, whatever their order', () => {
