@@ -123,7 +123,7 @@ export interface ChunkedDigest extends FileDigest {
 }
 
 /** Hex SHA-256 of a float32 block's bytes (no copy). */
-export function blockDigest(values: Float32Array): string {
+function blockDigest(values: Float32Array): string {
   return createHash('sha256')
     .update(new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
     .digest('hex');

@@ -118,7 +118,7 @@ export function checkWordTiming(story: TimedStory, files: { words?: string; trs?
 }
 
 /** The warning for an accepted overhang, as a `log` event message. */
-export function overhangMessage(story: string, o: StoryOverhang, file?: string): string {
+function overhangMessage(story: string, o: StoryOverhang, file?: string): string {
   return `story "${story}": ${o.words} word${o.words === 1 ? '' : 's'} run past the end of the scan by up to ${fmt(o.seconds)} s (the grid ends at ${fmt(o.gridEnd)} s)${file ? ` (${file})` : ''}; accepted as Huth and LITcoder do: they reach only TRs that the end trim drops`;
 }
 
