@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { voxelwiseError } from '@voxelwise/core';
+import { isVoxelwiseError, voxelwiseError } from '@voxelwise/core';
 import { usageError } from './command.js';
 import { moduleDefault } from './module-default.js';
 
@@ -25,6 +25,28 @@ export async function importFile(file: string): Promise<unknown> {
   }
 }
 
+/** The first lines of a message (a transpiler's error can carry the whole source excerpt). */
+function firstLines(message: string, n = 3): string {
+  const lines = String(message).trim().split('\n');
+  return lines.length > n ? `${lines.slice(0, n).join('\n')} …` : lines.join('\n');
+}
+
+/**
+ * The coded error for a config or plugin module that failed to load: `E_CONFIG_INVALID` naming
+ * the module and its file, with the thrown message; the original error is kept as `cause` (its
+ * stack prints with `--debug` or `VOXELWISE_DEBUG=1`).
+ */
+export function moduleLoadError(where: string, what: string, file: string, error: unknown): Error {
+  return voxelwiseError({
+    code: 'E_CONFIG_INVALID',
+    where,
+    message: `${what} failed to load${what.includes(file) ? '' : ` (${file})`}: ${firstLines(error instanceof Error ? error.message : String(error))}`,
+    cause: error,
+    details: { file },
+    hint: 'It is code that runs when loaded: fix it, or run with --debug (VOXELWISE_DEBUG=1) to see the stack trace.',
+  });
+}
+
 /** Reads a config from JSON, YAML or a TypeScript/JavaScript module's default export. */
 export async function loadConfigFile(path: string): Promise<unknown> {
   const file = resolve(path);
@@ -43,6 +65,7 @@ export async function loadConfigFile(path: string): Promise<unknown> {
       }
       return value;
     } catch (error) {
+      if (isVoxelwiseError(error)) throw error;
       const code = (error as { code?: unknown }).code;
       if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((error as Error).message).includes(file)) {
         throw voxelwiseError({
@@ -52,7 +75,9 @@ export async function loadConfigFile(path: string): Promise<unknown> {
           details: { file: path },
         });
       }
-      throw error;
+      // A config module is code: whatever it throws while loading (a syntax error, an exception,
+      // a folder where a file should be) is a config error naming the file, not a stack trace.
+      throw moduleLoadError('cli:config', `config module ${path}`, file, error);
     }
   }
   try {
@@ -61,7 +86,7 @@ export async function loadConfigFile(path: string): Promise<unknown> {
     throw voxelwiseError({
       code: 'E_CONFIG_INVALID',
       where: 'cli:config',
-      message: `cannot read config file ${path}`,
+      message: `cannot read config file ${path}: ${firstLines((error as Error).message)}`,
       cause: error,
       details: { file: path },
     });

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STAGE_KINDS, voxelwiseError } from '@voxelwise/core';
+import { isVoxelwiseError, STAGE_KINDS, voxelwiseError } from '@voxelwise/core';
 import type { AnyStage, Plugin, PluginRecord, Registry } from '@voxelwise/core';
-import { importFile } from './load-config.js';
+import { importFile, moduleLoadError } from './load-config.js';
 import { moduleDefault, moduleExport } from './module-default.js';
 
 function isPlugin(value: unknown): value is Plugin {
@@ -123,14 +123,22 @@ async function importPlugin(spec: string, baseDir: string): Promise<{ mod: unkno
         hint: 'Relative plugin paths start at the config file (--plugin: at the current directory); package names must be installed.',
       });
     }
-    throw error;
+    if (isVoxelwiseError(error)) throw error;
+    throw moduleLoadError('cli:plugins', `plugin "${spec}"`, file, error);
   }
 }
 
 /** A plugin module's plugin: its default export (or `plugin` export), called when it is a factory. */
-async function pluginOf(spec: string, mod: unknown): Promise<Plugin | AnyStage> {
+async function pluginOf(spec: string, file: string, mod: unknown): Promise<Plugin | AnyStage> {
   let value = moduleDefault(mod) ?? moduleExport(mod, 'plugin');
-  if (typeof value === 'function' && !isStage(value)) value = await (value as () => unknown)();
+  if (typeof value === 'function' && !isStage(value)) {
+    try {
+      value = await (value as () => unknown)();
+    } catch (error) {
+      if (isVoxelwiseError(error)) throw error;
+      throw moduleLoadError('cli:plugins', `plugin "${spec}"`, file, error);
+    }
+  }
   if (!isPlugin(value) && !isStage(value)) {
     throw voxelwiseError({
       code: 'E_CONFIG_INVALID',
@@ -171,7 +179,7 @@ export async function usePlugins(registry: Registry, specs: readonly unknown[], 
       });
     }
     const { mod, file } = await importPlugin(spec, baseDir);
-    const plugin = await pluginOf(spec, mod);
+    const plugin = await pluginOf(spec, file, mod);
     registry.use(plugin);
     // io (and Arrow with it) loads only when a plugin is used; the file is hashed after import so
     // the record names the bytes that ran (a module is read once per process).

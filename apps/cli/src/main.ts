@@ -33,6 +33,7 @@ ${lines.join('\n')}
 Options:
   -h, --help      Show help
   -v, --version   Print the version
+  --debug         Print stack traces with errors (also VOXELWISE_DEBUG=1)
 
 Examples:
   voxelwise demo
@@ -53,8 +54,11 @@ function version(): string {
 export async function main(argv: string[], io: CliIO = {}): Promise<number> {
   const out = io.stdout ?? process.stdout;
   const err = io.stderr ?? process.stderr;
+  // `--debug` (any position, every command) or VOXELWISE_DEBUG=1 adds stack traces to errors.
+  const debug = argv.includes('--debug') || process.env['VOXELWISE_DEBUG'] === '1';
+  const args = argv.filter((a) => a !== '--debug');
   // `voxelwise help <command> …` is `voxelwise <command> … --help`.
-  const [name, ...rest] = argv[0] === 'help' && argv.length > 1 ? [...argv.slice(1), '--help'] : argv;
+  const [name, ...rest] = args[0] === 'help' && args.length > 1 ? [...args.slice(1), '--help'] : args;
   try {
     if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
       out.write(help());
@@ -85,8 +89,10 @@ export async function main(argv: string[], io: CliIO = {}): Promise<number> {
   } catch (error) {
     // Core (and zod with it) loads only now, so that --help never loads it.
     const { isVoxelwiseError } = await import('@voxelwise/core');
+    const stack = (e: unknown) => (debug && e instanceof Error && e.stack ? `${e.stack}\n` : '');
     if (isVoxelwiseError(error)) {
       err.write(`error ${error.code}: ${error.message}\n`);
+      if (debug) err.write(stack(error) + stack((error as Error).cause));
       if (error.code === 'E_ABORTED') return 130;
       return USAGE_CODES.has(error.code) ? 2 : 1;
     }
@@ -94,7 +100,16 @@ export async function main(argv: string[], io: CliIO = {}): Promise<number> {
       err.write(`error E_USAGE: ${error.message}\n`);
       return 2;
     }
-    err.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A file-system failure no package turned into a coded error still names its file.
+    const sys = error as { code?: unknown; syscall?: unknown; path?: unknown; message?: unknown };
+    if (typeof sys.code === 'string' && /^E[A-Z]+$/.test(sys.code) && typeof sys.path === 'string') {
+      err.write(`error E_IO: [cli] cannot ${String(sys.syscall ?? 'access')} ${sys.path}: ${String(sys.message)}\n${stack(error)}`);
+      return 1;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    err.write(
+      `error E_INTERNAL: [cli] ${message}\n${debug ? stack(error) : 'This is unexpected; run again with --debug (or VOXELWISE_DEBUG=1) for the stack trace, and report it.\n'}`,
+    );
     return 1;
   }
 }
