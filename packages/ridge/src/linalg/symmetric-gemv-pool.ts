@@ -14,7 +14,7 @@ import { SYMV_KERNEL_WASM } from './symv-kernel-bytes.js';
  * block in with {@link SymvPool.load}.
  */
 export interface SymvPool {
-  /** Copies the m × m row-major matrix `A` (m ≤ the pool's capacity) into shared memory. */
+  /** Copies the lower triangle of the m × m row-major matrix `A` (m ≤ the pool's capacity) into shared memory. */
   load(A: Float64Array, m: number): void;
   /** `y[r0..n) = S·x[r0..n)` for `S = A[r0..n, r0..n]` of the loaded matrix (lower triangle read). */
   symv(r0: number, n: number, x: Float64Array, y: Float64Array): void;
@@ -161,7 +161,8 @@ export async function createSymvPool(capacity: number, workers?: number): Promis
   let lda = 0;
   return {
     load(B, m) {
-      A.set(B.subarray(0, m * m));
+      // Only the lower triangle (diagonal included) is ever read.
+      for (let i = 0; i < m; i++) A.set(B.subarray(i * m, i * m + i + 1), i * m);
       lda = m;
     },
     symv(r0, n, x, y) {
