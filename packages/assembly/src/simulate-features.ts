@@ -3,7 +3,7 @@ import type { FeatureSet, Matrix, Rng, WordTable } from '@voxelwise/core';
 import type { ResolvedSimulateOptions } from './simulate-options.js';
 
 /** Random vector of a word, the same in every story (seeded by the word); the empty word is 0. */
-export function wordEmbedding(root: Rng, word: string, dim: number): Float64Array {
+function wordEmbedding(root: Rng, word: string, dim: number): Float64Array {
   const v = new Float64Array(dim);
   if (word === '') return v;
   const r = root.fork(`embedding/${word}`);

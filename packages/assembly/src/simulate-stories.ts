@@ -63,7 +63,7 @@ export function transcriptWords(transcript: SimTranscript): WordTable {
 }
 
 /** TRs of a story's grid: long enough for ≥ 20 s of scan after the last word (the hemodynamic tail). */
-export function gridLength(transcriptEnd: number, tr: number): number {
+function gridLength(transcriptEnd: number, tr: number): number {
   return Math.ceil((transcriptEnd + 20) / tr) + 6;
 }
 
