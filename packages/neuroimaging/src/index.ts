@@ -1,0 +1,15 @@
+export type { Affine, QformParams } from './affine.js';
+export { affineToQform, baseAffine, qformAffine } from './affine.js';
+export type { ElementType, NumericArray } from './datatypes.js';
+export type { NiftiHeader, NiftiImage } from './nifti-header.js';
+export { parseNifti } from './nifti-read.js';
+export { encodeNifti1, writeNifti1 } from './nifti-write.js';
+export type { NiftiWriteOptions } from './nifti-write.js';
+export { voxelIndex, volumeSize, niftiFdata, voxelTimeSeries } from './volume-index.js';
+export type { GiftiCoordSystem, GiftiDataArray, GiftiEncoding, GiftiImage, GiftiLabel } from './gifti-types.js';
+export { parseGifti } from './gifti-read.js';
+export { encodeGiftiFunc, writeGiftiFunc } from './gifti-write.js';
+export type { GiftiFuncOptions, GiftiMap } from './gifti-write.js';
+export { parseFreeSurferMorph, parseFreeSurferSurface } from './freesurfer.js';
+export type { FreeSurferMorph, FreeSurferSurface } from './freesurfer.js';
+export { readFreeSurferMorph, readFreeSurferSurface, readGifti, readNifti } from './read-files.js';
