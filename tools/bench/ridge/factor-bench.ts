@@ -19,15 +19,30 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, Tridiagonalization } from '../../../packages/ridge/src/linalg/backend.js';
-import { gemm, gemv } from '../../../packages/ridge/src/linalg/dense.js';
+import { gemm } from '../../../packages/ridge/src/linalg/dense.js';
 import { ONNX_DOUBLE, gemmSubtractModel, matmulModel } from '../../../packages/ridge/src/linalg/onnx-graph.js';
 import { tridiagonalizeBlocked } from '../../../packages/ridge/src/linalg/tridiagonalize.js';
 import { flag } from '../peers.js';
 
 type Ort = typeof import('onnxruntime-node');
 
+/**
+ * The reduction's kernels plus the general matrix-vector product (`out = A·x`, A m × n) that
+ * revisions before the symmetric product called for every column, so `--baseline` can run them.
+ */
+type Kernels = DenseKernels & { gemv(A: Float64Array, m: number, n: number, x: Float64Array, out: Float64Array): Promise<void> };
+
+/** `out = A·x` in TypeScript, for products too small for a session call. */
+function gemvLoop(A: Float64Array, m: number, n: number, x: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    let s = 0;
+    for (let j = 0; j < n; j++) s += A[i * n + j]! * x[j]!;
+    out[i] = s;
+  }
+}
+
 /** The onnx backend's float64 kernels (same graphs, same session options, same size cut-off). */
-async function onnxKernels(ort: Ort, threads: number): Promise<DenseKernels> {
+async function onnxKernels(ort: Ort, threads: number): Promise<Kernels> {
   const options = {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -45,7 +60,7 @@ async function onnxKernels(ort: Ort, threads: number): Promise<DenseKernels> {
   };
   return {
     async gemv(A, m, n, x, out) {
-      if (m * n < minWork) gemv(A, m, n, x, out);
+      if (m * n < minWork) gemvLoop(A, m, n, x, out);
       else await mm.run({ A: t(A, m, n), B: t(x, n, 1) }, { C: t(out, m, 1) });
     },
     gemm: product,
@@ -62,8 +77,9 @@ async function onnxKernels(ort: Ort, threads: number): Promise<DenseKernels> {
 type Clock = Map<string, { calls: number; s: number }>;
 
 /** Wraps kernels so every call's wall time is added to `clock` under its name. */
-function timed(kernels: DenseKernels, clock: Clock): DenseKernels {
-  // The reduction calls gemv and gemmSubtract; forming Q starts with the first gemm.
+function timed(kernels: Kernels, clock: Clock): Kernels {
+  // The reduction calls gemmSubtract (and gemv before the symmetric product); forming Q starts
+  // with the first gemm.
   let phase = 'reduce';
   const wrap =
     <A extends unknown[]>(name: string, f: (...args: A) => Promise<void>) =>
@@ -84,7 +100,7 @@ function timed(kernels: DenseKernels, clock: Clock): DenseKernels {
   };
 }
 
-/** G = XᵀX / n + small ridge, X n × p Gaussian (seeded), like a fold's Gram matrix. */
+/** G = XᵀX with X 1.5p × p Gaussian (seeded), like a fold's Gram matrix. */
 async function randomGram(p: number, seed: number, kernels: DenseKernels): Promise<Matrix<Float64Array>> {
   let s = seed >>> 0;
   const uniform = () => {
@@ -166,7 +182,7 @@ async function baseline(rev: string): Promise<Factorise> {
 }
 
 /** Runs one factorisation with its kernel calls timed and prints its phases and accuracy. */
-async function measure(label: string, factorise: Factorise, G: Matrix<Float64Array>, kernels: DenseKernels): Promise<number> {
+async function measure(label: string, factorise: Factorise, G: Matrix<Float64Array>, kernels: Kernels): Promise<number> {
   const clock: Clock = new Map();
   const loadBefore = load();
   const cpu0 = process.cpuUsage();
