@@ -5,23 +5,71 @@ import { formatHelp, parseOptions } from '../options.js';
 const options = {
   out: { type: 'string', value: '<dir>', description: 'Results folder (default results, from the current folder)' },
   json: { type: 'boolean', description: 'Print JSON' },
+  'dry-run': { type: 'boolean', description: 'clean: list what would be removed, remove nothing' },
 } as const;
+
+type RunLeftover = import('@voxelwise/trainer').RunLeftover;
+
+/** Why a leftover is kept, in words. */
+function keptReason(l: RunLeftover): string {
+  const owner = l.owner ? `pid ${l.owner.pid} on ${l.owner.host}` : '';
+  switch (l.state) {
+    case 'active':
+      return `its run (${owner}) is still running`;
+    case 'foreign':
+      return `written by ${owner}, another host: check there, remove it by hand when that run is gone`;
+    case 'unknown':
+      return 'no owner recorded (an older version): remove it by hand if no run is writing it';
+    default:
+      return 'could not be removed';
+  }
+}
+
+/** `voxelwise runs clean`: removes what killed runs left in the results folder. */
+async function clean(outDir: string, dryRun: boolean, json: boolean, out: { write(s: string): unknown }): Promise<number> {
+  const { cleanRuns } = await import('@voxelwise/trainer');
+  const { removed, kept } = await cleanRuns(outDir, { dryRun });
+  if (json) {
+    out.write(`${JSON.stringify({ dryRun, removed, kept }, null, 2)}\n`);
+    return 0;
+  }
+  if (removed.length === 0 && kept.length === 0) {
+    out.write(`nothing to clean in ${outDir}\n`);
+    return 0;
+  }
+  for (const l of removed) out.write(`${dryRun ? 'would remove' : 'removed'} ${l.path} (${l.kind}; pid ${l.owner?.pid ?? '?'} is gone)\n`);
+  for (const l of kept) out.write(`kept ${l.path} (${l.kind}): ${keptReason(l)}\n`);
+  return 0;
+}
 
 /** `voxelwise runs ls`: the run directories under results/ with their headline numbers. */
 export const runsCommand: Command = {
   help: formatHelp({
-    usage: ['voxelwise runs ls [--out <dir>] [--json]'],
-    description: `Lists the runs under results/ (or --out), newest first: run id, subject, median/mean/max test r,
-significant voxels, voxels, run time. Each run's run.json is read through the trainer's schema;
-a run directory that does not fit it is listed as unreadable.`,
+    usage: ['voxelwise runs ls [--out <dir>] [--json]', 'voxelwise runs clean [--out <dir>] [--dry-run] [--json]'],
+    description: `ls lists the runs under results/ (or --out), newest first: run id, subject, median/mean/max
+test r, significant voxels, voxels, run time. Each run's run.json is read through the trainer's
+schema; a run directory that does not fit it is listed as unreadable.
+
+clean removes what killed runs (a second Ctrl-C, SIGKILL, a power loss) left in the results
+folder: temporary run folders (.tmp-<run-id>-…) and run-id locks (.<run-id>.lock) whose owner
+process ran on this host and is gone. Those of a live run, of another host (a shared file
+system) or without a recorded owner are kept and reported. Every run does the same on start.`,
     options,
-    examples: ['voxelwise runs ls', 'voxelwise runs ls --out sweeps --json'],
+    examples: [
+      'voxelwise runs ls',
+      'voxelwise runs ls --out sweeps --json',
+      'voxelwise runs clean --dry-run',
+      'voxelwise runs clean --out sweeps',
+    ],
   }),
   async run(args, env) {
     const { values, positionals } = parseOptions('runs', options, args);
     const [sub, ...rest] = positionals;
-    if (sub !== 'ls' && sub !== 'list') throw usageError(`runs needs a subcommand: "voxelwise runs ls"${sub ? ` (got "${sub}")` : ''}`);
-    if (rest.length > 0) throw usageError(`runs ls takes no arguments (got "${rest.join(' ')}"); use --out <dir>`);
+    if (sub !== 'ls' && sub !== 'list' && sub !== 'clean')
+      throw usageError(`runs needs a subcommand: "voxelwise runs ls" or "voxelwise runs clean"${sub ? ` (got "${sub}")` : ''}`);
+    if (rest.length > 0) throw usageError(`runs ${sub} takes no arguments (got "${rest.join(' ')}"); use --out <dir>`);
+    if (sub === 'clean') return clean(values.out ?? 'results', values['dry-run'] === true, values.json === true, env.out);
+    if (values['dry-run']) throw usageError('runs ls does not take --dry-run (it removes nothing); see "voxelwise runs clean"');
     const [{ listRuns }, { fmt }] = await Promise.all([import('@voxelwise/trainer'), import('../summary.js')]);
     const runs = await listRuns(values.out ?? 'results');
     if (values.json) {
