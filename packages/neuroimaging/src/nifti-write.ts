@@ -45,8 +45,8 @@ function invalid(message: string, got: unknown, expected: unknown): Error {
 
 /**
  * Encodes a NIfTI-1 single file (`n+1`, 352-byte header with an empty extension block,
- * little-endian). Data are stored unscaled: scl_slope and scl_inter are NaN, as nibabel writes
- * them for unscaled data.
+ * little-endian). Data are stored unscaled in their own type: scl_slope 1 and scl_inter 0, as
+ * nibabel saves data that need no scaling.
  */
 export function encodeNifti1(options: NiftiWriteOptions): Uint8Array {
   const { data, shape, source } = options;
@@ -102,8 +102,8 @@ export function encodeNifti1(options: NiftiWriteOptions): Uint8Array {
   view.setInt16(74, source?.sliceStart ?? 0, true);
   pixdim.forEach((v, k) => view.setFloat32(76 + 4 * k, v, true));
   view.setFloat32(108, 352, true);
-  view.setFloat32(112, Number.NaN, true);
-  view.setFloat32(116, Number.NaN, true);
+  view.setFloat32(112, 1, true);
+  view.setFloat32(116, 0, true);
   view.setInt16(120, source?.sliceEnd ?? 0, true);
   out[122] = source?.sliceCode ?? 0;
   out[123] = source?.xyztUnits ?? 0;
