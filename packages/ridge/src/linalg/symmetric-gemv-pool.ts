@@ -23,7 +23,7 @@ export interface SymvPool {
 }
 
 /** Partial sums, and so the most threads that share one product. */
-export const SLOTS = 8;
+const SLOTS = 8;
 /** Rows per chunk, a multiple of the kernel's 4-row blocks. */
 const CHUNK = 16;
 // Control words (Int32): wake-up counter, next unclaimed slot, slots done, r0, n, lda, stop.
