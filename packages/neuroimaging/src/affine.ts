@@ -103,7 +103,7 @@ export function affineToQform(affine: Affine): QformParams {
     for (let r = 0; r < 3; r++) R[r]![2] = -R[r]![2]!;
   }
   const P = polarFactor(R);
-  const [w, x, y, z] = matrixToQuat(P);
+  const [, x, y, z] = matrixToQuat(P);
   return {
     quatern: [x, y, z],
     offset: [affine[0]![3]!, affine[1]![3]!, affine[2]![3]!],

@@ -4,7 +4,7 @@ import type { Affine } from './affine.js';
 import { decodeElements, bytesOf } from './datatypes.js';
 import type { ElementType, NumericArray } from './datatypes.js';
 import { formatError, guardFormat } from './errors.js';
-import type { GiftiCoordSystem, GiftiDataArray, GiftiEncoding, GiftiImage, GiftiLabel } from './gifti-types.js';
+import type { GiftiCoordSystem, GiftiDataArray, GiftiImage, GiftiLabel } from './gifti-types.js';
 
 const WHERE = 'neuroimaging:gifti';
 const HINT = 'Check that the file is a complete GIfTI file (.gii), e.g. by opening it with nibabel.';
