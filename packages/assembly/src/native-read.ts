@@ -158,6 +158,7 @@ function storyFrom(
     nResponseRows: e.nResponseRows,
     nVoxels: e.nVoxels,
     ...(e.overhang ? { overhang: e.overhang } : {}),
+    ...(e.zeroedVoxels.length > 0 ? { zeroedVoxels: e.zeroedVoxels } : {}),
     metadata: {
       ...(e.metadata ?? {}),
       files: {

@@ -223,6 +223,8 @@ describe('LeBel errors', () => {
     const a = await openAssembly(out);
     expect(a.manifest.stories[0]!.zeroedVoxels).toEqual([1, 3]);
     expect(a.manifest.stories[0]!.constantVoxels).toEqual([2]);
+    // The opened story carries them as a typed field, for the run's voxel flags.
+    expect((await a.story('alpha')).zeroedVoxels).toEqual([1, 3]);
     const r = await (await a.story('alpha')).responses({ voxelStart: 1, voxelEnd: 4 });
     expect(r.data[3 * 3 + 0]).toBe(0);
     expect(r.data[7 * 3 + 2]).toBe(0);

@@ -71,6 +71,11 @@ export interface Story {
   repeatResponses?(repeat: number, range?: { voxelStart?: number; voxelEnd?: number }): Promise<ResponseBlock>;
   /** Words past the end of the TR grid that the source accepted (absent when there are none). */
   readonly overhang?: StoryOverhang;
+  /**
+   * Voxels whose non-finite responses the source replaced by zeros on import (`--zero-nonfinite`),
+   * so a run can flag them; absent when none were.
+   */
+  readonly zeroedVoxels?: readonly number[];
   /** Free-form per-story metadata (source files, hashes). */
   readonly metadata?: Readonly<Record<string, unknown>>;
 }

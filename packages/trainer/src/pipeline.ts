@@ -235,8 +235,7 @@ async function storyTargets(story: Story, trim: StoryTrim, zscoreTargets: boolea
   const rows = sliceOf(resp, trim.targetStartTR - story.trim.start, trim.targetRows);
   assertFinite(rows, `responses of story "${story.name}"`, 'trainer:targets');
   scanVoxels(rows, scan);
-  const zeroed = story.metadata?.['zeroedVoxels'];
-  if (Array.isArray(zeroed)) for (const v of zeroed) if (Number.isInteger(v) && v >= 0 && v < scan.zeroed.length) scan.zeroed[v] = 1;
+  for (const v of story.zeroedVoxels ?? []) if (Number.isInteger(v) && v >= 0 && v < scan.zeroed.length) scan.zeroed[v] = 1;
   return zscoreTargets ? zscore(rows) : rows;
 }
 

@@ -68,6 +68,11 @@ export const runJsonSchema = z.object({
    * Absent in run.json files written before it was recorded.
    */
   plugins: z.array(z.object({ specifier: z.string(), resolvedPath: z.string(), sha256: z.string() })).optional(),
+  /**
+   * Stories whose speech runs past the end of their TR grid, as the assembly source accepted them
+   * (core `StoryOverhang`, by story name). Absent when none do, and in older run.json files.
+   */
+  overhang: z.record(z.string(), z.object({ words: z.number(), seconds: z.number(), gridEnd: z.number() })).optional(),
   files: variantFilesSchema,
   /** Every layer of a sweep (empty outside sweeps). */
   variants: z.array(variantFilesSchema),

@@ -10,6 +10,7 @@ import type {
   PluginRecord,
   Registry,
   StageContext,
+  StoryOverhang,
   VoxelwiseEvent,
 } from '@voxelwise/core';
 import { resolve } from 'node:path';
@@ -105,6 +106,17 @@ function scoreColumns(
       });
     }
     out.lambda = penalty.lambdas;
+  }
+  return out;
+}
+
+/** Overhangs of the run's stories, by name (only stories that have one). */
+async function storyOverhangs(assembly: Assembly, plan: SplitPlan): Promise<Record<string, StoryOverhang>> {
+  const names = plan.mode === 'test-stories' ? [...plan.train, ...plan.test] : plan.stories;
+  const out: Record<string, StoryOverhang> = {};
+  for (const name of names) {
+    const overhang = (await assembly.story(name)).overhang;
+    if (overhang) out[name] = overhang;
   }
   return out;
 }
@@ -408,6 +420,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
     for (const [name, value] of Object.entries(numberMetrics(selected.evaluation.metrics))) bus.emit({ type: 'metric', name, value });
 
     const assemblyMetadata = { ...assembly.metadata };
+    const overhang = await storyOverhangs(assembly, plan);
     const durationSoFar = Date.now() - t0;
     const reportPath = await timed(bus.emit, 'write', () =>
       writeRunOutputs(dir, {
@@ -423,6 +436,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
         versions: versions(),
         assemblyMetadata,
         plugins: options.plugins ?? [],
+        overhang,
         ...(sweepTargets.length > 0 ? { sweepTargets } : {}),
         modelOptions: registry.resolveOptions('model', config.model),
         startedAt: new Date(t0).toISOString(),

@@ -1,6 +1,6 @@
 import { copyFile, link, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PluginRecord } from '@voxelwise/core';
+import type { PluginRecord, StoryOverhang } from '@voxelwise/core';
 import type { ResolvedConfig } from './config.js';
 import { withLayer } from './sweep.js';
 import type { SplitPlan } from './pipeline.js';
@@ -30,6 +30,8 @@ export interface RunOutputs {
   modelOptions: unknown;
   /** Plugin modules loaded for the run (recorded in config.json and run.json). */
   plugins?: readonly PluginRecord[];
+  /** Stories whose words run past their TR grid, by name (recorded in run.json). */
+  overhang?: Readonly<Record<string, StoryOverhang>>;
   /** Indices of the features a layer sweep sets the layer of. */
   sweepTargets?: readonly number[];
   startedAt: string;
@@ -175,6 +177,7 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     selected: o.selected.label,
     ...(o.config.compat ? { compat: o.config.compat } : {}),
     plugins: (o.plugins ?? []).map((p) => ({ specifier: p.specifier, resolvedPath: p.resolvedPath, sha256: p.sha256 })),
+    ...(o.overhang && Object.keys(o.overhang).length > 0 ? { overhang: o.overhang } : {}),
     files: top,
     variants,
     timings: o.timings,

@@ -17,7 +17,7 @@ import {
 import { basicFeatures } from '@voxelwise/features-basic';
 import { downsamplers } from '@voxelwise/downsample';
 import { ridge } from '@voxelwise/ridge';
-import { train } from '../src/index.js';
+import { readRunJson, train } from '../src/index.js';
 
 /** Shortens every story's scan by `k` TRs (respdict − k, the last k hf5 rows dropped): the speech now runs past the grid end. */
 async function endScansEarly(ds: string, subject: string, k: number): Promise<void> {
@@ -91,5 +91,12 @@ describe('a LeBel-layout subject whose speech overhangs the scan grid', () => {
     expect(ra.length).toBe(16);
     expect(rb).toEqual(ra);
     expect(ra.some((r) => r > 0.3)).toBe(true);
+    // Both runs record which stories overhang, and by how much, as the sources reported it.
+    for (const run of [a, b]) {
+      const recorded = (await readRunJson(run.runDir)).overhang ?? {};
+      const used = overhanging.filter((name) => name in recorded);
+      expect(used.length).toBeGreaterThan(0);
+      expect(recorded[used[0]!]).toEqual((await inPlace.story(used[0]!)).overhang);
+    }
   }, 120_000);
 });

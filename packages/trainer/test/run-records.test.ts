@@ -11,7 +11,7 @@ const out = () => mkdtempSync(join(tmpdir(), 'vw-records-'));
 
 /**
  * The simulated subject with voxel 0 silent (all 0), voxel 1 constant in story "story01", and
- * voxel 2 reported as zeroed on import in every story's metadata (as the Arrow assembly does).
+ * voxel 2 reported as zeroed on import in every story (`Story.zeroedVoxels`, as the Arrow assembly does).
  */
 function damagedPlugin() {
   return definePlugin('damaged', [
@@ -30,7 +30,7 @@ function damagedPlugin() {
           const a = await source.load(c);
           const damage = (s: Story): Story => ({
             ...s,
-            metadata: { ...(s.metadata ?? {}), zeroedVoxels: [2] },
+            zeroedVoxels: [2],
             async responses() {
               const m = await s.responses();
               const data = Float32Array.from(m.data);
