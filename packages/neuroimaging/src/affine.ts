@@ -13,8 +13,8 @@ export interface QformParams {
   qfac: 1 | -1;
 }
 
-/** The 4×4 identity. */
-export function identityAffine(): Affine {
+// The 4×4 identity.
+function identityAffine(): Affine {
   return [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => (r === c ? 1 : 0)));
 }
 

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { formatError } from './errors.js';
 
 /** True when bytes start with the gzip magic 1f 8b (RFC 1952). */
-export function isGzip(bytes: Uint8Array): boolean {
+function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
