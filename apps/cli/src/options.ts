@@ -38,6 +38,29 @@ export interface Parsed<T extends OptionTable> {
 }
 
 /**
+ * `--layer -1` as `--layer=-1`: parseArgs refuses a value that starts with a dash after a string
+ * option, but a negative number is never a flag (no option here is a digit), so it is joined.
+ */
+function negativeValues(table: OptionTable, args: readonly string[]): string[] {
+  const byShort = new Map<string, string>(Object.entries(table).flatMap(([name, o]) => (o.short ? [[`-${o.short}`, name]] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    const name = a.startsWith('--') ? a.slice(2) : byShort.get(a);
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (name !== undefined && Object.hasOwn(table, name) && table[name]!.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a.startsWith('--') ? a : `--${name}`}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/**
  * Parses `args` against `table` (node:util parseArgs, strict). An unknown option, a value missing
  * or given to a boolean flag, or a positional argument when `positionals` is false, is an
  * `E_USAGE` error that names the option and `command`.
@@ -55,7 +78,7 @@ export function parseOptions<T extends OptionTable>(
     ]),
   );
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: negativeValues(table, args), options, allowPositionals: true, strict: true });
     if (!allowed && positionals.length > 0) throw usageError(`${command} takes no positional arguments (got "${positionals.join(' ')}")`);
     return { values: values as OptionValues<T>, positionals };
   } catch (error) {

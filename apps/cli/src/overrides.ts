@@ -11,20 +11,26 @@ export interface OverrideFlags {
   memoryBudget?: string;
 }
 
-/** Parses `--layer`: `9`, a list `0,3,6`, or a range `0..12` (both ends included). */
+/**
+ * Parses `--layer`: `9`, a list `0,3,6`, or a range `0..12` (both ends included). Negative layers
+ * count from the end as the `lm` extractor documents (−1 = the last layer), in lists and in ranges
+ * whose ends are both negative (`-3..-1`); they pass through unchanged for the extractor (and the
+ * trainer's check against the model's depth) to resolve.
+ */
 export function parseLayers(text: string): number[] {
   const t = text.trim();
-  const range = /^(\d+)\s*\.\.\s*(\d+)$/.exec(t);
+  const range = /^(-?\d+)\s*\.\.\s*(-?\d+)$/.exec(t);
   let out: number[];
   if (range) {
     const a = Number(range[1]);
     const b = Number(range[2]);
+    if (a < 0 !== b < 0) throw usageError(`--layer ${text}: a range counts from the start (0..12) or from the end (-3..-1), not both`);
     if (b < a) throw usageError(`--layer ${text}: the range ends before it starts`);
     out = Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  } else if (/^\d+(\s*,\s*\d+)*$/.test(t)) {
+  } else if (/^-?\d+(\s*,\s*-?\d+)*$/.test(t)) {
     out = t.split(',').map((s) => Number(s.trim()));
   } else {
-    throw usageError(`--layer must be a layer (9), a list (0,3,6) or a range (0..12); got "${text}"`);
+    throw usageError(`--layer must be a layer (9, or -1 for the last), a list (0,3,6) or a range (0..12); got "${text}"`);
   }
   return out;
 }

@@ -32,7 +32,8 @@ export const configOptions = {
   layer: {
     type: 'string',
     value: '<n|list|range>',
-    description: 'Layer of every feature with a "layer" option (e.g. lm); a list\n(0,3,6) or range (0..12) runs a layer sweep',
+    description:
+      'Layer of every feature with a "layer" option (e.g. lm); negative counts\nfrom the end (-1 = last); a list (0,3,6) or range (0..12) runs a layer sweep',
   },
   lookback: { type: 'string', value: '<n>', description: '"lookback" option of every feature that has one' },
   seed: runOptions.seed,
