@@ -223,6 +223,11 @@ def write_all(out):
     save(nib.Nifti1Image(rng.integers(-128, 127, (4, 2, 2)).astype(np.int8), aff_rot), 'n1_i8.nii')
     save(nib.Nifti1Image(rng.integers(0, 65535, (2, 2, 5)).astype(np.uint16), aff_rot), 'n1_u16.nii.gz')
 
+    # A header extension (vox_offset beyond 352): the data start where vox_offset says.
+    img = nib.Nifti1Image(rng.standard_normal((2, 3, 2)).astype(np.float32), aff_rot)
+    img.header.extensions.append(nib.nifti1.Nifti1Extension('comment', b'voxelwise reference extension ' * 20))
+    save(img, 'n1_ext.nii.gz')
+
     # NIfTI-2.
     save(nib.Nifti2Image(rng.standard_normal((3, 4, 2, 3)).astype(np.float32), aff_rot), 'n2_f32.nii')
     save(nib.Nifti2Image(rng.standard_normal((4, 4, 3)).astype(np.float64), aff_rot), 'n2_f64.nii.gz')

@@ -24,7 +24,9 @@ const THRESHOLD_2 = -3 * 2 ** -52;
  */
 export function parseNifti(input: Uint8Array, file: string): NiftiImage {
   const bytes = maybeGunzip(input, file, WHERE);
-  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // nifti-reader-js needs an ArrayBuffer of the header and extensions only: copy those, not the
+  // whole (possibly gigabyte) image.
+  const buffer = bytes.slice(0, Math.min(bytes.length, headerEnd(bytes))).buffer;
   const is1 = bytes.length >= 348 && isNIFTI1(buffer);
   const is2 = !is1 && bytes.length >= 540 && isNIFTI2(buffer);
   if (!is1 && !is2) {
@@ -55,6 +57,18 @@ export function parseNifti(input: Uint8Array, file: string): NiftiImage {
     throw formatError(WHERE, file, 'has a valid scl_slope but a non-finite scl_inter', HINT, { got: scaling.inter });
   }
   return { file, header, affine, qform, sform, data, scaling };
+}
+
+/** Where the data starts (vox_offset), read before the header is parsed; at least the header size. */
+function headerEnd(bytes: Uint8Array): number {
+  if (bytes.length < 4) return bytes.length;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const le = view.getInt32(0, true) === 348 || view.getInt32(0, true) === 540;
+  const v2 = view.getInt32(0, le) === 540;
+  let offset = 0;
+  if (!v2 && bytes.length >= 112) offset = view.getFloat32(108, le);
+  if (v2 && bytes.length >= 176) offset = Number(view.getBigInt64(168, le));
+  return Number.isFinite(offset) ? Math.max(544, Math.min(offset, bytes.length)) : bytes.length;
 }
 
 function sformAffine(h: NiftiHeader): Affine {

@@ -36,7 +36,7 @@ describe.skipIf(Boolean(skip))(`readers against nibabel${skip ? ` (SKIPPED: ${sk
       .map(([k]) => k);
 
   it('writes the expected set of files', () => {
-    expect(names('nifti').length).toBe(14);
+    expect(names('nifti').length).toBe(15);
     expect(names('gifti').length).toBe(9);
     expect(names('freesurfer').length).toBe(2);
   });
