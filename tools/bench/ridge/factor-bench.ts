@@ -167,18 +167,20 @@ const load = () =>
 type Factorise = typeof tridiagonalizeBlocked;
 
 /**
- * `tridiagonalizeBlocked` as of git revision `rev`: the file is taken with `git show`, its
- * relative imports pointed at today's linalg folder, written under tools/bench/out/ (ignored)
- * and imported, so old and new run in one process on the same matrix and load.
+ * `tridiagonalizeBlocked` as of git revision `rev`: the whole linalg folder at `rev` (the
+ * reduction and every kernel file it imports) is written under tools/bench/out/ (ignored) and
+ * imported, so old and new run in one process on the same matrix and load.
  */
 async function baseline(rev: string): Promise<Factorise> {
-  const linalg = fileURLToPath(new URL('../../../packages/ridge/src/linalg/', import.meta.url));
-  const source = execFileSync('git', ['show', `${rev}:packages/ridge/src/linalg/tridiagonalize.ts`], { cwd: linalg, encoding: 'utf8' });
-  const out = fileURLToPath(new URL('../out/', import.meta.url));
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const folder = 'packages/ridge/src/linalg';
+  const out = fileURLToPath(new URL(`../out/linalg-${rev.replace(/[^\w.-]/g, '_')}/`, import.meta.url));
   mkdirSync(out, { recursive: true });
-  const file = join(out, `tridiagonalize-${rev.replace(/[^\w.-]/g, '_')}.ts`);
-  writeFileSync(file, source.replaceAll("from './", `from '${linalg}`));
-  return ((await import(pathToFileURL(file).href)) as { tridiagonalizeBlocked: Factorise }).tridiagonalizeBlocked;
+  const names = execFileSync('git', ['ls-tree', '--name-only', `${rev}:${folder}`], { cwd: root, encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  for (const name of names) writeFileSync(join(out, name), execFileSync('git', ['show', `${rev}:${folder}/${name}`], { cwd: root }));
+  return ((await import(pathToFileURL(join(out, 'tridiagonalize.ts')).href)) as { tridiagonalizeBlocked: Factorise }).tridiagonalizeBlocked;
 }
 
 /** Runs one factorisation with its kernel calls timed and prints its phases and accuracy. */
