@@ -99,6 +99,11 @@ describe('GIfTI', () => {
     expect(lab!.intent).toBe('NIFTI_INTENT_LABEL');
   });
 
+  it('reads Data wrapped in CDATA', () => {
+    const text = new TextDecoder().decode(giftiSurfaceBytes()).replace('0 1 2 0 2 3', '<![CDATA[0 1 2 0 2 3]]>');
+    expect(Array.from(parseGifti(new TextEncoder().encode(text), 'cdata.gii').dataArrays[1]!.data)).toEqual([0, 1, 2, 0, 2, 3]);
+  });
+
   it('names the file in every format error', () => {
     const text = new TextDecoder().decode(giftiSurfaceBytes());
     const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
