@@ -111,7 +111,8 @@ function toHeader(raw: NIFTI1 | NIFTI2, bytes: Uint8Array, version: 1 | 2, file:
   return {
     version,
     littleEndian: le,
-    magic: raw.magic.replace(/\0+$/, ''),
+    // Up to the first NUL (nifti-reader-js drops NULs but keeps NIfTI-2's trailing \r\n\x1a\n).
+    magic: new TextDecoder('latin1').decode(bytes.subarray(version === 1 ? 344 : 4, version === 1 ? 348 : 12)).split('\0')[0]!,
     shape,
     dim: raw.dims.slice(0, 8),
     pixdim: raw.pixDims.slice(0, 8),

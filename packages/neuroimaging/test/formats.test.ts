@@ -40,6 +40,7 @@ describe('NIfTI', () => {
     const b = parseNifti(nifti1GzBytes(), 'a.nii.gz');
     expect(b.data).toEqual(a.data);
     expect(b.affine).toEqual(a.affine);
+    expect(a.header.magic).toBe('n+1');
     expect(a.affine).toEqual([
       [0, -2, 0, 10],
       [2, 0, 0, -20],
@@ -52,6 +53,7 @@ describe('NIfTI', () => {
     for (const le of [true, false]) {
       const img = parseNifti(nifti2Bytes(le), 'b.nii');
       expect(img.header.version).toBe(2);
+      expect(img.header.magic).toBe('n+2');
       expect(img.header.littleEndian).toBe(le);
       expect(img.header.shape).toEqual([2, 3, 2]);
       expect(Array.from(img.data)).toEqual(Array.from({ length: 12 }, (_, i) => i * 10 - 50));
