@@ -43,7 +43,7 @@ describe('plugin and config modules', () => {
     expect(bad.err).toContain(project);
   });
 
-  it('a run records each plugin module: specifier as written, resolved file and its SHA-256', async () => {
+  it('a run records each plugin module and its config file: specifier as written, resolved file and its SHA-256', async () => {
     const project = tempProject('module');
     installPluginPackage(project, 'vw-plugin-ones', join(project, 'plugin-ran'));
     writeFileSync(join(project, 'local.ts'), pluginSource('local-plugin', join(project, 'local-ran')).replaceAll("'ones'", "'ones-local'"));
@@ -72,6 +72,10 @@ describe('plugin and config modules', () => {
     ];
     expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).plugins).toEqual(expected);
     expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).plugins).toEqual(expected);
+    // The config file is recorded the same way (a .ts config is code that ran too).
+    const configFile = { specifier: config, resolvedPath: config, sha256: createHash('sha256').update(readFileSync(config)).digest('hex') };
+    expect(JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')).configFile).toEqual(configFile);
+    expect(JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')).configFile).toEqual(configFile);
   });
 
   it('list --plugin <package> lists the stages and options of a plugin installed where the user is', async () => {

@@ -28,6 +28,9 @@ const splitSchema = z.discriminatedUnion('mode', [
  * its files are. The writer and every reader (run listing, report) use it. Fields added later
  * are optional, so run directories written by earlier versions still read.
  */
+/** A module that ran with the run: specifier as written, resolved file, SHA-256 (core `PluginRecord`). */
+const moduleRecord = z.object({ specifier: z.string(), resolvedPath: z.string(), sha256: z.string() });
+
 export const runJsonSchema = z.object({
   runId: z.string(),
   name: z.string(),
@@ -67,7 +70,9 @@ export const runJsonSchema = z.object({
    * Plugin modules the run loaded: specifier, resolved file and its SHA-256 (core `PluginRecord`).
    * Absent in run.json files written before it was recorded.
    */
-  plugins: z.array(z.object({ specifier: z.string(), resolvedPath: z.string(), sha256: z.string() })).optional(),
+  plugins: z.array(moduleRecord).optional(),
+  /** The config file the run came from (core `PluginRecord`); absent for runs started from code. */
+  configFile: moduleRecord.optional(),
   /**
    * Stories whose speech runs past the end of their TR grid, as the assembly source accepted them
    * (core `StoryOverhang`, by story name). Absent when none do, and in older run.json files.

@@ -49,6 +49,11 @@ export interface TrainOptions {
    * `config.json` and `run.json` so a run says which code ran with it. The CLI fills it.
    */
   plugins?: readonly PluginRecord[];
+  /**
+   * The config file the run came from (path as given, resolved path, SHA-256), recorded beside
+   * the plugins: a `.ts`/`.js` config is code that ran too. The CLI fills it.
+   */
+  configFile?: PluginRecord;
 }
 
 /** What a run returns. */
@@ -436,6 +441,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
         versions: versions(),
         assemblyMetadata,
         plugins: options.plugins ?? [],
+        ...(options.configFile ? { configFile: options.configFile } : {}),
         overhang,
         ...(sweepTargets.length > 0 ? { sweepTargets } : {}),
         modelOptions: registry.resolveOptions('model', config.model),

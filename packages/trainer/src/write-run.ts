@@ -30,12 +30,19 @@ export interface RunOutputs {
   modelOptions: unknown;
   /** Plugin modules loaded for the run (recorded in config.json and run.json). */
   plugins?: readonly PluginRecord[];
+  /** The config file the run came from (recorded in config.json and run.json). */
+  configFile?: PluginRecord;
   /** Stories whose words run past their TR grid, by name (recorded in run.json). */
   overhang?: Readonly<Record<string, StoryOverhang>>;
   /** Indices of the features a layer sweep sets the layer of. */
   sweepTargets?: readonly number[];
   startedAt: string;
   durationMs: number;
+}
+
+/** A {@link PluginRecord} as plain JSON (exactly its three fields). */
+function record(p: PluginRecord): PluginRecord {
+  return { specifier: p.specifier, resolvedPath: p.resolvedPath, sha256: p.sha256 };
 }
 
 /** Model info without bulky per-voxel arrays (those live in scores.arrow). */
@@ -131,6 +138,7 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     ...(layer === undefined ? {} : { selectedLayer: layer }),
     configHash: o.configHash,
     plugins: o.plugins ?? [],
+    ...(o.configFile ? { configFile: record(o.configFile) } : {}),
   });
   const variants = o.variantFiles;
   // The top-level files describe the selected variant (the only one outside a sweep).
@@ -176,7 +184,8 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     },
     selected: o.selected.label,
     ...(o.config.compat ? { compat: o.config.compat } : {}),
-    plugins: (o.plugins ?? []).map((p) => ({ specifier: p.specifier, resolvedPath: p.resolvedPath, sha256: p.sha256 })),
+    plugins: (o.plugins ?? []).map(record),
+    ...(o.configFile ? { configFile: record(o.configFile) } : {}),
     ...(o.overhang && Object.keys(o.overhang).length > 0 ? { overhang: o.overhang } : {}),
     files: top,
     variants,

@@ -1,4 +1,5 @@
 import type { PluginRecord } from '@voxelwise/core';
+import { resolve } from 'node:path';
 import type { Command, CommandEnv } from '../command.js';
 import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
@@ -58,11 +59,18 @@ export function overrideFlags(values: OptionValues<typeof configOptions>) {
   };
 }
 
+/** The config file as the run records it: the path as given, where it resolved, its SHA-256. */
+async function configRecord(path: string): Promise<PluginRecord> {
+  const { sha256File } = await import('@voxelwise/io');
+  const file = resolve(path);
+  return { specifier: path, resolvedPath: file, sha256: await sha256File(file) };
+}
+
 /** Runs a config with the console logger and prints the headline numbers. */
 export async function runConfig(
   config: Record<string, unknown>,
   env: CommandEnv,
-  opts: { force?: boolean; quiet?: boolean; plugins?: readonly PluginRecord[] } = {},
+  opts: { force?: boolean; quiet?: boolean; plugins?: readonly PluginRecord[]; configFile?: PluginRecord } = {},
 ): Promise<number> {
   const [{ consoleLogger, train }, { printRun }] = await Promise.all([import('@voxelwise/trainer'), import('../summary.js')]);
   const logger = consoleLogger({ stream: env.err });
@@ -72,6 +80,7 @@ export async function runConfig(
     ...(env.signal ? { signal: env.signal } : {}),
     ...(opts.force ? { force: true } : {}),
     ...(opts.plugins && opts.plugins.length > 0 ? { plugins: opts.plugins } : {}),
+    ...(opts.configFile ? { configFile: opts.configFile } : {}),
   });
   await logger.close?.();
   printRun(env.out, result);
@@ -131,6 +140,7 @@ Example config (YAML):
       ...(values.quiet ? { quiet: true } : {}),
       // The run records which plugin code ran with it (config.json and run.json).
       plugins: modules.map((p) => p.record),
+      configFile: await configRecord(values.config),
     });
   },
 };
