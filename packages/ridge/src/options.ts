@@ -58,6 +58,7 @@ export const ridgeCVOptionsSchema = z
     ciLevel: z.number().gt(0).lt(1).default(0.95),
     backend: z.enum(['auto', 'onnx', 'pure']).default('auto'),
     threads: z.number().int().min(1).optional(),
+    spin: z.boolean().optional(),
     solver: z.enum(['auto', 'tridiagonal', 'eigen']).default('auto'),
     precision: z.enum(['float32', 'float64']).default('float32'),
     seriesTolerance: z.number().min(0).max(1e-3).optional(),

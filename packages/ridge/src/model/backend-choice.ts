@@ -22,6 +22,8 @@ export interface BackendChooserOptions {
   choice: BackendChoice;
   /** onnxruntime intra-op threads. */
   threads?: number;
+  /** Let idle onnxruntime intra-op threads spin (dedicated cores only). @default false */
+  spin?: boolean;
   /** How onnxruntime-node is imported. @default () => import('onnxruntime-node') */
   importRuntime?: OnnxRuntimeImporter;
   /** Event label of the log line saying which backend runs. */
@@ -44,6 +46,7 @@ export function backendChooser(options: BackendChooserOptions): (work: number, e
           ? createPureBackend()
           : createOnnxBackend({
               ...(options.threads !== undefined ? { threads: options.threads } : {}),
+              ...(options.spin !== undefined ? { spin: options.spin } : {}),
               importRuntime: options.importRuntime ?? importOnnxRuntime,
             });
       backends.set(kind, b);

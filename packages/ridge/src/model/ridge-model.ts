@@ -57,6 +57,7 @@ export function createRidgeModel(options: RidgeCVOptions = {}, hooks: RidgeModel
     choice: o.backend,
     stage: 'model/ridge-cv',
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    ...(o.spin !== undefined ? { spin: o.spin } : {}),
     ...(hooks.importOnnxRuntime ? { importRuntime: hooks.importOnnxRuntime } : {}),
   });
   const backendFor = (n: number, p: number, v: number, ctx: StageContext): Promise<LinalgBackend> =>
