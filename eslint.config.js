@@ -35,8 +35,9 @@ export default tseslint.config(
             { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer'] },
             {
+              // An example is a user's project: it may run the CLI (which holds the built-in registry).
               sourceTag: 'scope:example',
-              onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer', 'scope:testing'],
+              onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer', 'scope:testing', 'scope:app'],
             },
           ],
           banTransitiveDependencies: false,
