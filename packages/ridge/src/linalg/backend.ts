@@ -57,8 +57,6 @@ export interface LinalgBackend {
  * backends (onnxruntime products for big blocks, TypeScript loops for small ones).
  */
 export interface DenseKernels {
-  /** `out = A·x`, A m×n row-major float64. */
-  gemv(A: Float64Array, m: number, n: number, x: Float64Array, out: Float64Array): Promise<void>;
   /** `out = A·B`, A m×k, B k×n, float64. */
   gemm(A: Float64Array, B: Float64Array, m: number, k: number, n: number, out: Float64Array): Promise<void>;
   /** `out = C − A·B` (m×n), `out` distinct from `C`, float64. */

@@ -27,22 +27,6 @@ export function gemm(A: Dense, B: Dense, m: number, k: number, n: number, out: D
   }
 }
 
-/** `out = A·x` with A m×n row-major. */
-export function gemv(A: Dense, m: number, n: number, x: Dense, out: Dense): void {
-  for (let i = 0; i < m; i++) {
-    const o = i * n;
-    let s0 = 0;
-    let s1 = 0;
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      s0 += A[o + j]! * x[j]!;
-      s1 += A[o + j + 1]! * x[j + 1]!;
-    }
-    if (j < n) s0 += A[o + j]! * x[j]!;
-    out[i] = s0 + s1;
-  }
-}
-
 /** Transposes a row-major m×n array into `out` (n×m). Blocked for cache locality. */
 export function transposeInto(A: Dense, m: number, n: number, out: Dense): void {
   const bs = 32;

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { matrix, voxelwiseError } from '@voxelwise/core';
 import type { DType, Matrix } from '@voxelwise/core';
 import type { DenseKernels, LinalgBackend, SymmetricEigen, Tridiagonalization } from './backend.js';
-import { gemm, gemv, transposeInto } from './dense.js';
+import { gemm, transposeInto } from './dense.js';
 import { dataAs, productPlan } from './matmul-shape.js';
 import { ONNX_DOUBLE, ONNX_FLOAT, gemmSubtractModel, matmulModel } from './onnx-graph.js';
 import { importOnnxRuntime, loadOnnxRuntime } from './onnx-runtime.js';
@@ -99,10 +99,6 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
   };
 
   const kernels: DenseKernels = {
-    async gemv(A, m, n, x, out) {
-      if (m * n < minWork) gemv(A, m, n, x, out);
-      else await run('float64', A, x, m, n, 1, out);
-    },
     gemm: (A, B, m, k, n, out) => run('float64', A, B, m, k, n, out),
     async gemmSubtract(A, B, C, m, k, n, out) {
       if (m === 0 || n === 0) return;

@@ -1,13 +1,12 @@
 import { matrix, voxelwiseError } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, LinalgBackend, SymmetricEigen, Tridiagonalization } from './backend.js';
-import { gemm, gemv } from './dense.js';
+import { gemm } from './dense.js';
 import { dataAs, productPlan } from './matmul-shape.js';
 import { tridiagonalizeBlocked } from './tridiagonalize.js';
 
 /** Dense kernels in plain TypeScript. */
 const pureKernels: DenseKernels = {
-  gemv: async (A, m, n, x, out) => gemv(A, m, n, x, out),
   gemm: async (A, B, m, k, n, out) => gemm(A, B, m, k, n, out),
   gemmSubtract: async (A, B, C, m, k, n, out) => {
     gemm(A, B, m, k, n, out);
