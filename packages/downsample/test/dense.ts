@@ -26,7 +26,7 @@ function product(w: Float64Array, m: number, x: Matrix): Matrix<Float64Array> {
 }
 
 /** Lanczos weights: u = B(t − s); a sin(πu) sin(πu/a)/(π²u²); 1 at u = 0; 0 where |u| > a. */
-export function denseLanczosWeights(dataTimes: Float64Array, trTimes: Float64Array, a: number, c: number): Float64Array {
+function denseLanczosWeights(dataTimes: Float64Array, trTimes: Float64Array, a: number, c: number): Float64Array {
   const B = (1 / meanDiff(trTimes)) * c;
   const n = dataTimes.length;
   const w = new Float64Array(trTimes.length * n);

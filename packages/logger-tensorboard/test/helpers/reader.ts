@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** tools/reference/tensorboard_reader.py */
-export const READER = fileURLToPath(new URL('../../../../tools/reference/tensorboard_reader.py', import.meta.url));
+const READER = fileURLToPath(new URL('../../../../tools/reference/tensorboard_reader.py', import.meta.url));
 
 /** Debian's interpreter, where python3-protobuf is installed (a pyenv or venv python3 may lack it). */
 const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
