@@ -10,4 +10,5 @@ export type { LanczosStageOptions, SincStageOptions, GaborStageOptions, RectOpti
 export type { WordRateOptions, PrecomputedOptions, EmbeddingsOptions } from '@voxelwise/features-basic';
 export type { LmOptions } from '@voxelwise/features-lm';
 export type { WandbOptions } from '@voxelwise/logger-wandb';
+export type { TensorboardOptions } from '@voxelwise/logger-tensorboard';
 export type { RidgeCVOptions } from '@voxelwise/ridge';

@@ -6,11 +6,12 @@ import { lmFeatures } from '@voxelwise/features-lm';
 import { downsamplers } from '@voxelwise/downsample';
 import { ridge } from '@voxelwise/ridge';
 import { wandb } from '@voxelwise/logger-wandb';
+import { tensorboard } from '@voxelwise/logger-tensorboard';
 import { builtinLoggers } from '@voxelwise/trainer';
 
 /**
  * A registry holding every built-in stage: assembly sources, basic and language-model features,
- * downsamplers, ridge, and the console, jsonl and wandb loggers. It lives in the CLI (not the
+ * downsamplers, ridge, and the console, jsonl, wandb and tensorboard loggers. It lives in the CLI (not the
  * trainer) so that a program which fits precomputed features installs only the plugins it uses.
  *
  * @example
@@ -24,5 +25,6 @@ export function createDefaultRegistry(): Registry {
     .use(downsamplers())
     .use(ridge())
     .use(builtinLoggers())
-    .use(wandb());
+    .use(wandb())
+    .use(tensorboard());
 }
