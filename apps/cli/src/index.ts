@@ -28,5 +28,6 @@ export type {
   EmbeddingsOptions,
   LmOptions,
   WandbOptions,
+  TensorboardOptions,
   RidgeCVOptions,
 } from './define-config.js';
