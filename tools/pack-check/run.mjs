@@ -9,8 +9,10 @@
 //               plugin) type-checks with skipLibCheck: false, a misspelled stage name does not;
 //               a run succeeds
 //   cli-esm,    @voxelwise/cli (+ core for a user's plugin) in a
-//   cli-cjs     "type": "module" and a "type": "commonjs" project: --help, demo (ESM project),
-//               a .ts config with a .ts plugin through `voxelwise train --config`
+//   cli-cjs     "type": "module" and a "type": "commonjs" project: --help, a .ts config with a .ts
+//               plugin through `voxelwise train --config`; in the ESM project also the demo, which
+//               first names the install line of @voxelwise/features-lm (an optional peer of the
+//               CLI), then runs once it is installed with onnxruntime-node's CUDA download denied
 // Prints each scenario's install size and time; exits 1 naming what failed.
 //
 //   node tools/pack-check/run.mjs [--skip-build] [--keep] [--only ridge-only,no-lm,cli-esm,cli-cjs]
@@ -184,15 +186,35 @@ const SCENARIOS = [
         inProject(dir, process.execPath, ['-e', probe]);
         lines.push("require('@voxelwise/core') ok");
       }
-      if (type === 'module') {
-        const t0 = Date.now();
-        voxelwise('demo', '--out', 'results-demo');
-        if (!hasOkRun(join(dir, 'results-demo'))) throw new Error('voxelwise demo wrote no run with status ok');
-        lines.push(`voxelwise demo ok (${seconds(Date.now() - t0)})`);
-      }
       voxelwise('train', '--config', 'voxelwise.config.ts', '--out', 'results');
       if (!hasOkRun(join(dir, 'results'))) throw new Error('voxelwise train --config voxelwise.config.ts wrote no run with status ok');
       lines.push('voxelwise train --config voxelwise.config.ts (with the .ts plugin word-length.ts) ok');
+      if (type === 'module') {
+        // Language-model features are an optional peer of the CLI: without them the demo names the
+        // install line; with them (onnxruntime-node's CUDA download denied in package.json, as the
+        // README tells a user on a registry-only machine) it runs.
+        let refused = '';
+        try {
+          voxelwise('demo', '--out', 'results-demo');
+        } catch (error) {
+          refused = error.message;
+        }
+        if (!refused.includes('npm install @voxelwise/features-lm')) {
+          throw new Error(`voxelwise demo without @voxelwise/features-lm did not name the install line:\n${refused}`);
+        }
+        lines.push('voxelwise demo without features-lm: refused with the install line');
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+        manifest.dependencies['@voxelwise/features-lm'] = manifest.overrides['@voxelwise/features-lm'];
+        manifest.allowScripts = { ...(manifest.allowScripts ?? {}), 'onnxruntime-node': false };
+        writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        const installMs = install(dir);
+        const t0 = Date.now();
+        voxelwise('demo', '--out', 'results-demo');
+        if (!hasOkRun(join(dir, 'results-demo'))) throw new Error('voxelwise demo wrote no run with status ok');
+        lines.push(
+          `+ @voxelwise/features-lm (install ${seconds(installMs)}, node_modules now ${mb(sizeOf(join(dir, 'node_modules')))}): voxelwise demo ok (${seconds(Date.now() - t0)})`,
+        );
+      }
       return lines.join('\n');
     },
   })),

@@ -26,7 +26,6 @@ export type {
   WordRateOptions,
   PrecomputedOptions,
   EmbeddingsOptions,
-  LmOptions,
   WandbOptions,
   TensorboardOptions,
   RidgeCVOptions,

@@ -102,7 +102,7 @@ describe('voxelwise CLI', () => {
     expect(parseLayers('0..3')).toEqual([0, 1, 2, 3]);
     expect(parseLayers('0, 6,12')).toEqual([0, 6, 12]);
     const { createDefaultRegistry } = await import('../src/registry.js');
-    const registry = createDefaultRegistry();
+    const registry = await createDefaultRegistry();
     const cfg = { features: [{ name: 'lm', options: { model: 'gpt2', layer: 9 } }, { name: 'wordrate' }] };
     expect(applyOverrides(cfg, { layer: '4', lookback: '128' }, registry)).toEqual({
       features: [{ name: 'lm', options: { model: 'gpt2', layer: 4, lookback: 128 } }, { name: 'wordrate' }],

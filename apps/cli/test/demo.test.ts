@@ -17,7 +17,7 @@ describe('demo run (the real pipeline on the tiny language model)', () => {
     expect(readdirSync(prepared.modelDir).sort()).toEqual(['config.json', 'onnx', 'tokenizer.json', 'tokenizer_config.json']);
     const result = await train(
       { ...demoConfig({ modelDir: prepared.modelDir, outDir, cacheDir, voxels: 80, stories: 4, duration: 220 }) },
-      { registry: createDefaultRegistry() },
+      { registry: await createDefaultRegistry() },
     );
     const summary = plantedSummary(result.evaluation.voxels.r, result.assemblyMetadata);
     expect(summary).not.toBeNull();

@@ -58,7 +58,7 @@ describe('the example plugin runs end to end', () => {
   it('registers on the default registry and trains', async () => {
     expect(plugins).toEqual(['./src/index.ts']);
     const outDir = mkdtempSync(join(tmpdir(), 'vw-example-'));
-    const registry = createDefaultRegistry().use(wordLengthPlugin());
+    const registry = (await createDefaultRegistry()).use(wordLengthPlugin());
     expect(registry.names('extractor')).toContain('word-length');
     const result = await train({ ...config, outDir }, { registry });
     expect(Number.isFinite(result.metrics['median_score'] as number)).toBe(true);

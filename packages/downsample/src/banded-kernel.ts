@@ -46,16 +46,7 @@ export interface PairKernel {
  * multiply-add), so both give the same bits. Groups of four rows whose eight weights are all 0
  * are skipped.
  */
-function pairKernelJs(
-  m: Float64Array,
-  x: number,
-  stride: number,
-  width: number,
-  span: number,
-  w: number,
-  a0: number,
-  a1: number,
-): void {
+function pairKernelJs(m: Float64Array, x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void {
   m.fill(0, a0, a0 + width);
   m.fill(0, a1, a1 + width);
   const w1 = w + span;

@@ -71,7 +71,7 @@ policy, lookback, pooling and the story's words).
       throw usageError('--model, --story and --invalid apply to "cache clear" only');
     if (sub !== 'ls' && sub !== 'list' && sub !== 'verify' && sub !== 'clear')
       throw usageError(`cache needs a subcommand: ls, verify or clear${sub ? ` (got "${sub}")` : ''}`);
-    const { clearLmCache, listLmCache, lmCacheDir, verifyLmCache } = await import('@voxelwise/features-lm');
+    const { clearLmCache, listLmCache, lmCacheDir, verifyLmCache } = await (await import('../optional-lm.js')).importFeaturesLm('cache');
     if (sub === 'ls' || sub === 'list') {
       const entries = await listLmCache(cacheDir);
       if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);

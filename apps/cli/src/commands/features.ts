@@ -74,7 +74,7 @@ recomputing. Stories already cached are checked and skipped.`,
     // The default is train's (the trainer's memoryBudget default), so the two commands agree.
     const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
     const [{ createLmExtractor, lmOptionsSchema, verifyLmCacheFile }, { consoleLogger }, { parseLayers }] = await Promise.all([
-      import('@voxelwise/features-lm'),
+      import('../optional-lm.js').then((m) => m.importFeaturesLm('features extract')),
       import('@voxelwise/trainer'),
       import('../overrides.js'),
     ]);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createTinyGpt2 } from '@voxelwise/features-lm';
+import { importFeaturesLm } from '../optional-lm.js';
 
 /** Options of {@link prepareDemo}. */
 export interface PrepareDemoOptions {
@@ -39,6 +39,7 @@ export async function prepareDemo(options: PrepareDemoOptions = {}): Promise<Pre
   const seed = options.seed ?? 0;
   const modelDir = join(cacheDir, 'models', `tiny-gpt2-l${DEMO_MODEL.layers}-d${DEMO_MODEL.dModel}-s${seed}`);
   if (options.force || !(await exists(join(modelDir, 'onnx', 'model.onnx'))) || !(await exists(join(modelDir, 'config.json')))) {
+    const { createTinyGpt2 } = await importFeaturesLm('the demo (its tiny GPT-2)');
     await createTinyGpt2(modelDir, { seed, ...DEMO_MODEL });
   }
   return { modelDir, cacheDir };
