@@ -1,8 +1,8 @@
 export { writeFileAtomic, writeFileAtomicWith, writeJsonAtomic, isTempFileName, tempPathFor } from './atomic-file.js';
 export { writeDirAtomic } from './atomic-dir.js';
 export type { WriteDirOptions } from './atomic-dir.js';
-export { findStaleTempDirs, removeStaleTempDirs, OWNER_FILE } from './stale-temp.js';
-export type { StaleTempDir, TempOwner } from './stale-temp.js';
+export { findStaleTempDirs, removeStaleTempDirs, ownerState, OWNER_FILE } from './stale-temp.js';
+export type { OwnerState, StaleTempDir, TempOwner } from './stale-temp.js';
 export { fsError } from './errors.js';
 export { sha256File, sha256Bytes } from './hash.js';
 export { parseNpyHeader, readNpy } from './npy.js';

@@ -47,6 +47,20 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether a leftover's recorded owner can be cleaned up from here (see {@link StaleTempDir.state}). */
+export type OwnerState = StaleTempDir['state'];
+
+/**
+ * The state of something a process left behind, from its recorded owner: `unknown` without one,
+ * `foreign` when written on another host, `stale` when its process (not this one) is gone,
+ * `active` otherwise. One rule for temporary directories and the trainer's run-id locks.
+ */
+export function ownerState(owner: { pid: number; host: string } | undefined): OwnerState {
+  if (!owner) return 'unknown';
+  if (owner.host !== hostname()) return 'foreign';
+  return owner.pid !== process.pid && !alive(owner.pid) ? 'stale' : 'active';
+}
+
 async function readOwner(dir: string): Promise<TempOwner | undefined> {
   try {
     const o = JSON.parse(await readFile(join(dir, OWNER_FILE), 'utf8')) as Partial<TempOwner>;
@@ -76,20 +90,12 @@ export async function findStaleTempDirs(parent: string, target?: string): Promis
   const prefix = target === undefined ? '.tmp-' : `.tmp-${target}-`;
   // The tail is exactly `<pid>-<8 hex>`, so target "run" does not claim "run-2"'s leftovers.
   const tail = target === undefined ? /^.+-\d+-[0-9a-f]{8}$/ : /^\d+-[0-9a-f]{8}$/;
-  const host = hostname();
   const out: StaleTempDir[] = [];
   for (const name of names.sort()) {
     if (!name.startsWith(prefix) || !tail.test(name.slice(prefix.length))) continue;
     const path = join(parent, name);
     const owner = await readOwner(path);
-    const state: StaleTempDir['state'] = !owner
-      ? 'unknown'
-      : owner.host !== host
-        ? 'foreign'
-        : owner.pid !== process.pid && !alive(owner.pid)
-          ? 'stale'
-          : 'active';
-    out.push({ path, ...(owner ? { owner } : {}), state });
+    out.push({ path, ...(owner ? { owner } : {}), state: ownerState(owner) });
   }
   return out;
 }

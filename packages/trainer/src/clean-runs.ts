@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findStaleTempDirs } from '@voxelwise/io';
+import { findStaleTempDirs, ownerState } from '@voxelwise/io';
 import type { StaleTempDir } from '@voxelwise/io';
 
 /** Who holds a run id: written into `<outDir>/.<runId>.lock` by `RunDirectory.create`. */
@@ -39,16 +39,6 @@ export interface CleanRunsResult {
 export function runLockContent(runId: string): string {
   const owner: RunLockOwner = { pid: process.pid, host: hostname(), created: new Date().toISOString(), runId };
   return `${JSON.stringify(owner)}\n`;
-}
-
-/** True when a process with this pid exists on this host (EPERM: it exists under another user). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as { code?: string }).code === 'EPERM';
-  }
 }
 
 async function readLock(path: string): Promise<RunLockOwner | undefined> {
@@ -90,19 +80,16 @@ export async function cleanRuns(outDir: string, options: { dryRun?: boolean } = 
   } catch {
     // No folder: nothing to clean.
   }
-  const host = hostname();
   for (const name of names.sort()) {
     if (!name.startsWith('.') || !name.endsWith('.lock')) continue;
     const path = join(outDir, name);
     const owner = await readLock(path);
-    const state: RunLeftover['state'] = !owner
-      ? 'unknown'
-      : owner.host !== host
-        ? 'foreign'
-        : owner.pid !== process.pid && !alive(owner.pid)
-          ? 'stale'
-          : 'active';
-    found.push({ path, kind: 'lock', state, ...(owner ? { owner: { pid: owner.pid, host: owner.host, created: owner.created } } : {}) });
+    found.push({
+      path,
+      kind: 'lock',
+      state: ownerState(owner),
+      ...(owner ? { owner: { pid: owner.pid, host: owner.host, created: owner.created } } : {}),
+    });
   }
   const removed: RunLeftover[] = [];
   const kept: RunLeftover[] = [];
