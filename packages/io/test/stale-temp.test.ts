@@ -65,10 +65,14 @@ describe('temporary directories left by a killed process', () => {
     const target = join(parent, 'killed');
     const src = fileURLToPath(new URL('../src/index.ts', import.meta.url));
     const script = `import { writeDirAtomic } from ${JSON.stringify(src)}; await writeDirAtomic(${JSON.stringify(target)}, async (t) => { console.log('filling'); await new Promise(() => setInterval(() => {}, 1000)); });`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    // The workspace's sources, not a build (a fresh clone has none): the same condition the tests resolve with.
+    const child = spawn(process.execPath, ['--conditions=@voxelwise/source', '--import', 'tsx', '--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', () => resolve());
+      child.on('exit', (code) => reject(new Error(`the writer exited (${code}) before it started filling`)));
+    });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('exit', resolve));
     const left = await findStaleTempDirs(parent, 'killed');
