@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { fileError } from './files.js';
+import { fsError } from '@voxelwise/io';
 
 /** Sequential reads over a file's bytes (gunzipped when the file starts with the gzip magic). */
 export class ByteReader {
@@ -26,7 +26,7 @@ export class ByteReader {
         await handle.close();
       }
     } catch (error) {
-      throw fileError(error, path, where, what);
+      throw fsError(error, path, where, 'read', what);
     }
     const file = createReadStream(path, { highWaterMark: 1 << 20 });
     const stream = gz ? file.pipe(createGunzip()) : file;

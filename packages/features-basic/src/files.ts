@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { voxelwiseError } from '@voxelwise/core';
+import { fsError } from '@voxelwise/io';
 
 /**
  * Reads a whole file, mapping system errors to coded errors that name the file. One sized read
@@ -20,7 +21,7 @@ export async function readBytes(path: string, where: string, what: string): Prom
     }
     return at === size ? buf : buf.subarray(0, at);
   } catch (error) {
-    throw fileError(error, path, where, what);
+    throw fsError(error, path, where, 'read', what);
   } finally {
     await handle?.close();
   }
@@ -32,7 +33,7 @@ export async function assertDirectory(path: string, where: string, what: string)
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (error) {
-    throw fileError(error, path, where, what);
+    throw fsError(error, path, where, 'read', what);
   }
   if (!isDir) {
     throw voxelwiseError({
@@ -55,35 +56,13 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Maps an fs error to `E_FILE_NOT_FOUND` (missing) or `E_IO` (anything else). */
-export function fileError(error: unknown, path: string, where: string, what: string): Error {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return voxelwiseError({
-      code: 'E_FILE_NOT_FOUND',
-      where,
-      message: `${what} ${path} does not exist`,
-      cause: error,
-      details: { file: path },
-      hint: 'Check the path; relative paths start at the current working directory.',
-    });
-  }
-  return voxelwiseError({
-    code: 'E_IO',
-    where,
-    message: `cannot read ${what} ${path}: ${(error as Error).message}`,
-    cause: error,
-    details: { file: path },
-  });
-}
-
 /** Throws unless `path` is an existing regular file. */
 export async function assertFile(path: string, where: string, what: string): Promise<void> {
   let isFile: boolean;
   try {
     isFile = (await stat(path)).isFile();
   } catch (error) {
-    throw fileError(error, path, where, what);
+    throw fsError(error, path, where, 'read', what);
   }
   if (!isFile) throw voxelwiseError({ code: 'E_CONFIG_INVALID', where, message: `${what} ${path} is not a file`, details: { file: path } });
 }
