@@ -8,3 +8,4 @@ export { sha256File, sha256Bytes } from './hash.js';
 export { parseNpyHeader, readNpy } from './npy.js';
 export type { NpyHeader } from './npy.js';
 export { readArrowTable, parseArrowTable, writeArrowFileAtomic } from './arrow.js';
+export { CHROMIUM_PATHS, findChromium } from './chromium.js';

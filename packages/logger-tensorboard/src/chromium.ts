@@ -1,20 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
-
-/** Where Debian and most Linux distributions install Chromium (checked after `$CHROMIUM_PATH`). */
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
-
-/** The Chromium executable: `$CHROMIUM_PATH`, or the first of the usual install paths that exists. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const fromEnv = env['CHROMIUM_PATH'];
-  if (fromEnv) return existsSync(fromEnv) ? fromEnv : undefined;
-  return CANDIDATES.find((p) => existsSync(p));
-}
 
 /** One chart of a report as a PNG. */
 export interface ChartImage {

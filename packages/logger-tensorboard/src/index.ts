@@ -10,6 +10,7 @@ export { crc32c, maskedCrc32c } from './crc32c.js';
 export { tfRecord } from './tfrecord.js';
 export { pngInfo } from './png.js';
 export type { PngInfo } from './png.js';
-export { findChromium, screenshotCharts } from './chromium.js';
+export { screenshotCharts } from './chromium.js';
+export { findChromium } from '@voxelwise/io';
 export type { ChartImage } from './chromium.js';
 export { tensorboardSchema } from './schema.js';

@@ -39,5 +39,6 @@ export type { ConsoleLoggerOptions } from './loggers/console.js';
 export { jsonlLogger } from './loggers/jsonl.js';
 export { builtinLoggers } from './loggers/plugin.js';
 export type { ConsoleStageOptions, JsonlStageOptions } from './loggers/plugin.js';
-export { inspectReport, findChromium } from './report/browser.js';
+export { inspectReport } from './report/browser.js';
+export { findChromium } from '@voxelwise/io';
 export type { InspectOptions, InspectResult } from './report/browser.js';

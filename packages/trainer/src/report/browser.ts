@@ -1,21 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Readable, Writable } from 'node:stream';
 import { voxelwiseError } from '@voxelwise/core';
-
-/** Where Debian and most Linux distributions install Chromium. */
-const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
-
-/** The Chromium executable: `$CHROMIUM_PATH`, or the first of the usual install paths that exists. */
-export function findChromium(): string | undefined {
-  const env = process.env['CHROMIUM_PATH'];
-  if (env && existsSync(env)) return env;
-  return CANDIDATES.find((p) => existsSync(p));
-}
+import { CHROMIUM_PATHS, findChromium } from '@voxelwise/io';
 
 /** Options of {@link inspectReport}. */
 export interface InspectOptions {
@@ -69,7 +59,7 @@ export async function inspectReport(htmlPath: string, options: InspectOptions = 
       code: 'E_FILE_NOT_FOUND',
       where: 'trainer:browser',
       message: 'no Chromium executable found',
-      expected: CANDIDATES,
+      expected: CHROMIUM_PATHS,
       hint: 'Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.',
     });
   }
