@@ -11,7 +11,7 @@ import {
   voxelIndex,
   voxelTimeSeries,
 } from '../src/index.js';
-import { expectCode, expectCodeAsync } from './helpers/expect-code.js';
+import { expectVoxelwiseError } from '@voxelwise/testing';
 import {
   freesurferMorphBytes,
   freesurferSurfaceBytes,
@@ -23,19 +23,19 @@ import {
 } from './helpers/fixtures.js';
 
 describe('NIfTI', () => {
-  it('indexes (x, y, z, t) column-major, x fastest', () => {
+  it('indexes (x, y, z, t) column-major, x fastest', async () => {
     const shape = [3, 4, 2, 2];
     expect(voxelIndex(shape, 0, 0, 0, 0)).toBe(0);
     expect(voxelIndex(shape, 1, 0, 0, 0)).toBe(1);
     expect(voxelIndex(shape, 0, 1, 0, 0)).toBe(3);
     expect(voxelIndex(shape, 0, 0, 1, 0)).toBe(12);
     expect(voxelIndex(shape, 2, 3, 1, 1)).toBe(47);
-    expectCode(() => voxelIndex(shape, 3, 0, 0, 0), 'E_DATA_INVALID', /coordinate x/);
+    await expectVoxelwiseError(() => voxelIndex(shape, 3, 0, 0, 0), 'E_DATA_INVALID', /coordinate x/);
     const img = parseNifti(nifti1Bytes(), 'a.nii');
     expect(Array.from(voxelTimeSeries(img, 2, 3, 1))).toEqual([23 * 0.25 - 3, 47 * 0.25 - 3]);
   });
 
-  it('reads a gzipped file as the plain one', () => {
+  it('reads a gzipped file as the plain one', async () => {
     const a = parseNifti(nifti1Bytes(), 'a.nii');
     const b = parseNifti(nifti1GzBytes(), 'a.nii.gz');
     expect(b.data).toEqual(a.data);
@@ -49,7 +49,7 @@ describe('NIfTI', () => {
     ]);
   });
 
-  it('reads NIfTI-2 in either byte order, with scaling applied by niftiFdata only', () => {
+  it('reads NIfTI-2 in either byte order, with scaling applied by niftiFdata only', async () => {
     for (const le of [true, false]) {
       const img = parseNifti(nifti2Bytes(le), 'b.nii');
       expect(img.header.version).toBe(2);
@@ -70,20 +70,25 @@ describe('NIfTI', () => {
 
   it('names the file in every format error', async () => {
     const bytes = nifti1Bytes();
-    expectCode(() => parseNifti(bytes.subarray(0, bytes.length - 1), 'cut.nii'), 'E_FILE_FORMAT', /cut\.nii/, /truncated/);
-    expectCode(() => parseNifti(bytes.subarray(0, 200), 'head.nii'), 'E_FILE_FORMAT', /head\.nii/, /not a single-file NIfTI/);
-    expectCode(() => parseNifti(new TextEncoder().encode('hello'.repeat(100)), 'text.nii'), 'E_FILE_FORMAT', /text\.nii/);
+    await expectVoxelwiseError(() => parseNifti(bytes.subarray(0, bytes.length - 1), 'cut.nii'), 'E_FILE_FORMAT', /cut\.nii/, /truncated/);
+    await expectVoxelwiseError(
+      () => parseNifti(bytes.subarray(0, 200), 'head.nii'),
+      'E_FILE_FORMAT',
+      /head\.nii/,
+      /not a single-file NIfTI/,
+    );
+    await expectVoxelwiseError(() => parseNifti(new TextEncoder().encode('hello'.repeat(100)), 'text.nii'), 'E_FILE_FORMAT', /text\.nii/);
     const gz = nifti1GzBytes();
-    expectCode(() => parseNifti(gz.subarray(0, gz.length - 10), 'cut.nii.gz'), 'E_FILE_FORMAT', /cut\.nii\.gz/, /gzip/);
+    await expectVoxelwiseError(() => parseNifti(gz.subarray(0, gz.length - 10), 'cut.nii.gz'), 'E_FILE_FORMAT', /cut\.nii\.gz/, /gzip/);
     const complex = Uint8Array.from(bytes);
     new DataView(complex.buffer).setInt16(70, 32, true);
-    expectCode(() => parseNifti(complex, 'complex.nii'), 'E_FILE_FORMAT', /complex\.nii/, /datatype 32/);
-    await expectCodeAsync(() => readNifti(join(tmpdir(), 'voxelwise-no-such.nii.gz')), 'E_FILE_NOT_FOUND', /no-such/);
+    await expectVoxelwiseError(() => parseNifti(complex, 'complex.nii'), 'E_FILE_FORMAT', /complex\.nii/, /datatype 32/);
+    await expectVoxelwiseError(() => readNifti(join(tmpdir(), 'voxelwise-no-such.nii.gz')), 'E_FILE_NOT_FOUND', /no-such/);
   });
 });
 
 describe('GIfTI', () => {
-  it('reads ColumnMajorOrder arrays row-major, ASCII values, CDATA metadata and the label table', () => {
+  it('reads ColumnMajorOrder arrays row-major, ASCII values, CDATA metadata and the label table', async () => {
     const img = parseGifti(giftiSurfaceBytes(), 'lh.surf.gii');
     expect(img.meta).toEqual({ AnatomicalStructurePrimary: 'CortexLeft' });
     expect(img.labels).toEqual([
@@ -101,21 +106,30 @@ describe('GIfTI', () => {
     expect(lab!.intent).toBe('NIFTI_INTENT_LABEL');
   });
 
-  it('reads Data wrapped in CDATA', () => {
+  it('reads Data wrapped in CDATA', async () => {
     const text = new TextDecoder().decode(giftiSurfaceBytes()).replace('0 1 2 0 2 3', '<![CDATA[0 1 2 0 2 3]]>');
     expect(Array.from(parseGifti(new TextEncoder().encode(text), 'cdata.gii').dataArrays[1]!.data)).toEqual([0, 1, 2, 0, 2, 3]);
   });
 
-  it('names the file in every format error', () => {
+  it('names the file in every format error', async () => {
     const text = new TextDecoder().decode(giftiSurfaceBytes());
     const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-    expectCode(() => parseGifti(enc(text.slice(0, 300)), 'cut.surf.gii'), 'E_FILE_FORMAT', /cut\.surf\.gii/, /XML/);
-    expectCode(() => parseGifti(enc(text.replace('0 1 2 0 2 3', '0 1 2 0 2')), 'short.gii'), 'E_FILE_FORMAT', /short\.gii/, /DataArray 1/);
-    expectCode(() => parseGifti(enc(text.replace('0 5 5 0', '0 5 x 0')), 'nan.gii'), 'E_FILE_FORMAT', /not a number/);
-    expectCode(() => parseGifti(enc(text.replaceAll('"ASCII"', '"ExternalFileBinary"')), 'ext.gii'), 'E_FILE_FORMAT', /Encoding/);
-    expectCode(() => parseGifti(enc('<?xml version="1.0"?><NotGifti/>'), 'other.gii'), 'E_FILE_FORMAT', /no <GIFTI>/);
+    await expectVoxelwiseError(() => parseGifti(enc(text.slice(0, 300)), 'cut.surf.gii'), 'E_FILE_FORMAT', /cut\.surf\.gii/, /XML/);
+    await expectVoxelwiseError(
+      () => parseGifti(enc(text.replace('0 1 2 0 2 3', '0 1 2 0 2')), 'short.gii'),
+      'E_FILE_FORMAT',
+      /short\.gii/,
+      /DataArray 1/,
+    );
+    await expectVoxelwiseError(() => parseGifti(enc(text.replace('0 5 5 0', '0 5 x 0')), 'nan.gii'), 'E_FILE_FORMAT', /not a number/);
+    await expectVoxelwiseError(
+      () => parseGifti(enc(text.replaceAll('"ASCII"', '"ExternalFileBinary"')), 'ext.gii'),
+      'E_FILE_FORMAT',
+      /Encoding/,
+    );
+    await expectVoxelwiseError(() => parseGifti(enc('<?xml version="1.0"?><NotGifti/>'), 'other.gii'), 'E_FILE_FORMAT', /no <GIFTI>/);
     const func = new TextDecoder().decode(giftiFuncBytes());
-    expectCode(
+    await expectVoxelwiseError(
       () => parseGifti(enc(func.replace(/<Data>([^<]{8})/, '<Data>AAAA$1')), 'z.func.gii'),
       'E_FILE_FORMAT',
       /z\.func\.gii/,
@@ -125,7 +139,7 @@ describe('GIfTI', () => {
 });
 
 describe('FreeSurfer', () => {
-  it('reads a triangle surface and a curvature file', () => {
+  it('reads a triangle surface and a curvature file', async () => {
     const s = parseFreeSurferSurface(freesurferSurfaceBytes(), 'lh.white');
     expect(s.createdBy).toBe('created by test on today');
     expect([s.vertexCount, s.faceCount]).toEqual([4, 4]);
@@ -134,15 +148,20 @@ describe('FreeSurfer', () => {
     expect(Array.from(parseFreeSurferMorph(freesurferMorphBytes(), 'lh.curv').values)).toEqual([0.5, -0.25, 1, 2]);
   });
 
-  it('names the file in every format error', () => {
+  it('names the file in every format error', async () => {
     const b = freesurferSurfaceBytes();
-    expectCode(() => parseFreeSurferSurface(b.subarray(0, b.length - 4), 'lh.pial'), 'E_FILE_FORMAT', /lh\.pial/, /truncated/);
+    await expectVoxelwiseError(
+      () => parseFreeSurferSurface(b.subarray(0, b.length - 4), 'lh.pial'),
+      'E_FILE_FORMAT',
+      /lh\.pial/,
+      /truncated/,
+    );
     const quad = Uint8Array.from(b);
     quad[2] = 0xff;
-    expectCode(() => parseFreeSurferSurface(quad, 'lh.quad'), 'E_FILE_FORMAT', /quad surface/);
+    await expectVoxelwiseError(() => parseFreeSurferSurface(quad, 'lh.quad'), 'E_FILE_FORMAT', /quad surface/);
     const badFace = Uint8Array.from(b);
     new DataView(badFace.buffer).setInt32(b.length - 4, 99);
-    expectCode(() => parseFreeSurferSurface(badFace, 'lh.bad'), 'E_FILE_FORMAT', /face 3/);
-    expectCode(() => parseFreeSurferMorph(b, 'lh.curv'), 'E_FILE_FORMAT', /lh\.curv/);
+    await expectVoxelwiseError(() => parseFreeSurferSurface(badFace, 'lh.bad'), 'E_FILE_FORMAT', /face 3/);
+    await expectVoxelwiseError(() => parseFreeSurferMorph(b, 'lh.curv'), 'E_FILE_FORMAT', /lh\.curv/);
   });
 });
