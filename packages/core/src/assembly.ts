@@ -76,8 +76,70 @@ export interface Story {
    * so a run can flag them; absent when none were.
    */
   readonly zeroedVoxels?: readonly number[];
+  /**
+   * The story's audio file, when the source knows it (ds003020's `stimuli/<story>.wav`, a BYO
+   * audio path). The audio stays where it is; speech extractors read it from `path`.
+   */
+  readonly audio?: StoryAudio;
   /** Free-form per-story metadata (source files, hashes). */
   readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** Where a story's audio lives, and its content hash when the source computed it. */
+export interface StoryAudio {
+  /** Absolute path of the audio file (WAV or FLAC). */
+  readonly path: string;
+  /** SHA-256 of the file's bytes, hex; a cache key for features computed from it. */
+  readonly sha256?: string;
+}
+
+/**
+ * Where the voxel columns of an assembly lie in the brain, so results can be drawn as maps and
+ * exported in the subject's space. Kept in {@link AssemblyMetadata.geometry} as plain JSON.
+ */
+export type BrainGeometry = SurfaceGeometry | VolumeGeometry;
+
+/**
+ * Columns are surface vertices: hemisphere after hemisphere in the order listed, each
+ * hemisphere's vertices 0..nVertices−1 in order (fMRIPrep `hemi-L`/`hemi-R` GIfTI data arrays).
+ */
+export interface SurfaceGeometry {
+  readonly kind: 'surface';
+  /** The surface space, e.g. `fsaverage5`, `fsaverage6`, or `fsnative`. */
+  readonly space: string;
+  /** Hemispheres in column order. */
+  readonly hemispheres: readonly SurfaceHemisphere[];
+}
+
+/** One hemisphere of a {@link SurfaceGeometry}. */
+export interface SurfaceHemisphere {
+  readonly hemi: 'L' | 'R';
+  readonly nVertices: number;
+  /**
+   * Mesh files for drawing maps (GIfTI `.surf.gii` or FreeSurfer binaries such as `lh.pial`),
+   * absolute paths; any subset.
+   */
+  readonly meshes?: Readonly<Partial<Record<'pial' | 'white' | 'inflated' | 'midthickness' | 'sphere', string>>>;
+}
+
+/**
+ * Columns are voxels of a 3-D volume: the non-zero voxels of `maskFile`, in NIfTI storage order
+ * (x fastest, then y, then z), or all voxels of `shape` in that order when there is no mask.
+ */
+export interface VolumeGeometry {
+  readonly kind: 'volume';
+  /** Template or subject space, e.g. `MNI152NLin2009cAsym`, when known. */
+  readonly space?: string;
+  /** Voxels along x, y, z. */
+  readonly shape: readonly [number, number, number];
+  /** Voxel-to-world (scanner/MNI mm) affine, row-major 4×4 (16 numbers). */
+  readonly affine: readonly number[];
+  /** Voxel size in mm along x, y, z. */
+  readonly zooms?: readonly [number, number, number];
+  /** Absolute path of the NIfTI mask whose non-zero voxels are the columns. */
+  readonly maskFile?: string;
+  /** Absolute path of a NIfTI whose header exports copy (the source BOLD or the mask). */
+  readonly referenceFile?: string;
 }
 
 /** Provenance and description of an assembly. */
@@ -88,6 +150,8 @@ export interface AssemblyMetadata {
   readonly nVoxels: number;
   /** Name of the trimming convention (e.g. `lebel`). */
   readonly trimming?: string;
+  /** Where the voxel columns lie in the brain, when the source knows it. */
+  readonly geometry?: BrainGeometry;
   /** Where the data came from: source paths and content hashes. */
   readonly provenance?: Readonly<Record<string, unknown>>;
   /** Anything else the source recorded (e.g. a simulator's ground truth location). */

@@ -37,7 +37,20 @@ export type {
 } from './events.js';
 export { STAGE_KINDS } from './stage-kinds.js';
 export type { StageKind } from './stage-kinds.js';
-export type { Assembly, AssemblyMetadata, ResponseBlock, ResponseTrim, Story, StoryOverhang, WordTable } from './assembly.js';
+export type {
+  Assembly,
+  AssemblyMetadata,
+  BrainGeometry,
+  ResponseBlock,
+  ResponseTrim,
+  Story,
+  StoryAudio,
+  StoryOverhang,
+  SurfaceGeometry,
+  SurfaceHemisphere,
+  VolumeGeometry,
+  WordTable,
+} from './assembly.js';
 export type {
   AlphaConvention,
   AssemblySource,
