@@ -103,6 +103,38 @@ export interface FitData {
   readonly Y: Matrix;
   /** Group label of each row (e.g. story index), for folds that must respect groups. */
   readonly groups?: Int32Array;
+  /**
+   * Feature spaces ("bands") of `X`, in column order: contiguous, non-overlapping, covering every
+   * column. Banded models (`banded-ridge-cv`) regularise each band separately; other models
+   * ignore it and see one concatenated space.
+   */
+  readonly bands?: readonly FeatureBand[];
+}
+
+/** One feature space of a {@link FitData}: the columns `start … end − 1` of `X`. */
+export interface FeatureBand {
+  /** Name for reports, e.g. the extractor's id (`lm:gpt2:9`, `wordrate`). */
+  readonly name: string;
+  /** First column of the band. */
+  readonly start: number;
+  /** One past the last column of the band. */
+  readonly end: number;
+}
+
+/**
+ * Per-voxel regularisation of a banded model. Band b of a voxel is fitted with penalty
+ * λ_b‖w_b‖²; himalaya (`himalaya/ridge/_random_search.py::solve_group_ridge_random_search`)
+ * writes λ_b = α / γ_b with band weights γ on the simplex.
+ */
+export interface BandReport {
+  /** Band names, in column order (bands = `names.length`). */
+  readonly names: readonly string[];
+  /** Chosen band weights γ, voxels × bands, row-major by voxel; each row sums to 1. */
+  readonly gammas: Float64Array;
+  /** λ_b = α / γ_b (himalaya's convention), voxels × bands, row-major by voxel. */
+  readonly lambdas: Float64Array;
+  /** The Huth-style equivalent a_b = √λ_b (weights V diag(s/(s² + a²)) Uᵀ y), voxels × bands. */
+  readonly huthAlphas: Float64Array;
 }
 
 /** Per-voxel results of scoring a fitted model on held-out data. */
@@ -143,6 +175,13 @@ export interface FittedModel {
   readonly penalty?: PenaltyReport;
   /** The model-selection scores the fit computed on training data only (never the test set). */
   readonly validation?: ValidationReport;
+  /** Per-band regularisation, when the model was fitted with {@link FitData.bands}. */
+  readonly bands?: BandReport;
+  /**
+   * One prediction per band (band b uses only its own columns and weights), in band order; the
+   * parts sum to {@link FittedModel.predict}. Offered by banded models, for split scores.
+   */
+  predictSplit?(X: Matrix): Promise<Matrix[]>;
   /** Free-form extras for the run's records (fold layout, timings); never read by the trainer. */
   readonly info: Readonly<Record<string, unknown>>;
   /** Releases scratch files, sessions or workers; the trainer calls it once it is done with the model. */
