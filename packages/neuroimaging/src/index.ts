@@ -13,3 +13,5 @@ export type { GiftiFuncOptions, GiftiMap } from './gifti-write.js';
 export { parseFreeSurferMorph, parseFreeSurferSurface } from './freesurfer.js';
 export type { FreeSurferMorph, FreeSurferSurface } from './freesurfer.js';
 export { readFreeSurferMorph, readFreeSurferSurface, readGifti, readNifti } from './read-files.js';
+export { applyMask, atlasLabels, checkSameGrid, fullMask, maskFromImage } from './masker.js';
+export type { VolumeMask } from './masker.js';
