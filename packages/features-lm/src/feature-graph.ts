@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { onnx } from 'onnx-proto';
-import { FLOAT, valueInfo } from './onnx-build.js';
-import { int64, loadOnnx } from './onnx-proto.js';
+import { FLOAT, int64, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
 
 /** Name of the pooling-weights input the extractor adds: `[batch, targets, tokens]` float32. */
 export const POOL_INPUT = 'voxelwise_pool';

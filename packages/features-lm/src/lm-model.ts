@@ -1,14 +1,13 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
+import { combineHashes, fileSha256, loadTransformers } from '@voxelwise/onnx-tools';
 import { buildFeatureGraph } from './feature-graph.js';
-import { combineHashes, fileSha256 } from './file-hash.js';
 import type { ModelInfo, ModelSource, ResolveOptions } from './model-source.js';
 import { readModelInfo, resolveModelSource } from './model-source.js';
 import type { RunnerModel } from './runner.js';
 import type { TextTokenizer } from './tokenizer.js';
 import { wrapTokenizer } from './tokenizer.js';
-import { loadTransformers } from './transformers-env.js';
 
 /** Content hashes that identify a model for cache keys. */
 export interface ModelIdentity {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { MODEL_ALIASES, ONNX_CANDIDATES } from './aliases.js';
 import { SUPPORTED_ARCHITECTURES } from './feature-graph.js';
-import { isOffline, loadTransformers } from './transformers-env.js';
+import { isOffline, loadTransformers } from '@voxelwise/onnx-tools';
 
 /** Where a model's files are on this machine. */
 export interface ModelSource {

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { writeFileAtomic } from '@voxelwise/io';
 import { GPT2_EOT_ID, writeGpt2Tokenizer } from './gpt2-tokenizer.js';
-import { FLOAT, GraphBuilder, INT64, valueInfo } from './onnx-build.js';
-import { loadOnnx } from './onnx-proto.js';
+import { FLOAT, GraphBuilder, INT64, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
 
 /** Options of {@link createTinyGpt2}. */
 export interface TinyGpt2Options {

@@ -1,8 +1,7 @@
 import type { PreTrainedTokenizer } from '@huggingface/transformers';
 import { sha256Bytes } from '@voxelwise/io';
-import { combineHashes } from './file-hash.js';
+import { combineHashes, loadTransformers } from '@voxelwise/onnx-tools';
 import { gpt2TokenizerFiles } from './gpt2-tokenizer.js';
-import { loadTransformers } from './transformers-env.js';
 
 /** Encodes text without special tokens and decodes ids, as LITcoder's context builder uses a tokenizer. */
 export interface TextTokenizer {

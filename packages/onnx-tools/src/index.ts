@@ -1,0 +1,6 @@
+export { loadOnnx, int64 } from './onnx-proto.js';
+export type { Onnx } from './onnx-proto.js';
+export { GraphBuilder, valueInfo, FLOAT, INT64 } from './onnx-build.js';
+export type { AttrValue } from './onnx-build.js';
+export { fileSha256, combineHashes } from './file-hash.js';
+export { loadTransformers, isOffline } from './transformers-env.js';
