@@ -9,3 +9,5 @@ export { parseNpyHeader, readNpy } from './npy.js';
 export type { NpyHeader } from './npy.js';
 export { readArrowTable, parseArrowTable, writeArrowFileAtomic } from './arrow.js';
 export { CHROMIUM_PATHS, findChromium } from './chromium.js';
+export { acquireLock, withLock } from './lock.js';
+export type { FileLock, LockOptions, LockOwner } from './lock.js';
