@@ -108,3 +108,5 @@ export { makeDelayed, delayedColumns, validLength } from './fir.js';
 export type { DelayedColumn, DelayOptions } from './fir.js';
 export { canonicalJson } from './canonical-json.js';
 export { parseSize, formatSize } from './size.js';
+export { noiseCeiling, explainableVariance, ccNorm, normalisedCorrelation } from './noise-ceiling.js';
+export type { ExplainableVarianceOptions, NoiseCeiling } from './noise-ceiling.js';
