@@ -103,6 +103,7 @@ export { memoryAssembly, memoryStory, resolveVoxelRange, wordMidpoints } from '.
 export type { StoryInput } from './memory.js';
 export { pearson, median } from './stats.js';
 export { zscore } from './zscore.js';
+export { splitCorrelation, splitR2 } from './split-scores.js';
 export type { ZscoreOptions } from './zscore.js';
 export { makeDelayed, delayedColumns, validLength } from './fir.js';
 export type { DelayedColumn, DelayOptions } from './fir.js';
