@@ -33,6 +33,8 @@ export interface DesignMatrices {
   testStories: string[];
   /** Feature columns before delays. */
   nFeatures: number;
+  /** Columns (before delays) of each extractor, in config order; they sum to `nFeatures`. */
+  perExtractor: number[];
   /** Name of every design column (`<feature>@<delay>`), delay-major as makeDelayed lays them out. */
   columns: string[];
   /** Story and TR (index in the story's grid) of each test row. */
@@ -287,11 +289,12 @@ export class DesignBuilder {
     role: 'train' | 'test',
     stages: FeatureStages,
     ctx: StageContext,
-  ): Promise<{ blocks: StoryBlock[]; columns: string[]; nFeatures: number }> {
+  ): Promise<{ blocks: StoryBlock[]; columns: string[]; nFeatures: number; perExtractor: number[] }> {
     const perStory = PRESETS[this.config.preset].delays === 'per-story';
     const blocks: StoryBlock[] = [];
     let columns: string[] = [];
     let nFeatures = -1;
+    let perExtractor: number[] = [];
     for (const [i, name] of names.entries()) {
       checkAbort(ctx);
       const story = await this.assembly.story(name);
@@ -312,6 +315,7 @@ export class DesignBuilder {
       const feats = await storyFeatures(story, stages, ctx);
       this.checkColumns(story, role, feats.perExtractor, stages);
       nFeatures = feats.data.cols;
+      perExtractor = feats.perExtractor;
       columns = feats.columns;
       assertFinite(feats.data, `features of story "${name}"`, 'trainer:features');
       const source = perStory ? makeDelayed(feats.data, this.config.delays) : feats.data;
@@ -320,7 +324,7 @@ export class DesignBuilder {
       blocks.push({ story: name, X, tr: Int32Array.from({ length: trim.featureRows }, (_, k) => trim.featureStartTR + k) });
       ctx.emit({ type: 'stage:progress', stage: `design/${role}`, done: i + 1, total: names.length, unit: 'stories', message: name });
     }
-    return { blocks, columns, nFeatures };
+    return { blocks, columns, nFeatures, perExtractor };
   }
 
   /**
@@ -450,6 +454,7 @@ export class DesignBuilder {
       trainStories: plan.train,
       testStories: plan.test,
       nFeatures: train.nFeatures,
+      perExtractor: train.perExtractor,
       columns: this.designColumns(train.columns),
       testRows: { story: Yte.story, tr: Yte.tr },
     };
@@ -467,6 +472,7 @@ export class DesignBuilder {
     rows: { story: string[]; tr: Int32Array };
     columns: string[];
     nFeatures: number;
+    perExtractor: number[];
   }> {
     this.startDesign();
     const all = await this.blocks(stories, 'train', stages, ctx);
@@ -478,6 +484,7 @@ export class DesignBuilder {
       rows: { story: Y.story, tr: Y.tr },
       columns: this.designColumns(all.columns),
       nFeatures: all.nFeatures,
+      perExtractor: all.perExtractor,
     };
   }
 }
