@@ -15,3 +15,5 @@ export type { FreeSurferMorph, FreeSurferSurface } from './freesurfer.js';
 export { readFreeSurferMorph, readFreeSurferSurface, readGifti, readNifti } from './read-files.js';
 export { applyMask, atlasLabels, checkSameGrid, fullMask, maskFromImage } from './masker.js';
 export type { VolumeMask } from './masker.js';
+export { parseNiftiHeader } from './nifti-read.js';
+export { countGiftiArrays, readNiftiHeader } from './peek.js';

@@ -24,6 +24,25 @@ const THRESHOLD_2 = -3 * 2 ** -52;
  */
 export function parseNifti(input: Uint8Array, file: string): NiftiImage {
   const bytes = maybeGunzip(input, file, WHERE);
+  const { header, ...rest } = parseNiftiHeader(bytes, file);
+  const count = header.shape.reduce((a, b) => a * b, 1);
+  const size = bytesOf(header.elementType);
+  if (header.voxOffset + count * size > bytes.length) {
+    throw formatError(WHERE, file, 'is truncated: the data block is shorter than the header says', HINT, {
+      got: `${bytes.length - header.voxOffset} bytes of data`,
+      expected: `${count * size} (${header.shape.join('×')} ${header.elementType})`,
+    });
+  }
+  const data = decodeElements(bytes, header.voxOffset, count, header.elementType, header.littleEndian);
+  return { ...rest, header, data };
+}
+
+/**
+ * The header of an uncompressed NIfTI-1 or NIfTI-2 file and the affines and scaling nibabel
+ * derives from it, from the file's first bytes (the data block need not be there): what
+ * {@link parseNifti} returns less `data`, so a caller can learn shapes without reading volumes.
+ */
+export function parseNiftiHeader(bytes: Uint8Array, file: string): Omit<NiftiImage, 'data'> {
   // nifti-reader-js needs an ArrayBuffer of the header and extensions only: copy those, not the
   // whole (possibly gigabyte) image.
   const buffer = bytes.slice(0, Math.min(bytes.length, headerEnd(bytes))).buffer;
@@ -37,15 +56,6 @@ export function parseNifti(input: Uint8Array, file: string): NiftiImage {
   const raw = guardFormat(WHERE, file, HINT, () => readHeader(buffer));
   const version: 1 | 2 = raw instanceof NIFTI2 ? 2 : 1;
   const header = guardFormat(WHERE, file, HINT, () => toHeader(raw, bytes, version, file));
-  const count = header.shape.reduce((a, b) => a * b, 1);
-  const size = bytesOf(header.elementType);
-  if (header.voxOffset + count * size > bytes.length) {
-    throw formatError(WHERE, file, 'is truncated: the data block is shorter than the header says', HINT, {
-      got: `${bytes.length - header.voxOffset} bytes of data`,
-      expected: `${count * size} (${header.shape.join('×')} ${header.elementType})`,
-    });
-  }
-  const data = decodeElements(bytes, header.voxOffset, count, header.elementType, header.littleEndian);
   const threshold = version === 1 ? THRESHOLD_1 : THRESHOLD_2;
   const q = qformAffine(header.quatern, header.qoffset, header.pixdim, threshold);
   const qform = header.qformCode !== 0 && q ? q : null;
@@ -56,7 +66,7 @@ export function parseNifti(input: Uint8Array, file: string): NiftiImage {
   if (scaling && !Number.isFinite(scaling.inter)) {
     throw formatError(WHERE, file, 'has a valid scl_slope but a non-finite scl_inter', HINT, { got: scaling.inter });
   }
-  return { file, header, affine, qform, sform, data, scaling };
+  return { file, header, affine, qform, sform, scaling };
 }
 
 /** Where the data starts (vox_offset), read before the header is parsed; at least the header size. */

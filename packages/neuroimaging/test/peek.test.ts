@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import { countGiftiArrays, encodeGiftiFunc, encodeNifti1, readNifti, readNiftiHeader } from '../src/index.js';
+
+describe('peek', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vw-peek-'));
+  const affine = [
+    [-2, 0, 0, 90],
+    [0, 2, 0, -126],
+    [0, 0, 2, -72],
+    [0, 0, 0, 1],
+  ];
+
+  it('reads the header of a plain and a gzipped series as the whole-file reader does', async () => {
+    // 40 × 40 × 40 × 6 float32 = 1.5 MB: more than the 64 KiB the peek reads.
+    const shape = [40, 40, 40, 6];
+    const data = Float32Array.from({ length: 40 * 40 * 40 * 6 }, (_, k) => Math.sin(k));
+    for (const name of ['a.nii', 'a.nii.gz']) {
+      const file = join(dir, name);
+      writeFileSync(file, encodeNifti1({ data, shape, affine, gzip: name.endsWith('.gz') }));
+      const whole = await readNifti(file);
+      const peek = await readNiftiHeader(file);
+      expect(peek.header).toEqual(whole.header);
+      expect(peek.affine).toEqual(whole.affine);
+      expect(peek.header.shape).toEqual(shape);
+      expect('data' in peek).toBe(false);
+    }
+    await expectVoxelwiseError(() => readNiftiHeader(join(dir, 'missing.nii.gz')), 'E_FILE_NOT_FOUND', /missing\.nii\.gz/);
+    writeFileSync(join(dir, 'bad.nii'), new Uint8Array(600));
+    await expectVoxelwiseError(() => readNiftiHeader(join(dir, 'bad.nii')), 'E_FILE_FORMAT', /bad\.nii/);
+  });
+
+  it('counts the DataArrays of a GIfTI time series and reads the vertex count', async () => {
+    const maps = Array.from({ length: 7 }, (_, t) => ({ data: Float32Array.from({ length: 50 }, (_, v) => t + v) }));
+    const file = join(dir, 'hemi-L.func.gii');
+    writeFileSync(file, encodeGiftiFunc(maps, { hemisphere: 'left' }));
+    expect(await countGiftiArrays(file)).toEqual({ arrays: 7, dim0: 50 });
+  });
+});
