@@ -12,7 +12,8 @@ import {
   Struct,
 } from 'apache-arrow';
 import { canonicalJson, voxelwiseError } from '@voxelwise/core';
-import { isTempFileName, sha256Bytes, writeFileAtomic } from '@voxelwise/io';
+import { isTempFileName, sha256Bytes, withLock, writeFileAtomic } from '@voxelwise/io';
+import type { FileLock, LockOptions } from '@voxelwise/io';
 import type { ModelIdentity } from './lm-model.js';
 
 /** Version of the cache file layout and of what "layer i" means; bump to invalidate every file. */
@@ -76,6 +77,27 @@ export function lmCacheDir(cacheDir: string): string {
 /** The cache file of a key. */
 export function lmCacheFile(cacheDir: string, key: string): string {
   return path.join(lmCacheDir(cacheDir), `${key}.arrow`);
+}
+
+/** The lock file that claims a key's entry while it is computed. */
+function lmCacheLockFile(cacheDir: string, key: string): string {
+  return path.join(lmCacheDir(cacheDir), `${key}.lock`);
+}
+
+/**
+ * Runs `fn` holding the lock of a key's entry (`@voxelwise/io` `withLock`), so that processes on
+ * several nodes sharing one cache folder compute each entry once: the others wait, then read
+ * what the holder wrote. A holder that died (killed, node lost) is taken over after its
+ * heartbeat stops (`staleMs`, 60 s by default). The entry itself is still written atomically.
+ */
+export async function withLmCacheLock<T>(
+  cacheDir: string,
+  key: string,
+  fn: (lock: FileLock) => Promise<T>,
+  options: LockOptions = {},
+): Promise<T> {
+  await fsp.mkdir(lmCacheDir(cacheDir), { recursive: true });
+  return withLock(lmCacheLockFile(cacheDir, key), fn, { where: WHERE, ...options });
 }
 
 /** The cache key: SHA-256 of the canonical JSON of the key parts. */

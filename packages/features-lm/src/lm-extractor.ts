@@ -3,7 +3,7 @@ import type { ExtractorDescription, FeatureExtractor, FeatureSet, StageContext, 
 import { litcoderContexts } from './contexts.js';
 import type { LitcoderContextType } from './contexts.js';
 import type { LmCacheKeyParts } from './feature-cache.js';
-import { LM_CACHE_FORMAT, lmCacheFile, lmCacheKey, readLmCacheLayer, wordsHash, writeLmCache } from './feature-cache.js';
+import { LM_CACHE_FORMAT, lmCacheFile, lmCacheKey, readLmCacheLayer, withLmCacheLock, wordsHash, writeLmCache } from './feature-cache.js';
 import type { LmModel } from './lm-model.js';
 import { openLmModel, releaseLmModel } from './lm-model.js';
 import type { ResolvedLmOptions } from './options.js';
@@ -242,7 +242,8 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
     }
     let pending = inflight.get(key);
     if (!pending) {
-      pending = (async () => {
+      let waited = false;
+      const computeAndCache = async () => {
         const layers = await compute(m, story, ctx);
         if (ctx.refresh) refreshed.add(key);
         if (options.cache) {
@@ -275,7 +276,44 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
           }
         }
         return layers;
-      })();
+      };
+      // Several processes (nodes of a cluster) sharing the cache compute each entry once: the
+      // others wait for the entry's lock, then read what its holder wrote.
+      pending = options.cache
+        ? withLmCacheLock(
+            ctx.cacheDir,
+            key,
+            async () => {
+              if (waited) {
+                const hit = await lookup(
+                  story,
+                  ctx,
+                  key,
+                  parts,
+                  Array.from({ length: m.info.nBlocks + 1 }, (_, i) => i),
+                );
+                if (hit) return hit.data;
+              }
+              return computeAndCache();
+            },
+            {
+              label: `story "${story.name}"`,
+              ...(ctx.signal ? { signal: ctx.signal } : {}),
+              onWait: ({ owner, takeover }) => {
+                waited = true;
+                ctx.emit({
+                  type: 'log',
+                  level: takeover ? 'warn' : 'info',
+                  stage,
+                  message: takeover
+                    ? `story "${story.name}": taking over the cache lock of pid ${owner?.pid} on ${owner?.host}, which stopped`
+                    : `story "${story.name}": waiting for pid ${owner?.pid} on ${owner?.host}, which is computing this cache entry`,
+                  details: { file: lmCacheFile(ctx.cacheDir, key) },
+                });
+              },
+            },
+          )
+        : computeAndCache();
       inflight.set(key, pending);
       void pending.finally(() => inflight.delete(key)).catch(() => undefined);
     }
