@@ -1,5 +1,6 @@
 import { voxelwiseError } from './errors.js';
 import type { Matrix } from './matrix.js';
+import { zscore } from './zscore.js';
 
 /** Options of {@link explainableVariance}. */
 export interface ExplainableVarianceOptions {
@@ -98,8 +99,8 @@ function columnMoments(rows: number, cols: number, at: (k: number) => number): {
  *   OSchoppe/CCnorm `calc_CCnorm.m`; the ceiling of Hsu, Borst & Theunissen (2004), Network 15:91.
  *   Where SP ≤ 0 (no repeatable signal) CCmax is 0.
  *
- * A voxel constant over time in some repeat gets NaN explainable variance when `zscore` (0/0, as
- * the reference).
+ * A voxel constant over time in every repeat gets NaN explainable variance (0/0, as the
+ * reference).
  *
  * @example
  * const nc = noiseCeiling([rep0, rep1, rep2]);
@@ -113,16 +114,13 @@ export function noiseCeiling(repeats: readonly Matrix[], options: Pick<Explainab
   const sum = new Float64Array(size);
   const sumVar = new Float64Array(cols);
   for (const r of repeats) {
-    const data = r.data;
-    const raw = columnMoments(rows, cols, (k) => data[k]!);
-    // scipy.stats.zscore: (x − mean) / std with ddof 0; a constant column gives 0/0 = NaN.
-    const scale = new Float64Array(cols);
-    for (let j = 0; j < cols; j++) scale[j] = doZ ? Math.sqrt(raw.ss[j]! / rows) : 1;
-    const shift = doZ ? raw.mean : new Float64Array(cols);
-    const z = (k: number) => (data[k]! - shift[k % cols]!) / scale[k % cols]!;
-    const zs = columnMoments(rows, cols, z);
-    for (let j = 0; j < cols; j++) sumVar[j]! += zs.ss[j]! / (rows - 1);
-    for (let k = 0; k < size; k++) sum[k]! += z(k);
+    // scipy.stats.zscore over time (ddof 0); a constant voxel becomes zeros here, and its
+    // explainable variance 0/0 = NaN as in the reference.
+    const data = doZ ? zscore(r).data : r.data;
+    const at = (k: number) => data[k]!;
+    const moments = columnMoments(rows, cols, at);
+    for (let j = 0; j < cols; j++) sumVar[j]! += moments.ss[j]! / (rows - 1);
+    for (let k = 0; k < size; k++) sum[k]! += at(k);
   }
   const total = columnMoments(rows, cols, (k) => sum[k]!);
   const mean = new Float64Array(size);
