@@ -17,3 +17,7 @@ export { applyMask, atlasLabels, checkSameGrid, fullMask, maskFromImage } from '
 export type { VolumeMask } from './masker.js';
 export { parseNiftiHeader } from './nifti-read.js';
 export { countGiftiArrays, readNiftiHeader } from './peek.js';
+export { lineSampleLocations, vertexNormals, volToSurf } from './vol-to-surf.js';
+export type { SampledVolume, TriangleMesh, VolToSurfOptions } from './vol-to-surf.js';
+export { parseSurfaceMesh, readSurfaceMesh } from './vol-to-surf-mesh.js';
+export type { SurfaceMesh } from './vol-to-surf-mesh.js';
