@@ -101,6 +101,8 @@ export type { ContextOptions } from './context.js';
 export { z } from 'zod';
 export { memoryAssembly, memoryStory, resolveVoxelRange, wordMidpoints } from './memory.js';
 export type { StoryInput } from './memory.js';
+export { canShard } from './shards.js';
+export type { ModelShards, ShardableModel, ShardArrays, ShardDesign, ShardPart, ShardState, VoxelRange } from './shards.js';
 export { pearson, median } from './stats.js';
 export { zscore } from './zscore.js';
 export { splitCorrelation, splitR2 } from './split-scores.js';
