@@ -37,14 +37,20 @@ export interface StageFactory {
   create<K extends StageKind>(kind: K, ref: AnyStageRef): Promise<StageInstances[K]>;
 }
 
-/** Whether features are per word (to be resampled) or already on the TR grid. */
-export type FeatureLevel = 'word' | 'tr';
+/**
+ * Whether features are per word (resampled at the word times), per time stamp of their own
+ * (level `time`, e.g. speech-model windows: resampled at {@link FeatureSet.times}, as LITcoder
+ * passes `data_times`), or already on the TR grid.
+ */
+export type FeatureLevel = 'word' | 'time' | 'tr';
 
 /** Features of one story. */
 export interface FeatureSet {
   readonly level: FeatureLevel;
-  /** Rows are words (level `word`) or TRs of the story's grid (level `tr`). */
+  /** Rows are words (level `word`), time stamps (level `time`) or TRs of the story's grid (level `tr`). */
   readonly data: Matrix;
+  /** Time of each row, seconds, increasing: required for level `time`, ignored otherwise. */
+  readonly times?: Float64Array;
   /** Name of each column, for reports. */
   readonly columns?: readonly string[];
 }
