@@ -28,7 +28,27 @@ export interface ScoreColumns {
    * written with a `status` column naming them (`ok`, or e.g. `constant,zeroed`).
    */
   flags?: Uint8Array;
+  /**
+   * Further float64 columns by name, written after the others in insertion order: per-band split
+   * scores and band weights (`r2_split_<band>`, `gamma_<band>`, …), variance partition
+   * (`r2_unique_<band>`, …) and noise ceiling (`ev`, `cc_max`, …).
+   */
+  extra?: Record<string, Float64Array>;
 }
+
+/** Columns {@link scoresToIPC} always or optionally writes; any other float64 column is an `extra`. */
+const KNOWN_SCORE_COLUMNS = new Set([
+  'voxel',
+  'r',
+  'p',
+  'p_corrected',
+  'significant',
+  'alpha',
+  'lambda',
+  'signed_sqrt_r2',
+  'flags',
+  'status',
+]);
 
 /** Flag names by bit, in the order the `status` column lists them. */
 const FLAG_NAMES: ReadonlyArray<readonly [number, string]> = [
@@ -79,7 +99,7 @@ function optionalF64(values: Float64Array | undefined, n: number): A.Data {
 
 /**
  * `scores.arrow`: one row per voxel (voxel, r, p, p_corrected, significant, alpha, lambda), then
- * `signed_sqrt_r2` when computed and `flags` + `status` when given.
+ * `signed_sqrt_r2` when computed, `flags` + `status` when given, then the `extra` columns.
  */
 export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, string> = {}): Uint8Array {
   const n = scores.r.length;
@@ -125,6 +145,19 @@ export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, strin
       A.makeData({ type: new A.Uint8(), length: n, data: scores.flags }),
       A.vectorFromArray(Array.from(scores.flags, voxelStatus), new A.Utf8()).data[0]!,
     );
+  }
+  for (const [name, values] of Object.entries(scores.extra ?? {})) {
+    if (KNOWN_SCORE_COLUMNS.has(name) || values.length !== n) {
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: 'trainer:scores',
+        message: `extra scores column "${name}" ${values.length !== n ? `has ${values.length} values for ${n} voxels` : 'repeats a standard column'}`,
+        got: values.length,
+        expected: n,
+      });
+    }
+    fields.push(field(name, new A.Float64()));
+    children.push(f64(values));
   }
   const schema = new A.Schema(fields, new Map(Object.entries(metadata)));
   const batch = new A.RecordBatch(schema, A.makeData({ type: new A.Struct(schema.fields), length: n, nullCount: 0, children }));
@@ -175,6 +208,12 @@ export async function readScores(path: string): Promise<ScoreColumns & { metadat
   if (flags && flags.nullCount < flags.length) out.flags = Uint8Array.from(flags.toArray() as ArrayLike<number>);
   if (sig && sig.nullCount < sig.length)
     out.significant = Uint8Array.from(Array.from(sig.toArray() as Iterable<boolean>, (b) => (b ? 1 : 0)));
+  const extra: Record<string, Float64Array> = {};
+  for (const f of t.schema.fields) {
+    if (KNOWN_SCORE_COLUMNS.has(f.name) || !A.DataType.isFloat(f.type)) continue;
+    extra[f.name] = Float64Array.from(t.getChild(f.name)!.toArray() as ArrayLike<number>);
+  }
+  if (Object.keys(extra).length > 0) out.extra = extra;
   return out;
 }
 
