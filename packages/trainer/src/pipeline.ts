@@ -161,20 +161,29 @@ async function storyFeatures(
         expected: story.wordTimes.length,
       });
     }
+    if (fs.level === 'time' && fs.times?.length !== fs.data.rows) {
+      throw voxelwiseError({
+        code: 'E_ALIGNMENT',
+        where: 'trainer:features',
+        message: `extractor ${ex.id} gave ${fs.data.rows} time-stamped rows but ${fs.times?.length ?? 'no'} times for story "${story.name}"`,
+      });
+    }
+    // Time-stamped rows (speech windows) are resampled at their own times, word rows at the word times.
+    const dataTimes = fs.level === 'time' ? fs.times! : story.wordTimes;
     const onGrid =
       fs.level === 'tr'
         ? fs.data
         : await timed(
             ctx.emit,
             `downsample/${stages.downsampler.id}`,
-            () => stages.downsampler.downsample({ data: fs.data, dataTimes: story.wordTimes, trTimes: story.trTimes }),
+            () => stages.downsampler.downsample({ data: fs.data, dataTimes, trTimes: story.trTimes }),
             { kind: 'downsampler' },
           );
     if (onGrid.rows !== story.trTimes.length) {
       throw voxelwiseError({
         code: 'E_ALIGNMENT',
         where: 'trainer:features',
-        message: `extractor ${ex.id} gave the wrong number of TR rows for story "${story.name}"${fs.level === 'word' ? ` after ${stages.downsampler.id}` : ''}`,
+        message: `extractor ${ex.id} gave the wrong number of TR rows for story "${story.name}"${fs.level !== 'tr' ? ` after ${stages.downsampler.id}` : ''}`,
         got: onGrid.rows,
         expected: story.trTimes.length,
       });
