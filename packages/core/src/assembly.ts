@@ -152,6 +152,12 @@ export interface AssemblyMetadata {
   readonly trimming?: string;
   /** Where the voxel columns lie in the brain, when the source knows it. */
   readonly geometry?: BrainGeometry;
+  /**
+   * How the dataset is evaluated when a config names no split: `nested-cv` for datasets without
+   * a held-out story (Narratives, Le Petit Prince: LITcoder's `validation_method: inner`).
+   * Absent: held-out test stories.
+   */
+  readonly defaultSplit?: 'nested-cv' | 'test-stories';
   /** Where the data came from: source paths and content hashes. */
   readonly provenance?: Readonly<Record<string, unknown>>;
   /** Anything else the source recorded (e.g. a simulator's ground truth location). */
