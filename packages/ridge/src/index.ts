@@ -1,4 +1,9 @@
-export { ridge, ridgeCVStage } from './plugin.js';
+export { ridge, ridgeCVStage, bandedRidgeCVStage } from './plugin.js';
+export { bandedRidgeCVOptionsSchema, BANDED_ALPHAS } from './banded/banded-options.js';
+export type { BandedRidgeCVOptions, ResolvedBandedRidgeCVOptions } from './banded/banded-options.js';
+export { createBandedRidgeModel } from './banded/banded-model.js';
+export type { BandedRidgeModel, FittedBandedRidge } from './banded/banded-model.js';
+export { dirichletCandidates } from './banded/gamma-candidates.js';
 export { ridgeCVOptionsSchema, foldSpecSchema, LITCODER_ALPHAS } from './options.js';
 export type { RidgeCVOptions, ResolvedRidgeCVOptions } from './options.js';
 export { createRidgeModel } from './model/ridge-model.js';

@@ -1,4 +1,7 @@
 import { definePlugin, defineStage } from '@voxelwise/core';
+import { createBandedRidgeModel } from './banded/banded-model.js';
+import { bandedRidgeCVOptionsSchema } from './banded/banded-options.js';
+import type { BandedRidgeCVOptions } from './banded/banded-options.js';
 import { createRidgeModel } from './model/ridge-model.js';
 import { ridgeCVOptionsSchema } from './options.js';
 import type { RidgeCVOptions } from './options.js';
@@ -6,6 +9,7 @@ import type { RidgeCVOptions } from './options.js';
 declare module '@voxelwise/core' {
   interface ModelOptionsMap {
     'ridge-cv': RidgeCVOptions;
+    'banded-ridge-cv': BandedRidgeCVOptions;
   }
 }
 
@@ -18,6 +22,16 @@ export const ridgeCVStage = defineStage({
   create: (options) => createRidgeModel(options),
 });
 
+/** The `banded-ridge-cv` model stage: one regularisation per feature space, band weights and alpha chosen per voxel (himalaya's BandedRidgeCV). */
+export const bandedRidgeCVStage = defineStage({
+  kind: 'model',
+  name: 'banded-ridge-cv',
+  description:
+    'Banded ridge: per feature space (band) weights and alpha chosen per voxel by cross-validated random search (himalaya BandedRidgeCV, lambda_b = alpha / gamma_b).',
+  options: bandedRidgeCVOptionsSchema,
+  create: (options) => createBandedRidgeModel(options),
+});
+
 /**
  * The ridge plugin.
  *
@@ -25,5 +39,5 @@ export const ridgeCVStage = defineStage({
  * const registry = createRegistry().use(ridge());
  */
 export function ridge() {
-  return definePlugin('@voxelwise/ridge', [ridgeCVStage]);
+  return definePlugin('@voxelwise/ridge', [ridgeCVStage, bandedRidgeCVStage]);
 }

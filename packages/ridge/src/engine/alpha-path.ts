@@ -50,9 +50,13 @@ export interface AlphaPathInputs {
   readonly layout: FitLayout;
   /** Prepares fold `index` (factorisation and projection stack), called once per fold, group by group. */
   readonly prepare: (index: number) => Promise<PreparedFold>;
-  /** Basis of the full fit: QᵀXᵀY of each batch is written to `weights` on the first pass. */
-  readonly fullBasis: Basis;
-  readonly weights: WeightStore;
+  /**
+   * Basis of the full fit: QᵀXᵀY of each batch is written to `weights` on the first pass. Without
+   * it XᵀY itself is written (a banded fit scales it per candidate before its own refit).
+   */
+  readonly fullBasis?: Basis;
+  /** Where the first pass stores QᵀXᵀY (or XᵀY); absent when the caller needs neither. */
+  readonly weights?: WeightStore;
   readonly ws: BatchWorkspace;
   readonly score: ScoreKind;
   readonly backend: LinalgBackend;
@@ -140,8 +144,10 @@ export async function scoreAlphaPath(input: AlphaPathInputs, ctx: StageContext):
           sums[a] = sums[a]! + s;
         });
       }
-      if (!zDone) {
-        const Z = (await backend.matmul(input.fullBasis.QT, matrix(p, b, XtY), { dtype: dt, out: ws.Z.subarray(0, p * b) })).data;
+      if (!zDone && weights) {
+        const Z = input.fullBasis
+          ? (await backend.matmul(input.fullBasis.QT, matrix(p, b, XtY), { dtype: dt, out: ws.Z.subarray(0, p * b) })).data
+          : XtY;
         weights.write(v0, Z);
       }
       progress(v1, mem.groups.length > 1 ? `fold group ${mem.groups.indexOf(group) + 1} of ${mem.groups.length}` : undefined);
