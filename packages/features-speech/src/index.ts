@@ -1,0 +1,33 @@
+export { decodeWav, encodeWav } from './wav.js';
+export type { DecodedAudio } from './wav.js';
+export { decodeFlac, isFlac } from './flac.js';
+export { resample } from './resample.js';
+export { loadAudio } from './audio.js';
+export type { StoryWaveform } from './audio.js';
+export { speechWindows } from './windows.js';
+export type { SpeechWindows } from './windows.js';
+export { buildSpeechGraph, speechLayerOutput, SPEECH_POOL_INPUT } from './speech-graph.js';
+export type { SpeechGraph } from './speech-graph.js';
+export {
+  createTinyWhisperEncoder,
+  createTinyWav2vec2,
+  WHISPER_PREPROCESSOR,
+  WAV2VEC2_PREPROCESSOR,
+  WAV2VEC2_CONV,
+} from './tiny-speech.js';
+export type { TinySpeechModel, TinySpeechOptions } from './tiny-speech.js';
+export { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
+export type { SpeechAlias } from './aliases.js';
+export { openSpeechModel, releaseSpeechModel, resolveSpeechModel, readSpeechModelInfo, SPEECH_ARCHITECTURES } from './speech-model.js';
+export type {
+  SpeechArchitecture,
+  SpeechModel,
+  SpeechModelIdentity,
+  SpeechModelInfo,
+  SpeechModelOptions,
+  SpeechModelSource,
+  SpeechPreprocessor,
+} from './speech-model.js';
+export { whisperFrames, whisperRealFrames, convFrames } from './frames.js';
+export { runSpeechWindows, bytesPerWindow } from './speech-runner.js';
+export type { SpeechPool, SpeechRunOptions } from './speech-runner.js';

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { voxelwiseError } from '@voxelwise/core';
+import { FLOAT, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
+import type { onnx } from 'onnx-proto';
+
+/** Name of the pooling-weights input the extractor adds: `[batch, 1, frames]` float32. */
+export const SPEECH_POOL_INPUT = 'voxelwise_pool';
+
+/** Name of the pooled output of layer `i` (LITcoder numbering, `hidden_states[i + 1]`): `[batch, 1, d]`. */
+export function speechLayerOutput(i: number): string {
+  return `voxelwise_speech_layer_${i}`;
+}
+
+/** The edited graph and what it needs. */
+export interface SpeechGraph {
+  /** Serialized ONNX model for onnxruntime. */
+  readonly bytes: Uint8Array;
+  /** Model input (`input_features` or `input_values`). */
+  readonly input: string;
+  /** Other inputs the runner must feed (e.g. an all-ones `attention_mask`). */
+  readonly extraInputs: ReadonlyArray<{ readonly name: string; readonly elemType: number }>;
+  /** The tensor exposed for each layer 0..L−1. */
+  readonly sources: readonly string[];
+}
+
+type Graph = onnx.IGraphProto;
+
+function scopeOf(i: number): RegExp {
+  // `layers.{i}` as a path segment (not `conv_layers.{i}`), in torch.onnx.export node names:
+  // Whisper encoder `/layers.0/self_attn/…`, wav2vec2 / HuBERT `/encoder/layers.0/attention/…`.
+  return new RegExp(`(^|/)layers\\.${i}/`);
+}
+
+/** Tensors produced inside a scope and consumed outside it (or declared as graph outputs). */
+function scopeOutputs(graph: Graph, scope: RegExp): string[] | undefined {
+  const nodes = graph.node ?? [];
+  const inside = nodes.filter((n) => scope.test(n.name ?? ''));
+  if (inside.length === 0) return undefined;
+  const produced = new Set(inside.flatMap((n) => n.output ?? []));
+  const out = new Set<string>();
+  for (const n of nodes) {
+    if (scope.test(n.name ?? '')) continue;
+    for (const name of n.input ?? []) if (produced.has(name)) out.add(name);
+  }
+  for (const o of graph.output ?? []) if (produced.has(o.name ?? '')) out.add(o.name ?? '');
+  return [...out];
+}
+
+function fail(file: string, message: string, hint: string): Error {
+  return voxelwiseError({ code: 'E_MODEL_UNSUPPORTED', where: 'features-speech:speech', message: `${message} in ${file}`, hint });
+}
+
+/**
+ * The hidden states HF returns with `output_hidden_states=True`, `hidden_states[1..L]`: block i's
+ * output, and for the last one the encoder's `last_hidden_state` (after the final LayerNorm in
+ * Whisper and in pre-LN wav2vec2 / HuBERT, as HF `WhisperEncoder.forward` and
+ * `Wav2Vec2EncoderStableLayerNorm.forward` append it).
+ */
+function findSources(graph: Graph, nLayers: number, file: string): string[] {
+  const sources: string[] = [];
+  for (let i = 0; i < nLayers; i++) {
+    const outs = scopeOutputs(graph, scopeOf(i));
+    if (!outs) {
+      throw fail(
+        file,
+        `cannot find encoder block ${i} (no node named like "/layers.${i}/…")`,
+        'Use an ONNX export made by torch.onnx.export / optimum (encoder_model.onnx for Whisper, model.onnx for wav2vec 2.0 / HuBERT).',
+      );
+    }
+    if (outs.length !== 1)
+      throw fail(file, `block ${i} has ${outs.length} outputs (${JSON.stringify(outs)})`, 'Use an unoptimized export.');
+    sources.push(outs[0]!);
+  }
+  const declared = (graph.output ?? []).map((o) => o.name ?? '');
+  if (declared.includes('last_hidden_state')) {
+    sources[nLayers - 1] = 'last_hidden_state';
+    return sources;
+  }
+  // A head on top (wav2vec2 ForCTC: logits): step through an encoder-level LayerNorm after the
+  // last block when there is one (pre-LN models), otherwise the last block's output is the state.
+  const last = sources[nLayers - 1]!;
+  const norm = (graph.node ?? []).find(
+    (n) => (n.input ?? []).includes(last) && /(^|\/)layer_norm\//.test(n.name ?? '') && !/(^|\/)layers\.\d+\//.test(n.name ?? ''),
+  );
+  if (norm) {
+    const outs = scopeOutputs(graph, /(^|\/)(encoder\/)?layer_norm\//);
+    if (outs?.length === 1) sources[nLayers - 1] = outs[0]!;
+  }
+  return sources;
+}
+
+function inlineExternalData(graph: Graph, file: string): void {
+  for (const t of graph.initializer ?? []) {
+    if (t.dataLocation !== 1) continue;
+    const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
+    const location = entries.get('location');
+    if (!location) continue;
+    const buf = readFileSync(path.join(path.dirname(file), location));
+    const offset = Number(entries.get('offset') ?? 0);
+    const length = entries.has('length') ? Number(entries.get('length')) : buf.byteLength - offset;
+    t.rawData = buf.subarray(offset, offset + length);
+    t.dataLocation = 0;
+    t.externalData = [];
+  }
+}
+
+/**
+ * Rewrites a speech encoder so that one run returns every block's output already pooled over
+ * frames: adds {@link SPEECH_POOL_INPUT} `[B, 1, T]` and outputs `MatMul(pool, hidden_states[i+1])`
+ * `[B, 1, d]` for i = 0..L−1 (LITcoder numbering), and drops what they do not need (CTC heads).
+ * Pooling inside the graph means only `L × d` floats per window leave onnxruntime.
+ */
+export function buildSpeechGraph(modelBytes: Uint8Array, spec: { nLayers: number; input: string; file: string }): SpeechGraph {
+  const pb = loadOnnx();
+  let model: onnx.ModelProto;
+  try {
+    model = pb.ModelProto.decode(modelBytes);
+  } catch (cause) {
+    throw voxelwiseError({
+      code: 'E_MODEL_LOAD',
+      where: 'features-speech:speech',
+      message: `${spec.file} is not a readable ONNX model`,
+      cause,
+      hint: 'Check the file is complete (re-download it).',
+    });
+  }
+  const graph = model.graph;
+  if (!graph) throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-speech:speech', message: `${spec.file} has no graph` });
+  inlineExternalData(graph, spec.file);
+  const sources = findSources(graph, spec.nLayers, spec.file);
+  const nodes = [...(graph.node ?? [])];
+  const outputs = sources.map((src, i) => {
+    const out = speechLayerOutput(i);
+    nodes.push(pb.NodeProto.create({ opType: 'MatMul', input: [SPEECH_POOL_INPUT, src], output: [out], name: `/voxelwise/pool_${i}` }));
+    return valueInfo(out, FLOAT, ['batch_size', 1, 'hidden_size']);
+  });
+  // Keep only what the pooled outputs need.
+  const producer = new Map<string, number>();
+  nodes.forEach((n, k) => (n.output ?? []).forEach((o) => producer.set(o, k)));
+  const keep = new Set<number>();
+  const needed = new Set<string>();
+  const stack = outputs.map((o) => o.name ?? '');
+  while (stack.length > 0) {
+    const name = stack.pop()!;
+    if (needed.has(name)) continue;
+    needed.add(name);
+    const k = producer.get(name);
+    if (k === undefined || keep.has(k)) continue;
+    keep.add(k);
+    for (const inp of nodes[k]!.input ?? []) if (inp) stack.push(inp);
+  }
+  graph.node = nodes.filter((_, k) => keep.has(k));
+  graph.initializer = (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
+  graph.valueInfo = (graph.valueInfo ?? []).filter((v) => needed.has(v.name ?? ''));
+  const inputs = (graph.input ?? []).filter((i) => needed.has(i.name ?? '') && !graph.initializer!.some((t) => t.name === i.name));
+  if (!inputs.some((i) => i.name === spec.input)) {
+    throw fail(
+      spec.file,
+      `the model has no input "${spec.input}" (inputs: ${inputs.map((i) => i.name).join(', ')})`,
+      'Check the model type in config.json.',
+    );
+  }
+  inputs.push(valueInfo(SPEECH_POOL_INPUT, FLOAT, ['batch_size', 1, 'frames']));
+  graph.input = inputs;
+  graph.output = outputs;
+  const extraInputs = inputs
+    .filter((i) => i.name !== spec.input && i.name !== SPEECH_POOL_INPUT)
+    .map((i) => ({ name: i.name ?? '', elemType: i.type?.tensorType?.elemType ?? FLOAT }));
+  for (const x of extraInputs) {
+    if (x.name !== 'attention_mask')
+      throw fail(
+        spec.file,
+        `unexpected model input "${x.name}"`,
+        'Export the encoder alone (inputs: audio and optionally attention_mask).',
+      );
+  }
+  return { bytes: pb.ModelProto.encode(model).finish(), input: spec.input, extraInputs, sources };
+}
