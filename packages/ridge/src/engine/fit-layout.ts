@@ -44,7 +44,7 @@ function complementOf(n: number, rows: Int32Array): Int32Array {
 /**
  * Second phase of a fit: chooses each fold's cross-product rows, plans memory (voxel batch,
  * fold groups, spilling; a warning event when even the smallest layout exceeds the budget) and
- * detects folds that partition the rows.
+ * detects folds that partition the rows. With `planned`, that memory plan is used as it is.
  */
 export function planFitLayout(
   Xd: Dense,
@@ -52,6 +52,7 @@ export function planFitLayout(
   folds: readonly Fold[],
   settings: RidgeSettings,
   emit: EventSink,
+  planned?: MemoryPlan,
 ): FitLayout {
   const { n, p, v } = size;
   const work: FoldWork[] = folds.map((fold) => {
@@ -59,16 +60,19 @@ export function planFitLayout(
     const subtract = held.length <= fold.train.length;
     return { fold, cross: subtract ? held : fold.train, subtract };
   });
-  const mem = planMemory({
-    n,
-    p,
-    v,
-    nAlphas: settings.alphas.length,
-    folds: work.map((w) => ({ nTest: w.fold.test.length, nCross: w.cross.length })),
-    budget: settings.memoryBudget,
-    voxelBatch: settings.voxelBatch,
-  });
-  if (mem.overBudget) {
+  // A shard takes the plan of the whole fit (`planned`): the same fold groups, so XᵀY is summed the same way.
+  const mem =
+    planned ??
+    planMemory({
+      n,
+      p,
+      v,
+      nAlphas: settings.alphas.length,
+      folds: work.map((w) => ({ nTest: w.fold.test.length, nCross: w.cross.length })),
+      budget: settings.memoryBudget,
+      voxelBatch: settings.voxelBatch,
+    });
+  if (mem.overBudget && !planned) {
     emit({
       type: 'log',
       level: 'warn',

@@ -1,5 +1,5 @@
 import { voxelwiseError } from '@voxelwise/core';
-import type { FitData, Matrix, Model, StageContext } from '@voxelwise/core';
+import type { FitData, Matrix, Model, ModelShards, StageContext } from '@voxelwise/core';
 import { fitRidge } from '../engine/ridge-fit.js';
 import type { ResponseReader } from '../engine/response-reader.js';
 import type { LinalgBackend } from '../linalg/backend.js';
@@ -10,6 +10,7 @@ import { backendChooser, fitWork } from './backend-choice.js';
 import { fittedRidge } from './fitted-ridge.js';
 import type { FittedRidge } from './fitted-ridge.js';
 import { crossValidateRidge } from './nested-cv.js';
+import { ridgeShards } from './ridge-shards.js';
 import { evaluationSettings, ridgeSettings } from './settings.js';
 
 /** A `ridge-cv` model; besides the core contract it fits from a {@link ResponseReader}. */
@@ -19,6 +20,8 @@ export interface RidgeModel extends Model {
   fitReader(data: { X: Matrix; Y: ResponseReader; groups?: Int32Array }, ctx: StageContext): Promise<FittedRidge>;
   /** The resolved options. */
   readonly options: ResolvedRidgeCVOptions;
+  /** Fits the voxels in shards (several processes) that merge into the same model as {@link RidgeModel.fit}. */
+  readonly shards: ModelShards;
 }
 
 /** Hooks of {@link createRidgeModel} for applications that bundle their own modules, and for tests. */
@@ -77,6 +80,7 @@ export function createRidgeModel(options: RidgeCVOptions = {}, hooks: RidgeModel
     options: o,
     fit: (data, ctx) => fitWith(data.X, data.Y, data.groups, ctx),
     fitReader: (data, ctx) => fitWith(data.X, data.Y, data.groups, ctx),
+    shards: ridgeShards(o, backendFor),
     crossValidate: async (data, ctx) => crossValidateRidge(data, o, await backendFor(data.X.rows, data.X.cols, data.Y.cols, ctx), ctx),
   };
 }
