@@ -21,7 +21,7 @@ const ctx = () => createContext({ seed: 5 });
 describe('ridge-cv stage', () => {
   it('is registered as a model stage and validates its options', async () => {
     const registry = createRegistry().use(ridge());
-    expect(registry.names('model')).toEqual(['ridge-cv']);
+    expect(registry.names('model')).toEqual(['banded-ridge-cv', 'ridge-cv']);
     const model = (await registry.create('model', { name: 'ridge-cv', options: { alphaMode: 'single', nFolds: 5 } }, ctx())) as RidgeModel;
     expect(model.id).toBe('ridge-cv');
     expect(model.options.alphaMode).toBe('single');
