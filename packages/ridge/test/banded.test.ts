@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createContext, createRegistry, createRng, matrix } from '@voxelwise/core';
+import { createContext, createRegistry, createRng } from '@voxelwise/core';
 import type { FeatureBand, FitData, Model, StageContext } from '@voxelwise/core';
 import { describeModelConformance, expectVoxelwiseError } from '@voxelwise/testing';
 import { createBandedRidgeModel, createRidgeModel, dirichletCandidates, ridge } from '../src/index.js';
