@@ -8,13 +8,7 @@ export { speechWindows } from './windows.js';
 export type { SpeechWindows } from './windows.js';
 export { buildSpeechGraph, speechLayerOutput, SPEECH_POOL_INPUT } from './speech-graph.js';
 export type { SpeechGraph } from './speech-graph.js';
-export {
-  createTinyWhisperEncoder,
-  createTinyWav2vec2,
-  WHISPER_PREPROCESSOR,
-  WAV2VEC2_PREPROCESSOR,
-  WAV2VEC2_CONV,
-} from './tiny-speech.js';
+export { createTinyWhisperEncoder, createTinyWav2vec2, WHISPER_PREPROCESSOR, WAV2VEC2_PREPROCESSOR, WAV2VEC2_CONV } from './tiny-speech.js';
 export type { TinySpeechModel, TinySpeechOptions } from './tiny-speech.js';
 export { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
 export type { SpeechAlias } from './aliases.js';
@@ -31,3 +25,20 @@ export type {
 export { whisperFrames, whisperRealFrames, convFrames } from './frames.js';
 export { runSpeechWindows, bytesPerWindow } from './speech-runner.js';
 export type { SpeechPool, SpeechRunOptions } from './speech-runner.js';
+export { speechFeatures, speechStage, SPEECH_EXTRACTOR_NAME } from './plugin.js';
+export { speechOptionsSchema } from './options.js';
+export type { SpeechOptions, ResolvedSpeechOptions } from './options.js';
+export { createSpeechExtractor } from './speech-extractor.js';
+export type { SpeechExtractor, SpeechStoryLayers } from './speech-extractor.js';
+export {
+  SPEECH_CACHE_FORMAT,
+  SPEECH_CACHE_META_KEY,
+  speechCacheDir,
+  speechCacheFile,
+  speechCacheKey,
+  writeSpeechCache,
+  readSpeechCacheLayer,
+  listSpeechCache,
+  verifySpeechCache,
+} from './speech-cache.js';
+export type { SpeechCacheEntry, SpeechCacheKeyParts, SpeechCacheMetadata, SpeechCacheRead } from './speech-cache.js';
