@@ -21,3 +21,4 @@ export { lineSampleLocations, vertexNormals, volToSurf } from './vol-to-surf.js'
 export type { SampledVolume, TriangleMesh, VolToSurfOptions } from './vol-to-surf.js';
 export { parseSurfaceMesh, readSurfaceMesh } from './vol-to-surf-mesh.js';
 export type { SurfaceMesh } from './vol-to-surf-mesh.js';
+export { encodeFreeSurferSurface } from './freesurfer-write.js';

@@ -40,3 +40,16 @@ describe('peek', () => {
     expect(await countGiftiArrays(file)).toEqual({ arrays: 7, dim0: 50 });
   });
 });
+
+describe('FreeSurfer surface writer', () => {
+  it('writes what the reader reads back', async () => {
+    const { encodeFreeSurferSurface, parseFreeSurferSurface } = await import('../src/index.js');
+    const coords = Float32Array.from([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1.5]);
+    const faces = Int32Array.from([0, 2, 1, 0, 1, 3, 0, 3, 2, 1, 2, 3]);
+    const s = parseFreeSurferSurface(encodeFreeSurferSurface(coords, faces), 'lh.test');
+    expect(Array.from(s.coords)).toEqual(Array.from(coords));
+    expect(Array.from(s.faces)).toEqual(Array.from(faces));
+    expect(s.createdBy).toBe('created by voxelwise');
+    await expectVoxelwiseError(() => encodeFreeSurferSurface(coords, Int32Array.from([0, 1, 9])), 'E_DATA_INVALID', /vertex 9/);
+  });
+});
