@@ -5,6 +5,7 @@ import type { Preset, PresetName } from './presets.js';
 import { TRIMMING_PRESETS, normaliseTrimmingInput } from './trimming.js';
 import { COMPAT } from './compat.js';
 import type { CompatName } from './compat.js';
+import { PARTITION_SPACES } from './partition-spaces.js';
 
 const stageRef = z
   .object({
@@ -96,6 +97,13 @@ export const configSchema = z
      * `r` only (and config hashes stay as they were).
      */
     metric: z.enum(['r', 'signed-sqrt-r2']).optional(),
+    /**
+     * Variance partitioning between the feature spaces (2 or 3 `features`, test-stories mode): the
+     * model is fitted again on every union of spaces and each voxel's test R² is split into the
+     * part unique to each space and the parts they share (scores.arrow `r2_unique_<space>`,
+     * `r2_shared_<A+B>`; metrics.json `partition`). Left out: no partition (config hashes stay).
+     */
+    partition: z.boolean().optional(),
     /** Override the preset's z-scoring (per story, ddof 0). */
     zscore: z.object({ features: z.boolean().optional(), targets: z.boolean().optional() }).strict().default({}),
     /**
@@ -250,6 +258,27 @@ export function resolveConfig(input: unknown, source = 'config'): ResolvedConfig
     throw configError(source, 'key "split.testStories" does not apply to split.mode "nested-cv" (every story is held out once)', {
       hint: 'Remove split.testStories or use split.mode "test-stories".',
     });
+  }
+  if (config.partition) {
+    const n = config.features.length;
+    if (n < PARTITION_SPACES.min || n > PARTITION_SPACES.max) {
+      throw configError(
+        source,
+        `key "partition" needs ${PARTITION_SPACES.min} or ${PARTITION_SPACES.max} feature spaces, and "features" lists ${n}`,
+        {
+          got: n,
+          hint:
+            n < PARTITION_SPACES.min
+              ? 'Add a second feature space (e.g. { name: "wordrate" } next to the language model), or remove "partition".'
+              : 'Partition at most 3 spaces at a time (7 fits): group or drop features, or remove "partition".',
+        },
+      );
+    }
+    if (config.split.mode === 'nested-cv') {
+      throw configError(source, 'key "partition" applies to split.mode "test-stories" (it splits the test R²)', {
+        hint: 'Remove "partition" or use split.mode "test-stories".',
+      });
+    }
   }
   if (config.layers && new Set(config.layers).size !== config.layers.length) {
     throw configError(source, 'key "layers" lists a layer twice', { got: config.layers });

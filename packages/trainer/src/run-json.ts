@@ -17,10 +17,64 @@ export const variantFilesSchema = z.object({
 /** The files of one variant, relative to the run directory. */
 export type VariantFiles = z.output<typeof variantFilesSchema>;
 
+/** Core `BrainGeometry`: surface hemispheres in column order, or a volume and its mask. */
+const geometrySchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('surface'),
+    space: z.string(),
+    hemispheres: z.array(
+      z.object({
+        hemi: z.enum(['L', 'R']),
+        nVertices: z.number().int().nonnegative(),
+        meshes: z.record(z.enum(['pial', 'white', 'inflated', 'midthickness', 'sphere']), z.string()).optional(),
+      }),
+    ),
+  }),
+  z.object({
+    kind: z.literal('volume'),
+    space: z.string().optional(),
+    shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+    affine: z.array(z.number()).length(16),
+    zooms: z.tuple([z.number(), z.number(), z.number()]).optional(),
+    maskFile: z.string().optional(),
+    referenceFile: z.string().optional(),
+  }),
+]);
+
 const splitSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('test-stories'), train: z.array(z.string()), test: z.array(z.string()) }),
   z.object({ mode: z.literal('nested-cv'), stories: z.array(z.string()), outerFolds: z.number().int().optional() }),
 ]);
+
+/**
+ * Where a run's per-voxel results about several feature spaces and repeats are (file and column
+ * names): band weights γ and penalties λ of a banded model, its split scores, the variance
+ * partition, the noise ceiling.
+ */
+export const spacesRecordSchema = z.object({
+  bands: z
+    .object({
+      names: z.array(z.string()),
+      file: z.string(),
+      /** Column names per band, in band order. */
+      columns: z.object({
+        gamma: z.array(z.string()),
+        lambda: z.array(z.string()),
+        rSplit: z.array(z.string()).optional(),
+        r2Split: z.array(z.string()).optional(),
+      }),
+      /** How λ relates to γ and alpha. */
+      convention: z.string(),
+    })
+    .optional(),
+  partition: z.object({ spaces: z.array(z.string()), file: z.string(), columns: z.array(z.string()) }).optional(),
+  noiseCeiling: z
+    .object({ stories: z.array(z.string()), nRepeats: z.number().int(), file: z.string(), columns: z.array(z.string()) })
+    .optional(),
+});
+
+/** Where a run's band, partition and noise-ceiling columns are (see {@link spacesRecordSchema}). */
+export type SpacesRecord = z.output<typeof spacesRecordSchema>;
 
 /**
  * The schema of `run.json`, the record of a finished run: what ran (config hash, preset, split,
@@ -45,6 +99,11 @@ export const runJsonSchema = z.object({
   split: splitSchema,
   assembly: z.object({
     subject: z.string().optional(),
+    /**
+     * Where the voxel columns lie in the brain (core `BrainGeometry`), when the assembly source
+     * knew it: the report draws brain maps and `voxelwise export` writes NIfTI/GIfTI from it.
+     */
+    geometry: geometrySchema.optional(),
     /** Repetition time, seconds. */
     tr: z.number().optional(),
     nVoxels: z.number().int().optional(),
@@ -78,6 +137,8 @@ export const runJsonSchema = z.object({
    * (core `StoryOverhang`, by story name). Absent when none do, and in older run.json files.
    */
   overhang: z.record(z.string(), z.object({ words: z.number(), seconds: z.number(), gridEnd: z.number() })).optional(),
+  /** Band weights, split scores, partition and noise ceiling columns, when the run has them. */
+  spaces: spacesRecordSchema.optional(),
   files: variantFilesSchema,
   /** Every layer of a sweep (empty outside sweeps). */
   variants: z.array(variantFilesSchema),

@@ -32,6 +32,7 @@ import { scienceKeys } from './science-keys.js';
 import type { CleanRunsResult } from './clean-runs.js';
 import { rHistograms } from './histograms.js';
 import { validationScore } from './validation-score.js';
+import { bandedDesign, isBanded, spaceScores } from './spaces.js';
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -136,6 +137,7 @@ async function fitVariant(
   builder: DesignBuilder,
   registry: Registry,
   ctx: StageContext,
+  assembly: Assembly,
 ): Promise<VariantResult> {
   const stages: FeatureStages = { extractors: [], downsampler: await registry.create('downsampler', config.downsampler, ctx) };
   try {
@@ -151,7 +153,12 @@ async function fitVariant(
           hint: 'Use split.mode "test-stories", or a model with crossValidate (e.g. ridge-cv).',
         });
       }
-      const pooled = await timed(ctx.emit, 'design', () => builder.pooled(plan.stories, stages, ctx));
+      const { design: pooled, layout } = bandedDesign(
+        config,
+        await timed(ctx.emit, 'design', () => builder.pooled(plan.stories, stages, ctx)),
+        ['X'],
+      );
+      const bands = layout && isBanded(config) ? { bands: layout.bands } : {};
       // Outer folds hold whole stories: the group of a row is its story, or with split.outerFolds = k
       // the k-th part of the story list it falls in (story i → ⌊i·k/n⌋).
       const k = plan.outerFolds;
@@ -160,7 +167,7 @@ async function fitVariant(
       const cv = await timed(
         ctx.emit,
         `model/${config.model.name}`,
-        () => model.crossValidate!({ X: pooled.X, Y: pooled.Y, groups }, ctx),
+        () => model.crossValidate!({ X: pooled.X, Y: pooled.Y, groups, ...bands }, ctx),
         { kind: 'model', name: config.model.name },
       );
       const evaluation: Evaluation = { metrics: cv.metrics, voxels: cv.voxels };
@@ -199,12 +206,16 @@ async function fitVariant(
         info: { ...cv.info, majoritySignificant: cv.majoritySignificant },
       };
     }
-    const design = await timed(ctx.emit, 'design', () => builder.trainTest(plan, stages, ctx));
+    const { design, layout } = bandedDesign(config, await timed(ctx.emit, 'design', () => builder.trainTest(plan, stages, ctx)), [
+      'Xtrain',
+      'Xtest',
+    ]);
+    const bands = layout && isBanded(config) ? { bands: layout.bands } : {};
     checkAbort(ctx);
     const fitted = await timed(
       ctx.emit,
       `model/${config.model.name}`,
-      () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups }, ctx),
+      () => model.fit({ X: design.Xtrain, Y: design.Ytrain, groups: design.groups, ...bands }, ctx),
       { kind: 'model', name: config.model.name },
     );
     checkAbort(ctx);
@@ -215,6 +226,7 @@ async function fitVariant(
     const counts = flagCounts(flags);
     warnFlagged(ctx, counts, tag);
     const reported = config.metric === 'signed-sqrt-r2' ? signedSqrtR2(design.Ytest, predictions) : undefined;
+    const spaces = await spaceScores({ config, assembly, model, fitted, evaluation, layout, design, predictions }, ctx);
     const metrics: Record<string, unknown> = {
       ...evaluation.metrics,
       ...(cvScore === undefined ? {} : { cv_score: cvScore }),
@@ -228,6 +240,7 @@ async function fitVariant(
       n_features: design.Xtrain.cols,
       train_stories: design.trainStories,
       test_stories: design.testStories,
+      ...spaces.metrics,
     };
     const timeseries = topVoxelSeries(evaluation.voxels.r, design.Ytest, predictions, design.testRows, config.report.topVoxels);
     ctx.emit({
@@ -240,7 +253,12 @@ async function fitVariant(
       ...(layer === undefined ? {} : { layer }),
       metrics,
       evaluation,
-      scores: { ...scoreColumns(evaluation, fitted.alphas, fitted.penalty, flags), ...(reported ? { signedSqrtR2: reported } : {}) },
+      scores: {
+        ...scoreColumns(evaluation, fitted.alphas, fitted.penalty, flags),
+        ...(reported ? { signedSqrtR2: reported } : {}),
+        ...(Object.keys(spaces.extra).length > 0 ? { extra: spaces.extra } : {}),
+      },
+      ...(Object.keys(spaces.record).length > 0 ? { spaces: spaces.record } : {}),
       ...(fitted.penalty ? { penalty: fitted.penalty } : {}),
       ...(fitted.validation ? { alphaGrid: fitted.validation.alphaGrid } : {}),
       timeseries,
@@ -391,7 +409,7 @@ export async function train(input: unknown, options: TrainOptions): Promise<RunR
       checkAbort(ctx);
       if (variants.length > 1)
         bus.emit({ type: 'stage:progress', stage: 'sweep', done: i, total: variants.length, unit: 'layers', message: `layer ${v.layer}` });
-      const r = await fitVariant(v.label, v.layer, v.features, resolved, plan, builder, registry, ctx);
+      const r = await fitVariant(v.label, v.layer, v.features, resolved, plan, builder, registry, ctx, assembly);
       if (variants.length > 1) {
         // Write each layer as it finishes and let its model go, so a sweep holds one model at a time.
         variantFiles.push(await writeVariant(dir, `layers/${r.label}`, r, config, r.metrics));

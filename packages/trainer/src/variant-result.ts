@@ -1,5 +1,6 @@
 import type { Evaluation, FittedModel, PenaltyReport } from '@voxelwise/core';
 import type { ScoreColumns, TimeseriesColumns } from './arrow-io.js';
+import type { SpacesRecord } from './run-json.js';
 
 /** One fitted configuration: the whole run, or one layer of a sweep. */
 export interface VariantResult {
@@ -26,6 +27,8 @@ export interface VariantResult {
   penalty?: PenaltyReport;
   /** The alphas the model searched (from its validation report), in its own convention. */
   alphaGrid?: Float64Array;
+  /** Where its band, partition and noise-ceiling columns are, for run.json. */
+  spaces?: SpacesRecord;
   /** The model's free-form extras for run.json (fold layout, timings). */
   info: Record<string, unknown>;
 }

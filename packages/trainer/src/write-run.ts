@@ -10,6 +10,7 @@ import { scoresToIPC, timeseriesToIPC, writeWeights } from './arrow-io.js';
 import type { WeightsSource } from './arrow-io.js';
 import type { VariantResult } from './variant-result.js';
 import { writeReport } from './report/write-report.js';
+import { runJsonSchema } from './run-json.js';
 import type { RunJson, VariantFiles } from './run-json.js';
 
 /** Everything {@link writeRunOutputs} puts in a run directory. */
@@ -57,11 +58,22 @@ function compactInfo(info: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The assembly's core `BrainGeometry`, kept only when it fits run.json's schema: a malformed one
+ * from a custom source must not make the run directory unreadable (assembly.json keeps it as given).
+ */
+function geometryRecord(geometry: unknown): Pick<RunJson['assembly'], 'geometry'> {
+  if (geometry === undefined) return {};
+  const parsed = runJsonSchema.shape.assembly.shape.geometry.safeParse(geometry);
+  return parsed.success && parsed.data ? { geometry: parsed.data } : {};
+}
+
 /** What run.json keeps of the assembly's metadata (the rest is in assembly.json). */
 function assemblyRecord(meta: Readonly<Record<string, unknown>>): RunJson['assembly'] {
-  const { subject, tr, nVoxels, trimming, provenance } = meta;
+  const { subject, tr, nVoxels, trimming, provenance, geometry } = meta;
   return {
     ...(typeof subject === 'string' ? { subject } : {}),
+    ...geometryRecord(geometry),
     ...(typeof tr === 'number' ? { tr } : {}),
     ...(typeof nVoxels === 'number' ? { nVoxels } : {}),
     ...(typeof trimming === 'string' ? { trimming } : {}),
@@ -187,6 +199,7 @@ export async function writeRunOutputs(dir: RunDirectory, o: RunOutputs): Promise
     plugins: (o.plugins ?? []).map(record),
     ...(o.configFile ? { configFile: record(o.configFile) } : {}),
     ...(o.overhang && Object.keys(o.overhang).length > 0 ? { overhang: o.overhang } : {}),
+    ...(o.selected.spaces && Object.keys(o.selected.spaces).length > 0 ? { spaces: o.selected.spaces } : {}),
     files: top,
     variants,
     timings: o.timings,

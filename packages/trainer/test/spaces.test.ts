@@ -1,0 +1,235 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createRegistry, definePlugin, defineStage, noiseCeiling, z } from '@voxelwise/core';
+import type { FeatureBand, FittedModel, Matrix } from '@voxelwise/core';
+import { assemblies, simulateSubject } from '@voxelwise/assembly';
+import { basicFeatures } from '@voxelwise/features-basic';
+import { downsamplers } from '@voxelwise/downsample';
+import { ridge } from '@voxelwise/ridge';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import { readRunJson, readScores, readWeights, resolveConfig, train } from '../src/index.js';
+import { testRegistry } from './helpers/registry.js';
+
+const out = () => mkdtempSync(join(tmpdir(), 'vw-spaces-'));
+const simOptions = { seed: 11, stories: 3, duration: 300, voxels: 30, plantedFraction: 0.5, testRepeats: 8, ar1: 0.3 } as const;
+const sim = { name: 'simulated', options: simOptions } as const;
+const twoSpaces = [
+  { name: 'wordrate', options: { mode: 'huth' } },
+  { name: 'wordrate', options: { mode: 'litcoder' } },
+] as const;
+const alphas = { alphas: [0.1, 1, 10, 100, 1000] as [number, ...number[]] };
+
+describe('noise ceiling', () => {
+  it('is computed from the test story repeats and recovers the planted ceiling within its sampling error', async () => {
+    const dir = out();
+    const run = await train(
+      { name: 'nc', outDir: dir, assembly: sim, features: [twoSpaces[0]], model: { name: 'ridge-cv', options: alphas } },
+      { registry: testRegistry() },
+    );
+    const scores = await readScores(join(run.runDir, 'scores.arrow'));
+    const x = scores.extra!;
+    for (const k of ['ev', 'ev_corrected', 'cc_max', 'cc_norm', 'r_normalised']) expect(x[k], k).toBeDefined();
+
+    // The same subject: its repeats of the test story (the default trimming keeps every response row).
+    const subject = await simulateSubject(simOptions);
+    const story = await subject.assembly.story(subject.truth.testStory);
+    const N = story.nRepeats!;
+    expect(N).toBe(8);
+    const repeats: Matrix[] = [];
+    for (let k = 0; k < N; k++) repeats.push(await story.repeatResponses!(k));
+    const nc = noiseCeiling(repeats);
+    const T = nc.nRows;
+    const V = nc.ccMax.length;
+    for (let j = 0; j < V; j++) {
+      expect(x['cc_max']![j]).toBeCloseTo(nc.ccMax[j]!, 10);
+      expect(x['ev_corrected']![j]).toBeCloseTo(nc.evCorrected[j]!, 10);
+      expect(x['ev']![j]).toBeCloseTo(nc.ev[j]!, 10);
+      if (nc.ccMax[j]! > 0) expect(x['r_normalised']![j]).toBeCloseTo(scores.r[j]! / nc.ccMax[j]!, 12);
+    }
+
+    // Bound from the simulation: with each repeat z-scored (noise variance σ² ≤ 1), AR(1) noise of
+    // coefficient φ, N repeats and T rows, CCmax² − bestR² = (X·var_s − c²)/(var_s·Var(ȳ)) where
+    // X = 2/(N(N−1)) Σ_{n<m} cov(e_n, e_m) and c = cov(s, ē). Bartlett's formula gives
+    // sd(X) ≤ √(2(1 + φ²)/((1 − φ²)·T·N(N−1))) and var(c) ≤ var_s·(1 + φ)/((1 − φ)·N·T); four
+    // standard deviations of each.
+    const phi = simOptions.ar1;
+    const sdX = Math.sqrt((2 * (1 + phi * phi)) / ((1 - phi * phi) * T * N * (N - 1)));
+    const varC = (1 + phi) / ((1 - phi) * N * T);
+    const bestR = subject.truth.bestR;
+    let planted = 0;
+    for (let j = 0; j < V; j++) {
+      let vy = 0;
+      let m = 0;
+      for (let i = 0; i < T; i++) m += nc.mean.data[i * V + j]!;
+      m /= T;
+      for (let i = 0; i < T; i++) vy += (nc.mean.data[i * V + j]! - m) ** 2;
+      vy /= T;
+      const bound = (4 * sdX + 16 * varC) / vy;
+      expect(Math.abs(nc.ccMax[j]! ** 2 - bestR[j]! ** 2), `voxel ${j}`).toBeLessThanOrEqual(bound);
+      if (subject.truth.planted[j]) {
+        planted++;
+        // Bias-corrected EV of z-scored repeats is the signal power over the mean variance T/(T − 1).
+        expect(Math.abs((x['ev_corrected']![j]! * T) / (T - 1) - bestR[j]! ** 2 * vy)).toBeLessThanOrEqual(bound * vy);
+      }
+    }
+    expect(planted).toBeGreaterThan(5);
+    const summary = (run.metrics['noise_ceiling'] ?? {}) as Record<string, unknown>;
+    expect(summary['n_repeats']).toBe(8);
+    expect(summary['stories']).toEqual([subject.truth.testStory]);
+    expect(typeof summary['median_cc_max']).toBe('number');
+    const record = await readRunJson(run.runDir);
+    expect(record.spaces?.noiseCeiling?.columns).toEqual(['ev', 'ev_corrected', 'cc_max', 'cc_norm', 'r_normalised']);
+  }, 120_000);
+
+  it('is left out when the test story has one recording', async () => {
+    const run = await train(
+      {
+        name: 'nc1',
+        outDir: out(),
+        assembly: { name: 'simulated', options: { ...simOptions, voxels: 8, testRepeats: 1 } },
+        features: [twoSpaces[0]],
+        model: { name: 'ridge-cv', options: alphas },
+      },
+      { registry: testRegistry() },
+    );
+    const scores = await readScores(join(run.runDir, 'scores.arrow'));
+    expect(scores.extra).toBeUndefined();
+    expect(run.metrics['noise_ceiling']).toBeUndefined();
+  }, 60_000);
+});
+
+describe('variance partitioning', () => {
+  it('refits each space alone with the same settings and splits the test R² into unique and shared parts', async () => {
+    const registry = testRegistry();
+    const base = { outDir: out(), assembly: sim, model: { name: 'ridge-cv', options: alphas } } as const;
+    const run = await train({ ...base, name: 'part', features: [...twoSpaces], partition: true }, { registry });
+    const x = (await readScores(join(run.runDir, 'scores.arrow'))).extra!;
+    const [a, b] = ['wordrate-0', 'wordrate-1'];
+    const joint = x[`r2_fit_${a}+${b}`]!;
+    expect(Array.from(joint)).toEqual(Array.from(run.evaluation.voxels.r2!));
+    for (let j = 0; j < joint.length; j++) {
+      const parts = x[`r2_unique_${a}`]![j]! + x[`r2_unique_${b}`]![j]! + x[`r2_shared_${a}+${b}`]![j]!;
+      expect(parts).toBeCloseTo(joint[j]!, 12);
+      expect(x[`r2_unique_${a}`]![j]).toBeCloseTo(joint[j]! - x[`r2_fit_${b}`]![j]!, 12);
+    }
+    // The subset fit of one space equals a run with that space alone.
+    const alone = await train({ ...base, name: 'alone', features: [twoSpaces[1]] }, { registry });
+    const r2Alone = alone.evaluation.voxels.r2!;
+    for (let j = 0; j < joint.length; j++) expect(x[`r2_fit_${b}`]![j]).toBeCloseTo(r2Alone[j]!, 9);
+    const summary = run.metrics['partition'] as Record<string, unknown>;
+    expect(summary['spaces']).toEqual([a, b]);
+    expect(Object.keys(summary)).toContain(`r2_shared_${a}+${b}`);
+    const record = await readRunJson(run.runDir);
+    expect(record.spaces?.partition?.spaces).toEqual([a, b]);
+  }, 180_000);
+
+  it('refuses one space, four spaces, and nested CV', () => {
+    const f = twoSpaces[0];
+    const base = { assembly: sim, partition: true };
+    expectVoxelwiseError(() => resolveConfig({ ...base, features: [f] }), 'E_CONFIG_INVALID', /"partition" needs 2 or 3/);
+    expectVoxelwiseError(
+      () =>
+        resolveConfig({
+          ...base,
+          features: [f, twoSpaces[1], { name: 'wordrate', options: { mode: 'litcoder', window: 'litcoder' } }, { name: 'x' }],
+        }),
+      'E_CONFIG_INVALID',
+      /lists 4/,
+    );
+    expectVoxelwiseError(
+      () => resolveConfig({ ...base, features: [...twoSpaces], split: { mode: 'nested-cv' } }),
+      'E_CONFIG_INVALID',
+      /test-stories/,
+    );
+    // Left out, the key does not appear in the resolved config (config hashes stay as they were).
+    expect('partition' in resolveConfig({ assembly: sim, features: [f] })).toBe(false);
+  });
+});
+
+/**
+ * A stand-in for a banded model under the name the trainer treats as banded: it fits `ridge-cv`
+ * on all columns, reports uniform γ, and splits its prediction by the bands it was given.
+ */
+function fakeBanded(seen: { bands: FeatureBand[][]; columns: number[] }) {
+  const ridgeCv = ridge().stages.find((s) => s.name === 'ridge-cv')!;
+  return definePlugin('fake-banded', [
+    ridgeCv,
+    defineStage({
+      kind: 'model',
+      name: 'banded-ridge-cv',
+      description: 'ridge-cv with a band report, for trainer tests',
+      options: z.object({}).strict(),
+      create: () => ({
+        id: 'fake-banded',
+        async fit(data, ctx) {
+          const bands = data.bands ?? [];
+          seen.bands.push([...bands]);
+          seen.columns.push(data.X.cols);
+          const inner = await ctx.stages!.create('model', { name: 'ridge-cv', options: alphas });
+          const fitted = await inner.fit({ X: data.X, Y: data.Y, ...(data.groups ? { groups: data.groups } : {}) }, ctx);
+          const v = data.Y.cols;
+          const nb = bands.length;
+          const gammas = new Float64Array(v * nb).fill(1 / nb);
+          const lambdas = Float64Array.from({ length: v * nb }, (_, k) => fitted.penalty!.lambdas[Math.floor(k / nb)]! * nb);
+          const model: FittedModel = {
+            predict: (X) => fitted.predict(X),
+            score: (X, Y) => fitted.score(X, Y),
+            evaluate: (X, Y, c) => fitted.evaluate(X, Y, c),
+            info: {},
+            ...(fitted.weights ? { weights: fitted.weights } : {}),
+            bands: { names: bands.map((b) => b.name), gammas, lambdas, huthAlphas: lambdas.map(Math.sqrt) },
+            async predictSplit(X: Matrix) {
+              const parts: Matrix[] = [];
+              for (const band of bands) {
+                const masked = new Float64Array(X.data.length);
+                for (let i = 0; i < X.rows; i++)
+                  for (let c = band.start; c < band.end; c++) masked[i * X.cols + c] = X.data[i * X.cols + c]!;
+                parts.push(await fitted.predict({ rows: X.rows, cols: X.cols, data: masked }));
+              }
+              return parts;
+            },
+          };
+          return model;
+        },
+      }),
+    }),
+  ]);
+}
+
+describe('banded models', () => {
+  it('get one contiguous band per feature space, and the run keeps γ, λ, split r and split R² per voxel', async () => {
+    const seen = { bands: [] as FeatureBand[][], columns: [] as number[] };
+    const registry = createRegistry().use(assemblies()).use(basicFeatures()).use(downsamplers()).use(fakeBanded(seen));
+    const run = await train(
+      { name: 'banded', outDir: out(), assembly: sim, features: [...twoSpaces], model: { name: 'banded-ridge-cv' }, partition: true },
+      { registry },
+    );
+    // The joint fit, then each space alone (the partition's subset fits).
+    const delays = 4;
+    expect(seen.bands[0]).toEqual([
+      { name: 'wordrate-0', start: 0, end: delays },
+      { name: 'wordrate-1', start: delays, end: 2 * delays },
+    ]);
+    expect(seen.bands.slice(1)).toEqual([[{ name: 'wordrate-0', start: 0, end: delays }], [{ name: 'wordrate-1', start: 0, end: delays }]]);
+    const scores = await readScores(join(run.runDir, 'scores.arrow'));
+    const x = scores.extra!;
+    const joint = run.evaluation.voxels.r2!;
+    for (let j = 0; j < joint.length; j++) {
+      // Split R² parts sum to the joint R² (responses are z-scored, so zero-mean).
+      expect(x['r2_split_wordrate-0']![j]! + x['r2_split_wordrate-1']![j]!).toBeCloseTo(joint[j]!, 5);
+      expect(x['r_split_wordrate-0']![j]! + x['r_split_wordrate-1']![j]!).toBeCloseTo(scores.r[j]!, 5);
+      expect(x['gamma_wordrate-0']![j]).toBe(0.5);
+    }
+    const record = await readRunJson(run.runDir);
+    expect(record.spaces?.bands?.columns.gamma).toEqual(['gamma_wordrate-0', 'gamma_wordrate-1']);
+    expect(record.spaces?.bands?.columns.r2Split).toEqual(['r2_split_wordrate-0', 'r2_split_wordrate-1']);
+    const bands = run.metrics['bands'] as Array<Record<string, unknown>>;
+    expect(bands.map((b) => b['name'])).toEqual(['wordrate-0', 'wordrate-1']);
+    // The design was reordered band-major: the weights' columns name each space's delays together.
+    const cols = JSON.parse((await readWeights(join(run.runDir, 'weights.arrow'))).metadata['columns']!) as string[];
+    expect(cols.slice(0, delays).every((c) => c.startsWith('wordrate:huth'))).toBe(true);
+    expect(cols.slice(delays).every((c) => c.startsWith('wordrate:litcoder'))).toBe(true);
+  }, 180_000);
+});
