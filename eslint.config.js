@@ -33,7 +33,14 @@ export default tseslint.config(
             { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared'] },
             { sourceTag: 'scope:plugin', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:trainer', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:testing'] },
-            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer'] },
+            // The sweep runs cells through the trainer's public API or the CLI, never a plugin.
+            { sourceTag: 'scope:sweep', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:trainer'] },
+            // The web export composes plugins' browser entries and the trainer's run readers; the CLI imports it.
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer'] },
+            {
+              sourceTag: 'scope:app',
+              onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer', 'scope:sweep', 'scope:web'],
+            },
             {
               // An example is a user's project: it may run the CLI (which holds the built-in registry).
               sourceTag: 'scope:example',
