@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { listRuns } from '@voxelwise/trainer';
+import type { RunSummary } from '@voxelwise/trainer';
+import { writeJsonAtomic } from '@voxelwise/io';
+import type { Cell } from './plan.js';
+
+/**
+ * What the last attempt at a cell recorded in `cells/<id>/state.json`. The process that runs the
+ * cell writes it (the local executor, or the cell's Slurm array task), so `sweep status` reads the
+ * same thing from any login node.
+ */
+export interface CellState {
+  status: 'running' | 'ok' | 'failed';
+  /** 1 for the first attempt. */
+  attempt: number;
+  host: string;
+  pid: number;
+  /** Slurm job id of the attempt (`<array job>_<task>`), when it ran under Slurm. */
+  jobId?: string;
+  /** ISO times. */
+  startedAt: string;
+  endedAt?: string;
+  /** Exit code of the `voxelwise train` process. */
+  exitCode?: number | null;
+  /** Signal that ended it, if any. */
+  signal?: string | null;
+  /** The finished run directory. */
+  runDir?: string;
+}
+
+/** Where a cell stands: `done` once a finished run with the cell's hash exists. */
+export type CellStatus = 'done' | 'running' | 'failed' | 'pending';
+
+/** `cells/<id>/state.json` */
+export function statePath(cell: Pick<Cell, 'dir'>): string {
+  return join(cell.dir, 'state.json');
+}
+
+/** `cells/<id>/config.json`: the run config `voxelwise train` gets. */
+export function cellConfigPath(cell: Pick<Cell, 'dir'>): string {
+  return join(cell.dir, 'config.json');
+}
+
+/** `cells/<id>/log.txt`: every attempt's output, appended. */
+export function cellLogPath(cell: Pick<Cell, 'dir'>): string {
+  return join(cell.dir, 'log.txt');
+}
+
+/** The last recorded attempt of a cell, or undefined when none ran. */
+export async function readCellState(cell: Pick<Cell, 'dir'>): Promise<CellState | undefined> {
+  try {
+    return JSON.parse(await readFile(statePath(cell), 'utf8')) as CellState;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Records an attempt (atomically: a reader never sees half a file). */
+export async function writeCellState(cell: Pick<Cell, 'dir'>, state: CellState): Promise<void> {
+  await writeJsonAtomic(statePath(cell), state);
+}
+
+/**
+ * The cell's finished run: the newest run directory under `cells/<id>/runs` whose `run.json` has
+ * status ok and the cell's config hash. Run directories appear only when a run finished (they are
+ * renamed into place), so one that exists is complete.
+ */
+export async function completedRun(cell: Pick<Cell, 'dir' | 'hash'>): Promise<RunSummary | undefined> {
+  const runs = await listRuns(join(cell.dir, 'runs'));
+  return runs.find((r) => r.status === 'ok' && r.configHash === cell.hash);
+}
+
+/** Where a cell stands, from its run directories and its state file. */
+export async function cellStatus(cell: Pick<Cell, 'dir' | 'hash'>): Promise<{ status: CellStatus; run?: RunSummary; state?: CellState }> {
+  const run = await completedRun(cell);
+  const state = await readCellState(cell);
+  if (run) return { status: 'done', run, ...(state ? { state } : {}) };
+  if (!state) return { status: 'pending' };
+  return { status: state.status === 'running' ? 'running' : state.status === 'ok' ? 'failed' : state.status, state };
+}
+
+/** The last `lines` lines of a cell's log (empty when it has none). */
+export async function logTail(cell: Pick<Cell, 'dir'>, lines = 30): Promise<string> {
+  try {
+    const text = await readFile(cellLogPath(cell), 'utf8');
+    return text.trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '';
+  }
+}
