@@ -22,6 +22,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: 'Run a config (.json, .yaml or .ts with defineConfig)',
     load: async () => (await import('./train.js')).trainCommand,
   },
+  sweep: {
+    summary: 'A grid of runs, locally or on Slurm; resumable (sweep status | cancel)',
+    load: async () => (await import('./sweep.js')).sweepCommand,
+  },
   runs: {
     summary: 'List run directories with their headline numbers (runs ls)',
     load: async () => (await import('./runs.js')).runsCommand,
