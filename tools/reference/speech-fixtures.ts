@@ -1,0 +1,67 @@
+/**
+ * Regenerates the known-answer fixtures of @voxelwise/features-speech from the Python reference
+ * (never part of the product):
+ *
+ *   node --conditions=@voxelwise/source --import tsx tools/reference/speech-fixtures.ts
+ *
+ * - test/fixtures/tones.wav: 1.7 s of tones, stereo 16-bit PCM at 16 kHz (the channels differ,
+ *   so the mix-down is exercised).
+ * - test/fixtures/forward.json: per-layer pooled hidden states of the tiny Whisper encoder and the
+ *   tiny wav2vec 2.0 from speech_forward.py (float64 numpy, weights read from the ONNX files,
+ *   LITcoder's windows), for both pools and both Whisper frame rules.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTinyWav2vec2, createTinyWhisperEncoder, encodeWav } from '@voxelwise/features-speech';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = path.join(here, '..', '..', 'packages', 'features-speech', 'test', 'fixtures');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'speech-fixtures-'));
+
+/** The tiny models and windows every fixture uses. */
+const MODELS = { whisper: { seed: 3, layers: 2, dModel: 32, heads: 4 }, wav2vec2: { seed: 5, layers: 2, dModel: 32, heads: 4 } } as const;
+const WINDOWS = { chunkSize: 0.2, contextSize: 1 } as const;
+
+function tone(seconds: number, rate: number, freqs: number[], phase: number): Float32Array {
+  const n = Math.round(seconds * rate);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = i / rate;
+    let v = 0;
+    freqs.forEach((f, k) => (v += (0.5 + 0.5 * Math.sin(2 * Math.PI * (0.7 + k) * t + phase)) * Math.sin(2 * Math.PI * f * t)));
+    x[i] = (0.6 * v) / freqs.length;
+  }
+  return x;
+}
+
+const wav = path.join(out, 'tones.wav');
+writeFileSync(wav, encodeWav([tone(1.7, 16000, [220, 660, 1800], 0), tone(1.7, 16000, [330, 990], 1)], 16000, 'pcm16'));
+const dirs = { whisper: path.join(tmp, 'whisper'), wav2vec2: path.join(tmp, 'wav2vec2') };
+await createTinyWhisperEncoder(dirs.whisper, MODELS.whisper);
+await createTinyWav2vec2(dirs.wav2vec2, MODELS.wav2vec2);
+const cases: Array<{
+  model: 'whisper' | 'wav2vec2';
+  pool: 'last' | 'mean';
+  frames: 'real' | 'padded';
+  times: number[];
+  layers: number[][][];
+}> = [];
+for (const model of ['whisper', 'wav2vec2'] as const) {
+  for (const pool of ['last', 'mean'] as const) {
+    for (const frames of model === 'whisper' ? (['real', 'padded'] as const) : (['real'] as const)) {
+      const script = path.join(here, 'speech_forward.py');
+      const args = [script, dirs[model], wav, String(WINDOWS.chunkSize), String(WINDOWS.contextSize), pool, frames];
+      const res = JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 28 })) as {
+        times: number[];
+        layers: number[][][];
+      };
+      cases.push({ model, pool, frames, ...res });
+    }
+  }
+}
+writeFileSync(path.join(out, 'forward.json'), `${JSON.stringify({ models: MODELS, windows: WINDOWS, cases })}\n`);
+rmSync(tmp, { recursive: true, force: true });
+console.log(`wrote ${cases.length} cases to ${out}`);
