@@ -1,0 +1,70 @@
+"""Peer for tools/bench/ridge/banded-bench.ts: himalaya's `BandedRidgeCV` (numpy backend, float32).
+
+himalaya (gallantlab/himalaya, himalaya/ridge/_sklearn_api.py `GroupRidgeCV` = `BandedRidgeCV`,
+solver `random_search`: himalaya/ridge/_random_search.py::solve_group_ridge_random_search) is not
+vendored: pass the folder of a checkout of its public source, which this script puts on sys.path.
+Same data, bands, band-weight candidates (given explicitly, so both sides search the same ones),
+alphas (λ = α, himalaya's convention on both sides), 5 contiguous folds (`KFold(5)` without
+shuffling), per-voxel alpha, no intercept, correlation score (himalaya.scoring.correlation_score).
+Not part of the product: a yardstick.
+
+Usage: python3 himalaya_banded.py <himalaya-src> <data-dir> <n> <p> <v> <n_test> <band sizes comma-separated>
+Reads X.f32, Y.f32, Xt.f32, Yt.f32 and gammas.json (candidates) and alphas.json from <data-dir>.
+Prints one JSON line.
+"""
+import json
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def main():
+    src, d = sys.argv[1], sys.argv[2]
+    n, p, v, nt = map(int, sys.argv[3:7])
+    sizes = [int(x) for x in sys.argv[7].split(",")]
+    sys.path.insert(0, src)
+    import himalaya
+    from himalaya.backend import set_backend
+    from himalaya.ridge import BandedRidgeCV
+    from himalaya.scoring import correlation_score
+    from sklearn.model_selection import KFold
+
+    set_backend("numpy")
+    gammas = np.asarray(json.load(open(f"{d}/gammas.json")), dtype=np.float32)
+    alphas = np.asarray(json.load(open(f"{d}/alphas.json")), dtype=np.float32)
+    X = np.fromfile(f"{d}/X.f32", dtype=np.float32).reshape(n, p)
+    Y = np.fromfile(f"{d}/Y.f32", dtype=np.float32).reshape(n, v)
+    Xt = np.fromfile(f"{d}/Xt.f32", dtype=np.float32).reshape(nt, p)
+    Yt = np.fromfile(f"{d}/Yt.f32", dtype=np.float32).reshape(nt, v)
+    groups = np.concatenate([np.full(s, b) for b, s in enumerate(sizes)])
+    t0 = time.perf_counter()
+    model = BandedRidgeCV(groups=groups, cv=KFold(5, shuffle=False), solver_params=dict(
+        n_iter=gammas, alphas=alphas, score_func=correlation_score, progress_bar=False,
+        local_alpha=True, conservative=False))
+    model.fit(X, Y)
+    pred = model.predict(Xt)
+    pc = pred - pred.mean(0)
+    yc = Yt - Yt.mean(0)
+    r = np.nan_to_num((pc * yc).sum(0) / np.sqrt((pc * pc).sum(0) * (yc * yc).sum(0)))
+    seconds = time.perf_counter() - t0
+    deltas = np.asarray(model.deltas_, dtype=np.float64)
+    best_alpha = 1.0 / np.exp(deltas).sum(0)
+    best_gamma = np.exp(deltas) * best_alpha
+    chosen = np.argmin(np.abs(gammas[:, :, None] - best_gamma[None]).sum(1), axis=0)
+    cpu = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({
+        "seconds": seconds,
+        "median_r": float(np.median(r)),
+        "mean_r": float(np.mean(r)),
+        "chosen_candidates": np.bincount(chosen, minlength=len(gammas)).tolist(),
+        "peak_rss_bytes": cpu.ru_maxrss * 1024,
+        "cpu_seconds": cpu.ru_utime + cpu.ru_stime,
+        "himalaya": getattr(himalaya, "__version__", "?"),
+        "numpy": np.__version__,
+    }))
+
+
+if __name__ == "__main__":
+    main()
