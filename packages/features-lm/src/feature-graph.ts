@@ -3,14 +3,9 @@ import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { onnx } from 'onnx-proto';
 import { FLOAT, int64, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
+import { layerOutputName, POOL_INPUT } from './graph-names.js';
 
-/** Name of the pooling-weights input the extractor adds: `[batch, targets, tokens]` float32. */
-export const POOL_INPUT = 'voxelwise_pool';
-
-/** Name of the pooled output of layer `i`: `[batch, targets, d_model]` float32. */
-export function layerOutputName(i: number): string {
-  return `voxelwise_layer_${i}`;
-}
+export { layerOutputName, POOL_INPUT };
 
 /** Architectures whose residual stream the extractor can expose. */
 export const SUPPORTED_ARCHITECTURES = ['gpt2', 'opt', 'gpt_neox'] as const;
@@ -60,6 +55,11 @@ export interface FeatureGraphSpec {
   readonly nLayers: number;
   /** The model file (for messages and external data). */
   readonly file: string;
+  /**
+   * Expose only layers `0..upToLayer` (blocks after it are dropped with the LM head): a web
+   * export that reads one layer ships and runs no more of the model than it needs.
+   */
+  readonly upToLayer?: number;
 }
 
 type Graph = onnx.IGraphProto;
@@ -199,7 +199,9 @@ export function buildFeatureGraph(modelBytes: Uint8Array, spec: FeatureGraphSpec
   const graph = model.graph;
   if (!graph) throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-lm:lm', message: `${spec.file} has no graph` });
   inlineExternalData(graph, spec.file);
-  const { sources, method } = findSources(graph, spec);
+  const found = findSources(graph, spec);
+  const method = found.method;
+  const sources = spec.upToLayer === undefined ? found.sources : found.sources.slice(0, spec.upToLayer + 1);
 
   const nodes = [...(graph.node ?? [])];
   const outputs: onnx.IValueInfoProto[] = [];

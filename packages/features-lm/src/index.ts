@@ -1,7 +1,10 @@
 export { lmFeatures, lmStage, LM_EXTRACTOR_NAME } from './plugin.js';
 export { lmOptionsSchema, CONTEXT_TYPES } from './options.js';
 export type { LmOptions, ResolvedLmOptions } from './options.js';
-export { createLmExtractor, centerRows } from './lm-extractor.js';
+export { createLmExtractor } from './lm-extractor.js';
+export { centerRows } from './center-rows.js';
+export { storyPlan } from './story-plan.js';
+export type { PlanModelInfo } from './story-plan.js';
 export type { LmExtractor, LmStoryLayers } from './lm-extractor.js';
 export { fullContexts, noContexts, halfContexts, litcoderContexts } from './contexts.js';
 export type { ContextCodec, LitcoderContextType } from './contexts.js';

@@ -1,15 +1,14 @@
 import { matrix, voxelwiseError } from '@voxelwise/core';
 import type { ExtractorDescription, FeatureExtractor, FeatureSet, StageContext, Story } from '@voxelwise/core';
-import { litcoderContexts } from './contexts.js';
-import type { LitcoderContextType } from './contexts.js';
+import { centerRows } from './center-rows.js';
 import type { LmCacheKeyParts } from './feature-cache.js';
 import { LM_CACHE_FORMAT, lmCacheFile, lmCacheKey, readLmCacheLayer, withLmCacheLock, wordsHash, writeLmCache } from './feature-cache.js';
 import type { LmModel } from './lm-model.js';
 import { openLmModel, releaseLmModel } from './lm-model.js';
 import type { ResolvedLmOptions } from './options.js';
 import type { ExtractionPlan } from './plan.js';
-import { contextPlan, slidingPlan, tokenizeStory } from './plan.js';
 import { runPlan } from './runner.js';
+import { storyPlan } from './story-plan.js';
 import { gpt2Tokenizer } from './tokenizer.js';
 
 const WHERE = 'features-lm:lm';
@@ -56,19 +55,6 @@ export interface LmExtractor extends FeatureExtractor {
 const inflight = new Map<string, Promise<Float32Array[]>>();
 /** Keys recomputed in this process under `ctx.refresh`: later reads (other layers of a sweep) may use them. */
 const refreshed = new Set<string>();
-
-/** Subtracts each row's mean over columns, accumulated in float64 (TransformerLens-style centring). */
-export function centerRows(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    let sum = 0;
-    for (let j = 0; j < cols; j++) sum += data[base + j]!;
-    const mean = sum / cols;
-    for (let j = 0; j < cols; j++) out[base + j] = data[base + j]! - mean;
-  }
-  return out;
-}
 
 function fmtSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
@@ -136,13 +122,8 @@ export function createLmExtractor(options: ResolvedLmOptions): LmExtractor {
 
   const plan = async (m: LmModel, story: Story): Promise<ExtractionPlan> => {
     const tok = await m.tokenizer();
-    const words = story.words.text;
-    const { bosId, nPositions } = m.info;
-    if (options.contextType === 'sliding')
-      return slidingPlan(tokenizeStory(words, tok.encode), bosId, options.pooling, options.lookback, window(m)!);
-    const codec = options.contextTokenizer === 'gpt2' ? await gpt2Tokenizer() : tok;
-    const contexts = litcoderContexts(words, options.contextType as LitcoderContextType, options.lookback, codec);
-    return contextPlan(story.name, contexts, tok.encode, bosId, options.pooling, nPositions);
+    const codec = options.contextType !== 'sliding' && options.contextTokenizer === 'gpt2' ? await gpt2Tokenizer() : tok;
+    return storyPlan(story.name, story.words.text, options, tok.encode, codec, m.info, window(m));
   };
 
   const compute = async (m: LmModel, story: Story, ctx: StageContext): Promise<Float32Array[]> => {

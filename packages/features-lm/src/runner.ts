@@ -1,7 +1,7 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { voxelwiseError } from '@voxelwise/core';
 import type { FeedSpec } from './feature-graph.js';
-import { layerOutputName, POOL_INPUT } from './feature-graph.js';
+import { layerOutputName, POOL_INPUT } from './graph-names.js';
 import type { ExtractionPlan, Sequence } from './plan.js';
 
 type Ort = typeof import('onnxruntime-node');

@@ -59,6 +59,37 @@ describe('exposing the residual stream of an ONNX export', () => {
     expect(g.method).toBe('scopes');
   });
 
+  it('cuts the graph after upToLayer: blocks past it are dropped, the layers kept give the same numbers', async () => {
+    const full = buildFeatureGraph(readFileSync(withStates.modelFile), { architecture: 'gpt2', nLayers: 3, file: withStates.modelFile });
+    const cut = buildFeatureGraph(readFileSync(withStates.modelFile), {
+      architecture: 'gpt2',
+      nLayers: 3,
+      file: withStates.modelFile,
+      upToLayer: 1,
+    });
+    const m = onnx.ModelProto.decode(cut.bytes);
+    expect(m.graph!.output!.map((o) => o.name)).toEqual(['voxelwise_layer_0', 'voxelwise_layer_1']);
+    expect(m.graph!.node!.some((n) => /h\.[12][/.]/.test(n.name ?? ''))).toBe(false);
+    expect(m.graph!.node!.some((n) => /h\.0[/.]/.test(n.name ?? ''))).toBe(true);
+    expect(cut.bytes.byteLength).toBeLessThan(full.bytes.byteLength);
+    const ort = await import('onnxruntime-node');
+    const run = async (bytes: Uint8Array, names: string[]) => {
+      const session = await ort.InferenceSession.create(bytes);
+      const ids = BigInt64Array.from([50256n, 64n, 1110n, 257n], (x) => x);
+      const feeds = {
+        input_ids: new ort.Tensor('int64', ids, [1, 4]),
+        attention_mask: new ort.Tensor('int64', BigInt64Array.from([1n, 1n, 1n, 1n]), [1, 4]),
+        voxelwise_pool: new ort.Tensor('float32', Float32Array.from([0, 0, 0, 1]), [1, 1, 4]),
+      };
+      const out = await session.run(feeds, names);
+      await session.release();
+      return names.map((n) => out[n]!.data as Float32Array);
+    };
+    const [a1] = await run(full.bytes, ['voxelwise_layer_1']);
+    const [b1] = await run(cut.bytes, ['voxelwise_layer_1']);
+    expect(maxAbsDiff(a1!, b1!)).toBe(0);
+  });
+
   it('falls back to declared hidden_states outputs (stepping back through the final LayerNorm) when nodes are unnamed', async () => {
     const dir = path.join(root, 'unnamed');
     cpSync(withStates.dir, dir, { recursive: true });
