@@ -2,15 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRegistry, definePlugin, defineStage, noiseCeiling, z } from '@voxelwise/core';
-import type { FeatureBand, FittedModel, Matrix } from '@voxelwise/core';
+import { createRegistry, noiseCeiling } from '@voxelwise/core';
+import type { FeatureBand, Matrix } from '@voxelwise/core';
 import { assemblies, simulateSubject } from '@voxelwise/assembly';
 import { basicFeatures } from '@voxelwise/features-basic';
 import { downsamplers } from '@voxelwise/downsample';
-import { ridge } from '@voxelwise/ridge';
 import { expectVoxelwiseError } from '@voxelwise/testing';
 import { readRunJson, readScores, readWeights, resolveConfig, train } from '../src/index.js';
 import { testRegistry } from './helpers/registry.js';
+import { fakeBanded } from './helpers/fake-banded.js';
+import { partitionR2 } from '../src/partition.js';
 
 const out = () => mkdtempSync(join(tmpdir(), 'vw-spaces-'));
 const simOptions = { seed: 11, stories: 3, duration: 300, voxels: 30, plantedFraction: 0.5, testRepeats: 8, ar1: 0.3 } as const;
@@ -101,6 +102,38 @@ describe('noise ceiling', () => {
 });
 
 describe('variance partitioning', () => {
+  it('recovers the seven regions of three spaces from the R² of the seven unions', () => {
+    // Regions as sets of spaces (bitmask) with known sizes; R² of a union = sum of the regions it touches.
+    const region = new Map<number, number>([
+      [0b001, 0.1],
+      [0b010, 0.05],
+      [0b100, -0.02],
+      [0b011, 0.2],
+      [0b101, 0.03],
+      [0b110, 0.07],
+      [0b111, 0.4],
+    ]);
+    const r2 = new Map<number, Float64Array>();
+    for (let s = 1; s < 8; s++) {
+      let sum = 0;
+      for (const [t, size] of region) if (t & s) sum += size;
+      r2.set(s, Float64Array.of(sum));
+    }
+    const p = partitionR2(['a', 'b', 'c'], r2);
+    const expected: Record<string, number> = {
+      r2_unique_a: 0.1,
+      r2_unique_b: 0.05,
+      r2_unique_c: -0.02,
+      'r2_shared_a+b': 0.2,
+      'r2_shared_a+c': 0.03,
+      'r2_shared_b+c': 0.07,
+      'r2_shared_a+b+c': 0.4,
+    };
+    for (const [k, v] of Object.entries(expected)) expect(p.columns[k]![0], k).toBeCloseTo(v, 14);
+    expect(p.columns['r2_fit_a+b+c']![0]).toBeCloseTo(0.83, 14);
+    expect(p.summary['r2_unique_a']).toEqual({ mean: p.columns['r2_unique_a']![0], median: p.columns['r2_unique_a']![0] });
+  });
+
   it('refits each space alone with the same settings and splits the test R² into unique and shared parts', async () => {
     const registry = testRegistry();
     const base = { outDir: out(), assembly: sim, model: { name: 'ridge-cv', options: alphas } } as const;
@@ -147,56 +180,6 @@ describe('variance partitioning', () => {
     expect('partition' in resolveConfig({ assembly: sim, features: [f] })).toBe(false);
   });
 });
-
-/**
- * A stand-in for a banded model under the name the trainer treats as banded: it fits `ridge-cv`
- * on all columns, reports uniform γ, and splits its prediction by the bands it was given.
- */
-function fakeBanded(seen: { bands: FeatureBand[][]; columns: number[] }) {
-  const ridgeCv = ridge().stages.find((s) => s.name === 'ridge-cv')!;
-  return definePlugin('fake-banded', [
-    ridgeCv,
-    defineStage({
-      kind: 'model',
-      name: 'banded-ridge-cv',
-      description: 'ridge-cv with a band report, for trainer tests',
-      options: z.object({}).strict(),
-      create: () => ({
-        id: 'fake-banded',
-        async fit(data, ctx) {
-          const bands = data.bands ?? [];
-          seen.bands.push([...bands]);
-          seen.columns.push(data.X.cols);
-          const inner = await ctx.stages!.create('model', { name: 'ridge-cv', options: alphas });
-          const fitted = await inner.fit({ X: data.X, Y: data.Y, ...(data.groups ? { groups: data.groups } : {}) }, ctx);
-          const v = data.Y.cols;
-          const nb = bands.length;
-          const gammas = new Float64Array(v * nb).fill(1 / nb);
-          const lambdas = Float64Array.from({ length: v * nb }, (_, k) => fitted.penalty!.lambdas[Math.floor(k / nb)]! * nb);
-          const model: FittedModel = {
-            predict: (X) => fitted.predict(X),
-            score: (X, Y) => fitted.score(X, Y),
-            evaluate: (X, Y, c) => fitted.evaluate(X, Y, c),
-            info: {},
-            ...(fitted.weights ? { weights: fitted.weights } : {}),
-            bands: { names: bands.map((b) => b.name), gammas, lambdas, huthAlphas: lambdas.map(Math.sqrt) },
-            async predictSplit(X: Matrix) {
-              const parts: Matrix[] = [];
-              for (const band of bands) {
-                const masked = new Float64Array(X.data.length);
-                for (let i = 0; i < X.rows; i++)
-                  for (let c = band.start; c < band.end; c++) masked[i * X.cols + c] = X.data[i * X.cols + c]!;
-                parts.push(await fitted.predict({ rows: X.rows, cols: X.cols, data: masked }));
-              }
-              return parts;
-            },
-          };
-          return model;
-        },
-      }),
-    }),
-  ]);
-}
 
 describe('banded models', () => {
   it('get one contiguous band per feature space, and the run keeps γ, λ, split r and split R² per voxel', async () => {

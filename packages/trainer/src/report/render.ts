@@ -4,6 +4,7 @@ import { alphaChart, alphaSummary, layerChart, rHistogramChart, sortedRChart, ti
 import type { LayerPoint } from './charts.js';
 import type { ReportData } from './load.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './assets.js';
+import { spacesSections } from './spaces-section.js';
 
 function metric(m: Record<string, unknown>, key: string): number {
   const v = m[key];
@@ -232,6 +233,7 @@ ${headline(d)}
 ${layers(d)}
 ${correlations(d)}
 ${alphas(d)}
+${spacesSections(d)}
 ${ts.html}
 ${provenance(d)}
 </main>
