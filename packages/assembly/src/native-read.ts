@@ -8,6 +8,7 @@ import { FORMAT_NAME, MANIFEST_FILE, manifestChecksum, manifestSchema } from './
 import type { Manifest, ManifestFile, ManifestStory } from './native-format.js';
 import { hashFile } from './hash.js';
 import { storyCache } from './story-cache.js';
+import { readGeometry } from './geometry-json.js';
 
 const WHERE = 'assembly:arrow';
 
@@ -268,8 +269,10 @@ export async function openAssembly(dir: string, options: OpenAssemblyOptions = {
     return storyFrom(root, manifest, e, words, t.numbers('time'), checkOf);
   };
   const { metadata: extra, ...m } = manifest;
+  const geometry = readGeometry(extra?.['geometry'], root, join(root, MANIFEST_FILE));
   const metadata: AssemblyMetadata = {
     ...(extra ?? {}),
+    ...(geometry ? { geometry } : {}),
     subject: m.subject,
     tr: m.tr,
     nVoxels: m.nVoxels,
