@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       '--conditions=@voxelwise/source',
       '--import',
       'tsx',
-      join(here, 'run-banded.ts'),
+      join(here, 'run-banded-bench.ts'),
       dir,
       ...args,
       String(threads),

@@ -2,7 +2,7 @@ import { voxelwiseError } from '@voxelwise/core';
 import type { FeatureBand } from '@voxelwise/core';
 
 /** Name of the single band a fit without {@link FeatureBand}s uses. */
-export const WHOLE_BAND = 'all';
+const WHOLE_BAND = 'all';
 
 /**
  * Checks a fit's bands against its `p` feature columns: in column order, contiguous, non-empty,

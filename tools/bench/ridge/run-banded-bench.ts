@@ -3,7 +3,7 @@
  * on one benchmark problem and prints one JSON line (time, median r, peak RSS, CPU, chosen
  * candidates, per-phase events). Runs alone in its process so its peak RSS is its own.
  *
- *   run-banded.ts <dir> <n> <p> <v> <nt> <band sizes comma-separated> <threads>
+ *   run-banded-bench.ts <dir> <n> <p> <v> <nt> <band sizes comma-separated> <threads>
  */
 import { readFileSync } from 'node:fs';
 import { createContext, matrix } from '@voxelwise/core';
