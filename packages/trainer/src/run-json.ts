@@ -26,7 +26,15 @@ const geometrySchema = z.discriminatedUnion('kind', [
       z.object({
         hemi: z.enum(['L', 'R']),
         nVertices: z.number().int().nonnegative(),
-        meshes: z.record(z.enum(['pial', 'white', 'inflated', 'midthickness', 'sphere']), z.string()).optional(),
+        meshes: z
+          .object({
+            pial: z.string().optional(),
+            white: z.string().optional(),
+            inflated: z.string().optional(),
+            midthickness: z.string().optional(),
+            sphere: z.string().optional(),
+          })
+          .optional(),
       }),
     ),
   }),

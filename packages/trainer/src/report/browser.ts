@@ -17,6 +17,11 @@ export interface InspectOptions {
   width?: number;
   /** Give up after this long. @default 60000 */
   timeoutMs?: number;
+  /**
+   * A JavaScript expression evaluated in the page after the probe (awaited when it is a promise);
+   * its JSON value comes back as `evaluated`. Tests use it to read pixels of the brain maps.
+   */
+  evaluate?: string;
 }
 
 /** What a headless browser saw of a report. */
@@ -33,6 +38,8 @@ export interface InspectResult {
   pageHeight: number;
   /** Where the screenshot went. */
   screenshotPath?: string;
+  /** The value of {@link InspectOptions.evaluate}. */
+  evaluated?: unknown;
 }
 
 interface CdpMessage {
@@ -164,6 +171,19 @@ export async function inspectReport(htmlPath: string, options: InspectOptions = 
     };
     const seen = evaluated.result.value;
     const out: InspectResult = { errors, requests, ready: seen.ready, charts: seen.charts, pageHeight: seen.pageHeight };
+    if (options.evaluate) {
+      const extra = (await send(
+        'Runtime.evaluate',
+        { expression: options.evaluate, returnByValue: true, awaitPromise: true },
+        sessionId,
+      )) as {
+        result: { value?: unknown };
+        exceptionDetails?: { text?: string; exception?: { description?: string } };
+      };
+      if (extra.exceptionDetails)
+        errors.push(`evaluate: ${extra.exceptionDetails.exception?.description ?? extra.exceptionDetails.text ?? 'failed'}`);
+      else out.evaluated = extra.result.value;
+    }
     if (options.screenshotPath) {
       await send(
         'Emulation.setDeviceMetricsOverride',

@@ -6,6 +6,8 @@ import type { ScoreColumns, TimeseriesColumns } from '../arrow-io.js';
 import { readJsonFile } from '../read-json.js';
 import { readRunJson } from '../run-json.js';
 import type { RunJson } from '../run-json.js';
+import { loadBrainMap } from './brain-map.js';
+import type { BrainMapFigures } from './brain-map.js';
 
 /** Everything the report shows, read back from a run directory. */
 export interface ReportData {
@@ -34,6 +36,8 @@ export interface ReportData {
   versions: Record<string, string>;
   /** 1 for voxels a simulator planted signal in (simulated subjects only). */
   planted?: Uint8Array;
+  /** Brain maps, when the assembly recorded where its columns lie (run.json `assembly.geometry`). */
+  brainMap?: BrainMapFigures;
 }
 
 async function jsonObject(path: string): Promise<Record<string, unknown>> {
@@ -93,5 +97,7 @@ export async function loadReportData(runDir: string): Promise<ReportData> {
   if (typeof metrics['selected_by'] === 'string') data.selectedBy = metrics['selected_by'];
   if (grid) data.alphaGrid = grid;
   if (planted && planted.length === scores.r.length) data.planted = Uint8Array.from(planted);
+  const brainMap = await loadBrainMap(run.assembly.geometry, scores);
+  if (brainMap) data.brainMap = brainMap;
   return data;
 }

@@ -5,6 +5,7 @@ import type { LayerPoint } from './charts.js';
 import type { ReportData } from './load.js';
 import { REPORT_CSS, REPORT_SCRIPT } from './assets.js';
 import { spacesSections } from './spaces-section.js';
+import { brainMapSection } from './brain-map.js';
 
 function metric(m: Record<string, unknown>, key: string): number {
   const v = m[key];
@@ -232,6 +233,7 @@ export function renderReportHtml(d: ReportData): string {
 ${headline(d)}
 ${layers(d)}
 ${correlations(d)}
+${brainMapSection(d.brainMap)}
 ${alphas(d)}
 ${spacesSections(d)}
 ${ts.html}

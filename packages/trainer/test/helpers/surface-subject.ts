@@ -1,0 +1,151 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineStage, z } from '@voxelwise/core';
+import type { BrainGeometry } from '@voxelwise/core';
+import { simulatedStage } from '@voxelwise/assembly';
+
+/** An icosphere (unit radius): 12 vertices subdivided `levels` times (162 vertices at 2, 642 at 3). */
+export function icosphere(levels: number): { coords: number[]; faces: number[] } {
+  const t = (1 + Math.sqrt(5)) / 2;
+  const verts: number[][] = [
+    [-1, t, 0],
+    [1, t, 0],
+    [-1, -t, 0],
+    [1, -t, 0],
+    [0, -1, t],
+    [0, 1, t],
+    [0, -1, -t],
+    [0, 1, -t],
+    [t, 0, -1],
+    [t, 0, 1],
+    [-t, 0, -1],
+    [-t, 0, 1],
+  ].map((v) => v.map((x) => x / Math.hypot(...v)));
+  let faces = [
+    [0, 11, 5],
+    [0, 5, 1],
+    [0, 1, 7],
+    [0, 7, 10],
+    [0, 10, 11],
+    [1, 5, 9],
+    [5, 11, 4],
+    [11, 10, 2],
+    [10, 7, 6],
+    [7, 1, 8],
+    [3, 9, 4],
+    [3, 4, 2],
+    [3, 2, 6],
+    [3, 6, 8],
+    [3, 8, 9],
+    [4, 9, 5],
+    [2, 4, 11],
+    [6, 2, 10],
+    [8, 6, 7],
+    [9, 8, 1],
+  ];
+  for (let l = 0; l < levels; l++) {
+    const cache = new Map<string, number>();
+    const mid = (a: number, b: number): number => {
+      const key = a < b ? `${a},${b}` : `${b},${a}`;
+      let m = cache.get(key);
+      if (m === undefined) {
+        const p = [0, 1, 2].map((i) => verts[a]![i]! + verts[b]![i]!);
+        verts.push(p.map((x) => x / Math.hypot(...p)));
+        m = verts.length - 1;
+        cache.set(key, m);
+      }
+      return m;
+    };
+    faces = faces.flatMap(([a, b, c]) => {
+      const [ab, bc, ca] = [mid(a!, b!), mid(b!, c!), mid(c!, a!)];
+      return [
+        [a!, ab, ca],
+        [b!, bc, ab],
+        [c!, ca, bc],
+        [ab, bc, ca],
+      ];
+    });
+  }
+  return { coords: verts.flat(), faces: faces.flat() };
+}
+
+/** Writes a FreeSurfer triangle surface (nibabel.freesurfer.write_geometry's layout, big-endian). */
+export function writeFreeSurferSurface(path: string, coords: readonly number[], faces: readonly number[]): void {
+  const head = Buffer.concat([Buffer.from([0xff, 0xff, 0xfe]), Buffer.from('created by voxelwise tests\n\n')]);
+  const body = Buffer.alloc(8 + coords.length * 4 + faces.length * 4);
+  body.writeInt32BE(coords.length / 3, 0);
+  body.writeInt32BE(faces.length / 3, 4);
+  coords.forEach((x, i) => body.writeFloatBE(x, 8 + 4 * i));
+  faces.forEach((f, i) => body.writeInt32BE(f, 8 + coords.length * 4 + 4 * i));
+  writeFileSync(path, Buffer.concat([head, body]));
+}
+
+/** Centre of the planted patch of each hemisphere: on its lateral side (−x left, +x right). */
+export const PATCH_CENTRE: Record<'L' | 'R', [number, number, number]> = { L: [-70, 10, 10], R: [70, -10, 10] };
+
+/**
+ * A `simulated` subject laid out on two ellipsoid "hemispheres" (icosphere level 2, 162 vertices
+ * each): the simulator chooses which columns carry signal, and this places those columns on the
+ * vertices nearest a lateral patch, so the planted signal forms one region per hemisphere. Meshes
+ * are FreeSurfer files in `meshDir`; the geometry names them as pial meshes.
+ */
+export function surfaceSubjectStage(meshDir: string) {
+  const simOptions = simulatedStage.options;
+  return defineStage({
+    kind: 'assembly-source',
+    name: 'simulated-surface',
+    description: 'a simulated subject whose planted voxels form a patch on a generated surface',
+    options: z.object({ seed: z.number().int().default(0) }).strict(),
+    create: (o, ctx) => ({
+      id: `simulated-surface:${o.seed}`,
+      load: async (loadCtx = ctx) => {
+        const options = simOptions.parse({
+          seed: o.seed,
+          stories: 4,
+          duration: 240,
+          voxels: 324,
+          plantedFraction: 0.2,
+          snrMin: 1,
+          snrMax: 4,
+        });
+        const inner = await (await simulatedStage.create(options as never, loadCtx)).load(loadCtx);
+        const truth = inner.metadata['groundTruth'] as { planted: number[] };
+        const sphere = icosphere(2);
+        const nV = sphere.coords.length / 3;
+        const hemispheres = (['L', 'R'] as const).map((hemi, h) => {
+          const centre = PATCH_CENTRE[hemi];
+          const position = (v: number) => [
+            sphere.coords[3 * v]! * 30 + (hemi === 'L' ? -40 : 40),
+            sphere.coords[3 * v + 1]! * 70,
+            sphere.coords[3 * v + 2]! * 50,
+          ];
+          const byDistance = Array.from({ length: nV }, (_, v) => v).sort(
+            (a, b) => Math.hypot(...position(a).map((x, i) => x - centre[i]!)) - Math.hypot(...position(b).map((x, i) => x - centre[i]!)),
+          );
+          const columns = Array.from({ length: nV }, (_, j) => j);
+          const planted = columns.filter((j) => truth.planted[h * nV + j] === 1);
+          const rest = columns.filter((j) => truth.planted[h * nV + j] !== 1);
+          // Sphere vertex byDistance[i] becomes column (planted first, nearest the patch centre).
+          const columnOf = new Int32Array(nV);
+          [...planted, ...rest].forEach((j, i) => (columnOf[byDistance[i]!] = j));
+          const coords = new Array<number>(nV * 3);
+          for (let v = 0; v < nV; v++) position(v).forEach((x, i) => (coords[3 * columnOf[v]! + i] = x));
+          const file = join(meshDir, `${hemi === 'L' ? 'lh' : 'rh'}.pial`);
+          writeFreeSurferSurface(
+            file,
+            coords,
+            sphere.faces.map((v) => columnOf[v]!),
+          );
+          return { hemi, nVertices: nV, meshes: { pial: file } };
+        });
+        const geometry: BrainGeometry = { kind: 'surface', space: 'simulated', hemispheres };
+        return {
+          metadata: { ...inner.metadata, geometry },
+          storyNames: inner.storyNames,
+          testStories: inner.testStories,
+          story: (name: string) => inner.story(name),
+        };
+      },
+    }),
+  });
+}
