@@ -42,3 +42,11 @@ export type { ConsoleStageOptions, JsonlStageOptions } from './loggers/plugin.js
 export { inspectReport } from './report/browser.js';
 export { findChromium } from '@voxelwise/io';
 export type { InspectOptions, InspectResult } from './report/browser.js';
+export { planShards } from './shard-plan.js';
+export type { ShardPlanOptions, ShardPlanResult } from './shard-plan.js';
+export { fitShard } from './shard-fit.js';
+export type { ShardFitOptions, ShardFitResult } from './shard-fit.js';
+export { mergeShards } from './shard-merge.js';
+export type { ShardMergeOptions } from './shard-merge.js';
+export { readShardPlan, shardPlanSchema } from './shard-plan-file.js';
+export type { ShardPlan } from './shard-plan-file.js';
