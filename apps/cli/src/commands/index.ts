@@ -26,6 +26,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: 'A grid of runs, locally or on Slurm; resumable (sweep status | cancel)',
     load: async () => (await import('./sweep.js')).sweepCommand,
   },
+  shard: {
+    summary: "One fit's voxels across processes or cluster array tasks (shard plan | fit | merge)",
+    load: async () => (await import('./shard.js')).shardCommand,
+  },
   runs: {
     summary: 'List run directories with their headline numbers (runs ls)',
     load: async () => (await import('./runs.js')).runsCommand,
