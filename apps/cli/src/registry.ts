@@ -8,11 +8,13 @@ import { wandb } from '@voxelwise/logger-wandb';
 import { tensorboard } from '@voxelwise/logger-tensorboard';
 import { builtinLoggers } from '@voxelwise/trainer';
 import { lmPlugin } from './optional-lm.js';
+import { speechPlugin } from './optional-speech.js';
 
 /**
  * A registry holding every built-in stage: assembly sources, basic features, language-model
  * features when `@voxelwise/features-lm` is installed (an optional peer: it brings transformers.js
- * and onnxruntime; without it `lm` is listed as not installed), downsamplers, ridge, and the
+ * and onnxruntime; without it `lm` is listed as not installed), speech-model features when
+ * `@voxelwise/features-speech` is (an optional peer likewise), downsamplers, ridge, and the
  * console, jsonl, wandb and tensorboard loggers. It lives in the CLI (not the trainer) so that a
  * program which fits precomputed features installs only the plugins it uses.
  *
@@ -24,6 +26,7 @@ export async function createDefaultRegistry(): Promise<Registry> {
     .use(assemblies())
     .use(basicFeatures())
     .use(await lmPlugin())
+    .use(await speechPlugin())
     .use(downsamplers())
     .use(ridge())
     .use(builtinLoggers())

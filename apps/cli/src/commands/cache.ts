@@ -1,4 +1,5 @@
 import type { LmCacheEntry } from '@voxelwise/features-lm';
+import type { SpeechCacheEntry } from '@voxelwise/features-speech';
 import type { Command, TextOut } from '../command.js';
 import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
@@ -40,6 +41,46 @@ function table(out: TextOut, entries: ReadonlyArray<LmCacheEntry & { ok?: boolea
   out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
 }
 
+function speechTable(out: TextOut, entries: ReadonlyArray<SpeechCacheEntry & { ok?: boolean }>): void {
+  const rows = entries.map((e) => {
+    const m = e.metadata;
+    const status = e.ok === undefined ? (e.error ? 'unreadable' : '') : e.ok ? 'ok' : 'INVALID';
+    if (!m) return [e.file.slice(-18, -6), '?', '?', '', '', '', '', size(e.bytes), '', status || 'unreadable', e.error ?? ''];
+    const p = m.parts;
+    return [
+      m.key.slice(0, 12),
+      m.story,
+      m.model.hub?.repo ?? m.model.label,
+      `${p.chunkSize}/${p.contextSize}`,
+      `${p.pool}${p.whisperFrames ? `/${p.whisperFrames}` : ''}`,
+      `${m.nLayers}×${m.dModel}`,
+      String(m.nWindows),
+      size(e.bytes),
+      m.createdAt.slice(0, 19).replace('T', ' '),
+      status,
+      e.error ?? '',
+    ];
+  });
+  const head = ['key', 'story', 'speech model', 'chunk/context s', 'pool', 'layers', 'windows', 'size', 'created', '', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+}
+
+/** The speech cache module when @voxelwise/features-speech is installed (an optional peer), else undefined. */
+async function speechCache() {
+  try {
+    return await (await import('../optional-speech.js')).importFeaturesSpeech('cache');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'E_MODEL_LOAD') return undefined;
+    throw error;
+  }
+}
+
 const options = {
   'cache-dir': { type: 'string', value: '<dir>', description: 'Cache root (default .voxelwise-cache, in the current folder)' },
   model: { type: 'string', value: '<text>', description: 'clear: only files whose model label or hub repository contains <text>' },
@@ -53,7 +94,8 @@ export const cacheCommand: Command = {
     usage: ['voxelwise cache ls | verify | clear [options]'],
     description: `The feature cache holds every layer of a language model for one story per file (Arrow IPC,
 <cache-dir>/features-lm/<key>.arrow, the key a hash of the model files, tokenizer, context
-policy, lookback, pooling and the story's words).
+policy, lookback, pooling and the story's words). Speech-model features live beside them in
+<cache-dir>/features-speech (key: audio SHA-256, model files, chunk, context, pool); ls lists both.
 
   ls       One line per file: story, model, context, lookback, pooling, layers × d, words, size
   verify   Reads every file and every layer's checksum; exits 1 if any is invalid
@@ -74,11 +116,21 @@ policy, lookback, pooling and the story's words).
     const { clearLmCache, listLmCache, lmCacheDir, verifyLmCache } = await (await import('../optional-lm.js')).importFeaturesLm('cache');
     if (sub === 'ls' || sub === 'list') {
       const entries = await listLmCache(cacheDir);
-      if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);
-      else if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
+      const speech = await speechCache();
+      const speechEntries = speech ? await speech.listSpeechCache(cacheDir) : [];
+      if (values.json) env.out.write(`${JSON.stringify(speech ? { lm: entries, speech: speechEntries } : entries, null, 2)}\n`);
       else {
-        table(env.out, entries);
-        env.out.write(`${entries.length} files, ${size(entries.reduce((a, e) => a + e.bytes, 0))} in ${lmCacheDir(cacheDir)}\n`);
+        if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
+        else {
+          table(env.out, entries);
+          env.out.write(`${entries.length} files, ${size(entries.reduce((a, e) => a + e.bytes, 0))} in ${lmCacheDir(cacheDir)}\n`);
+        }
+        if (speech && speechEntries.length > 0) {
+          speechTable(env.out, speechEntries);
+          env.out.write(
+            `${speechEntries.length} files, ${size(speechEntries.reduce((a, e) => a + e.bytes, 0))} in ${speech.speechCacheDir(cacheDir)}\n`,
+          );
+        }
       }
       return 0;
     }

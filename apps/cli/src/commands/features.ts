@@ -14,6 +14,12 @@ function integer(flag: string, text: string | undefined, min: number): number | 
 export const CONTEXT_HELP = ['fullcontext', 'nocontext', 'halfcontext', 'sliding'] as const;
 
 const options = {
+  extractor: {
+    type: 'string',
+    short: 'x',
+    value: '<lm|speech>',
+    description: 'Language-model (lm) or speech-model (speech) features (default lm)',
+  },
   assembly: { type: 'string', short: 'a', value: '<dir>', description: 'A voxelwise assembly directory (assembly source "arrow")' },
   model: {
     type: 'string',
@@ -45,6 +51,14 @@ const options = {
     value: '<size>',
     description: 'Memory for activations (default 4GB): 8GB = 8·10⁹ bytes, 8GiB = 8·2³⁰',
   },
+  'chunk-size': { type: 'string', value: '<s>', description: 'speech: seconds between window ends (default 0.1)' },
+  'context-size': { type: 'string', value: '<s>', description: 'speech: seconds of audio per window (default 16)' },
+  pool: { type: 'string', value: '<p>', description: "speech: last | mean over the window's frames (default last)" },
+  'whisper-frames': {
+    type: 'string',
+    value: '<f>',
+    description: 'speech, Whisper: real (frames of the audio) | padded (all 1500, LITcoder) (default real)',
+  },
   force: { type: 'boolean', description: 'Recompute even when cached' },
   json: { type: 'boolean', description: 'Print the summary as JSON' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress output' },
@@ -52,14 +66,17 @@ const options = {
 
 export const featuresCommand: Command = {
   help: formatHelp({
-    usage: ['voxelwise features extract --assembly <dir> --model <id|path> [options]'],
+    usage: ['voxelwise features extract --assembly <dir> --model <id|path> [--extractor lm|speech] [options]'],
     description: `Runs a language model over every story of an assembly once and caches all of its layers
 (Arrow IPC under <cache-dir>/features-lm), so later runs and layer sweeps read them instead of
-recomputing. Stories already cached are checked and skipped.`,
+recomputing. Stories already cached are checked and skipped. With --extractor speech, a speech
+model (Whisper encoder, wav2vec 2.0, HuBERT) runs over LITcoder's windows of each story's audio
+and every layer goes to <cache-dir>/features-speech.`,
     options,
     examples: [
       'voxelwise features extract --assembly data/UTS03 --model gpt2-small --layers all',
       'voxelwise features extract -a data/UTS03 -m ./models/opt-125m --context sliding --lookback 256',
+      'voxelwise features extract -a data/UTS03 -x speech -m openai/whisper-base --chunk-size 0.1 --context-size 16',
     ],
   }),
   async run(args, env) {
@@ -73,6 +90,68 @@ recomputing. Stories already cached are checked and skipped.`,
     const { createContext, isVoxelwiseError, parseSize, voxelwiseError } = await import('@voxelwise/core');
     // The default is train's (the trainer's memoryBudget default), so the two commands agree.
     const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
+    const kind = values.extractor ?? 'lm';
+    if (kind !== 'lm' && kind !== 'speech') throw usageError(`--extractor must be lm or speech (got "${kind}")`);
+    const speechOnly = ['chunk-size', 'context-size', 'pool', 'whisper-frames'] as const;
+    const lmOnly = ['context', 'lookback', 'pooling', 'context-tokenizer', 'sliding-window'] as const;
+    const misplaced = (kind === 'lm' ? speechOnly : lmOnly).filter((k) => values[k] !== undefined);
+    if (misplaced.length > 0)
+      throw usageError(
+        `--${misplaced.join(', --')} ${misplaced.length === 1 ? 'applies' : 'apply'} to --extractor ${kind === 'lm' ? 'speech' : 'lm'} only`,
+      );
+    if (kind === 'speech') {
+      const logger = (await import('@voxelwise/trainer')).consoleLogger({ stream: env.err });
+      const registry = await env.registry();
+      const ctx = createContext({
+        cacheDir: values['cache-dir'] ?? '.voxelwise-cache',
+        memoryBudget,
+        ...(values.force ? { refresh: true } : {}),
+        ...(env.signal ? { signal: env.signal } : {}),
+        emit: (e) => (values.quiet ? undefined : logger.handle(e)),
+        registry,
+      });
+      const source = await registry.create('assembly-source', { name: 'arrow', options: { path: values.assembly } }, ctx);
+      const assembly = await source.load(ctx);
+      const names = values.stories
+        ? values.stories
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [...assembly.storyNames];
+      const missing = names.find((n) => !assembly.storyNames.includes(n));
+      if (missing !== undefined) {
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: 'cli:features',
+          message: `--stories names "${missing}", which is not in ${values.assembly}`,
+          expected: assembly.storyNames,
+        });
+      }
+      const { extractSpeech } = await import('./features-speech.js');
+      try {
+        await extractSpeech(
+          {
+            model: values.model,
+            ...(values.revision !== undefined ? { revision: values.revision } : {}),
+            ...(values['chunk-size'] !== undefined ? { chunkSize: values['chunk-size'] } : {}),
+            ...(values['context-size'] !== undefined ? { contextSize: values['context-size'] } : {}),
+            ...(values.pool !== undefined ? { pool: values.pool } : {}),
+            ...(values['whisper-frames'] !== undefined ? { whisperFrames: values['whisper-frames'] } : {}),
+            ...(values['batch-size'] !== undefined ? { batchSize: integer('--batch-size', values['batch-size'], 1)! } : {}),
+            ...(values.threads !== undefined ? { threads: integer('--threads', values.threads, 1)! } : {}),
+            ...(values.layers !== undefined ? { layers: values.layers } : {}),
+            ...(values.json ? { json: true } : {}),
+          },
+          assembly,
+          names,
+          ctx,
+          env,
+        );
+      } finally {
+        await logger.close?.();
+      }
+      return 0;
+    }
     const [{ createLmExtractor, lmOptionsSchema, verifyLmCacheFile }, { consoleLogger }, { parseLayers }] = await Promise.all([
       import('../optional-lm.js').then((m) => m.importFeaturesLm('features extract')),
       import('@voxelwise/trainer'),
