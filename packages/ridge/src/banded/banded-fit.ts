@@ -90,9 +90,9 @@ export async function fitBandedRidge(
   const F = folds.length;
   const dt: DType = settings.precision;
   const Xd: Dense = dt === 'float32' ? toFloat32(input.X.data) : toFloat64(input.X.data);
-  // The folds' Gram matrices (kept across candidates) and the per-candidate scores are the
-  // banded fit's own memory; the rest of the budget goes to ridge's planner.
-  const own = F * p * p * 8 + 3 * C * v * 8;
+  // The folds' Gram matrices (kept across candidates), the per-candidate scores and the scaled
+  // copy of X are the banded fit's own memory; the rest of the budget goes to ridge's planner.
+  const own = F * p * p * 8 + 3 * C * v * 8 + n * p * (dt === 'float32' ? 4 : 8);
   const layout = planFitLayout(
     Xd,
     { n, p, v },
@@ -268,36 +268,30 @@ async function refitBanded(input: RefitBandedInputs, ctx: StageContext): Promise
     list.push(j);
   });
   for (const c of [...byCandidate.keys()].sort((a, b) => a - b)) {
-    const voxels = byCandidate.get(c)!;
+    const voxels = byCandidate.get(c)!; // ascending
     const m = voxels.length;
     const s = columnScales(bands, gammas.subarray(c * k, (c + 1) * k), p);
     const f = await factor(congruence(G, s, p), `candidate ${c + 1}, full fit`);
     const basis = basisOf(f, dt);
-    const Z = memoryWeightStore(p, m, dt);
-    // Voxel ranges of the store that hold this candidate's voxels, gathered into one block each.
-    const ranges: Array<{ v0: number; v1: number; at: number; cols: number[] }> = [];
+    // Block by block of the store (at most `batch` voxels, so memory stays that of one batch):
+    // gather the candidate's voxels, project D·XᵀY, solve with ridge's refit, scatter w = D·β back.
     for (let t = 0; t < m;) {
       const v0 = voxels[t]!;
+      const v1 = Math.min(v, v0 + batch);
       const cols: number[] = [];
-      while (t < m && voxels[t]! < v0 + batch) cols.push(voxels[t++]! - v0);
-      ranges.push({ v0, v1: Math.min(v, v0 + batch), at: t - cols.length, cols });
-    }
-    for (const r of ranges) {
-      const blk = store.read(r.v0, r.v1);
-      const b = r.v1 - r.v0;
-      const q = r.cols.length;
+      while (t < m && voxels[t]! < v1) cols.push(voxels[t++]! - v0);
+      const blk = store.read(v0, v1);
+      const b = v1 - v0;
+      const q = cols.length;
       const D = dt === 'float32' ? new Float32Array(p * q) : new Float64Array(p * q);
-      for (let i = 0; i < p; i++) for (let t = 0; t < q; t++) D[i * q + t] = blk[i * b + r.cols[t]!]! * s[i]!;
-      Z.write(r.at, (await backend.matmul(basis.QT, matrix(p, q, D), { dtype: dt })).data);
-    }
-    const sub = Int32Array.from(voxels, (j) => alphaIndex[j]!);
-    await refitWeights({ weights: Z, alphaIndex: sub, gridLambdas: alphas, full: f, fullBasis: basis, batch, ws, backend, where }, ctx);
-    const W = Z.all();
-    for (const r of ranges) {
-      const blk = store.read(r.v0, r.v1);
-      const b = r.v1 - r.v0;
-      for (let i = 0; i < p; i++) for (let t = 0; t < r.cols.length; t++) blk[i * b + r.cols[t]!] = W[i * m + r.at + t]! * s[i]!;
-      store.write(r.v0, blk);
+      for (let i = 0; i < p; i++) for (let u = 0; u < q; u++) D[i * q + u] = blk[i * b + cols[u]!]! * s[i]!;
+      const Z = memoryWeightStore(p, q, dt);
+      Z.write(0, (await backend.matmul(basis.QT, matrix(p, q, D), { dtype: dt })).data);
+      const sub = Int32Array.from(cols, (u) => alphaIndex[v0 + u]!);
+      await refitWeights({ weights: Z, alphaIndex: sub, gridLambdas: alphas, full: f, fullBasis: basis, batch, ws, backend, where }, ctx);
+      const W = Z.all();
+      for (let i = 0; i < p; i++) for (let u = 0; u < q; u++) blk[i * b + cols[u]!] = W[i * q + u]! * s[i]!;
+      store.write(v0, blk);
     }
     checkAborted(ctx, where);
   }
