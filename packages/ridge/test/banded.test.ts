@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createContext, createRegistry, createRng } from '@voxelwise/core';
-import type { FeatureBand, FitData, Model, StageContext } from '@voxelwise/core';
+import type { FeatureBand, FitData, LogEvent, Model, StageContext, VoxelwiseEvent } from '@voxelwise/core';
 import { describeModelConformance, expectVoxelwiseError } from '@voxelwise/testing';
 import { createBandedRidgeModel, createRidgeModel, dirichletCandidates, ridge } from '../src/index.js';
 import type { BandedRidgeModel } from '../src/index.js';
@@ -150,6 +150,14 @@ describe('banded-ridge-cv stage', () => {
       other.weights!.data.forEach((w, i) => expect(Math.abs(w - Wa[i]!)).toBeLessThan(1e-12 * (1 + Math.abs(Wa[i]!))));
     }
     c.dispose();
+  });
+
+  it('warns through an event when most predictable voxels chose an edge of the alpha grid', async () => {
+    const events: VoxelwiseEvent[] = [];
+    const c = createContext({ seed: 5, emit: (e) => events.push(e) });
+    await createBandedRidgeModel({ backend: 'pure', nIter: 3, alphas: [1e5, 1e6] }).fit({ X: prob.X, Y: prob.Y, bands }, c);
+    const warn = events.filter((e): e is LogEvent => e.type === 'log' && e.level === 'warn');
+    expect(warn.map((e) => e.message).join('\n')).toMatch(/chose the smallest alpha of the grid/);
   });
 
   it('draws its candidates from the run seed: same seed, same candidates', async () => {

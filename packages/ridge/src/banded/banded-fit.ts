@@ -5,6 +5,7 @@ import { batchWorkspace, scoreAlphaPath } from '../engine/alpha-path.js';
 import type { BatchWorkspace } from '../engine/alpha-path.js';
 import { selectAlphas } from '../engine/alpha-selection.js';
 import { checkFitInput } from '../engine/fit-input.js';
+import { gridEdgeWarning } from '../engine/fit-report.js';
 import { planFitLayout } from '../engine/fit-layout.js';
 import type { RidgeFitResult, RidgeInput, RidgeSettings } from '../engine/fit-types.js';
 import { fullGram, gramFactoriser } from '../engine/fold-factorisation.js';
@@ -196,6 +197,19 @@ export async function fitBandedRidge(
     ctx,
   );
 
+  // ridge-cv's grid-edge warning, on each voxel's chosen candidate (per-voxel alphas only: with
+  // `single` the alpha is shared per candidate, not across them).
+  const edges =
+    settings.alphaMode === 'per-voxel' ? selectAlphas(chosenPath, alphas, v, 'per-voxel', predictableFloor, settings.tieBreak) : null;
+  const warning = edges
+    ? gridEdgeWarning(
+        edges,
+        Float64Array.from(edges.index, (a) => alphas[a]!),
+        engine,
+        predictableFloor,
+        ctx.emit,
+      )
+    : null;
   const meanByAlpha = new Float64Array(nA);
   for (let a = 0; a < nA; a++) {
     let sum = 0;
@@ -225,6 +239,7 @@ export async function fitBandedRidge(
       score: settings.score,
       folds: folds.map((f) => ({ train: f.train.length, test: f.test.length })),
       foldPlans,
+      edgeWarnings: warning ? [warning] : [],
       backend: backend.name,
       layout: { batch: layout.mem.batch, foldGroups: layout.mem.groups.length, spillWeights: layout.mem.spillWeights },
     },
