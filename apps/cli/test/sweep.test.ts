@@ -155,6 +155,12 @@ describe('voxelwise sweep: 2 simulated subjects × 3 layers of a tiny GPT-2', ()
       expect(mine.filter((x) => x['selected']).map((x) => x['cell'])).toEqual([best['cell']]);
     }
 
+    // runs ls understands sweeps: the cells' runs, and a line per sweep.
+    const ls = await voxelwise(['runs', 'ls', '--out', 'sweeps'], project);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout.split('\n').filter((l) => l.startsWith('layers-'))).toHaveLength(CELLS);
+    expect(ls.stdout).toMatch(/sweep layers \(sweeps\/local\): 6 cells, 6 done/);
+
     // A third run finds nothing to do.
     const again = await voxelwise(['sweep', '-c', 'sweep.json', '--dir', 'sweeps/local'], project);
     expect(again.code).toBe(0);

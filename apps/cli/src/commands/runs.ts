@@ -71,7 +71,9 @@ system) or without a recorded owner are kept and reported. Every run does the sa
     if (sub === 'clean') return clean(values.out ?? 'results', values['dry-run'] === true, values.json === true, env.out);
     if (values['dry-run']) throw usageError('runs ls does not take --dry-run (it removes nothing); see "voxelwise runs clean"');
     const [{ listRuns }, { fmt }] = await Promise.all([import('@voxelwise/trainer'), import('../summary.js')]);
-    const runs = await listRuns(values.out ?? 'results');
+    // Sweeps (voxelwise sweep) keep their cells' runs in <sweep>/cells/<id>/runs: listed with the rest.
+    const sweeps = await sweepRuns(values.out ?? 'results');
+    const runs = [...(await listRuns(values.out ?? 'results')), ...sweeps.flatMap((s) => s.runs)];
     if (values.json) {
       env.out.write(
         `${JSON.stringify(
@@ -120,6 +122,45 @@ system) or without a recorded owner are kept and reported. Every run does the sa
         .join('  ')
         .trimEnd();
     env.out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+    for (const s of sweeps) env.out.write(`sweep ${s.name} (${s.dir}): ${s.counts}; "voxelwise sweep status ${s.dir}"\n`);
     return 0;
   },
 };
+
+/**
+ * The sweeps in `outDir` (a sweep directory itself, or folders holding `sweep.json`) with the
+ * finished runs of their cells and a one-line count of the cells' states.
+ */
+async function sweepRuns(
+  outDir: string,
+): Promise<Array<{ name: string; dir: string; counts: string; runs: import('@voxelwise/trainer').RunSummary[] }>> {
+  const [{ existsSync, readdirSync }, { join }] = await Promise.all([import('node:fs'), import('node:path')]);
+  const dirs = existsSync(join(outDir, 'sweep.json'))
+    ? [outDir]
+    : (existsSync(outDir) ? readdirSync(outDir) : [])
+        .filter((n) => !n.startsWith('.') && existsSync(join(outDir, n, 'sweep.json')))
+        .map((n) => join(outDir, n));
+  if (dirs.length === 0) return [];
+  const { collectRecord, loadPlan } = await import('@voxelwise/sweep');
+  const { listRuns } = await import('@voxelwise/trainer');
+  const out = [];
+  for (const dir of dirs) {
+    try {
+      const { plan } = await loadPlan(dir);
+      const record = await collectRecord(plan);
+      const n = { done: 0, running: 0, failed: 0, pending: 0 };
+      for (const c of record.cells) n[c.status]++;
+      const runs = [];
+      for (const cell of plan.cells) runs.push(...(await listRuns(join(cell.dir, 'runs'))));
+      out.push({
+        name: record.name,
+        dir,
+        counts: `${record.cells.length} cells, ${n.done} done, ${n.running} running, ${n.failed} failed, ${n.pending} pending`,
+        runs,
+      });
+    } catch {
+      out.push({ name: '?', dir, counts: 'unreadable sweep.json', runs: [] });
+    }
+  }
+  return out;
+}
