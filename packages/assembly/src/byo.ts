@@ -17,6 +17,9 @@ const WHERE = 'assembly:byo';
 /** Name of the optional settings file at the root of a bring-your-own dataset. */
 export const BYO_MANIFEST = 'byo.json';
 
+/** Audio file names tried in each story folder, in this order (the story's audio, for speech features). */
+const BYO_AUDIO_FILES = ['audio.wav', 'audio.flac'] as const;
+
 /** Response file names tried in each story folder, in this order. */
 export const BYO_RESPONSE_FILES = ['responses.npy', 'responses.hf5', 'responses.h5', 'responses.arrow'] as const;
 
@@ -209,12 +212,15 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       await sourceFile('responses', i.file),
       ...(i.trFile ? [await sourceFile('trs', i.trFile)] : []),
     ];
+    // The story's audio, when its folder holds one (speech features read it in place).
+    const audio = BYO_AUDIO_FILES.map((f) => join(root, name, f)).find((f) => existsSync(f));
     const story: Story = {
       name,
       words,
       wordTimes: wordMidpoints(words),
       trTimes,
       trim,
+      ...(audio ? { audio: { path: audio } } : {}),
       nResponseRows: i.rows,
       nVoxels: i.cols,
       async responses(r = {}): Promise<ResponseBlock> {

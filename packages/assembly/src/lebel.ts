@@ -34,6 +34,8 @@ export interface LebelLayout {
   textGridDir: string;
   respdictFile: string;
   responseDir: string;
+  /** ds003020's `stimuli/` folder of story audio (`<story>.wav`), when present. */
+  stimuliDir?: string;
 }
 
 /** Finds the derivative folder and the subject's response folder; `E_FILE_NOT_FOUND` with a hint otherwise. */
@@ -75,7 +77,15 @@ export function lebelLayout(root: string, subject: string): LebelLayout {
       details: { file: join(pre, subject) },
     });
   }
-  return { derivative, textGridDir, respdictFile, responseDir: join(pre, match) };
+  // ds003020 keeps the audio beside derivative/: <root>/stimuli/<story>.wav.
+  const stimuliDir = [join(r, 'stimuli'), join(derivative, '..', 'stimuli')].find((d) => existsSync(d));
+  return {
+    derivative,
+    textGridDir,
+    respdictFile,
+    responseDir: join(pre, match),
+    ...(stimuliDir ? { stimuliDir: resolve(stimuliDir) } : {}),
+  };
 }
 
 /** Reads respdict.json: story → number of TRs. */
@@ -244,12 +254,15 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
         m.close();
       }
     };
+    const audio = layout.stimuliDir ? join(layout.stimuliDir, `${name}.wav`) : undefined;
     const story: Story = {
       name,
       words,
       wordTimes: wordMidpoints(words),
       trTimes,
       trim: LEBEL_TRIM,
+      // The audio stays where it is; speech extractors hash it for their cache key.
+      ...(audio && existsSync(audio) ? { audio: { path: audio } } : {}),
       nResponseRows: shape.rows,
       nVoxels: shape.cols,
       responses: read,

@@ -44,6 +44,8 @@ const storyEntry = z.object({
   zeroedVoxels: z.array(z.number().int()),
   /** Words past the end of the TR grid that were accepted (they reach only trimmed TRs). */
   overhang: z.object({ words: z.number().int().positive(), seconds: z.number().nonnegative(), gridEnd: z.number() }).optional(),
+  /** The story's audio: where it is (it is not copied) and the SHA-256 of its bytes at import. */
+  audio: z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   /** Source files and their hashes, and anything else the source recorded. */
   metadata: z.record(z.string(), z.unknown()).optional(),
 });

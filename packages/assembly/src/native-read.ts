@@ -160,6 +160,7 @@ function storyFrom(
     nVoxels: e.nVoxels,
     ...(e.overhang ? { overhang: e.overhang } : {}),
     ...(e.zeroedVoxels.length > 0 ? { zeroedVoxels: e.zeroedVoxels } : {}),
+    ...(e.audio ? { audio: e.audio } : {}),
     metadata: {
       ...(e.metadata ?? {}),
       files: {

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { Assembly, EventSink, ResponseBlock, Story } from '@voxelwise/core';
 import { writeDirAtomic } from '@voxelwise/io';
@@ -273,6 +273,9 @@ export async function writeAssembly(assembly: Assembly, dir: string, options: Wr
           constantVoxels: constant,
           zeroedVoxels: nonFinite,
           ...(overhang ? { overhang: { words: overhang.words, seconds: overhang.seconds, gridEnd: overhang.gridEnd } } : {}),
+          ...(story.audio
+            ? { audio: { path: resolve(story.audio.path), sha256: story.audio.sha256 ?? (await hashFile(story.audio.path)).sha256 } }
+            : {}),
           metadata: toJsonSafe(meta) as Record<string, unknown>,
         });
       }
