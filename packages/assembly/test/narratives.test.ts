@@ -1,0 +1,167 @@
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import type { EventSink } from '@voxelwise/core';
+import { readGifti } from '@voxelwise/neuroimaging';
+import { importNarratives, openAssembly, openNarratives, parseGentleAlign, writeSimulatedNarratives } from '../src/index.js';
+import { tmp } from './helpers.js';
+
+const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
+
+describe('Gentle align.json', () => {
+  const words = [
+    { word: 'Once', alignedWord: 'once', case: 'success', start: 1, end: 1.3 },
+    { word: 'upon', case: 'not-found-in-audio' },
+    { word: 'a', case: 'not-found-in-audio' },
+    { word: 'time', alignedWord: 'time', case: 'success', start: 1.9, end: 2.2 },
+    { word: 'there', alignedWord: 'there', case: 'success', start: 2.1, end: 2.5 },
+    { word: 'lived', case: 'not-found-in-audio' },
+  ];
+
+  it('keeps words not found in the audio, timed evenly between their aligned neighbours', () => {
+    const { words: w, unaligned, overlapsFixed } = parseGentleAlign(enc({ words }), 'align.json');
+    expect(w.text).toEqual(['Once', 'upon', 'a', 'time', 'there', 'lived']);
+    expect(w.lower).toEqual(['once', 'upon', 'a', 'time', 'there', 'lived']);
+    expect(Array.from(w.onset)).toEqual([1, 1.3, 1.6, 1.9, 2.2, 2.5]);
+    expect(Array.from(w.offset).map((x) => Math.round(x * 1e9) / 1e9)).toEqual([1.3, 1.6, 1.9, 2.2, 2.5, 2.5]);
+    expect(unaligned).toBe(3);
+    // "there" started at 2.1, before "time" ended (2.2): its onset moves to 2.2.
+    expect(overlapsFixed).toBe(1);
+  });
+
+  it('drops them on request, and names the file when it is not Gentle output', async () => {
+    expect(parseGentleAlign(enc({ words }), 'a.json', 'drop').words.text).toEqual(['Once', 'time', 'there']);
+    await expectVoxelwiseError(() => parseGentleAlign(new TextEncoder().encode('{'), 'x/align.json'), 'E_FILE_FORMAT', /x\/align\.json/);
+    await expectVoxelwiseError(() => parseGentleAlign(enc({ transcript: 'a' }), 'y/align.json'), 'E_FILE_FORMAT', /no "words" array/);
+    await expectVoxelwiseError(
+      () => parseGentleAlign(enc({ words: [{ word: 'a', case: 'not-found-in-audio' }] }), 'z.json'),
+      'E_DATA_INVALID',
+      /no word is aligned/,
+    );
+  });
+});
+
+describe('Narratives (ds002345 layout)', () => {
+  const root = join(tmp('vw-narratives-'), 'ds002345');
+  const simulated = writeSimulatedNarratives({ seed: 3, icoOrder: 2, stories: 3, duration: 80 }, root);
+
+  it('opens the simulated subject: surface geometry, trim [14:-9], TR grid on the stimulus clock, no test story', async () => {
+    const sim = await simulated;
+    const logs: string[] = [];
+    const emit: EventSink = (e) => {
+      if (e.type === 'log') logs.push(e.message);
+    };
+    const a = await openNarratives({ root, subject: sim.subject, space: sim.space, emit });
+    expect(a.storyNames).toEqual(['lucy', 'pieman', 'tunnel']);
+    expect(a.testStories).toEqual([]);
+    expect(a.metadata.defaultSplit).toBe('nested-cv');
+    expect(a.metadata.tr).toBe(1.5);
+    expect(a.metadata.trimming).toBe('narratives-litcoder');
+    expect(a.metadata.nVoxels).toBe(2 * 162);
+    const g = a.metadata.geometry!;
+    expect(g.kind).toBe('surface');
+    if (g.kind !== 'surface') return;
+    expect(g.space).toBe('fsaverage2');
+    expect(g.hemispheres.map((h) => [h.hemi, h.nVertices])).toEqual([
+      ['L', 162],
+      ['R', 162],
+    ]);
+    expect(g.hemispheres[0]!.meshes?.pial).toBe(join(root, 'derivatives/freesurfer/fsaverage2/surf/lh.pial'));
+    const truth = JSON.parse(readFileSync(join(root, 'simulation/ground-truth.json'), 'utf8')) as {
+      stories: Array<{ name: string; nTRs: number; onset: number }>;
+    };
+    const info = truth.stories.find((s) => s.name === 'pieman')!;
+    const s = await a.story('pieman');
+    expect(s.trim).toEqual({ start: 14, end: 9 });
+    expect(s.trTimes.length).toBe(info.nTRs);
+    expect(s.nResponseRows).toBe(info.nTRs - 23);
+    expect(s.trTimes[0]).toBeCloseTo(0.75 - info.onset, 12);
+    expect(s.trTimes[10]! - s.trTimes[9]!).toBeCloseTo(1.5, 12);
+    const align = join(root, 'stimuli/gentle/pieman/align.json');
+    expect(s.words).toEqual(parseGentleAlign(readFileSync(align), align).words);
+    expect(logs.some((m) => /words not found in the audio/.test(m))).toBe(true);
+    // Columns: L vertices then R; rows: the run's TRs 14 … nTRs − 10.
+    const func = join(root, `derivatives/fmriprep/${sim.subject}/func`);
+    const left = await readGifti(join(func, `${sim.subject}_task-pieman_space-fsaverage2_hemi-L_bold.func.gii`));
+    const right = await readGifti(join(func, `${sim.subject}_task-pieman_space-fsaverage2_hemi-R_bold.func.gii`));
+    const block = await s.responses({ voxelStart: 160, voxelEnd: 164 });
+    expect(block.cols).toBe(4);
+    for (const i of [0, 5, s.nResponseRows - 1]) {
+      expect(block.data[i * 4]).toBe(left.dataArrays[14 + i]!.data[160]);
+      expect(block.data[i * 4 + 1]).toBe(left.dataArrays[14 + i]!.data[161]);
+      expect(block.data[i * 4 + 2]).toBe(right.dataArrays[14 + i]!.data[0]);
+      expect(block.data[i * 4 + 3]).toBe(right.dataArrays[14 + i]!.data[1]);
+    }
+  });
+
+  it('imports to the Arrow format with its geometry, bit-identical responses', async () => {
+    const sim = await simulated;
+    const out = join(tmp('vw-narratives-out-'), 'sub.vw');
+    await importNarratives({ root, subject: sim.subject, space: sim.space }, out);
+    const a = await openAssembly(out);
+    const src = await openNarratives({ root, subject: sim.subject, space: sim.space });
+    expect(a.metadata.geometry).toEqual(src.metadata.geometry);
+    expect(a.metadata.defaultSplit).toBe('nested-cv');
+    expect(a.testStories).toEqual([]);
+    for (const name of src.storyNames) {
+      const [x, y] = [await (await a.story(name)).responses(), await (await src.story(name)).responses()];
+      expect(
+        Buffer.from(x.data.buffer, x.data.byteOffset, x.data.byteLength).equals(
+          Buffer.from(y.data.buffer, y.data.byteOffset, y.data.byteLength),
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('plants the region on the left hemisphere, as columns of the importer', async () => {
+    const sim = await simulated;
+    expect(sim.truth.planted.length).toBeGreaterThan(5);
+    expect(sim.truth.planted.every((c) => c < 162)).toBe(true);
+    expect(sim.truth.region.hemi).toBe('L');
+  });
+
+  it('names the subject, task or file that is missing or wrong', async () => {
+    const sim = await simulated;
+    await expectVoxelwiseError(() => openNarratives({ root, subject: 'sub-999' }), 'E_FILE_NOT_FOUND', /sub-999/, new RegExp(sim.subject));
+    await expectVoxelwiseError(() => openNarratives({ root, subject: sim.subject, space: 'fsaverage5' }), 'E_FILE_NOT_FOUND', /fsaverage5/);
+    await expectVoxelwiseError(
+      () => openNarratives({ root, subject: sim.subject, space: sim.space, tasks: ['pieman', 'sherlock'] }),
+      'E_FILE_NOT_FOUND',
+      /task "sherlock"/,
+      /stimuli\/gentle\/sherlock\/align\.json/,
+    );
+    await expectVoxelwiseError(
+      () => openNarratives({ root, subject: sim.subject, space: sim.space, trim: 'lebel' as 'none' }),
+      'E_OPTIONS_INVALID',
+      /trim "lebel"/,
+    );
+    // A run whose right hemisphere has other time points than its left.
+    const broken = join(tmp('vw-narratives-broken-'), 'ds');
+    cpSync(root, broken, { recursive: true });
+    const func = join(broken, `derivatives/fmriprep/${sim.subject}/func`);
+    cpSync(
+      join(func, `${sim.subject}_task-lucy_space-fsaverage2_hemi-R_bold.func.gii`),
+      join(func, `${sim.subject}_task-tunnel_space-fsaverage2_hemi-R_bold.func.gii`),
+    );
+    await expectVoxelwiseError(
+      () => openNarratives({ root: broken, subject: sim.subject, space: sim.space }),
+      'E_SHAPE_MISMATCH',
+      /story "tunnel"/,
+      /hemi-R/,
+    );
+    // A task without word timings is skipped (logged); asked for by name it is an error.
+    rmSync(join(broken, 'stimuli/gentle/tunnel'), { recursive: true });
+    writeFileSync(join(broken, 'stimuli/gentle/lucy/align.json'), '{"words": 3}');
+    const logs: string[] = [];
+    const a = await openNarratives({
+      root: broken,
+      subject: sim.subject,
+      space: sim.space,
+      emit: (e) => e.type === 'log' && logs.push(e.message),
+    });
+    expect(a.storyNames).toEqual(['lucy', 'pieman']);
+    expect(logs.some((m) => /"tunnel" skipped/.test(m))).toBe(true);
+    await expectVoxelwiseError(() => a.story('lucy'), 'E_FILE_FORMAT', /lucy\/align\.json/);
+  });
+});
