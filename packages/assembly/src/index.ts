@@ -1,6 +1,13 @@
-export { assemblies, simulatedStage, arrowStage, lebelStage, byoStage } from './plugin.js';
+export { assemblies, simulatedStage, arrowStage, lebelStage, byoStage, narrativesStage, lppStage } from './plugin.js';
 export { simulationHooks, DEFAULT_SIMULATION_DOWNSAMPLER } from './simulation-hooks.js';
-export type { SimulatedOptions, ArrowSourceOptions, LebelSourceOptions, ByoSourceOptions } from './plugin.js';
+export type {
+  SimulatedOptions,
+  ArrowSourceOptions,
+  LebelSourceOptions,
+  ByoSourceOptions,
+  NarrativesSourceOptions,
+  LppSourceOptions,
+} from './plugin.js';
 export { simulateSubject, SIMULATION_DELAYS } from './simulate.js';
 export type { GroundTruth, SimulatedSubject, SimulationHooks } from './simulate.js';
 export { simulateOptionsSchema, resolveSimulateOptions } from './simulate-options.js';
@@ -31,7 +38,7 @@ export { openAssembly, readManifest } from './native-read.js';
 export type { NativeAssembly, OpenAssemblyOptions } from './native-read.js';
 export { manifestSchema, MANIFEST_FILE, FORMAT_NAME, FORMAT_VERSION, DEFAULT_VOXEL_CHUNK } from './native-format.js';
 export type { Manifest, ManifestStory, ManifestFile } from './native-format.js';
-export { importLebel, importByo } from './import.js';
+export { importLebel, importByo, importNarratives, importLpp } from './import.js';
 export { validateAssembly, checkStoryTiming, assertValid, scanBlock } from './validate.js';
 export type { ValidationIssue, ValidationReport, StoryScan, ValidateOptions } from './validate.js';
 export { verifyAssemblyFiles } from './verify.js';
@@ -45,3 +52,18 @@ export { lanczosResample } from './lanczos.js';
 export { hashFile } from './hash.js';
 export type { SourceFile } from './hash.js';
 export type { FileDigest } from './arrow-io.js';
+export { openNarratives, NARRATIVES_TR, NARRATIVES_TRIM, NARRATIVES_TRIMS } from './narratives.js';
+export type { NarrativesOptions } from './narratives.js';
+export { openLpp, LPP_TR, LPP_TRIM, LPP_TRIMS, LPP_TASK } from './lpp.js';
+export type { LppOptions } from './lpp.js';
+export { parseGentleAlign } from './gentle.js';
+export type { GentleWords, UnalignedPolicy } from './gentle.js';
+export { parseLppWords } from './lpp-words.js';
+export type { LppSectionWords } from './lpp-words.js';
+export { parseBidsName } from './bids-names.js';
+export type { BidsName } from './bids-names.js';
+export { writeSimulatedNarratives, simulateNarrativesOptions } from './simulate-narratives.js';
+export type { SimulateNarrativesOptions, SimulatedDataset, WriteBrainSimOptions } from './simulate-narratives.js';
+export { writeSimulatedLpp, simulateLppOptions } from './simulate-lpp.js';
+export type { SimulateLppOptions } from './simulate-lpp.js';
+export type { BrainSimOptions, BrainTruth } from './simulate-brain.js';

@@ -1,6 +1,8 @@
 import { definePlugin, defineStage, z } from '@voxelwise/core';
 import { openByo } from './byo.js';
 import { openLebel } from './lebel.js';
+import { openLpp } from './lpp.js';
+import { openNarratives } from './narratives.js';
 import { openAssembly } from './native-read.js';
 import { simulateSubject } from './simulate.js';
 import { DEFAULT_SIMULATION_DOWNSAMPLER, simulationHooks } from './simulation-hooks.js';
@@ -49,12 +51,58 @@ const byoOptions = z
 /** Options of the `byo` assembly source (bring-your-own layout read in place). */
 export type ByoSourceOptions = z.input<typeof byoOptions>;
 
+const trimOption = z.union([
+  z.enum(['litcoder', 'none']),
+  z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() }).strict(),
+]);
+
+const narrativesOptions = z
+  .object({
+    root: z.string().min(1),
+    subject: z.string().min(1),
+    space: z.string().min(1).optional(),
+    res: z.string().min(1).optional(),
+    pipeline: z.string().min(1).optional(),
+    desc: z.string().min(1).optional(),
+    tasks: z.array(z.string()).optional(),
+    testTasks: z.array(z.string()).optional(),
+    tr: z.number().positive().optional(),
+    trim: trimOption.optional(),
+    unaligned: z.enum(['interpolate', 'drop']).optional(),
+    mask: z.string().min(1).optional(),
+    meshDir: z.string().min(1).optional(),
+  })
+  .strict();
+/** Options of the `narratives` assembly source (OpenNeuro ds002345 read in place). */
+export type NarrativesSourceOptions = z.input<typeof narrativesOptions>;
+
+const lppOptions = z
+  .object({
+    root: z.string().min(1),
+    subject: z.string().min(1),
+    space: z.string().min(1).optional(),
+    res: z.string().min(1).optional(),
+    pipeline: z.string().min(1).optional(),
+    desc: z.string().min(1).optional(),
+    words: z.string().min(1).optional(),
+    task: z.string().min(1).optional(),
+    testRuns: z.array(z.string()).optional(),
+    tr: z.number().positive().optional(),
+    trim: trimOption.optional(),
+    mask: z.string().min(1).optional(),
+  })
+  .strict();
+/** Options of the `lpp` assembly source (OpenNeuro ds003643, English, read in place). */
+export type LppSourceOptions = z.input<typeof lppOptions>;
+
 declare module '@voxelwise/core' {
   interface AssemblySourceOptionsMap {
     simulated: SimulatedOptions;
     arrow: ArrowSourceOptions;
     lebel: LebelSourceOptions;
     byo: ByoSourceOptions;
+    narratives: NarrativesSourceOptions;
+    lpp: LppSourceOptions;
   }
 }
 
@@ -106,12 +154,35 @@ export const byoStage = defineStage({
   create: (options, ctx) => ({ id: `byo:${options.root}`, load: (loadCtx = ctx) => openByo({ ...options, emit: loadCtx.emit }) }),
 });
 
+/** The `narratives` stage: a Narratives subject (ds002345 fMRIPrep derivatives) read in place. */
+export const narrativesStage = defineStage({
+  kind: 'assembly-source',
+  name: 'narratives',
+  description:
+    'OpenNeuro ds002345 (Narratives) read in place: fMRIPrep surface (fsaverage6/5) or MNI volume series, Gentle word timings, TR 1.5 s, [14:-9] trim.',
+  options: narrativesOptions,
+  create: (options, ctx) => ({
+    id: `narratives:${options.subject}`,
+    load: (loadCtx = ctx) => openNarratives({ ...options, emit: loadCtx.emit }),
+  }),
+});
+
+/** The `lpp` stage: an English Le Petit Prince subject (ds003643) read in place. */
+export const lppStage = defineStage({
+  kind: 'assembly-source',
+  name: 'lpp',
+  description:
+    'OpenNeuro ds003643 (Le Petit Prince, English) read in place: nine MNI runs, word annotation sorted by onset, TR 2 s, [5:-5] trim.',
+  options: lppOptions,
+  create: (options, ctx) => ({ id: `lpp:${options.subject}`, load: (loadCtx = ctx) => openLpp({ ...options, emit: loadCtx.emit }) }),
+});
+
 /**
- * Assembly sources as a plugin: `simulated`, `arrow`, `lebel`, `byo`.
+ * Assembly sources as a plugin: `simulated`, `arrow`, `lebel`, `byo`, `narratives`, `lpp`.
  *
  * @example
  * const registry = createRegistry().use(assemblies());
  */
 export function assemblies() {
-  return definePlugin('@voxelwise/assembly', [simulatedStage, arrowStage, lebelStage, byoStage]);
+  return definePlugin('@voxelwise/assembly', [simulatedStage, arrowStage, lebelStage, byoStage, narrativesStage, lppStage]);
 }
