@@ -36,7 +36,7 @@ export default tseslint.config(
             // The sweep runs cells through the trainer's public API or the CLI, never a plugin.
             { sourceTag: 'scope:sweep', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:trainer'] },
             // The web export composes plugins' browser entries and the trainer's run readers; the CLI imports it.
-            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer'] },
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer', 'scope:testing'] },
             {
               sourceTag: 'scope:app',
               onlyDependOnLibsWithTags: ['scope:core', 'scope:shared', 'scope:plugin', 'scope:trainer', 'scope:sweep', 'scope:web'],
