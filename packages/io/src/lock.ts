@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import { link, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { closeSync, fsyncSync, openSync, readFileSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { link, readFile, stat, unlink } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
@@ -214,6 +215,31 @@ export async function acquireLock(path: string, options: LockOptions = {}): Prom
   }
 }
 
+/**
+ * The heartbeat thread: touches the lock file every `ms` while it still holds this holder's
+ * token; posts a message and stops once it does not (the lock was taken over or removed).
+ */
+const HEARTBEAT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const { path, token, ms } = workerData;
+const timer = setInterval(() => {
+  let mine = false;
+  try {
+    mine = JSON.parse(fs.readFileSync(path, 'utf8')).token === token;
+  } catch {}
+  if (!mine) {
+    clearInterval(timer);
+    parentPort.postMessage('lost');
+    return;
+  }
+  const t = new Date();
+  try {
+    fs.utimesSync(path, t, t);
+  } catch {}
+}, ms);
+`;
+
 /** Starts the heartbeat of a freshly created lock and returns its handle. */
 function holdLock(path: string, owner: LockOwner, heartbeatMs: number): FileLock {
   let lost = false;
@@ -236,18 +262,32 @@ function holdLock(path: string, owner: LockOwner, heartbeatMs: number): FileLock
     }
   };
   process.once('exit', onExit);
-  const beat = setInterval(() => {
-    void (async () => {
-      const now = await inspect(path).catch(() => undefined);
-      if (now?.owner?.token !== owner.token) {
+  // The heartbeat runs on its own thread, so a holder whose main thread is busy for minutes (a
+  // long synchronous computation) still shows it is alive; it stops only when the process does.
+  // No inherited execArgv: the parent's loaders (--import tsx, --input-type=module) would turn this script into ESM.
+  const beat = new Worker(HEARTBEAT, { eval: true, execArgv: [], workerData: { path, token: owner.token, ms: heartbeatMs } });
+  beat.on('message', () => {
+    lost = true;
+  });
+  // Should the thread fail (it should not), beat on the main thread instead.
+  let fallback: NodeJS.Timeout | undefined;
+  beat.on('error', () => {
+    if (released || fallback) return;
+    fallback = setInterval(() => {
+      if (!mineSync()) {
         lost = true;
-        clearInterval(beat);
+        clearInterval(fallback);
         return;
       }
       const t = new Date();
-      await utimes(path, t, t).catch(() => undefined);
-    })();
-  }, heartbeatMs);
+      try {
+        utimesSync(path, t, t);
+      } catch {
+        // the next beat tries again
+      }
+    }, heartbeatMs);
+    fallback.unref();
+  });
   beat.unref();
   return {
     path,
@@ -258,7 +298,8 @@ function holdLock(path: string, owner: LockOwner, heartbeatMs: number): FileLock
     async release() {
       if (released) return;
       released = true;
-      clearInterval(beat);
+      clearInterval(fallback);
+      await beat.terminate();
       process.removeListener('exit', onExit);
       const now = await inspect(path).catch(() => undefined);
       if (now?.owner?.token === owner.token) await unlink(path).catch(() => undefined);

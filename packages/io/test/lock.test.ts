@@ -99,6 +99,25 @@ describe('lock files', () => {
     }
   }, 30_000);
 
+  it('keeps the heartbeat while the holder’s main thread is busy (a long synchronous computation)', async () => {
+    const dir = temp();
+    const lock = join(dir, 'entry.lock');
+    const child = node(`
+      import { acquireLock } from ${JSON.stringify(src)};
+      await acquireLock(${JSON.stringify(lock)}, { heartbeatMs: 40 });
+      console.log('held');
+      const end = Date.now() + 4000;
+      while (Date.now() < end) {}
+      process.exit(0);`);
+    await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+    try {
+      await expectCodeAsync(() => acquireLock(lock, { staleMs: 400, pollMs: 20, timeoutMs: 2000 }), 'E_IO', /held by pid/);
+    } finally {
+      child.kill('SIGKILL');
+      await exited(child);
+    }
+  }, 30_000);
+
   it('a stalled holder whose lock was taken over knows it and leaves the new holder’s lock alone', async () => {
     const dir = temp();
     const lock = join(dir, 'entry.lock');
