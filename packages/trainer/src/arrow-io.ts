@@ -81,13 +81,8 @@ function field(name: string, type: A.DataType, nullable = false): A.Field {
   return new A.Field(name, type, nullable);
 }
 
-function f64(values: Float64Array): A.Data {
-  return A.makeData({ type: new A.Float64(), length: values.length, data: values });
-}
-
-/** A float64 column with nulls where the model gave no value. */
-function optionalF64(values: Float64Array | undefined, n: number): A.Data {
-  if (values) return f64(values);
+/** A float64 column of nulls (the model gave no value). */
+function nullF64(n: number): A.Data {
   return A.makeData({
     type: new A.Float64(),
     length: n,
@@ -103,6 +98,15 @@ function optionalF64(values: Float64Array | undefined, n: number): A.Data {
  */
 export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, string> = {}): Uint8Array {
   const n = scores.r.length;
+  // apache-arrow's IPC writer misplaces every later buffer when two columns share one
+  // ArrayBuffer (a model's alphas that are also its lambdas): such a column is copied.
+  const buffers = new Set<ArrayBufferLike>();
+  const f64 = (values: Float64Array): A.Data => {
+    const own = buffers.has(values.buffer) ? values.slice() : values;
+    buffers.add(own.buffer);
+    return A.makeData({ type: new A.Float64(), length: own.length, data: own });
+  };
+  const optionalF64 = (values: Float64Array | undefined): A.Data => (values ? f64(values) : nullF64(n));
   const voxel = Int32Array.from({ length: n }, (_, i) => i);
   const sig = scores.significant;
   const sigData = sig
@@ -129,11 +133,11 @@ export function scoresToIPC(scores: ScoreColumns, metadata: Record<string, strin
   const children: A.Data[] = [
     A.makeData({ type: new A.Int32(), length: n, data: voxel }),
     f64(scores.r),
-    optionalF64(scores.p, n),
-    optionalF64(scores.pCorrected, n),
+    optionalF64(scores.p),
+    optionalF64(scores.pCorrected),
     sigData,
-    optionalF64(scores.alpha, n),
-    optionalF64(scores.lambda, n),
+    optionalF64(scores.alpha),
+    optionalF64(scores.lambda),
   ];
   if (scores.signedSqrtR2) {
     fields.push(field('signed_sqrt_r2', new A.Float64()));

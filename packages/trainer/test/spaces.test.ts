@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { assemblies, simulateSubject } from '@voxelwise/assembly';
 import { basicFeatures } from '@voxelwise/features-basic';
 import { downsamplers } from '@voxelwise/downsample';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { readRunJson, readScores, readWeights, resolveConfig, train } from '../src/index.js';
+import { readRunJson, readScores, readWeights, resolveConfig, scoresToIPC, train } from '../src/index.js';
 import { testRegistry } from './helpers/registry.js';
 import { fakeBanded } from './helpers/fake-banded.js';
 import { partitionR2 } from '../src/partition.js';
@@ -215,4 +215,44 @@ describe('banded models', () => {
     expect(cols.slice(0, delays).every((c) => c.startsWith('wordrate:huth'))).toBe(true);
     expect(cols.slice(delays).every((c) => c.startsWith('wordrate:litcoder'))).toBe(true);
   }, 180_000);
+});
+
+describe('banded-ridge-cv of @voxelwise/ridge', () => {
+  it('runs with two spaces and a partition: split R² sums to the joint R², γ on the simplex, one-space refits', async () => {
+    const run = await train(
+      {
+        name: 'banded-real',
+        outDir: out(),
+        assembly: sim,
+        features: [...twoSpaces],
+        model: { name: 'banded-ridge-cv', options: { nIter: 5, alphas: [0.1, 1, 10, 100, 1000] } },
+        partition: true,
+      },
+      { registry: testRegistry() },
+    );
+    const x = (await readScores(join(run.runDir, 'scores.arrow'))).extra!;
+    const joint = run.evaluation.voxels.r2!;
+    for (let j = 0; j < joint.length; j++) {
+      expect(x['r2_split_wordrate-0']![j]! + x['r2_split_wordrate-1']![j]!).toBeCloseTo(joint[j]!, 5);
+      expect(x['gamma_wordrate-0']![j]! + x['gamma_wordrate-1']![j]!).toBeCloseTo(1, 12);
+      expect(x['r2_fit_wordrate-0+wordrate-1']![j]).toBe(joint[j]);
+    }
+    expect(Object.keys(x)).toEqual(expect.arrayContaining(['r2_unique_wordrate-0', 'r2_shared_wordrate-0+wordrate-1', 'cc_max']));
+    expect((await readRunJson(run.runDir)).spaces?.bands?.names).toEqual(['wordrate-0', 'wordrate-1']);
+  }, 180_000);
+});
+
+describe('scores.arrow', () => {
+  it('keeps every column when two share one array (a model whose alphas are its lambdas)', async () => {
+    const n = 30;
+    const col = (k: number) => Float64Array.from({ length: n }, (_, i) => k + i / 100);
+    const shared = col(1);
+    const extra = Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`e${k}`, col(10 * (k + 1))]));
+    const path = join(out(), 'scores.arrow');
+    writeFileSync(path, scoresToIPC({ r: col(0), alpha: shared, lambda: shared, flags: new Uint8Array(n).fill(2), extra }));
+    const back = await readScores(path);
+    expect(Array.from(back.lambda!)).toEqual(Array.from(shared));
+    expect(Array.from(back.flags!)).toEqual(new Array(n).fill(2));
+    for (const [k, v] of Object.entries(extra)) expect(Array.from(back.extra![k]!), k).toEqual(Array.from(v));
+  });
 });
