@@ -43,7 +43,7 @@ without it the maps keep the flat column order (n×1×1 volumes) and a note says
   async run(args, env) {
     if (args[0] === 'web') {
       // `voxelwise export web <run>`: the static web page of a model (commands/export-web.ts).
-      throw usageError('export web is not available in this build');
+      return (await import('./export-web.js')).exportWebCommand.run(args.slice(1), env);
     }
     const { values, positionals } = parseOptions('export', options, args);
     if (positionals.length !== 1) throw usageError('export needs one run directory: voxelwise export <run-dir> [--format nifti|gifti|npy]');

@@ -62,6 +62,10 @@ export const commands: Readonly<Record<string, CommandEntry>> = {
     summary: 'Import (LeBel ds003020, bring-your-own), inspect, simulate and validate assemblies',
     load: async () => (await import('./assembly.js')).assemblyCommand,
   },
+  predict: {
+    summary: "A run's predicted response of every voxel to a new text (the numbers of its web page)",
+    load: async () => (await import('./predict.js')).predictCommand,
+  },
   export: {
     summary: "Write a run's r, p, q, alpha and significance maps as NIfTI, GIfTI or .npy (export web: a web page)",
     load: async () => (await import('./export.js')).exportCommand,
