@@ -6,6 +6,8 @@
  *
  * - test/fixtures/tones.wav: 1.7 s of tones, stereo 16-bit PCM at 16 kHz (the channels differ,
  *   so the mix-down is exercised).
+ * - test/fixtures/tones.flac: the first 0.5 s of tones.wav encoded by Debian's `flac` (libFLAC),
+ *   so the FLAC reader is checked against the lossless original.
  * - test/fixtures/forward.json: per-layer pooled hidden states of the tiny Whisper encoder and the
  *   tiny wav2vec 2.0 from speech_forward.py (float64 numpy, weights read from the ONNX files,
  *   LITcoder's windows), for both pools and both Whisper frame rules.
@@ -39,6 +41,7 @@ function tone(seconds: number, rate: number, freqs: number[], phase: number): Fl
 
 const wav = path.join(out, 'tones.wav');
 writeFileSync(wav, encodeWav([tone(1.7, 16000, [220, 660, 1800], 0), tone(1.7, 16000, [330, 990], 1)], 16000, 'pcm16'));
+execFileSync('flac', ['--silent', '--force', '--until=8000', '-o', path.join(out, 'tones.flac'), wav]);
 const dirs = { whisper: path.join(tmp, 'whisper'), wav2vec2: path.join(tmp, 'wav2vec2') };
 await createTinyWhisperEncoder(dirs.whisper, MODELS.whisper);
 await createTinyWav2vec2(dirs.wav2vec2, MODELS.wav2vec2);

@@ -28,10 +28,13 @@ export async function decodeFlac(bytes: Uint8Array, file: string): Promise<Decod
     const n = out.samplesDecoded;
     const samples = new Float32Array(n);
     const chans = out.channelData;
+    // The decoder divides the integer samples by 2^(bits−1) − 1; torchaudio (and decodeWav)
+    // by 2^(bits−1): recover the integers, then scale as torchaudio does.
+    const full = 2 ** (out.bitDepth - 1);
     for (let i = 0; i < n; i++) {
       let sum = 0;
-      for (const ch of chans) sum += ch[i]!;
-      samples[i] = sum / chans.length;
+      for (const ch of chans) sum += Math.round(ch[i]! * (full - 1));
+      samples[i] = sum / full / chans.length;
     }
     return { sampleRate: out.sampleRate, channels: chans.length, samples, encoding: `flac${out.bitDepth}` };
   } finally {

@@ -18,8 +18,17 @@ export async function resample(samples: Float32Array, from: number, to: number):
   }
   const { create, ConverterType } = await import('@alexanderolsen/libsamplerate-js');
   const src = await create(1, from, to, { converterType: ConverterType.SRC_SINC_BEST_QUALITY });
+  // torchaudio.functional.resample (LITcoder's) returns ceil(n·to/from) samples. libsamplerate
+  // holds back its filter delay at the end of the input, so feed zeros after the signal (its
+  // true continuation in both) and cut the output to that length.
+  const length = Math.ceil((samples.length * to) / from);
+  const padded = new Float32Array(samples.length + Math.ceil(from / 50) + 256);
+  padded.set(samples);
   try {
-    return Float32Array.from(src.simple(samples));
+    const out = src.simple(padded);
+    const result = new Float32Array(length);
+    result.set(out.subarray(0, Math.min(length, out.length)));
+    return result;
   } finally {
     src.destroy();
   }
