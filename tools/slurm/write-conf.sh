@@ -30,7 +30,8 @@ JobCompType=jobcomp/none
 ReturnToService=2
 # Finished jobs stay visible to scontrol for 5 minutes.
 MinJobAge=300
-SchedulerParameters=defer_batch
+# Schedule at submission and as soon as a dependency clears (the tests wait on it).
+SchedulerParameters=sched_min_interval=0
 MaxArraySize=10001
 DefMemPerCPU=1024
 StateSaveLocation=${state}/ctld

@@ -6,7 +6,7 @@ export { planSweep } from './plan.js';
 export type { Cell, ExtractGroup, PlanOptions, SweepPlan } from './plan.js';
 export { cellConfigPath, cellLogPath, cellStatus, completedRun, logTail, readCellState } from './cell-state.js';
 export type { CellState, CellStatus } from './cell-state.js';
-export { runCell } from './run-cell.js';
+export { cellSteps, runCell, shardDir } from './run-cell.js';
 export type { RunCellOptions } from './run-cell.js';
 export { loadPlan, readSweepJson, sweepJsonSchema, sweepRecord, writePlan } from './sweep-record.js';
 export type { CellRecord, SweepJob, SweepJson } from './sweep-record.js';

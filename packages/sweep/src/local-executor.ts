@@ -3,7 +3,7 @@ import { parseSize, voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
 import { collectRecord, mergeSweep } from './merge.js';
 import type { Cell, SweepPlan } from './plan.js';
-import { runCell } from './run-cell.js';
+import { cellSteps, runCell } from './run-cell.js';
 import type { SweepJson } from './sweep-record.js';
 import { writePlan } from './sweep-record.js';
 
@@ -83,6 +83,7 @@ export async function runLocal(plan: SweepPlan, options: LocalOptions): Promise<
         runCell(item.cell, {
           command: options.command,
           cwd: plan.cwd,
+          steps: cellSteps(item.cell, plan.settings.shards),
           ...(options.signal ? { signal: options.signal } : {}),
         }).then((state) => ({ ...item, ok: state.status === 'ok' })),
       );

@@ -8,7 +8,7 @@ import type { Cell, SweepPlan } from './plan.js';
 import { appendJobs, readJobs } from './slurm-jobs.js';
 import { sbatch, scancel, squeue } from './slurm-cli.js';
 import type { QueuedTask } from './slurm-cli.js';
-import { arrayFlag, batchScript, logPattern } from './slurm-scripts.js';
+import { arrayFlag, batchScript, logPattern, shellQuote } from './slurm-scripts.js';
 import type { SweepJob, SweepJson } from './sweep-record.js';
 import { writePlan } from './sweep-record.js';
 
@@ -31,6 +31,10 @@ export interface SlurmOptions {
 /** What {@link submitCells} submitted. */
 export interface Submission {
   extract?: SweepJob;
+  /** Sharded sweeps: the shard plans (one task per cell) and fits (cells × shards). */
+  shardPlan?: SweepJob;
+  shardFit?: SweepJob;
+  /** One task per cell: the fit, or in a sharded sweep the merge of the cell's shards. */
   fit: SweepJob;
   merge: SweepJob;
 }
@@ -82,6 +86,57 @@ export async function submitCells(
 
   const list = join(slurmDir, `fit-${round}.cells`);
   await writeFile(list, `${cells.map((c) => c.id).join('\n')}\n`);
+  const shards = plan.settings.shards;
+  let shardPlan: SweepJob | undefined;
+  let shardFit: SweepJob | undefined;
+  if (shards > 1) {
+    // voxelwise shard plan | fit | merge per cell: the plans, then every (cell, shard) as one
+    // task. A failed plan or shard fails only its cell (afterany; the cell's merge names it).
+    const pick = [`d=${shellQuote(plan.dir)}`, `cell=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(list)})`];
+    const planScript = join(slurmDir, `shard-plan-${round}.sh`);
+    await writeFile(
+      planScript,
+      batchScript({
+        ...base,
+        jobName: `${jobName}-shard-plan`,
+        output: logPattern(plan.dir, 'shard-plan', true),
+        array: arrayFlag(cells.length, s.throttle),
+        resources: s.fit,
+        prelude: pick,
+        args: ['shard', 'plan', '"$d/cells/$cell/config.json"', '--shards', String(shards), '--dir', '"$d/cells/$cell/shards"', '--quiet'],
+      }),
+    );
+    shardPlan = {
+      stage: 'shard-plan',
+      jobId: await sbatch(planScript, extract ? [`--dependency=afterok:${extract.jobId}`] : []),
+      cells: cells.map((c) => c.id),
+      submittedAt: now(),
+    };
+    jobs.push(shardPlan);
+    const fitShardScript = join(slurmDir, `shard-fit-${round}.sh`);
+    await writeFile(
+      fitShardScript,
+      batchScript({
+        ...base,
+        jobName: `${jobName}-shard-fit`,
+        output: logPattern(plan.dir, 'shard-fit', true),
+        array: arrayFlag(cells.length * shards, s.throttle),
+        resources: s.fit,
+        prelude: [
+          `d=${shellQuote(plan.dir)}`,
+          `cell=$(sed -n "$((SLURM_ARRAY_TASK_ID / ${shards} + 1))p" ${shellQuote(list)})`,
+          `shard=$((SLURM_ARRAY_TASK_ID % ${shards}))`,
+        ],
+        args: ['shard', 'fit', '--dir', '"$d/cells/$cell/shards"', '--index', '"$shard"', '--quiet'],
+      }),
+    );
+    shardFit = {
+      stage: 'shard-fit',
+      jobId: await sbatch(fitShardScript, [`--dependency=afterany:${shardPlan.jobId}`]),
+      submittedAt: now(),
+    };
+    jobs.push(shardFit);
+  }
   const fitScript = join(slurmDir, `fit-${round}.sh`);
   await writeFile(
     fitScript,
@@ -90,14 +145,26 @@ export async function submitCells(
       jobName: `${jobName}-fit`,
       output: logPattern(plan.dir, 'fit', true),
       array: arrayFlag(cells.length, s.throttle),
-      resources: s.fit,
-      prelude: [`cell=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${list})`],
-      args: ['sweep', 'task', 'fit', '--dir', plan.dir, '--cell', '"$cell"', '--job', '"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"'],
+      prelude: [`cell=$(sed -n "$((SLURM_ARRAY_TASK_ID + 1))p" ${shellQuote(list)})`],
+      args: [
+        'sweep',
+        'task',
+        'fit',
+        '--dir',
+        plan.dir,
+        '--cell',
+        '"$cell"',
+        '--job',
+        '"${SLURM_ARRAY_JOB_ID}_${SLURM_ARRAY_TASK_ID}"',
+        ...(shards > 1 ? ['--step', 'merge'] : []),
+      ],
+      resources: shards > 1 ? s.merge : s.fit,
     }),
   );
+  const fitAfter = shardFit ? [`--dependency=afterany:${shardFit.jobId}`] : extract ? [`--dependency=afterok:${extract.jobId}`] : [];
   const fit: SweepJob = {
     stage: 'fit',
-    jobId: await sbatch(fitScript, extract ? [`--dependency=afterok:${extract.jobId}`] : []),
+    jobId: await sbatch(fitScript, fitAfter),
     cells: cells.map((c) => c.id),
     submittedAt: now(),
   };
@@ -117,20 +184,18 @@ export async function submitCells(
   const merge: SweepJob = { stage: 'merge', jobId: await sbatch(mergeScript, [`--dependency=afterany:${fit.jobId}`]), submittedAt: now() };
   jobs.push(merge);
   await appendJobs(plan.dir, jobs);
-  return { ...(extract ? { extract } : {}), fit, merge };
+  return { ...(extract ? { extract } : {}), ...(shardPlan ? { shardPlan } : {}), ...(shardFit ? { shardFit } : {}), fit, merge };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -181,17 +246,22 @@ export async function runSlurm(plan: SweepPlan, options: SlurmOptions): Promise<
       type: 'log',
       level: 'info',
       stage: 'sweep',
-      message: `submitted ${sub.extract ? `extraction ${sub.extract.jobId} (${new Set(todo.map((c) => c.extractGroup)).size} tasks) → ` : ''}fits ${sub.fit.jobId} (${todo.length} tasks) → merge ${sub.merge.jobId}`,
+      message: `submitted ${sub.extract ? `extraction ${sub.extract.jobId} (${new Set(todo.map((c) => c.extractGroup)).size} tasks) → ` : ''}${
+        sub.shardPlan && sub.shardFit
+          ? `shard plans ${sub.shardPlan.jobId} (${todo.length} tasks) → shard fits ${sub.shardFit.jobId} (${todo.length * plan.settings.shards} tasks) → shard merges`
+          : 'fits'
+      } ${sub.fit.jobId} (${todo.length} tasks) → merge ${sub.merge.jobId}`,
     });
     if (options.detach) return collectRecord(plan);
-    const ids = [sub.extract?.jobId, sub.fit.jobId, sub.merge.jobId].filter((x): x is string => x !== undefined);
+    const ids = [sub.extract, sub.shardPlan, sub.shardFit, sub.fit, sub.merge].flatMap((j) => (j ? [j.jobId] : []));
     let extractFailed = false;
     for (;;) {
       const queued: QueuedTask[] = await squeue(ids);
       // An afterok dependency on a failed extraction never clears: cancel the fits it holds.
       const stuck = queued.filter((t) => t.reason === 'DependencyNeverSatisfied');
       if (stuck.length > 0) {
-        extractFailed = extractFailed || queued.some((t) => t.id.startsWith(`${sub.fit.jobId}_`) || t.id === sub.fit.jobId);
+        // The only afterok dependency is on the extraction.
+        extractFailed = true;
         await scancel([...new Set(stuck.map((t) => t.id.split('_')[0]!))]);
       }
       const c = await counts(plan);

@@ -32,6 +32,8 @@ export interface LayerCurve {
   label: string;
   subject?: string;
   points: LayerPoint[];
+  /** Every cell of the curve, finished or not, by id. */
+  cells: string[];
   /** The layer with the best inner-CV score; undefined when no cell of the curve reports one. */
   selected?: number;
 }
@@ -58,9 +60,10 @@ export function layerCurves(keys: readonly string[], cells: readonly CellRecord[
       others.map((k) => `${k}=${String(typeof c.values[k] === 'object' ? JSON.stringify(c.values[k]) : c.values[k])}`).join(' ') || 'all';
     let curve = curves.get(label);
     if (!curve) {
-      curve = { label, points: [] };
+      curve = { label, points: [], cells: [] };
       curves.set(label, curve);
     }
+    curve.cells.push(c.id);
     if (c.subject !== undefined) curve.subject = c.subject;
     if (c.status !== 'done') continue;
     const cv = num(c.metrics?.['cv_score']);
@@ -137,10 +140,8 @@ export function summaryTable(keys: readonly string[], cells: readonly CellRecord
     const selectedCells = new Set<string>();
     for (const curve of layerCurves(keys, cells)) {
       if (curve.selected === undefined) continue;
-      for (const p of curve.points) {
-        chosen.set(p.cellId, curve.selected);
-        if (p.layer === curve.selected) selectedCells.add(p.cellId);
-      }
+      for (const id of curve.cells) chosen.set(id, curve.selected);
+      for (const p of curve.points) if (p.layer === curve.selected) selectedCells.add(p.cellId);
     }
     cols['selected_layer'] = column(
       cells.map((c) => chosen.get(c.id) ?? null),

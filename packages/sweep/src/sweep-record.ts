@@ -9,7 +9,8 @@ import { sweepSettingsSchema } from './sweep-spec.js';
 
 /** A Slurm job the sweep submitted. */
 export interface SweepJob {
-  stage: 'extract' | 'fit' | 'merge';
+  /** `shard-plan` and `shard-fit` only in sharded sweeps, where `fit` merges each cell's shards. */
+  stage: 'extract' | 'shard-plan' | 'shard-fit' | 'fit' | 'merge';
   jobId: string;
   /** Fit arrays: the cell ids, by array index. */
   cells?: string[];
@@ -17,7 +18,7 @@ export interface SweepJob {
 }
 
 const jobSchema = z.object({
-  stage: z.enum(['extract', 'fit', 'merge']),
+  stage: z.enum(['extract', 'shard-plan', 'shard-fit', 'fit', 'merge']),
   jobId: z.string(),
   cells: z.array(z.string()).optional(),
   submittedAt: z.string(),

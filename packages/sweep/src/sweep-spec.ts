@@ -32,6 +32,12 @@ export const sweepSettingsSchema = z
     executor: z.enum(['local', 'slurm']).default('local'),
     /** Local executor: cells at a time. @default CPU cores, fewer when memory cannot hold them */
     parallel: z.number().int().positive().optional(),
+    /**
+     * Splits each cell's fit into this many voxel shards (`voxelwise shard plan | fit | merge`):
+     * on Slurm one array task per shard, locally the shards one after another. The merged run
+     * equals the single-process fit. @default 1 (no sharding)
+     */
+    shards: z.number().int().positive().default(1),
     /** Resubmissions of a failed cell before it is reported failed. @default 1 */
     retries: z.number().int().min(0).default(1),
     slurm: z

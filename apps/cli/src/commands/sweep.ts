@@ -20,6 +20,7 @@ const options = {
   group: { type: 'string', value: '<k>', description: 'task extract: the extraction group' },
   cell: { type: 'string', value: '<id>', description: 'task fit: the cell' },
   job: { type: 'string', value: '<id>', description: 'task fit: the Slurm job id recorded with the attempt' },
+  step: { type: 'string', value: '<merge>', description: "task fit: only the merge of the cell's shards (sharded sweeps)" },
 } as const;
 
 function count(flag: string, text: string | undefined, min: number): number | undefined {
@@ -101,8 +102,13 @@ async function task(sub: string | undefined, values: Record<string, unknown>, en
     const id = values['cell'];
     const cell = plan.cells.find((c) => c.id === id);
     if (!cell) throw usageError(`sweep task fit: no cell "${String(id)}" in ${plan.dir}`);
+    if (values['step'] !== undefined && values['step'] !== 'merge')
+      throw usageError(`sweep task fit --step takes merge (got "${String(values['step'])}")`);
+    const steps = sweep.cellSteps(cell, plan.settings.shards);
     const state = await sweep.runCell(cell, {
       command: selfCommand(),
+      // On Slurm the shards ran as their own array tasks: this task only merges them.
+      steps: values['step'] === 'merge' ? steps.slice(-1) : steps,
       cwd: plan.cwd,
       ...(typeof values['job'] === 'string' ? { jobId: values['job'] } : {}),
       ...(env.signal ? { signal: env.signal } : {}),
@@ -161,6 +167,7 @@ any login node.`,
   sweep:
     executor: slurm                         # local (default) | slurm
     retries: 1
+    shards: 1                               # > 1: each fit split by voxels (voxelwise shard)
     slurm:
       throttle: 20                          # --array=…%20
       extract: { gres: "gpu:1", mem: 16G, time: "01:00:00", partition: gpu }
