@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { canShard, createEventBus, matrix, timed, voxelwiseError } from '@voxelwise/core';
+import { canShard, createEventBus, isVoxelwiseError, matrix, timed, voxelwiseError } from '@voxelwise/core';
 import type { EventSink, Matrix, ModelShards, Registry, ShardDesign, ShardPart, ShardState, StageContext } from '@voxelwise/core';
 import { withLock, writeDirAtomic } from '@voxelwise/io';
 import type { LockOptions } from '@voxelwise/io';
@@ -161,13 +161,19 @@ export async function fitShard(dirIn: string, index: number, options: ShardFitOp
         finishedAt: new Date().toISOString(),
         durationMs: Date.now() - t0,
       };
-      await writeDirAtomic(
-        join(dir, shardDirName(index)),
-        async (tmp) => {
-          await writeState(tmp, PART_NAME, { arrays: part.arrays, meta: { ...part.meta, record } }, WHERE);
-        },
-        { where: WHERE },
-      );
+      try {
+        await writeDirAtomic(
+          join(dir, shardDirName(index)),
+          async (tmp) => {
+            await writeState(tmp, PART_NAME, { arrays: part.arrays, meta: { ...part.meta, record } }, WHERE);
+          },
+          { where: WHERE },
+        );
+      } catch (error) {
+        // A process that took the lock over (this one looked dead) finished first: its part is as good.
+        if (isVoxelwiseError(error, 'E_IO') && (await readPart(dir, plan, index, WHERE))) return result('skipped');
+        throw error;
+      }
       return result('fitted');
     },
     { ...options.lock, label: `shard ${index} of ${dir}`, where: WHERE, ...(options.signal ? { signal: options.signal } : {}) },

@@ -1,0 +1,53 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectVoxelwiseError } from '@voxelwise/testing';
+import { fitShard, mergeShards, planShards, readShardPlan } from '../src/index.js';
+import { testRegistry } from './helpers/registry.js';
+
+const root = mkdtempSync(join(tmpdir(), 'vw-trainer-shard-'));
+const config = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  outDir: join(root, 'results'),
+  cacheDir: join(root, 'cache'),
+  assembly: { name: 'simulated', options: { voxels: 12, stories: 3, duration: 120 } },
+  features: [{ name: 'wordrate' }],
+  report: { enabled: false },
+  ...extra,
+});
+
+describe('sharded fits (library)', () => {
+  it('two fitters of the same shard at once (a resubmitted task): one fits it, the other waits on its lock and skips it', async () => {
+    const registry = testRegistry();
+    const { dir } = await planShards(config('race'), { registry, shards: 2, dir: join(root, 'race') });
+    const [a, b] = await Promise.all([fitShard(dir, 0, { registry }), fitShard(dir, 0, { registry })]);
+    expect([a.status, b.status].sort()).toEqual(['fitted', 'skipped']);
+    expect((await fitShard(dir, 1, { registry })).status).toBe('fitted');
+    const run = await mergeShards(dir, { registry });
+    expect(run.runDir.startsWith(join(root, 'results'))).toBe(true);
+  }, 60_000);
+
+  it('refuses a shard copied from another plan of the same config, naming it, and a rebuilt design that differs', async () => {
+    const registry = testRegistry();
+    const first = await planShards(config('copy'), { registry, shards: 2, dir: join(root, 'copy-a') });
+    const second = await planShards(config('copy'), { registry, shards: 2, dir: join(root, 'copy-b') });
+    for (const k of [0, 1]) await fitShard(second.dir, k, { registry });
+    await fitShard(first.dir, 0, { registry });
+    cpSync(join(second.dir, 'shard-1'), join(first.dir, 'shard-1'), { recursive: true });
+    await expectVoxelwiseError(() => mergeShards(first.dir, { registry }), 'E_DATA_INVALID', /shard 1 .* belongs to another plan/);
+
+    // The same plan, but the assembly the merge rebuilds has other responses (its seed changed).
+    rmSync(join(first.dir, 'shard-1'), { recursive: true });
+    await fitShard(first.dir, 1, { registry });
+    const planFile = join(first.dir, 'plan.json');
+    const plan = await readShardPlan(first.dir);
+    const edited = {
+      ...plan,
+      config: { ...plan.config, assembly: { name: 'simulated', options: { voxels: 12, stories: 3, duration: 120, seed: 5 } } },
+    };
+    writeFileSync(planFile, JSON.stringify(edited));
+    await expectVoxelwiseError(() => mergeShards(first.dir, { registry }), 'E_DATA_INVALID', /rebuilt different training/);
+    expect(JSON.parse(readFileSync(planFile, 'utf8')).planId).toBe(plan.planId);
+  }, 60_000);
+});
