@@ -8,13 +8,13 @@ import { writeDirAtomic } from '@voxelwise/io';
 export type ExportFormat = 'nifti' | 'gifti' | 'npy';
 
 /** Map names in the order they are written. */
-export const MAP_NAMES = ['r', 'p', 'q', 'alpha', 'significant'] as const;
+const MAP_NAMES = ['r', 'p', 'q', 'alpha', 'significant'] as const;
 
 /** One per-column map of a run. */
-export type MapName = (typeof MAP_NAMES)[number];
+type MapName = (typeof MAP_NAMES)[number];
 
 /** What {@link exportMaps} needs: the run's record and its per-column scores. */
-export interface ExportInput {
+interface ExportInput {
   run: RunJson;
   scores: ScoreColumns;
   format: ExportFormat;
@@ -26,7 +26,7 @@ export interface ExportInput {
 }
 
 /** What {@link exportMaps} wrote. */
-export interface ExportResult {
+interface ExportResult {
   outDir: string;
   files: string[];
   /** Things the user should know (maps the model did not compute, a flat volume, …). */
@@ -36,7 +36,7 @@ export interface ExportResult {
 const WHERE = 'cli:export';
 
 /** The run's maps as float32 columns: r, p, q (BH-FDR), alpha, significant (0/1); absent ones are skipped. */
-export function runMaps(scores: ScoreColumns): Array<{ name: MapName; data: Float32Array }> {
+function runMaps(scores: ScoreColumns): Array<{ name: MapName; data: Float32Array }> {
   const source: Record<MapName, ArrayLike<number> | undefined> = {
     r: scores.r,
     p: scores.p,

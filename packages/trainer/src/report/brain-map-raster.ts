@@ -2,7 +2,7 @@
 export type SurfaceView = 'lateral' | 'medial';
 
 /** A rasterised mesh view: for each pixel (rows top to bottom) the vertex drawn there and its shading. */
-export interface SurfaceRaster {
+interface SurfaceRaster {
   width: number;
   height: number;
   /** Vertex nearest to the pixel on the visible face, −1 for background. */
@@ -101,7 +101,7 @@ export function rasterSurface(
 }
 
 /** The report's colour for a value in [−1, 1] of the colour range: red→yellow above 0, blue→cyan below. */
-export function mapColour(t: number): [number, number, number] {
+function mapColour(t: number): [number, number, number] {
   const m = Math.min(1, Math.abs(t));
   return t >= 0 ? [255, Math.round(230 * m), 0] : [0, Math.round(230 * m), 255];
 }

@@ -9,20 +9,6 @@ import { esc, num } from './svg.js';
 /** The geometry run.json records (core `BrainGeometry`). */
 type Geometry = NonNullable<RunJson['assembly']['geometry']>;
 
-/** One rasterised picture of a brain map. */
-export interface BrainMapImage {
-  /** `r`: every vertex/voxel's test r; `significant`: only the significant ones. */
-  map: 'r' | 'significant';
-  /** Hemisphere of a surface view. */
-  hemi?: 'L' | 'R';
-  /** `lateral` / `medial` (surface) or `sagittal` / `coronal` / `axial` (glass brain). */
-  view: SurfaceView | GlassPlane;
-  width: number;
-  height: number;
-  /** The PNG, base64. */
-  png: string;
-}
-
 /** The brain maps of a run, ready to embed. */
 export interface BrainMapFigures {
   kind: 'surface' | 'volume';
@@ -32,7 +18,19 @@ export interface BrainMapFigures {
   meshes: Partial<Record<'L' | 'R', string>>;
   /** r at full colour (the 99th percentile of |r|). */
   vmax: number;
-  images: BrainMapImage[];
+  /** One rasterised picture per map and view. */
+  images: Array<{
+    /** `r`: every vertex/voxel's test r; `significant`: only the significant ones. */
+    map: 'r' | 'significant';
+    /** Hemisphere of a surface view. */
+    hemi?: 'L' | 'R';
+    /** `lateral` / `medial` (surface) or `sagittal` / `coronal` / `axial` (glass brain). */
+    view: SurfaceView | GlassPlane;
+    width: number;
+    height: number;
+    /** The PNG, base64. */
+    png: string;
+  }>;
   /** Why something is missing (a mesh that did not read, a surface without meshes). */
   notes: string[];
 }
