@@ -99,7 +99,11 @@ export function planSplit(config: ResolvedConfig, assembly: Assembly): SplitPlan
   };
   const all = config.split.stories ?? [...known];
   check(all, 'split.stories');
-  if (config.split.mode === 'nested-cv') {
+  // A dataset without a held-out story that asks for nested CV (Narratives, LPP) gets it when the
+  // config names no test story; otherwise this would be the "names no test story" error below.
+  const nestedByDefault =
+    config.split.testStories === undefined && assembly.testStories.length === 0 && assembly.metadata.defaultSplit === 'nested-cv';
+  if (config.split.mode === 'nested-cv' || nestedByDefault) {
     const folds = config.split.outerFolds;
     if (folds !== undefined && folds > all.length) {
       throw voxelwiseError({
