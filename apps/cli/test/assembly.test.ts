@@ -97,8 +97,84 @@ describe('voxelwise assembly', () => {
     expect((await run(['assembly', 'info', join(dir, 'byo.vw')])).out).toMatch(/tale\s+4\s+4\s+0\/0\s+2\s+3/);
   });
 
+  it('simulates the Narratives and Le Petit Prince layouts, imports them with their geometry and nested CV by default', async () => {
+    const narr = join(dir, 'ds002345');
+    const sim = await run([
+      'assembly',
+      'simulate',
+      '--layout',
+      'narratives',
+      '--out',
+      narr,
+      '--ico-order',
+      '2',
+      '--stories',
+      '3',
+      '--duration',
+      '60',
+    ]);
+    expect(sim.code).toBe(0);
+    expect(sim.out).toContain('import it with: voxelwise assembly import-narratives --root');
+    expect(sim.out).toContain('--space fsaverage2');
+    const imp = await run([
+      'assembly',
+      'import-narratives',
+      '--root',
+      narr,
+      '--subject',
+      'sub-001',
+      '--space',
+      'fsaverage2',
+      '--out',
+      join(dir, 'narr.vw'),
+    ]);
+    expect([imp.code, imp.err.includes('error')]).toEqual([0, false]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'narr.vw', 'assembly.json'), 'utf8')) as {
+      metadata: Record<string, unknown>;
+      testStories: string[];
+    };
+    expect(manifest.testStories).toEqual([]);
+    expect(manifest.metadata['defaultSplit']).toBe('nested-cv');
+    expect((manifest.metadata['geometry'] as { kind: string; space: string }).space).toBe('fsaverage2');
+    const info = await run([
+      'assembly',
+      'info',
+      '--layout',
+      'narratives',
+      '--root',
+      narr,
+      '--subject',
+      '001',
+      '--space',
+      'fsaverage2',
+      '--trim',
+      '10:5',
+    ]);
+    expect(info.code).toBe(0);
+    expect(info.out).toMatch(/pieman\s+\d+\s+\d+\s+10\/5/);
+
+    const lpp = join(dir, 'ds003643');
+    expect(
+      (await run(['assembly', 'simulate', '--layout', 'lpp', '--out', lpp, '--stories', '2', '--duration', '50', '--shape', '10,12,10']))
+        .code,
+    ).toBe(0);
+    const lppImp = await run(['assembly', 'import-lpp', '--root', lpp, '--subject', 'sub-EN001', '--out', join(dir, 'lpp.vw')]);
+    expect([lppImp.code, lppImp.err.includes('error')]).toEqual([0, false]);
+    const valid = await run(['assembly', 'validate', join(dir, 'lpp.vw')]);
+    expect([valid.code, valid.out]).toEqual([0, expect.stringMatching(/2 stories, \d+ voxels: valid/)]);
+
+    expect((await run(['assembly', 'simulate', '--layout', 'lpp', '--out', join(dir, 'y'), '--voxels', '10'])).err).toContain(
+      '--voxels does not apply to --layout lpp',
+    );
+    expect((await run(['assembly', 'info', '--layout', 'lpp', '--root', lpp, '--subject', 'EN001', '--trim', 'five'])).err).toContain(
+      '--trim must be litcoder, none or <start>:<end>',
+    );
+  });
+
   it('exits 2 on usage errors and 1 on data errors, naming what is wrong', async () => {
-    expect((await run(['assembly'])).err).toContain('assembly needs a subcommand: import-lebel, import, info, simulate, validate');
+    expect((await run(['assembly'])).err).toContain(
+      'assembly needs a subcommand: import-lebel, import-narratives, import-lpp, import, info, simulate, validate',
+    );
     const noOut = await run(['assembly', 'import-lebel', '--root', dir, '--subject', 'UTS03']);
     expect([noOut.code, noOut.err]).toEqual([2, 'error E_USAGE: [cli] assembly import-lebel needs --out.\n']);
     expect((await run(['assembly', 'simulate', '--out', join(dir, 'x'), '--voxels', 'ten'])).err).toContain(

@@ -38,8 +38,8 @@ const trimEnd = { type: 'string', value: '<n>', description: 'The last n TRs of 
 const json = { type: 'boolean', description: 'Print JSON' } as const;
 const openLayout = {
   type: 'string',
-  value: '<native|lebel|byo>',
-  description: 'An assembly directory (default), or read ds003020 / a byo folder directly',
+  value: '<native|lebel|byo|narratives|lpp>',
+  description: 'An assembly directory (default), or read ds003020, a byo folder, ds002345 or ds003643 directly',
 } as const;
 
 const lebelInput = { root, subject, stories, 'test-stories': testStories } as const;
@@ -58,18 +58,66 @@ const importOptions = {
   ...byoTiming,
   ...writeFlags,
 } as const;
-const infoOptions = { layout: openLayout, ...datasetInput, ...byoTiming, json } as const;
+const brainRoot = { ...root, description: 'Dataset folder (ds002345 for Narratives, ds003643 for Le Petit Prince)' } as const;
+const brainSubject = { ...subject, description: 'Subject (sub-001 or 001; LPP: sub-EN057 or EN057)' } as const;
+const brainTrim = {
+  type: 'string',
+  value: '<litcoder|none|start:end>',
+  description: 'Rows dropped at each end of a run (default litcoder: Narratives [14:-9], LPP [5:-5])',
+} as const;
+const brainSharedOptions = {
+  root: brainRoot,
+  subject: brainSubject,
+  res: { type: 'string', value: '<label>', description: 'Resolution entity (res-<label>) when the folder holds several' },
+  pipeline: { type: 'string', value: '<name>', description: 'Folder under derivatives/ (Narratives default fmriprep)' },
+  tr: { ...tr, description: 'Repetition time (default 1.5 for Narratives, 2 for LPP)' },
+  trim: brainTrim,
+  mask: { type: 'string', value: '<file>', description: 'Brain mask for every run (default: the intersection of the runs’ masks)' },
+} as const;
+const narrativesInput = {
+  ...brainSharedOptions,
+  space: { type: 'string', value: '<space>', description: 'fsaverage6 (default), fsaverage5, fsnative, or MNI152NLin2009cAsym (volume)' },
+  tasks: { type: 'string', value: '<a,b,…>', description: 'Only these tasks (default: every task with BOLD files and an align.json)' },
+  'test-tasks': { type: 'string', value: '<a,…>', description: 'Held-out tasks (default none: nested cross-validation)' },
+  unaligned: { type: 'string', value: '<interpolate|drop>', description: 'Words Gentle did not find in the audio (default interpolate)' },
+  'mesh-dir': { type: 'string', value: '<dir>', description: 'FreeSurfer folder of the space (default derivatives/freesurfer/<space>)' },
+} as const;
+const lppInput = {
+  ...brainSharedOptions,
+  space: { type: 'string', value: '<space>', description: 'Volume space (default MNI152NLin2009cAsym)' },
+  words: { type: 'string', value: '<file>', description: 'Word annotation CSV/TSV (default annotation/EN/*word*.csv)' },
+  'test-runs': { type: 'string', value: '<a,…>', description: 'Held-out runs, e.g. lppEN_run-9 (default none: nested cross-validation)' },
+} as const;
+const importNarrativesOptions = { ...narrativesInput, ...writeFlags } as const;
+const importLppOptions = { ...lppInput, ...writeFlags } as const;
+
+const infoOptions = { ...narrativesInput, ...lppInput, layout: openLayout, ...datasetInput, ...byoTiming, json } as const;
 const validateOptions = {
   ...infoOptions,
   'skip-hashes': { ...skipHashes, description: 'Do not check the file hashes of an assembly directory' },
+} as const;
+const simulateBrainOptions = {
+  'ico-order': {
+    type: 'string',
+    value: '<k>',
+    description: 'narratives: mesh of 10·4^k + 2 vertices per hemisphere, space fsaverage<k> (default 3; 6 = fsaverage6)',
+  },
+  'region-radius': {
+    type: 'string',
+    value: '<r>',
+    description: 'Planted region radius: degrees on the sphere (narratives, default 30) or mm (lpp, default 12)',
+  },
+  shape: { type: 'string', value: '<nx,ny,nz>', description: 'lpp: volume grid (default 20,24,20; MNI 2 mm is 97,115,97)' },
+  'voxel-size': { type: 'string', value: '<mm>', description: 'lpp: voxel size (default 4)' },
 } as const;
 const simulateOptions = {
   out: { ...out, description: 'Directory to write' },
   layout: {
     type: 'string',
-    value: '<native|lebel>',
-    description: 'Arrow assembly (default) or the ds003020 layout (TextGrids, hf5)',
+    value: '<native|lebel|narratives|lpp>',
+    description: 'Arrow assembly (default), the ds003020 layout (TextGrids, hf5), ds002345 (Narratives) or ds003643 (LPP)',
   },
+  ...simulateBrainOptions,
   seed: { type: 'string', value: '<n>', description: 'Seed (default 0)' },
   stories: { type: 'string', value: '<n>', description: 'Stories, the test story included (default 4)' },
   duration: { type: 'string', value: '<s>', description: 'Seconds per story (default 360)' },
@@ -90,7 +138,9 @@ const simulateOptions = {
 type Values = OptionValues<typeof importOptions> &
   OptionValues<typeof infoOptions> &
   OptionValues<typeof validateOptions> &
-  OptionValues<typeof simulateOptions>;
+  OptionValues<typeof simulateOptions> &
+  OptionValues<typeof importNarrativesOptions> &
+  OptionValues<typeof importLppOptions>;
 
 type AssemblyModule = typeof import('@voxelwise/assembly');
 
@@ -181,6 +231,49 @@ function lebelSource(values: Values, sub: string, emit?: EventSink) {
   };
 }
 
+function trimOption(values: Values): 'litcoder' | 'none' | { start: number; end: number } | undefined {
+  const t = values.trim;
+  if (t === undefined || t === 'litcoder' || t === 'none') return t;
+  const m = /^(\d+):(\d+)$/.exec(t);
+  if (!m) throw usageError(`--trim must be litcoder, none or <start>:<end> (rows dropped at each end), got "${t}"`);
+  return { start: Number(m[1]), end: Number(m[2]) };
+}
+
+function brainShared(values: Values, sub: string) {
+  const t = num(values, 'tr');
+  const trim = trimOption(values);
+  return {
+    root: need(values, 'root', sub),
+    subject: need(values, 'subject', sub),
+    ...(values.space ? { space: values.space } : {}),
+    ...(values.res ? { res: values.res } : {}),
+    ...(values.pipeline ? { pipeline: values.pipeline } : {}),
+    ...(t !== undefined ? { tr: t } : {}),
+    ...(trim !== undefined ? { trim } : {}),
+    ...(values.mask ? { mask: values.mask } : {}),
+  };
+}
+
+function narrativesSource(values: Values, sub: string) {
+  const tasks = list(values.tasks);
+  const testTasks = list(values['test-tasks']);
+  const unaligned = values.unaligned;
+  if (unaligned !== undefined && unaligned !== 'interpolate' && unaligned !== 'drop')
+    throw usageError(`--unaligned must be interpolate or drop (got "${unaligned}")`);
+  return {
+    ...brainShared(values, sub),
+    ...(tasks ? { tasks } : {}),
+    ...(testTasks ? { testTasks } : {}),
+    ...(unaligned ? { unaligned: unaligned as 'interpolate' | 'drop' } : {}),
+    ...(values['mesh-dir'] ? { meshDir: values['mesh-dir'] } : {}),
+  };
+}
+
+function lppSource(values: Values, sub: string) {
+  const testRuns = list(values['test-runs']);
+  return { ...brainShared(values, sub), ...(values.words ? { words: values.words } : {}), ...(testRuns ? { testRuns } : {}) };
+}
+
 function report(env: CommandEnv, res: WriteAssemblyResult, ms: number): void {
   const m = res.manifest;
   const responseBytes = m.stories.reduce((t, s) => t + s.nResponseRows * s.nVoxels * 4 * (1 + (s.nRepeats ?? 0)), 0);
@@ -201,7 +294,9 @@ async function openSource(a: AssemblyModule, values: Values, positionals: string
   }
   if (layout === 'lebel') return a.openLebel(lebelSource(values, sub));
   if (layout === 'byo') return a.openByo(byoSource(values, need(values, 'root', sub)));
-  throw usageError(`--layout must be native, lebel or byo (got "${layout}")`);
+  if (layout === 'narratives') return a.openNarratives(narrativesSource(values, sub));
+  if (layout === 'lpp') return a.openLpp(lppSource(values, sub));
+  throw usageError(`--layout must be native, lebel, byo, narratives or lpp (got "${layout}")`);
 }
 
 function table(s: AssemblySummary): string {
@@ -235,6 +330,60 @@ function table(s: AssemblySummary): string {
   return [line(head), ...rows.slice(0, -1).map(line), line(widths.map((w) => '─'.repeat(w))), line(rows.at(-1)!)].join('\n');
 }
 
+/** `assembly simulate --layout narratives|lpp`: a simulated subject in the OpenNeuro layout. */
+async function simulateBrain(layout: 'narratives' | 'lpp', out: string, values: Values, env: CommandEnv): Promise<number> {
+  const features = values.features;
+  if (features !== undefined && features !== 'wordrate' && features !== 'embedding')
+    throw usageError(`--features must be wordrate or embedding (got "${features}")`);
+  for (const k of ['voxels', 'planted-fraction', 'test-repeats', 'extractor'] as const) {
+    if (values[k] !== undefined) throw usageError(`--${k} does not apply to --layout ${layout}`);
+  }
+  let shape: number[] | undefined;
+  if (values.shape !== undefined) {
+    shape = values.shape.split(',').map(Number);
+    if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 4))
+      throw usageError(`--shape must be three whole numbers ≥ 4 (got "${values.shape}")`);
+  }
+  const opt = {
+    seed: num(values, 'seed', 'int'),
+    stories: num(values, 'stories', 'int'),
+    duration: num(values, 'duration'),
+    features,
+    embeddingDim: num(values, 'embedding-dim', 'int'),
+    snrMin: num(values, 'snr-min'),
+    snrMax: num(values, 'snr-max'),
+    ar1: num(values, 'ar1'),
+    subject: values.subject,
+    regionRadius: num(values, 'region-radius'),
+    ...(layout === 'narratives' ? { icoOrder: num(values, 'ico-order', 'int') } : { shape, voxelSize: num(values, 'voxel-size') }),
+  };
+  if (layout === 'narratives' && (values.shape !== undefined || values['voxel-size'] !== undefined))
+    throw usageError('--shape and --voxel-size apply to --layout lpp only');
+  if (layout === 'lpp' && values['ico-order'] !== undefined) throw usageError('--ico-order applies to --layout narratives only');
+  const options = Object.fromEntries(Object.entries(opt).filter(([, v]) => v !== undefined));
+  const a = await import('@voxelwise/assembly');
+  const log = await withLogger(env);
+  const t0 = Date.now();
+  let sim: Awaited<ReturnType<AssemblyModule['writeSimulatedLpp']>>;
+  try {
+    const common = { overwrite: values.overwrite === true, emit: log.emit, ...(env.signal ? { signal: env.signal } : {}) };
+    sim =
+      layout === 'narratives' ? await a.writeSimulatedNarratives(options, out, common) : await a.writeSimulatedLpp(options, out, common);
+  } finally {
+    await log.close();
+  }
+  const name = layout === 'narratives' ? 'Narratives ds002345 layout' : 'Le Petit Prince ds003643 layout';
+  env.out.write(`wrote ${out} (${name})\n`);
+  env.out.write(
+    `  subject ${sim.subject}, ${sim.stories.length} stories (${sim.stories.join(', ')}), space ${sim.space}, ${sim.truth.planted.length} planted columns\n`,
+  );
+  env.out.write(`  ground truth in ${out}/simulation/ground-truth.json; ${((Date.now() - t0) / 1000).toFixed(2)} s\n`);
+  env.out.write(
+    `  import it with: voxelwise assembly import-${layout} --root ${out} --subject ${sim.subject}${layout === 'narratives' ? ` --space ${sim.space}` : ''} --out <dir>\n`,
+  );
+  return 0;
+}
+
 const subcommands: Record<string, Subcommand> = {
   'import-lebel': {
     summary: 'Import a subject of OpenNeuro ds003020 (LeBel et al. 2023)',
@@ -249,6 +398,50 @@ const subcommands: Record<string, Subcommand> = {
       let res: WriteAssemblyResult;
       try {
         res = await a.importLebel(lebelSource(values, 'import-lebel'), out, writeOptions(values, log.emit, env));
+      } finally {
+        await log.close();
+      }
+      report(env, res, Date.now() - t0);
+      return 0;
+    },
+  },
+
+  'import-narratives': {
+    summary: 'Import a subject of OpenNeuro ds002345 (Narratives; fMRIPrep surface or volume)',
+    usage: ['voxelwise assembly import-narratives --root <ds002345> --subject <sub-001> [--space fsaverage6] --out <dir>'],
+    options: importNarrativesOptions,
+    notes: 'Stories are the tasks the subject heard; no test story by default (runs use nested cross-validation).',
+    async run(values, positionals, env) {
+      noPositionals('import-narratives', positionals);
+      const a = await import('@voxelwise/assembly');
+      const out = need(values, 'out', 'import-narratives');
+      const log = await withLogger(env);
+      const t0 = Date.now();
+      let res: WriteAssemblyResult;
+      try {
+        res = await a.importNarratives(narrativesSource(values, 'import-narratives'), out, writeOptions(values, log.emit, env));
+      } finally {
+        await log.close();
+      }
+      report(env, res, Date.now() - t0);
+      return 0;
+    },
+  },
+
+  'import-lpp': {
+    summary: 'Import an English subject of OpenNeuro ds003643 (Le Petit Prince; MNI volumes)',
+    usage: ['voxelwise assembly import-lpp --root <ds003643> --subject <sub-EN057> --out <dir>'],
+    options: importLppOptions,
+    notes: 'One story per run (section); no test story by default (runs use nested cross-validation).',
+    async run(values, positionals, env) {
+      noPositionals('import-lpp', positionals);
+      const a = await import('@voxelwise/assembly');
+      const out = need(values, 'out', 'import-lpp');
+      const log = await withLogger(env);
+      const t0 = Date.now();
+      let res: WriteAssemblyResult;
+      try {
+        res = await a.importLpp(lppSource(values, 'import-lpp'), out, writeOptions(values, log.emit, env));
       } finally {
         await log.close();
       }
@@ -311,14 +504,15 @@ const subcommands: Record<string, Subcommand> = {
 
   simulate: {
     summary: 'Write a simulated subject with a planted encoding model',
-    usage: ['voxelwise assembly simulate --out <dir> [--layout native|lebel] [options]'],
+    usage: ['voxelwise assembly simulate --out <dir> [--layout native|lebel|narratives|lpp] [options]'],
     options: simulateOptions,
     async run(values, positionals, env) {
       noPositionals('simulate', positionals);
       const out = need(values, 'out', 'simulate');
       const layout = values.layout ?? 'native';
+      if (layout === 'narratives' || layout === 'lpp') return simulateBrain(layout, out, values, env);
       if (layout !== 'native' && layout !== 'lebel')
-        throw usageError(`assembly simulate --layout must be native or lebel (got "${layout}")`);
+        throw usageError(`assembly simulate --layout must be native, lebel, narratives or lpp (got "${layout}")`);
       const features = values.features;
       if (features !== undefined && features !== 'wordrate' && features !== 'embedding')
         throw usageError(`--features must be wordrate or embedding (got "${features}")`);
@@ -443,6 +637,9 @@ ${Object.values(subcommands)
 Examples:
   voxelwise assembly import-lebel --root ~/data/ds003020 --subject UTS03 --out UTS03.vw
   voxelwise assembly simulate --layout lebel --out /tmp/ds-sim --subject UTS03 --voxels 2000
+  voxelwise assembly simulate --layout narratives --out /tmp/ds002345
+  voxelwise assembly import-narratives --root /tmp/ds002345 --subject sub-001 --space fsaverage3 --out sub-001.vw
+  voxelwise assembly import-lpp --root ~/data/ds003643 --subject sub-EN057 --out EN057.vw
   voxelwise assembly info UTS03.vw
   voxelwise assembly validate UTS03.vw
 `;
