@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+import { readArrowTable } from '@voxelwise/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDemo } from '../src/index.js';
 import { repoRoot, voxelwise } from './temp-project.js';
@@ -50,8 +50,8 @@ async function waitFor(check: () => boolean, ms: number): Promise<void> {
   }
 }
 
-function summaryRows(sweepDir: string): Array<Record<string, unknown>> {
-  const table = tableFromIPC(readFileSync(join(sweepDir, 'summary.arrow')));
+async function summaryRows(sweepDir: string): Promise<Array<Record<string, unknown>>> {
+  const table = await readArrowTable(join(sweepDir, 'summary.arrow'), 'test');
   return table.toArray().map((r) => (r as { toJSON(): Record<string, unknown> }).toJSON());
 }
 
@@ -96,6 +96,25 @@ describe('voxelwise sweep: 2 simulated subjects × 3 layers of a tiny GPT-2', ()
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'sweep.json'), JSON.stringify(sweep, null, 2));
   }, 120_000);
+
+  it('the README HPC sample (tutorial config, 3 LeBel subjects × GPT-2 layers 0..12) plans 39 Slurm cells', async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = /```yaml\n(# sweep\.yaml[^\n]*\n[\s\S]*?)```/.exec(readme);
+    expect(block, 'README.md has a "# sweep.yaml" block').not.toBeNull();
+    writeFileSync(join(project, 'readme-sweep.yaml'), block![1]!);
+    const r = await voxelwise(['sweep', '-c', 'readme-sweep.yaml', '--dry-run', '--json'], project);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      executor: string;
+      cells: Array<{ config: { features: Array<{ options: { layer: number } }> } }>;
+      extractGroups: unknown[];
+    };
+    expect(out.executor).toBe('slurm');
+    expect(out.cells).toHaveLength(39);
+    expect(out.cells.map((c) => c.config.features[0]!.options.layer).slice(0, 13)).toEqual(Array.from({ length: 13 }, (_, i) => i));
+    expect(out.extractGroups).toHaveLength(3);
+  });
 
   it('--dry-run lists every cell and the two feature extractions, and runs nothing', async () => {
     const r = await voxelwise(['sweep', '-c', 'sweep.json', '--dir', 'sweeps/local', '--dry-run', '--json'], project);
@@ -145,7 +164,7 @@ describe('voxelwise sweep: 2 simulated subjects × 3 layers of a tiny GPT-2', ()
     expect(html).not.toMatch(/<script|https?:\/\//);
 
     // summary.arrow: one row per cell; the layer of each subject is the one with the best CV score.
-    const rows = summaryRows(localDir);
+    const rows = await summaryRows(localDir);
     expect(rows).toHaveLength(CELLS);
     for (const subject of ['sim-1', 'sim-2']) {
       const mine = rows.filter((x) => x['subject'] === subject);
@@ -206,11 +225,38 @@ describe('voxelwise sweep: 2 simulated subjects × 3 layers of a tiny GPT-2', ()
         }
       }
       const strip = (rows: Array<Record<string, unknown>>) => rows.map(({ duration_s: _d, run_dir: _r, attempts: _a, ...rest }) => rest);
-      expect(strip(summaryRows(slurmDir))).toEqual(strip(summaryRows(localDir)));
+      expect(strip(await summaryRows(slurmDir))).toEqual(strip(await summaryRows(localDir)));
 
       const status = await voxelwise(['sweep', 'status', 'sweeps/slurm'], project);
       expect(status.code).toBe(0);
       expect(status.stdout).toMatch(/6 cells: 6 done, 0 running, 0 failed, 0 pending/);
+    },
+    600_000,
+  );
+
+  it.skipIf(!slurm.ok)(
+    `slurm: a 3-shard fit (voxelwise shard plan | fit | merge as array tasks) equals the local fit bit for bit${slurm.ok ? '' : ` — SKIPPED: Slurm cannot start here (${slurm.reason})`}`,
+    async () => {
+      // One cell of the grid (subject sim-1, layer 2), its voxels split across three array tasks.
+      const sweep = JSON.parse(readFileSync(join(project, 'sweep.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+      sweep['grid'] = { 'assembly.options.seed': [1], 'features.0.options.layer': [2] };
+      sweep['sweep'] = { ...sweep['sweep'], shards: 3, slurm: { pollSeconds: 1 } };
+      writeFileSync(join(project, 'shard.json'), JSON.stringify(sweep));
+      const shardDir = join(project, 'sweeps', 'shard');
+      const r = await voxelwise(['sweep', '-c', 'shard.json', '--dir', 'sweeps/shard', '--executor', 'slurm'], project);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toMatch(/shard plans \d+ \(1 tasks\) → shard fits \d+ \(3 tasks\) → shard merges \d+ \(1 tasks\)/);
+      const logs = readdirSync(join(shardDir, 'slurm', 'logs'));
+      expect(logs.filter((n) => n.startsWith('shard-fit-'))).toHaveLength(3);
+      const runs = [...finishedRuns(shardDir)];
+      expect(runs).toHaveLength(1);
+      const [id, dir] = runs[0]!;
+      const local = finishedRuns(localDir).get(id!);
+      expect(local, 'the sharded cell has the config hash of a local cell').toBeDefined();
+      expect(readdirSync(join(shardDir, 'cells', id!, 'shards'))).toEqual(expect.arrayContaining(['shard-0', 'shard-1', 'shard-2']));
+      for (const file of ['scores.arrow', 'weights.arrow', 'metrics.json']) {
+        expect(readFileSync(join(dir!, file)).equals(readFileSync(join(local!, file))), file).toBe(true);
+      }
     },
     600_000,
   );
