@@ -45,23 +45,33 @@ execFileSync('flac', ['--silent', '--force', '--until=8000', '-o', path.join(out
 const dirs = { whisper: path.join(tmp, 'whisper'), wav2vec2: path.join(tmp, 'wav2vec2') };
 await createTinyWhisperEncoder(dirs.whisper, MODELS.whisper);
 await createTinyWav2vec2(dirs.wav2vec2, MODELS.wav2vec2);
+type Input = 'padded' | 'trimmed';
 const cases: Array<{
   model: 'whisper' | 'wav2vec2';
   pool: 'last' | 'mean';
   frames: 'real' | 'padded';
+  input: Input;
   times: number[];
   layers: number[][][];
 }> = [];
+const variants = (model: 'whisper' | 'wav2vec2'): Array<['real' | 'padded', Input]> =>
+  model === 'whisper'
+    ? [
+        ['real', 'padded'],
+        ['padded', 'padded'],
+        ['real', 'trimmed'],
+      ]
+    : [['real', 'padded']];
 for (const model of ['whisper', 'wav2vec2'] as const) {
   for (const pool of ['last', 'mean'] as const) {
-    for (const frames of model === 'whisper' ? (['real', 'padded'] as const) : (['real'] as const)) {
+    for (const [frames, input] of variants(model)) {
       const script = path.join(here, 'speech_forward.py');
-      const args = [script, dirs[model], wav, String(WINDOWS.chunkSize), String(WINDOWS.contextSize), pool, frames];
+      const args = [script, dirs[model], wav, String(WINDOWS.chunkSize), String(WINDOWS.contextSize), pool, frames, input];
       const res = JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 28 })) as {
         times: number[];
         layers: number[][][];
       };
-      cases.push({ model, pool, frames, ...res });
+      cases.push({ model, pool, frames, input, ...res });
     }
   }
 }

@@ -11,8 +11,10 @@ modeling_wav2vec2.py Wav2Vec2Model with group-norm feature encoder and post-LN b
 weights read straight out of the ONNX file, hidden_states[i + 1] per layer, and pooling. It is
 independent of transformers.js, onnxruntime and the extractor's graph editing.
 
-Usage: python3 tools/reference/speech_forward.py <model dir> <audio.wav> <chunk s> <context s> <pool> <frames>
+Usage: python3 tools/reference/speech_forward.py <model dir> <audio.wav> <chunk s> <context s> <pool> <frames> [input]
   pool: last | mean;  frames: real | padded (Whisper: pool over the real-audio frames or all 1500)
+  input: padded (default; 30 s, as LITcoder) | trimmed (Whisper: only the first 2*n_real log-mel
+         frames of the padded features and the first n_real positions)
 output (stdout): {"times": [n], "layers": [L][n][d]}
 """
 import importlib.util
@@ -150,7 +152,7 @@ def whisper_encoder(W, cfg, feats):
     """HF WhisperEncoder.forward with output_hidden_states: returns hidden_states[1..L]."""
     x = gelu(conv1d(feats, W["conv1.weight"], W["conv1.bias"], 1, 1))
     x = gelu(conv1d(x, W["conv2.weight"], W["conv2.bias"], 2, 1)).T
-    x = x + W["embed_positions.weight"]
+    x = x + W["embed_positions.weight"][: x.shape[0]]  # all 1500 rows for 30 s input
     states = []
     L = cfg["encoder_layers"]
     for i in range(L):
@@ -196,6 +198,7 @@ def wav2vec2_model(W, cfg, wave):
 
 def main():
     model_dir, wav, chunk, context, pool, frames = sys.argv[1:7]
+    trimmed = len(sys.argv) > 7 and sys.argv[7] == "trimmed"
     cfg = json.load(open(os.path.join(model_dir, "config.json")))
     pre = json.load(open(os.path.join(model_dir, "preprocessor_config.json")))
     whisper = cfg["model_type"] == "whisper"
@@ -206,8 +209,11 @@ def main():
     for start, end, t in litcoder_windows(len(x), sr, float(chunk), float(context)):
         w = x[start:end]
         if whisper:
-            states = whisper_encoder(W, cfg, whisper_log_mel(w, pre))
-            n_real = min(len(states[0]), max(1, math.ceil((len(w) // pre["hop_length"]) / 2)))
+            feats = whisper_log_mel(w, pre)
+            n_real = min(feats.shape[1] // 2, max(1, math.ceil((len(w) // pre["hop_length"]) / 2)))
+            if trimmed:
+                feats = feats[:, : 2 * n_real]
+            states = whisper_encoder(W, cfg, feats)
             use = n_real if frames == "real" else len(states[0])
         else:
             if pre.get("do_normalize"):

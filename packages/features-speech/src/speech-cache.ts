@@ -36,6 +36,8 @@ export interface SpeechCacheKeyParts {
   readonly pool: string;
   /** `real` or `padded` for Whisper, null for the others. */
   readonly whisperFrames: string | null;
+  /** `padded` or `trimmed` for Whisper, null for the others. */
+  readonly whisperInput: string | null;
 }
 
 /** What a cache file records about itself. */

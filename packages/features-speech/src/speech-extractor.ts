@@ -107,7 +107,8 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
       chunkSize: options.chunkSize,
       contextSize: options.contextSize,
       pool: options.pool,
-      whisperFrames: m.info.architecture === 'whisper' ? options.whisperFrames : null,
+      whisperFrames: m.info.architecture === 'whisper' && options.whisperInput === 'padded' ? options.whisperFrames : null,
+      whisperInput: m.info.architecture === 'whisper' ? options.whisperInput : null,
     };
   };
 
@@ -125,7 +126,11 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
     }
     // Activations get a quarter of the budget: weights, outputs and the cache need the rest.
     const batchSize =
-      options.batchSize ?? Math.max(1, Math.min(32, Math.floor(ctx.memoryBudget / 4 / bytesPerWindow(m, windows.contextSamples))));
+      options.batchSize ??
+      Math.max(
+        1,
+        Math.min(32, Math.floor(ctx.memoryBudget / 4 / bytesPerWindow(m, windows.contextSamples, options.whisperInput === 'trimmed'))),
+      );
     const t0 = performance.now();
     ctx.emit({
       type: 'stage:progress',
@@ -138,6 +143,7 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
     const layers = await runSpeechWindows(m, wave.samples, windows, {
       pool: options.pool,
       whisperFrames: options.whisperFrames,
+      whisperInput: options.whisperInput,
       batchSize,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),

@@ -90,6 +90,51 @@ function findSources(graph: Graph, nLayers: number, file: string): string[] {
   return sources;
 }
 
+/**
+ * Makes a Whisper encoder accept inputs shorter than 30 s: HF `WhisperEncoder.forward` adds the
+ * whole `embed_positions.weight` `[1500, d]` to the convolution output, which fixes the input at
+ * 3000 frames. The table is replaced by its first `T` rows, `T` read from the tensor it is added to.
+ */
+function slicePositions(graph: Graph, positions: number, file: string): void {
+  const pb = loadOnnx();
+  const init = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', t]));
+  const isTable = (name: string): boolean => {
+    const dims = (init.get(name)?.dims ?? []).map(Number);
+    return dims.length === 2 && dims[0] === positions;
+  };
+  const nodes = graph.node ?? [];
+  const add = nodes.find((n) => n.opType === 'Add' && (n.input ?? []).some(isTable));
+  if (!add) {
+    throw fail(file, `no Add of a [${positions}, d] position table`, 'Use whisperInput: "padded" with this export.');
+  }
+  const k = (add.input ?? []).findIndex(isTable);
+  const table = add.input![k]!;
+  const other = add.input![1 - k]!;
+  // Shape then Gather (not Shape's start/end attributes, opset 15) so older exports work too.
+  const names = ['shape', 'len', 'starts', 'axes', 'pos'].map((s) => `/voxelwise/positions/${s}`);
+  const [full, len, starts, axes, pos] = names as [string, string, string, string, string];
+  const ints = (name: string, v: number) =>
+    pb.TensorProto.create({ name, dims: [1], dataType: 7, rawData: new Uint8Array(BigInt64Array.of(BigInt(v)).buffer) });
+  graph.initializer = [...(graph.initializer ?? []), ints(starts, 0), ints(axes, 0), ints(starts.replace('starts', 'one'), 1)];
+  const A = pb.AttributeProto.AttributeType;
+  const shape = pb.NodeProto.create({ opType: 'Shape', input: [other], output: [full], name: '/voxelwise/positions/Shape' });
+  const gather = pb.NodeProto.create({
+    opType: 'Gather',
+    input: [full, starts.replace('starts', 'one')],
+    output: [len],
+    name: '/voxelwise/positions/Gather',
+    attribute: [{ name: 'axis', type: A.INT, i: 0 }],
+  });
+  const slice = pb.NodeProto.create({
+    opType: 'Slice',
+    input: [table, starts, len, axes],
+    output: [pos],
+    name: '/voxelwise/positions/Slice',
+  });
+  add.input![k] = pos;
+  graph.node = [...nodes.slice(0, nodes.indexOf(add)), shape, gather, slice, ...nodes.slice(nodes.indexOf(add))];
+}
+
 function inlineExternalData(graph: Graph, file: string): void {
   for (const t of graph.initializer ?? []) {
     if (t.dataLocation !== 1) continue;
@@ -111,7 +156,19 @@ function inlineExternalData(graph: Graph, file: string): void {
  * `[B, 1, d]` for i = 0..L−1 (LITcoder numbering), and drops what they do not need (CTC heads).
  * Pooling inside the graph means only `L × d` floats per window leave onnxruntime.
  */
-export function buildSpeechGraph(modelBytes: Uint8Array, spec: { nLayers: number; input: string; file: string }): SpeechGraph {
+export function buildSpeechGraph(
+  modelBytes: Uint8Array,
+  spec: {
+    nLayers: number;
+    input: string;
+    file: string;
+    /**
+     * Whisper: the number of learned positions (1500). When given, the position table is sliced
+     * to the input's length, so the encoder runs on fewer than 3000 log-mel frames.
+     */
+    trimPositions?: number;
+  },
+): SpeechGraph {
   const pb = loadOnnx();
   let model: onnx.ModelProto;
   try {
@@ -129,6 +186,15 @@ export function buildSpeechGraph(modelBytes: Uint8Array, spec: { nLayers: number
   if (!graph) throw voxelwiseError({ code: 'E_MODEL_LOAD', where: 'features-speech:speech', message: `${spec.file} has no graph` });
   inlineExternalData(graph, spec.file);
   const sources = findSources(graph, spec.nLayers, spec.file);
+  if (spec.trimPositions !== undefined) {
+    slicePositions(graph, spec.trimPositions, spec.file);
+    // The exported input is declared [batch, mel, 3000]: free its frame axis.
+    const frames = graph.input?.find((i) => i.name === spec.input)?.type?.tensorType?.shape?.dim?.[2];
+    if (frames) {
+      frames.dimValue = null;
+      frames.dimParam = 'frames';
+    }
+  }
   const nodes = [...(graph.node ?? [])];
   const outputs = sources.map((src, i) => {
     const out = speechLayerOutput(i);

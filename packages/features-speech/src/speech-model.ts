@@ -57,8 +57,14 @@ export interface SpeechModel {
   identity(): Promise<SpeechModelIdentity>;
   /** The transformers.js feature extractor of the folder (Whisper log-mel, wav2vec 2.0 normalisation). */
   preprocessor(): Promise<SpeechPreprocessor>;
-  /** The edited onnxruntime session (one per thread count). */
-  session(threads?: number): Promise<{ session: InferenceSession; graph: SpeechGraph; ort: typeof import('onnxruntime-node') }>;
+  /**
+   * The edited onnxruntime session (one per thread count and input mode). `trimmed` (Whisper)
+   * slices the position table so the encoder reads fewer than 3000 log-mel frames.
+   */
+  session(
+    threads?: number,
+    trimmed?: boolean,
+  ): Promise<{ session: InferenceSession; graph: SpeechGraph; ort: typeof import('onnxruntime-node') }>;
 }
 
 /** Options of {@link openSpeechModel}. */
@@ -265,13 +271,18 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
       })();
       return pre;
     },
-    session(threads) {
-      const key = String(threads ?? 'default');
+    session(threads, trimmed = false) {
+      const key = `${threads ?? 'default'}/${trimmed}`;
       let pending = sessions.get(key);
       if (!pending) {
         pending = (async () => {
           const bytes = await fsp.readFile(source.onnxFile);
-          const graph = buildSpeechGraph(bytes, { nLayers: info.nLayers, input, file: source.onnxFile });
+          const graph = buildSpeechGraph(bytes, {
+            nLayers: info.nLayers,
+            input,
+            file: source.onnxFile,
+            ...(trimmed && info.architecture === 'whisper' ? { trimPositions: Math.floor((info.melFrames ?? 3000) / 2) } : {}),
+          });
           const ort = await import('onnxruntime-node');
           try {
             const session = await ort.InferenceSession.create(graph.bytes, {

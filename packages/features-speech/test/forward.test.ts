@@ -9,6 +9,7 @@ interface Case {
   model: 'whisper' | 'wav2vec2';
   pool: 'last' | 'mean';
   frames: 'real' | 'padded';
+  input: 'padded' | 'trimmed';
   times: number[];
   layers: number[][][];
 }
@@ -29,13 +30,14 @@ describe('speech features against the float64 numpy reference', () => {
     await createTinyWav2vec2(dirs['wav2vec2'], fixture.models.wav2vec2);
   });
 
-  it.each(fixture.cases.map((c) => [`${c.model} pool=${c.pool} frames=${c.frames}`, c] as const))('%s', async (_, c) => {
+  it.each(fixture.cases.map((c) => [`${c.model} pool=${c.pool} frames=${c.frames} input=${c.input}`, c] as const))('%s', async (_, c) => {
     const ex = createSpeechExtractor(
       speechOptionsSchema.parse({
         model: dirs[c.model],
         layer: 'last',
         pool: c.pool,
         whisperFrames: c.frames,
+        whisperInput: c.input,
         cache: false,
         batchSize: 3,
         ...fixture.windows,
@@ -53,11 +55,17 @@ describe('speech features against the float64 numpy reference', () => {
   });
 
   it('pool=last with real frames differs from LITcoder’s padding frame (the fix matters)', () => {
-    const real = fixture.cases.find((c) => c.model === 'whisper' && c.pool === 'last' && c.frames === 'real')!;
+    const real = fixture.cases.find((c) => c.model === 'whisper' && c.pool === 'last' && c.frames === 'real' && c.input === 'padded')!;
     const padded = fixture.cases.find((c) => c.model === 'whisper' && c.pool === 'last' && c.frames === 'padded')!;
     expect(maxAbsDiff(real.layers[0]!.flat(), padded.layers[0]!.flat())).toBeGreaterThan(0.1);
     // The padding frame hardly changes from window to window: it sees mostly padding.
     const spread = (rows: number[][]): number => maxAbsDiff(rows[0]!, rows[rows.length - 1]!);
     expect(spread(padded.layers[1]!)).toBeLessThan(spread(real.layers[1]!));
+  });
+
+  it('trimmed Whisper input (no 30 s padding) gives different numbers than padded', () => {
+    const of = (input: string) =>
+      fixture.cases.find((c) => c.model === 'whisper' && c.pool === 'mean' && c.frames === 'real' && c.input === input)!;
+    expect(maxAbsDiff(of('trimmed').layers[1]!.flat(), of('padded').layers[1]!.flat())).toBeGreaterThan(0.01);
   });
 });
