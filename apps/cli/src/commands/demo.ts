@@ -16,9 +16,10 @@ export const demoCommand: Command = {
     usage: ['voxelwise demo [--seed <n>] [--out <dir>] [--force]'],
     description: `Builds a tiny GPT-2 language model into the cache directory, simulates a subject whose voxels
 respond to one of its layers, then runs the whole pipeline: language-model features through
-transformers.js, Lanczos downsampling, FIR delays, ridge with cross-validated alphas on the
-training stories, scores on the test story. Writes results/<run-id>/ with report.html and prints
-the headline numbers. Needs no network.`,
+transformers.js and word rate as a second feature space, Lanczos downsampling, FIR delays, banded
+ridge with band weights and alphas cross-validated on the training stories, the variance
+partitioned between the two spaces, scores on the test story against its noise ceiling. Writes
+results/<run-id>/ with report.html and prints the headline numbers. Needs no network.`,
     options,
     examples: ['voxelwise demo', 'voxelwise demo --seed 3 --out /tmp/demo-results'],
   }),
@@ -30,7 +31,7 @@ the headline numbers. Needs no network.`,
     const [{ demoConfig }, { prepareDemo }] = await Promise.all([import('../demo/demo-config.js'), import('../demo/prepare-demo.js')]);
     const prepared = await prepareDemo(values.force ? { force: true } : {});
     const config = applyOverrides(
-      { ...demoConfig({ modelDir: prepared.modelDir, seed: base['seed'] as number }) },
+      { ...demoConfig({ modelDir: prepared.modelDir, seed: base['seed'] as number, wordRate: true }) },
       {
         ...(values.out !== undefined ? { out: values.out } : {}),
         ...(values['memory-budget'] !== undefined ? { memoryBudget: values['memory-budget'] } : {}),

@@ -1,0 +1,36 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readScores, train } from '@voxelwise/trainer';
+import { createDefaultRegistry, demoConfig, prepareDemo } from '../src/index.js';
+
+// What `voxelwise demo` runs (word rate as a second space), smaller to keep the suite fast.
+describe('demo with two feature spaces', () => {
+  it('fits banded ridge on lm + word rate, gives the planted LM signal to lm, and sets scores against the ceiling', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'vw-demo-spaces-'));
+    const cacheDir = join(root, 'cache');
+    const prepared = await prepareDemo({ cacheDir });
+    const config = demoConfig({
+      modelDir: prepared.modelDir,
+      outDir: join(root, 'results'),
+      cacheDir,
+      voxels: 60,
+      stories: 4,
+      duration: 200,
+      wordRate: true,
+    });
+    expect(config.model?.name).toBe('banded-ridge-cv');
+    const result = await train(config, { registry: await createDefaultRegistry() });
+    const x = (await readScores(join(result.runDir, 'scores.arrow'))).extra!;
+    const truth = result.assemblyMetadata['groundTruth'] as { planted: number[] };
+    const planted = truth.planted.flatMap((p, v) => (p ? [v] : []));
+    const mean = (key: string) => planted.reduce((s, v) => s + x[key]![v]!, 0) / planted.length;
+    // The simulated voxels respond to the LM layer only: on them, most explained variance is lm's.
+    expect(mean('r2_unique_lm')).toBeGreaterThan(mean('r2_unique_wordrate'));
+    expect(mean('r2_split_lm')).toBeGreaterThan(mean('r2_split_wordrate'));
+    expect((result.metrics['partition'] as { spaces: string[] }).spaces).toEqual(['lm', 'wordrate']);
+    expect((result.metrics['noise_ceiling'] as { n_repeats: number }).n_repeats).toBe(4);
+    expect(result.reportPath).toBe(join(result.runDir, 'report.html'));
+  }, 300_000);
+});
