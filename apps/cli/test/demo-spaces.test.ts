@@ -1,9 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readScores, train } from '@voxelwise/trainer';
+import { parse } from 'yaml';
+import { readScores, resolveConfig, train } from '@voxelwise/trainer';
 import { createDefaultRegistry, demoConfig, prepareDemo } from '../src/index.js';
+import { repoRoot } from './temp-project.js';
 
 // What `voxelwise demo` runs (word rate as a second space), smaller to keep the suite fast.
 describe('demo with two feature spaces', () => {
@@ -33,4 +35,17 @@ describe('demo with two feature spaces', () => {
     expect((result.metrics['noise_ceiling'] as { n_repeats: number }).n_repeats).toBe(4);
     expect(result.reportPath).toBe(join(result.runDir, 'report.html'));
   }, 300_000);
+});
+
+describe('README "Several feature spaces"', () => {
+  it('its two-space configuration is valid as written (config keys, stage names and options)', async () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const block = /```yaml\n(# two-spaces\.yaml[^\n]*\n[\s\S]*?)```/.exec(readme);
+    expect(block, 'README.md has no "# two-spaces.yaml" block').not.toBeNull();
+    const config = resolveConfig(parse(block![1]!));
+    expect(config.partition).toBe(true);
+    const registry = await createDefaultRegistry();
+    registry.resolveOptions('model', config.model);
+    for (const f of config.features) registry.resolveOptions('extractor', f);
+  });
 });
