@@ -55,7 +55,7 @@ describe('sharded ridge fits', () => {
       expect(bits(b.voxels.pCorrected!)).toEqual(bits(a.voxels.pCorrected!));
       expect(b.metrics).toEqual(a.metrics);
       single.dispose();
-      merged.dispose();
+      void merged.dispose?.();
     });
   }
 

@@ -14,7 +14,7 @@ const DTYPES = {
 } as const;
 
 /** Name of an element type of {@link DTYPES}. */
-export type ShardDType = keyof typeof DTYPES;
+type ShardDType = keyof typeof DTYPES;
 
 /** One raw little-endian array file of a shard directory. */
 export const arrayFileSchema = z.object({
@@ -24,10 +24,10 @@ export const arrayFileSchema = z.object({
 });
 
 /** An {@link arrayFileSchema} entry. */
-export type ArrayFile = z.infer<typeof arrayFileSchema>;
+type ArrayFile = z.infer<typeof arrayFileSchema>;
 
 /** A {@link ShardState} on disk: its JSON and an index of its array files. */
-export const stateFileSchema = z.object({
+const stateFileSchema = z.object({
   meta: z.record(z.string(), z.unknown()),
   arrays: z.record(z.string(), arrayFileSchema),
 });
@@ -38,7 +38,7 @@ export function bytesOf(a: ShardArrays[string]): Uint8Array {
 }
 
 /** The element type name of a typed array. */
-export function dtypeOf(a: ShardArrays[string]): ShardDType {
+function dtypeOf(a: ShardArrays[string]): ShardDType {
   if (a instanceof Float32Array) return 'float32';
   if (a instanceof Float64Array) return 'float64';
   if (a instanceof Int32Array) return 'int32';

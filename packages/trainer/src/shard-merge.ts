@@ -28,7 +28,7 @@ export interface ShardMergeOptions {
  *
  * @throws VoxelwiseError `E_FILE_NOT_FOUND` naming every shard that is not finished; `E_DATA_INVALID` naming a shard of another plan.
  */
-export async function readParts(dir: string, plan: ShardPlan): Promise<ShardPart[]> {
+async function readParts(dir: string, plan: ShardPlan): Promise<ShardPart[]> {
   const parts: ShardPart[] = [];
   const missing: number[] = [];
   for (const r of plan.ranges) {
