@@ -20,6 +20,46 @@ export const BYO_MANIFEST = 'byo.json';
 /** Audio file names tried in each story folder, in this order (the story's audio, for speech features). */
 const BYO_AUDIO_FILES = ['audio.wav', 'audio.flac'] as const;
 
+/**
+ * Sub-folder of a story holding one response file per repeat (same formats and shape as the
+ * story's response file, which should be their mean), ordered by file name.
+ */
+export const BYO_REPEATS_DIR = 'repeats';
+
+/** The repeat files of a story folder, checked against the story's responses (none: `[]`). */
+async function repeatFiles(dir: string, story: string, rows: number, cols: number): Promise<string[]> {
+  const folder = join(dir, BYO_REPEATS_DIR);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
+  const files = readdirSync(folder)
+    .filter((f) => BYO_RESPONSE_FILES.some((r) => f.endsWith(r.slice(r.indexOf('.')))))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+    .map((f) => join(folder, f));
+  if (files.length < 2) {
+    throw voxelwiseError({
+      code: 'E_DATA_INVALID',
+      where: WHERE,
+      message: `story "${story}" has ${files.length} response file in ${folder}; repeats need at least two`,
+      hint: `Put one response file per repeat in ${folder} (e.g. 0.npy, 1.npy, …), or remove the folder.`,
+      details: { story, file: folder },
+    });
+  }
+  for (const f of files) {
+    const m = await openMatrix(f);
+    m.close();
+    if (m.rows !== rows || m.cols !== cols) {
+      throw voxelwiseError({
+        code: 'E_SHAPE_MISMATCH',
+        where: WHERE,
+        message: `repeat ${f} of story "${story}" is ${m.rows} × ${m.cols}, its responses are ${rows} × ${cols}`,
+        got: [m.rows, m.cols],
+        expected: [rows, cols],
+        details: { story, file: f },
+      });
+    }
+  }
+  return files;
+}
+
 /** Response file names tried in each story folder, in this order. */
 export const BYO_RESPONSE_FILES = ['responses.npy', 'responses.hf5', 'responses.h5', 'responses.arrow'] as const;
 
@@ -135,7 +175,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       });
   }
   // Response files and shapes, checked before anything is read.
-  const info = new Map<string, { file: string; rows: number; cols: number; dtype: string; trFile?: string }>();
+  const info = new Map<string, { file: string; rows: number; cols: number; dtype: string; trFile?: string; repeats: string[] }>();
   let nVoxels = -1;
   let first = '';
   for (const n of names) {
@@ -169,7 +209,8 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       first = n;
     }
     const trFile = join(root, n, 'trs.tsv');
-    info.set(n, { file, rows: m.rows, cols: m.cols, dtype: m.dtype, ...(existsSync(trFile) ? { trFile } : {}) });
+    const repeats = await repeatFiles(join(root, n), n, m.rows, m.cols);
+    info.set(n, { file, rows: m.rows, cols: m.cols, dtype: m.dtype, ...(existsSync(trFile) ? { trFile } : {}), repeats });
   }
   let tr = s.tr;
   if (tr === undefined) {
@@ -211,7 +252,17 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       await sourceFile('words', wordsFile),
       await sourceFile('responses', i.file),
       ...(i.trFile ? [await sourceFile('trs', i.trFile)] : []),
+      ...(await Promise.all(i.repeats.map((f, k) => sourceFile(`repeat ${k}`, f)))),
     ];
+    const readBlock = async (file: string, r: { voxelStart?: number; voxelEnd?: number }): Promise<ResponseBlock> => {
+      const [v0, v1] = resolveVoxelRange(r, i.cols, name, WHERE);
+      const m = await openMatrix(file);
+      try {
+        return { rows: i.rows, cols: v1 - v0, data: m.read(0, i.rows, v0, v1), voxelStart: v0 };
+      } finally {
+        m.close();
+      }
+    };
     // The story's audio, when its folder holds one (speech features read it in place).
     const audio = BYO_AUDIO_FILES.map((f) => join(root, name, f)).find((f) => existsSync(f));
     const story: Story = {
@@ -223,15 +274,26 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
       ...(audio ? { audio: { path: audio } } : {}),
       nResponseRows: i.rows,
       nVoxels: i.cols,
-      async responses(r = {}): Promise<ResponseBlock> {
-        const [v0, v1] = resolveVoxelRange(r, i.cols, name, WHERE);
-        const m = await openMatrix(i.file);
-        try {
-          return { rows: i.rows, cols: v1 - v0, data: m.read(0, i.rows, v0, v1), voxelStart: v0 };
-        } finally {
-          m.close();
-        }
-      },
+      responses: (r = {}) => readBlock(i.file, r),
+      ...(i.repeats.length > 0
+        ? {
+            nRepeats: i.repeats.length,
+            repeatResponses(k: number, r = {}): Promise<ResponseBlock> {
+              const file = i.repeats[k];
+              if (!Number.isInteger(k) || !file) {
+                return Promise.reject(
+                  voxelwiseError({
+                    code: 'E_DATA_INVALID',
+                    where: WHERE,
+                    message: `story "${name}" has repeats 0–${i.repeats.length - 1}`,
+                    got: k,
+                  }),
+                );
+              }
+              return readBlock(file, r);
+            },
+          }
+        : {}),
       metadata: {
         files: { words: wordsFile, responses: i.file, ...(i.trFile ? { trs: i.trFile } : {}) },
         responseDtype: i.dtype,
