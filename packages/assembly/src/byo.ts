@@ -24,7 +24,7 @@ const BYO_AUDIO_FILES = ['audio.wav', 'audio.flac'] as const;
  * Sub-folder of a story holding one response file per repeat (same formats and shape as the
  * story's response file, which should be their mean), ordered by file name.
  */
-export const BYO_REPEATS_DIR = 'repeats';
+const BYO_REPEATS_DIR = 'repeats';
 
 /** The repeat files of a story folder, checked against the story's responses (none: `[]`). */
 async function repeatFiles(dir: string, story: string, rows: number, cols: number): Promise<string[]> {
@@ -38,7 +38,7 @@ async function repeatFiles(dir: string, story: string, rows: number, cols: numbe
     throw voxelwiseError({
       code: 'E_DATA_INVALID',
       where: WHERE,
-      message: `story "${story}" has ${files.length} response file in ${folder}; repeats need at least two`,
+      message: `story "${story}" has ${files.length} response file${files.length === 1 ? '' : 's'} in ${folder}; repeats need at least two`,
       hint: `Put one response file per repeat in ${folder} (e.g. 0.npy, 1.npy, …), or remove the folder.`,
       details: { story, file: folder },
     });
