@@ -9,8 +9,8 @@ import { writeDirAtomic } from '@voxelwise/io';
 import { encodeFloat16 } from './float16.js';
 import { truncatedSvd } from './low-rank.js';
 import type { RankChoice } from './low-rank.js';
-import { WEB_FORMAT } from './manifest.js';
-import type { WebManifest, WebWeights } from './manifest.js';
+import { WEB_EXTRACTORS, WEB_FORMAT } from './manifest.js';
+import type { WebExtractor, WebManifest, WebWeights } from './manifest.js';
 import { readRunModel } from './run-model.js';
 
 const WHERE = 'web:export';
@@ -96,6 +96,17 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
   }
   const rm = await readRunModel(runDir);
   const lm = rm.lm;
+  const foreign = rm.features.filter((f) => !(WEB_EXTRACTORS as readonly string[]).includes(f.name));
+  if (foreign.length > 0) {
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: WHERE,
+      message: `run ${rm.dir} uses extractor${foreign.length > 1 ? 's' : ''} ${foreign.map((f) => f.name).join(', ')}, which the page cannot compute from text`,
+      expected: WEB_EXTRACTORS,
+      hint: 'voxelwise predict runs any extractor in Node; the page runs lm and wordrate.',
+    });
+  }
+  const extractors: WebExtractor[] = rm.features.map((f) => (f.name === 'lm' ? { name: 'lm' } : { name: 'wordrate', options: f.options }));
   const model = await openLmModel({
     model: lm.model,
     revision: lm.revision,
@@ -166,6 +177,7 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
         variant: rm.run.selected,
       },
       tr: rm.tr,
+      extractors,
       features: {
         // A local folder's path would leak the exporting machine's layout; its name is enough.
         label: model.source.hub ? lm.model : basename(model.source.dir),

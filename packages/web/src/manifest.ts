@@ -34,6 +34,16 @@ export interface WebFeatureSettings {
   readonly slidingWindow: number | null;
 }
 
+/**
+ * One extractor of the run, in design order (the design concatenates their columns in this
+ * order): the `lm` extractor (settings in {@link WebManifest.features}) or `wordrate` with its
+ * options. These are the extractors a page can compute from text alone.
+ */
+export type WebExtractor = { readonly name: 'lm' } | { readonly name: 'wordrate'; readonly options: Readonly<Record<string, unknown>> };
+
+/** Extractors an export may hold (see {@link WebExtractor}). */
+export const WEB_EXTRACTORS = ['lm', 'wordrate'] as const;
+
 /** How the weights are stored. */
 export interface WebWeights {
   /** `float16` (default, half the bytes) or `float32`. */
@@ -62,6 +72,9 @@ export interface WebManifest {
   };
   /** Repetition time, seconds. */
   readonly tr: number;
+  /** The run's extractors in design order. */
+  readonly extractors: readonly WebExtractor[];
+  /** Settings of the run's `lm` extractor. */
   readonly features: WebFeatureSettings;
   readonly downsampler: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
   /** FIR delays in TRs. */

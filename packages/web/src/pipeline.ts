@@ -1,5 +1,5 @@
-import { asDType, makeDelayed, voxelwiseError, zscore } from '@voxelwise/core';
-import type { Matrix } from '@voxelwise/core';
+import { asDType, hstack, makeDelayed, voxelwiseError, zscore } from '@voxelwise/core';
+import type { FeatureSet, Matrix } from '@voxelwise/core';
 import { downsample } from '@voxelwise/downsample';
 import type { BuiltinDownsampler } from '@voxelwise/downsample';
 import { predictLinear, predictLowRank } from '@voxelwise/ridge/predict';
@@ -15,25 +15,46 @@ export type DesignSettings = Pick<WebManifest, 'downsampler' | 'delays' | 'delay
 
 /**
  * The design matrix of one text, as the trainer builds a story's (trainer `DesignBuilder.blocks`):
- * word features resampled onto the TR grid by the run's downsampler, FIR delays, and z-scoring over
- * the text's own TRs (the run z-scored each story by its own statistics; LITcoder
+ * each extractor's features — word-level ones resampled onto the TR grid by the run's
+ * downsampler, TR-level ones as they are — side by side in the run's order, FIR delays, and
+ * z-scoring over the text's own TRs (the run z-scored each story by its own statistics; LITcoder
  * encoding/trainer.py `AbstractTrainer.train`, Huth encoding/encoding.py). Nothing is trimmed:
  * every TR of the text is predicted.
  */
-export function designMatrix(wordFeatures: Matrix, wordTimes: Float64Array, trTimes: Float64Array, settings: DesignSettings): Matrix {
-  if (wordFeatures.rows !== wordTimes.length) {
-    throw voxelwiseError({
-      code: 'E_ALIGNMENT',
-      where: 'web:design',
-      message: `the text has ${wordTimes.length} word times but ${wordFeatures.rows} feature rows`,
-      got: wordFeatures.rows,
-      expected: wordTimes.length,
-    });
-  }
-  const onGrid = downsample(
-    { data: wordFeatures, dataTimes: wordTimes, trTimes },
-    { name: settings.downsampler.name as BuiltinDownsampler, options: settings.downsampler.options as never },
-  );
+export function designMatrix(
+  features: readonly FeatureSet[],
+  wordTimes: Float64Array,
+  trTimes: Float64Array,
+  settings: DesignSettings,
+): Matrix {
+  const parts = features.map((fs, k) => {
+    if (fs.level === 'tr') {
+      if (fs.data.rows !== trTimes.length) {
+        throw voxelwiseError({
+          code: 'E_ALIGNMENT',
+          where: 'web:design',
+          message: `extractor ${k} gave ${fs.data.rows} TR rows for a grid of ${trTimes.length} TRs`,
+          got: fs.data.rows,
+          expected: trTimes.length,
+        });
+      }
+      return fs.data;
+    }
+    if (fs.data.rows !== wordTimes.length) {
+      throw voxelwiseError({
+        code: 'E_ALIGNMENT',
+        where: 'web:design',
+        message: `the text has ${wordTimes.length} word times but extractor ${k} gave ${fs.data.rows} feature rows`,
+        got: fs.data.rows,
+        expected: wordTimes.length,
+      });
+    }
+    return downsample(
+      { data: fs.data, dataTimes: wordTimes, trTimes },
+      { name: settings.downsampler.name as BuiltinDownsampler, options: settings.downsampler.options as never },
+    );
+  });
+  const onGrid = parts.length === 1 ? parts[0]! : hstack(parts, 'float64');
   if (settings.delayOrder === 'per-story') {
     const delayed = makeDelayed(onGrid, settings.delays);
     return settings.zscoreFeatures ? zscore(delayed) : asDType(delayed, 'float64');

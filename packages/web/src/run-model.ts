@@ -18,6 +18,8 @@ export interface RunModel {
   readonly run: RunJson;
   /** The `lm` options of the run (defaults filled), with the exported variant's layer. */
   readonly lm: ResolvedLmOptions;
+  /** Every extractor of the run in design order (the `lm` one with {@link lm}'s layer). */
+  readonly features: ReadonlyArray<{ readonly name: string; readonly options: Readonly<Record<string, unknown>> }>;
   /** The run's cache folder (where a hub model was downloaded), absolute. */
   readonly cacheDir: string;
   readonly design: DesignSettings;
@@ -60,19 +62,20 @@ function unsupported(dir: string, message: string, hint: string): Error {
 /**
  * Reads what predicting from a run needs: `run.json`, `config.json` (the resolved config), the
  * selected variant's `weights.arrow` and `scores.arrow`, and the assembly's geometry. Only runs
- * whose one feature is the `lm` extractor and whose downsampler is built in can be predicted
- * from text; anything else is `E_CONFIG_INVALID` saying why.
+ * with one `lm` extractor and a built-in downsampler can be predicted from text; anything else is
+ * `E_CONFIG_INVALID` saying why.
  */
 export async function readRunModel(runDir: string): Promise<RunModel> {
   const dir = resolve(runDir);
   const run = await readRunJson(dir);
   const config = (await readJson(join(dir, 'config.json'))) as RunConfig;
   const features = config.features ?? [];
-  if (features.length !== 1 || features[0]!.name !== 'lm') {
+  const lmAt = features.findIndex((f) => f.name === 'lm');
+  if (lmAt < 0 || features.findIndex((f, i) => f.name === 'lm' && i !== lmAt) >= 0) {
     throw unsupported(
       dir,
-      `its features are [${features.map((f) => f.name).join(', ')}], not one lm extractor`,
-      'Text-to-prediction needs a run fitted on the lm extractor alone (the page and voxelwise predict compute only lm features from text).',
+      `its features are [${features.map((f) => f.name).join(', ')}], with ${lmAt < 0 ? 'no' : 'more than one'} lm extractor`,
+      'Text-to-prediction needs a run with one lm extractor (the language model the page and voxelwise predict run on the text).',
     );
   }
   const ds = config.downsampler ?? { name: 'lanczos' };
@@ -84,7 +87,7 @@ export async function readRunModel(runDir: string): Promise<RunModel> {
   }
   const preset = PRESETS[(config.preset ?? 'litcoder') as PresetName];
   if (!preset) throw unsupported(dir, `unknown preset "${config.preset}"`, `Presets: ${Object.keys(PRESETS).join(', ')}.`);
-  const options = { ...(features[0]!.options ?? {}), ...(run.files.layer !== undefined ? { layer: run.files.layer } : {}) };
+  const options = { ...(features[lmAt]!.options ?? {}), ...(run.files.layer !== undefined ? { layer: run.files.layer } : {}) };
   const parsed = lmOptionsSchema.safeParse(options);
   if (!parsed.success) throw unsupported(dir, `its lm options do not parse (${parsed.error.message})`, 'Re-run with a current voxelwise.');
   const tr = run.assembly.tr;
@@ -103,6 +106,7 @@ export async function readRunModel(runDir: string): Promise<RunModel> {
     dir,
     run,
     lm: parsed.data,
+    features: features.map((f, i) => ({ name: f.name, options: i === lmAt ? options : (f.options ?? {}) })),
     cacheDir: isAbsolute(cacheDir) ? cacheDir : resolve(cacheDir),
     design: {
       downsampler: { name: ds.name, options: ds.options ?? {} },

@@ -1,5 +1,5 @@
-import { voxelwiseError } from '@voxelwise/core';
-import type { WordTable } from '@voxelwise/core';
+import { memoryStory, voxelwiseError } from '@voxelwise/core';
+import type { Story, WordTable } from '@voxelwise/core';
 
 /** Words of a text with the time of each (seconds; Huth's convention: the word's midpoint). */
 export interface TimedWords {
@@ -40,4 +40,18 @@ export function trGridFor(times: ArrayLike<number>, tr: number, delays: readonly
   const last = times.length > 0 ? Math.max(0, times[times.length - 1]!) : 0;
   const n = Math.floor(last / tr) + 1 + Math.max(0, ...delays);
   return Float64Array.from({ length: n }, (_, k) => tr / 2 + k * tr);
+}
+
+/**
+ * A text as a story (no responses), so extractor stages read it as they read an assembly's:
+ * the same words, word times (midpoints) and TR grid.
+ */
+export function textStory(timed: TimedWords, trTimes: Float64Array): Story {
+  return memoryStory({
+    name: 'text',
+    words: timed.table,
+    trTimes,
+    trim: { start: 0, end: 0 },
+    responses: { rows: trTimes.length, cols: 0, data: new Float32Array(0) },
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, makeDelayed, matrix, zscore } from '@voxelwise/core';
+import { createRng, hstack, makeDelayed, matrix, zscore } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import { downsample } from '@voxelwise/downsample';
 import { readNpy } from '@voxelwise/io';
@@ -88,23 +88,43 @@ describe('the design matrix and prediction of a text', () => {
   const words = randn(30, 3, 1);
   const times = Float64Array.from({ length: 30 }, (_, i) => 0.2 + i * 0.4);
   const trTimes = trGridFor(times, 2, [1, 2]);
-  const settings = { downsampler: { name: 'lanczos', options: { window: 3, cutoffMult: 1 } }, delays: [1, 2], zscoreFeatures: true } as const;
+  const settings = {
+    downsampler: { name: 'lanczos', options: { window: 3, cutoffMult: 1 } },
+    delays: [1, 2],
+    zscoreFeatures: true,
+  } as const;
 
   it('follows the run preset: per-story delays then z-score (LITcoder), or z-score then delays (Huth)', () => {
     const onGrid = downsample({ data: words, dataTimes: times, trTimes }, { name: 'lanczos', options: { window: 3, cutoffMult: 1 } });
-    const litcoder = designMatrix(words, times, trTimes, { ...settings, delayOrder: 'per-story' });
+    const litcoder = designMatrix([{ level: 'word', data: words }], times, trTimes, { ...settings, delayOrder: 'per-story' });
     expect(Array.from(litcoder.data)).toEqual(Array.from(zscore(makeDelayed(onGrid, [1, 2])).data));
-    const huth = designMatrix(words, times, trTimes, { ...settings, delayOrder: 'after-stacking' });
+    const huth = designMatrix([{ level: 'word', data: words }], times, trTimes, { ...settings, delayOrder: 'after-stacking' });
     expect(Array.from(huth.data)).toEqual(Array.from(makeDelayed(zscore(onGrid), [1, 2]).data));
     expect(litcoder.rows).toBe(trTimes.length);
     expect(litcoder.cols).toBe(6);
   });
 
+  it('puts word-level and TR-level extractors side by side in the run order before the delays, as the trainer does', () => {
+    const onGrid = downsample({ data: words, dataTimes: times, trTimes }, { name: 'lanczos', options: { window: 3, cutoffMult: 1 } });
+    const perTr = randn(trTimes.length, 2, 7);
+    const both = designMatrix(
+      [
+        { level: 'word', data: words },
+        { level: 'tr', data: perTr },
+      ],
+      times,
+      trTimes,
+      { ...settings, delayOrder: 'per-story' },
+    );
+    expect(Array.from(both.data)).toEqual(Array.from(zscore(makeDelayed(hstack([onGrid, perTr], 'float64'), [1, 2])).data));
+    expect(both.cols).toBe(10);
+  });
+
   it('names the mismatch when word times and feature rows differ', async () => {
     await expectVoxelwiseError(
-      () => designMatrix(words, times.subarray(1), trTimes, { ...settings, delayOrder: 'per-story' }),
+      () => designMatrix([{ level: 'word', data: words }], times.subarray(1), trTimes, { ...settings, delayOrder: 'per-story' }),
       'E_ALIGNMENT',
-      /29 word times but 30/,
+      /29 word times but extractor 0 gave 30/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { env, PreTrainedTokenizer } from '@huggingface/transformers';
-import { matrix } from '@voxelwise/core';
-import type { Matrix } from '@voxelwise/core';
+import { createContext, matrix } from '@voxelwise/core';
+import type { FeatureSet, Matrix } from '@voxelwise/core';
+import { wordRateStage } from '@voxelwise/features-basic/wordrate';
 import { wrapTokenizer } from '@voxelwise/features-lm/browser';
 import type { TextTokenizer } from '@voxelwise/features-lm/browser';
 import { decodeFloat16 } from '../float16.js';
@@ -8,7 +9,7 @@ import type { WebManifest } from '../manifest.js';
 import { designMatrix, frameAt, predictResponses, voxelSeries } from '../pipeline.js';
 import type { LoadedWeights } from '../pipeline.js';
 import { predictionCsv, predictionNpy } from '../prediction-files.js';
-import { trGridFor } from '../text-story.js';
+import { textStory, trGridFor } from '../text-story.js';
 import { timedWords } from '../timed-input.js';
 import type { TimingMode } from '../timed-input.js';
 import { textFeatures } from '../text-features.js';
@@ -128,11 +129,23 @@ async function start(): Promise<void> {
     const t = performance.now();
     const timed = timedWords(mode, input, { wordsPerSecond, source: 'pasted input' });
     status(`Computing ${f.label} features for ${timed.words.length} words…`, 0);
-    const X = await textFeatures(model, f, timed.words, {
-      onProgress: (done, total) => status(`Features: ${done} of ${total} words`, done / Math.max(1, total)),
-    });
     const trTimes = trGridFor(timed.times, manifest.tr, manifest.delays);
-    const P = predictResponses(designMatrix(X, timed.times, trTimes, manifest), weights);
+    const story = textStory(timed, trTimes);
+    const parts: FeatureSet[] = [];
+    for (const e of manifest.extractors) {
+      if (e.name === 'lm') {
+        const X = await textFeatures(model, f, timed.words, {
+          onProgress: (done, total) => status(`Features: ${done} of ${total} words`, done / Math.max(1, total)),
+        });
+        parts.push({ level: 'word', data: X });
+      } else {
+        // The run's own word-rate stage (features-basic) on the text as a story; it needs no context.
+        const ctx = createContext();
+        const stage = await wordRateStage.create(wordRateStage.options.parse(e.options), ctx);
+        parts.push(await stage.extract(story, ctx));
+      }
+    }
+    const P = predictResponses(designMatrix(parts, timed.times, trTimes, manifest), weights);
     return { words: timed.words, trTimes, P, seconds: (performance.now() - t) / 1000 };
   };
 
