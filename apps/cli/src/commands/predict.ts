@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { createContext, memoryStory, voxelwiseError } from '@voxelwise/core';
-import type { Matrix } from '@voxelwise/core';
+import { createContext, voxelwiseError } from '@voxelwise/core';
+import type { FeatureSet } from '@voxelwise/core';
 import { writeFileAtomic } from '@voxelwise/io';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
@@ -24,7 +24,8 @@ const options = {
 export const predictCommand: Command = {
   help: formatHelp({
     usage: ['voxelwise predict <run-dir> (--text <file> [--rate <words/s>] | --words <tsv> | --textgrid <file>) --out <pred.npy|pred.csv>'],
-    description: `Predicts every voxel's response to a text with a fitted run (one lm feature): words are timed
+    description: `Predicts every voxel's response to a text with a fitted run (one lm extractor, and any
+other extractors that read only words, such as wordrate): words are timed
 by a reading rate, a words TSV or a TextGrid, put on a TR grid of the run's TR (centres tr/2 + k·tr,
 through the last word plus the longest delay), and z-scored over the text's own TRs as the run
 z-scored each story. The numbers equal the page written by voxelwise export web.`,
@@ -74,21 +75,22 @@ z-scored each story. The numbers equal the page written by voxelwise export web.
     const trTimes = web.trGridFor(timed.times, run.tr, run.design.delays);
     const registry = await env.registry();
     const ctx = createContext({ cacheDir: run.cacheDir, ...(env.signal ? { signal: env.signal } : {}) });
-    const extractor = await registry.create('extractor', { name: 'lm', options: { ...run.lm, cache: false } }, ctx);
-    let features: Matrix;
-    try {
-      const story = memoryStory({
-        name: 'text',
-        words: timed.table,
-        trTimes,
-        trim: { start: 0, end: 0 },
-        responses: { rows: trTimes.length, cols: 0, data: new Float32Array(0) },
-      });
-      features = (await extractor.extract(story, ctx)).data;
-    } finally {
-      await extractor.dispose?.();
+    const story = web.textStory(timed, trTimes);
+    // Every extractor of the run, in its order, as the trainer ran them (lm without its cache).
+    const parts: FeatureSet[] = [];
+    for (const f of run.features) {
+      const extractor = await registry.create(
+        'extractor',
+        { name: f.name, options: f.name === 'lm' ? { ...run.lm, cache: false } : f.options },
+        ctx,
+      );
+      try {
+        parts.push(await extractor.extract(story, ctx));
+      } finally {
+        await extractor.dispose?.();
+      }
     }
-    const P = web.predictResponses(web.designMatrix(features, timed.times, trTimes, run.design), { kind: 'dense', W: run.weights });
+    const P = web.predictResponses(web.designMatrix(parts, timed.times, trTimes, run.design), { kind: 'dense', W: run.weights });
     await writeFileAtomic(out, format === '.npy' ? web.predictionNpy(P) : web.predictionCsv(P, trTimes));
     env.out.write(`${timed.words.length} words → ${P.rows} TRs × ${P.cols} voxels (TR ${run.tr} s) → ${out}\n`);
     return 0;
