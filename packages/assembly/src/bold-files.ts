@@ -19,7 +19,7 @@ export interface RunShape {
 }
 
 /** Reads the run's shape from headers (NIfTI) or a scan of the XML (GIfTI), never the data. */
-export async function runShape(files: RunFiles, mask: VolumeMask | null, where: string, story: string): Promise<RunShape> {
+async function runShape(files: RunFiles, mask: VolumeMask | null, where: string, story: string): Promise<RunShape> {
   if (files.kind === 'surface') {
     const [l, r] = await Promise.all([countGiftiArrays(files.left), countGiftiArrays(files.right)]);
     if (l.arrays !== r.arrays || l.arrays === 0) {

@@ -5,7 +5,7 @@ import type { BrainGeometry } from '@voxelwise/core';
 const meshKinds = z.enum(['pial', 'white', 'inflated', 'midthickness', 'sphere']);
 
 /** The stored form of core's `BrainGeometry` (assembly.json `metadata.geometry`). */
-export const brainGeometrySchema = z.discriminatedUnion('kind', [
+const brainGeometrySchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('surface'),
     space: z.string(),
