@@ -10,7 +10,11 @@ const ctx = () => createContext({ seed: 5 });
 
 /** A model that fits with fixed bands, so the conformance suite runs the banded path with two bands. */
 function withBands(model: BandedRidgeModel, bands: readonly FeatureBand[]): Model {
-  return { id: model.id, fit: (data: FitData, c: StageContext) => model.fit({ ...data, bands }, c) };
+  return {
+    id: model.id,
+    fit: (data: FitData, c: StageContext) => model.fit({ ...data, bands }, c),
+    crossValidate: (data: FitData, c: StageContext) => model.crossValidate({ ...data, bands }, c),
+  };
 }
 
 describeModelConformance('banded-ridge-cv (one band, pure backend)', () =>
@@ -92,6 +96,26 @@ describe('banded-ridge-cv stage', () => {
     const Wb = banded.weights!.data;
     const Wp = plain.weights!.data;
     Wp.forEach((w, i) => expect(Math.abs(Wb[i]! - w)).toBeLessThan(1e-10 * (1 + Math.abs(w))));
+  });
+
+  it('cross-validates as ridge-cv does (nested, outer folds by group); with one band the same numbers', async () => {
+    const alphas = [1, 10, 100, 1000];
+    const groups = Int32Array.from({ length: prob.X.rows }, (_, i) => Math.floor(i / 30));
+    const data = { X: prob.X, Y: prob.Y, groups };
+    const banded = await createBandedRidgeModel({ backend: 'pure', alphas, precision: 'float64', nFolds: 3 }).crossValidate(data, ctx());
+    const plain = await createRidgeModel({
+      backend: 'pure',
+      alphas: alphas.map(Math.sqrt),
+      normalpha: false,
+      precision: 'float64',
+      nFolds: 3,
+    }).crossValidate!(data, ctx());
+    expect(banded.folds).toHaveLength(4);
+    expect(banded.info['alphaConvention']).toBe('sklearn');
+    plain.voxels.r.forEach((r, j) => expect(Math.abs(banded.voxels.r[j]! - r)).toBeLessThan(1e-10));
+    const two = await createBandedRidgeModel({ backend: 'pure', alphas, nIter: 3, nFolds: 3 }).crossValidate({ ...data, bands }, ctx());
+    expect(two.voxels.r).toHaveLength(prob.Y.cols);
+    expect(two.info['bands']).toEqual(bands);
   });
 
   it('reports γ, λ_b = α/γ_b and √λ_b per voxel, a sklearn-convention penalty, and split predictions that sum to predict', async () => {

@@ -1,8 +1,9 @@
 import { matrix, voxelwiseError } from '@voxelwise/core';
-import type { BandReport, FitData, Matrix, Model, PenaltyReport, StageContext } from '@voxelwise/core';
+import type { BandReport, CrossValidationResult, FitData, Matrix, Model, PenaltyReport, StageContext } from '@voxelwise/core';
 import { backendChooser, fitWork } from '../model/backend-choice.js';
 import { fittedRidge } from '../model/fitted-ridge.js';
 import type { FittedRidge } from '../model/fitted-ridge.js';
+import { crossValidateRidge } from '../model/nested-cv.js';
 import type { RidgeModelHooks } from '../model/ridge-model.js';
 import { evaluationSettings, ridgeSettings } from '../model/settings.js';
 import { checkBands } from './band-layout.js';
@@ -32,6 +33,8 @@ export interface FittedBandedRidge extends FittedRidge {
 /** A `banded-ridge-cv` model. */
 export interface BandedRidgeModel extends Model {
   fit(data: FitData, ctx: StageContext): Promise<FittedBandedRidge>;
+  /** Nested cross-validation as `ridge-cv`'s (outer folds by group, Fisher-combined p), each outer fold fitted banded. */
+  crossValidate(data: FitData, ctx: StageContext): Promise<CrossValidationResult>;
   /** The resolved options. */
   readonly options: ResolvedBandedRidgeCVOptions;
 }
@@ -91,14 +94,17 @@ export function createBandedRidgeModel(options: BandedRidgeCVOptions = {}, hooks
   // ridge-cv's settings helpers, with himalaya's convention (no normalpha).
   const shared = { ...o, normalpha: false };
 
-  const fit = async (data: FitData, ctx: StageContext): Promise<FittedBandedRidge> => {
-    const bands = checkBands(data.bands, data.X.cols, WHERE);
-    const k = bands.length;
-    const gammas = o.gammas
+  const candidatesFor = (k: number, ctx: StageContext): Float64Array =>
+    o.gammas
       ? explicitCandidates(o.gammas, k, WHERE)
       : k === 1
         ? Float64Array.of(1) // every draw on a one-band simplex is γ = 1
         : dirichletCandidates(o.nIter, k, o.concentration, ctx.rng('ridge:banded-gammas'));
+
+  const fit = async (data: FitData, ctx: StageContext): Promise<FittedBandedRidge> => {
+    const bands = checkBands(data.bands, data.X.cols, WHERE);
+    const k = bands.length;
+    const gammas = candidatesFor(k, ctx);
     const C = gammas.length / k;
     const backend = await choose(fitWork(data.X.rows, data.X.cols, data.Y.cols, o.alphas.length * C), ctx.emit);
     const result = await fitBandedRidge(
@@ -133,5 +139,25 @@ export function createBandedRidgeModel(options: BandedRidgeCVOptions = {}, hooks
       candidateScores: result.candidateScores,
     });
   };
-  return { id: 'banded-ridge-cv', options: o, fit };
+  const crossValidate = async (data: FitData, ctx: StageContext): Promise<CrossValidationResult> => {
+    const bands = checkBands(data.bands, data.X.cols, WHERE);
+    const k = bands.length;
+    const gammas = candidatesFor(k, ctx);
+    const C = gammas.length / k;
+    const backend = await choose(fitWork(data.X.rows, data.X.cols, data.Y.cols, o.alphas.length * C), ctx.emit);
+    // ridge-cv's nested CV (outer folds, Fisher combination, majority mask), each outer fold fitted banded.
+    const cv = await crossValidateRidge(
+      data,
+      shared,
+      backend,
+      ctx,
+      async (input, settings, fctx) => {
+        const result = await fitBandedRidge({ ...input, bands }, { ...settings, gammas }, backend, fctx);
+        return { fitted: fittedRidge(result.ridge, backend, evaluationSettings(shared, fctx, STAGE)), alphas: result.ridge.alphas };
+      },
+      STAGE,
+    );
+    return { ...cv, info: { ...cv.info, alphaConvention: 'sklearn', bands: bands.map((b) => ({ ...b })) } };
+  };
+  return { id: 'banded-ridge-cv', options: o, fit, crossValidate };
 }

@@ -3,6 +3,7 @@ import type { CrossValidationFold, CrossValidationResult, FitData, StageContext 
 import { createFolds } from '../cv/folds.js';
 import type { FoldSpec } from '../cv/folds.js';
 import { fitRidge } from '../engine/ridge-fit.js';
+import type { RidgeInput, RidgeSettings } from '../engine/ridge-fit.js';
 import { rowsReader } from '../engine/response-reader.js';
 import type { LinalgBackend } from '../linalg/backend.js';
 import { gatherRows } from '../linalg/dense.js';
@@ -10,6 +11,7 @@ import type { ResolvedRidgeCVOptions } from '../options.js';
 import { masked, scoreSummary } from '../stats/metrics.js';
 import { benjaminiHochberg, fisherCombine } from '../stats/p-values.js';
 import { evaluationMetrics, fittedRidge } from './fitted-ridge.js';
+import type { FittedRidge } from './fitted-ridge.js';
 import { evaluationSettings, ridgeSettings } from './settings.js';
 
 const STAGE = 'model/ridge-cv';
@@ -20,6 +22,13 @@ export function outerFoldSpec(o: ResolvedRidgeCVOptions, groups: Int32Array | un
   if (groups) return { type: 'group', n: Math.min(5, new Set(groups).size) };
   return { type: 'kfold', n: 5 };
 }
+
+/** Fits one outer fold's training rows (model selection inside) and returns the fitted model and its alphas. */
+export type OuterFoldFit = (
+  input: RidgeInput,
+  settings: RidgeSettings,
+  ctx: StageContext,
+) => Promise<{ fitted: FittedRidge; alphas: Float64Array }>;
 
 /** A context whose random streams are distinct for outer fold `k`. */
 function foldContext(ctx: StageContext, k: number): StageContext {
@@ -34,15 +43,24 @@ function foldContext(ctx: StageContext, k: number): StageContext {
  * the majority mask (significant in ⌊k/2⌋ + 1 folds). Departures from LITcoder: alphas are
  * summarised by their geometric mean (not arithmetic), and the pooled correlation of all
  * out-of-fold predictions is reported beside the fold mean (`info.pooledR`).
+ *
+ * @param fitFold how an outer fold's training rows are fitted: `ridge-cv`'s engine by default, or
+ *   another model's (`banded-ridge-cv`) with the same inner folds and settings
+ * @param stage event label of the model, e.g. `model/banded-ridge-cv`
  */
 export async function crossValidateRidge(
   data: FitData,
   o: ResolvedRidgeCVOptions,
   backend: LinalgBackend,
   ctx: StageContext,
+  fitFold: OuterFoldFit = async (input, settings, fctx) => {
+    const fit = await fitRidge(input, settings, backend, fctx);
+    return { fitted: fittedRidge(fit, backend, evaluationSettings(o, fctx)), alphas: fit.alphas };
+  },
+  stage = STAGE,
 ): Promise<CrossValidationResult> {
   const { X, Y, groups } = data;
-  const where = 'ridge:ridge-cv';
+  const where = `ridge:${stage.replace(/^model\//, '')}`;
   if (X.rows !== Y.rows) {
     throw voxelwiseError({
       code: 'E_SHAPE_MISMATCH',
@@ -81,7 +99,7 @@ export async function crossValidateRidge(
     const Xte = matrix(test.length, p, gatherRows(X.data, p, test));
     const Yte = matrix(test.length, v, gatherRows(Y.data, v, test));
     const trGroups = groups ? Int32Array.from(train, (i) => groups[i]!) : undefined;
-    const settings = ridgeSettings(o, fctx, `${STAGE}/outer-${f}`);
+    const settings = ridgeSettings(o, fctx, `${stage}/outer-${f}`);
     if (settings.folds.type === 'group' && trGroups) {
       // Inner group folds cannot outnumber the groups left in the outer training set.
       const available = new Set(trGroups).size;
@@ -89,15 +107,15 @@ export async function crossValidateRidge(
         ctx.emit({
           type: 'log',
           level: 'warn',
-          stage: STAGE,
+          stage,
           message: `outer fold ${f}: ${available} groups remain for ${settings.folds.n} inner group folds; using ${available}`,
         });
         settings.folds = { type: 'group', n: available };
       }
     }
     // The training responses are read in voxel blocks straight from Y: no copy of the fold.
-    const fit = await fitRidge({ X: Xtr, Y: rowsReader(Y, train), ...(trGroups ? { groups: trGroups } : {}) }, settings, backend, fctx);
-    const fitted = fittedRidge(fit, backend, evaluationSettings(o, fctx));
+    const fit = await fitFold({ X: Xtr, Y: rowsReader(Y, train), ...(trGroups ? { groups: trGroups } : {}) }, settings, fctx);
+    const { fitted } = fit;
     const evaluation = await fitted.evaluate(Xte, Yte, fctx);
     const { r, p: pv, significant } = evaluation.voxels;
     for (let j = 0; j < v; j++) {
@@ -130,7 +148,7 @@ export async function crossValidateRidge(
     pooled.n += test.length;
     pByFold.push(pv!);
     foldResults.push({ fold: f, testRows: test, nTrain: train.length, evaluation, alphas: fit.alphas });
-    ctx.emit({ type: 'stage:progress', stage: STAGE, done: f + 1, total: k, unit: 'outer folds' });
+    ctx.emit({ type: 'stage:progress', stage, done: f + 1, total: k, unit: 'outer folds' });
   }
   const r = rSum.map((s) => s / k);
   // Fisher's method per voxel over the fold p-values (scipy combine_pvalues "fisher").
