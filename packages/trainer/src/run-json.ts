@@ -59,7 +59,7 @@ const splitSchema = z.discriminatedUnion('mode', [
  * names): band weights γ and penalties λ of a banded model, its split scores, the variance
  * partition, the noise ceiling.
  */
-export const spacesRecordSchema = z.object({
+const spacesRecordSchema = z.object({
   bands: z
     .object({
       names: z.array(z.string()),

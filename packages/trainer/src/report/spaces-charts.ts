@@ -2,7 +2,7 @@ import { FRAME, axes, esc, linear, num, svgOpen } from './svg.js';
 import { histogram } from './charts.js';
 
 /** Colours of feature spaces and partition regions, in order (colour-blind safe, Okabe–Ito). */
-export const SPACE_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442'] as const;
+const SPACE_COLOURS = ['#0072b2', '#e69f00', '#009e73', '#cc79a7', '#56b4e9', '#d55e00', '#f0e442'] as const;
 
 function colour(i: number): string {
   return SPACE_COLOURS[i % SPACE_COLOURS.length]!;
