@@ -1,9 +1,9 @@
 import { z } from '@voxelwise/core';
 import { ridgeCVOptionsSchema } from '../options.js';
 
-// Everything that ridge-cv means the same way here (folds, score, ties, statistics, backend,
-// memory). Its alpha convention (Huth's, with normalpha) and its nested CV are not shared.
-const { alphas: _alphas, normalpha: _normalpha, outerFolds: _outerFolds, ...shared } = ridgeCVOptionsSchema.shape;
+// Everything that ridge-cv means the same way here (folds, outer folds, score, ties, statistics,
+// backend, memory). Its alpha convention (Huth's, with normalpha) is not shared.
+const { alphas: _alphas, normalpha: _normalpha, ...shared } = ridgeCVOptionsSchema.shape;
 
 /** Default alpha grid of `banded-ridge-cv`, logspace(−2, 10, 13), in himalaya's convention (λ = α). */
 export const BANDED_ALPHAS: readonly number[] = Array.from({ length: 13 }, (_, i) => 10 ** (i - 2));
