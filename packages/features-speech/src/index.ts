@@ -23,6 +23,8 @@ export type {
   SpeechPreprocessor,
 } from './speech-model.js';
 export { whisperFrames, whisperRealFrames, convFrames } from './frames.js';
+export { storyLogMel } from './whisper-log-mel.js';
+export type { WhisperFrontEnd } from './whisper-log-mel.js';
 export { runSpeechWindows, bytesPerWindow } from './speech-runner.js';
 export type { SpeechPool, SpeechRunOptions } from './speech-runner.js';
 export { speechFeatures, speechStage, SPEECH_EXTRACTOR_NAME } from './plugin.js';

@@ -6,6 +6,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
 import type { SpeechGraph } from './speech-graph.js';
 import { buildSpeechGraph } from './speech-graph.js';
+import type { WhisperFrontEnd } from './whisper-log-mel.js';
 
 const WHERE = 'features-speech:speech';
 
@@ -57,6 +58,8 @@ export interface SpeechModel {
   identity(): Promise<SpeechModelIdentity>;
   /** The transformers.js feature extractor of the folder (Whisper log-mel, wav2vec 2.0 normalisation). */
   preprocessor(): Promise<SpeechPreprocessor>;
+  /** Whisper: the extractor's STFT settings, filters and window, for the shared log-mel of a story. */
+  whisperFrontEnd(): Promise<WhisperFrontEnd | undefined>;
   /**
    * The edited onnxruntime session (one per thread count and input mode). `trimmed` (Whisper)
    * slices the position table so the encoder reads fewer than 3000 log-mel frames.
@@ -238,6 +241,11 @@ async function sha256Files(files: string[]): Promise<string> {
 function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions: Entry['sessions']): SpeechModel {
   let identity: Promise<SpeechModelIdentity> | undefined;
   let pre: Promise<SpeechPreprocessor> | undefined;
+  let extractor: Promise<unknown> | undefined;
+  const loadExtractor = () => {
+    extractor ??= loadTransformers().then((t) => t.AutoFeatureExtractor.from_pretrained(source.dir, { local_files_only: true }));
+    return extractor;
+  };
   const input = info.architecture === 'whisper' ? 'input_features' : 'input_values';
   return {
     source,
@@ -255,8 +263,7 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
     },
     preprocessor() {
       pre ??= (async () => {
-        const t = await loadTransformers();
-        const fe = await t.AutoFeatureExtractor.from_pretrained(source.dir, { local_files_only: true });
+        const fe = (await loadExtractor()) as (x: Float32Array) => Promise<unknown>;
         return async (window: Float32Array) => {
           const out = (await fe(window)) as Record<string, { data: Float32Array }>;
           const x = out[input];
@@ -270,6 +277,19 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
         };
       })();
       return pre;
+    },
+    async whisperFrontEnd() {
+      if (info.architecture !== 'whisper') return undefined;
+      const fe = (await loadExtractor()) as { config: Record<string, unknown>; window: ArrayLike<number> };
+      const c = fe.config;
+      return {
+        nFft: Number(c['n_fft']),
+        hop: Number(c['hop_length']),
+        nSamples: Number(c['n_samples']),
+        nFrames: Number(c['nb_max_frames']),
+        melFilters: c['mel_filters'] as number[][],
+        window: fe.window,
+      };
     },
     session(threads, trimmed = false) {
       const key = `${threads ?? 'default'}/${trimmed}`;

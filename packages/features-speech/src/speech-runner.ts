@@ -2,6 +2,7 @@ import { voxelwiseError } from '@voxelwise/core';
 import { convFrames, whisperFrames, whisperRealFrames } from './frames.js';
 import { SPEECH_POOL_INPUT, speechLayerOutput } from './speech-graph.js';
 import type { SpeechModel } from './speech-model.js';
+import { storyLogMel } from './whisper-log-mel.js';
 import type { SpeechWindows } from './windows.js';
 
 /** How the frames of a window become one row: LITcoder's `pool`. */
@@ -27,6 +28,12 @@ export interface SpeechRunOptions {
   readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * The model input of the window `[start, end)`. Default: for Whisper the story's shared log-mel
+   * ({@link storyLogMel}), otherwise the model's feature extractor. Benchmarks pass a plan they built
+   * (and timed) once for the whole story.
+   */
+  readonly preprocess?: (start: number, end: number) => Float32Array | Promise<Float32Array>;
 }
 
 /** Bytes of activations one window needs (attention scores dominate Whisper's 1500 frames). */
@@ -73,7 +80,12 @@ export async function runSpeechWindows(
   if (n === 0) return layers;
   const trimmed = info.architecture === 'whisper' && options.whisperInput === 'trimmed';
   const { session, graph, ort } = await model.session(options.threads, trimmed);
-  const preprocess = await model.preprocessor();
+  const perWindow = await model.preprocessor();
+  // Whisper: one STFT of the story serves every window (exact; see storyLogMel).
+  const frontEnd = options.preprocess ? undefined : await model.whisperFrontEnd();
+  const shared = frontEnd ? storyLogMel(samples, frontEnd, windows.chunkSamples) : undefined;
+  const preprocess = async (start: number, end: number): Promise<Float32Array> =>
+    options.preprocess ? options.preprocess(start, end) : shared ? shared(start, end) : perWindow(samples.subarray(start, end));
   const { T, weights } = poolRow(model, windows.contextSamples, options);
   if (T < 1) {
     throw voxelwiseError({
@@ -89,7 +101,7 @@ export async function runSpeechWindows(
     }
     const B = Math.min(options.batchSize, n - b0);
     const inputs: Float32Array[] = [];
-    for (let w = b0; w < b0 + B; w++) inputs.push(await preprocess(samples.subarray(windows.starts[w]!, windows.ends[w]!)));
+    for (let w = b0; w < b0 + B; w++) inputs.push(await preprocess(windows.starts[w]!, windows.ends[w]!));
     // Whisper features are [mel, 3000] per window; trimmed keeps the first 2·T frames of each bin.
     const melFrames = whisperFrames(info) * 2;
     const frames = trimmed ? 2 * T : melFrames;
