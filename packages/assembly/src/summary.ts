@@ -28,6 +28,8 @@ export interface AssemblySummary {
   trimming?: string;
   /** The held-out test stories, in order (empty when the assembly names none). */
   testStories: string[];
+  /** `nested-cv` when the assembly asks for nested cross-validation when a config names no test story. */
+  defaultSplit?: 'nested-cv' | 'test-stories';
   stories: StorySummary[];
   totals: { nTRs: number; nRows: number; nWords: number; responseBytes: number; fileBytes?: number };
 }
@@ -69,6 +71,7 @@ export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySum
     nVoxels,
     ...(trimming !== undefined ? { trimming } : {}),
     testStories: [...assembly.testStories],
+    ...(assembly.metadata.defaultSplit ? { defaultSplit: assembly.metadata.defaultSplit } : {}),
     stories,
     totals: {
       nTRs: sum('nTRs'),
@@ -88,7 +91,12 @@ export async function summarizeAssembly(assembly: Assembly): Promise<AssemblySum
  * summaryHeadline(await summarizeAssembly(a)); // 'subject UTS03 · TR 2 s · … · test stories: wheretheressmoke'
  */
 export function summaryHeadline(s: AssemblySummary): string {
-  const test = s.testStories.length > 0 ? `test stories: ${s.testStories.join(', ')}` : 'no test story (name one with testStories)';
+  const test =
+    s.testStories.length > 0
+      ? `test stories: ${s.testStories.join(', ')}`
+      : s.defaultSplit === 'nested-cv'
+        ? 'no test story: nested cross-validation over stories by default'
+        : 'no test story (name one with testStories)';
   const over = s.stories.filter((x) => x.overhang);
   return [
     `subject ${s.subject}`,

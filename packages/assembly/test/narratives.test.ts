@@ -4,7 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { expectVoxelwiseError } from '@voxelwise/testing';
 import type { EventSink } from '@voxelwise/core';
 import { readGifti } from '@voxelwise/neuroimaging';
-import { importNarratives, openAssembly, openNarratives, parseGentleAlign, writeSimulatedNarratives } from '../src/index.js';
+import {
+  importNarratives,
+  openAssembly,
+  openNarratives,
+  parseGentleAlign,
+  summarizeAssembly,
+  summaryHeadline,
+  writeSimulatedNarratives,
+} from '../src/index.js';
 import { tmp } from './helpers.js';
 
 const enc = (x: unknown) => new TextEncoder().encode(JSON.stringify(x));
@@ -103,6 +111,7 @@ describe('Narratives (ds002345 layout)', () => {
     const src = await openNarratives({ root, subject: sim.subject, space: sim.space });
     expect(a.metadata.geometry).toEqual(src.metadata.geometry);
     expect(a.metadata.defaultSplit).toBe('nested-cv');
+    expect(summaryHeadline(await summarizeAssembly(a))).toContain('nested cross-validation over stories by default');
     expect(a.testStories).toEqual([]);
     for (const name of src.storyNames) {
       const [x, y] = [await (await a.story(name)).responses(), await (await src.story(name)).responses()];
