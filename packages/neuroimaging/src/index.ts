@@ -17,8 +17,8 @@ export { applyMask, atlasLabels, checkSameGrid, fullMask, maskFromImage } from '
 export type { VolumeMask } from './masker.js';
 export { parseNiftiHeader } from './nifti-read.js';
 export { countGiftiArrays, readNiftiHeader } from './peek.js';
-export { lineSampleLocations, vertexNormals, volToSurf } from './vol-to-surf.js';
-export type { SampledVolume, TriangleMesh, VolToSurfOptions } from './vol-to-surf.js';
+export { lineSampleLocations, vertexNormals, volToSurf, volToSurfProjector } from './vol-to-surf.js';
+export type { SampledVolume, TriangleMesh, VolToSurfOptions, VolToSurfProjector } from './vol-to-surf.js';
 export { parseSurfaceMesh, readSurfaceMesh } from './vol-to-surf-mesh.js';
 export type { SurfaceMesh } from './vol-to-surf-mesh.js';
 export { encodeFreeSurferSurface } from './freesurfer-write.js';

@@ -142,34 +142,39 @@ export function lineSampleLocations(
   return out;
 }
 
+/** A projection set up once for a mesh and a voxel grid, applied to one volume at a time. */
+export interface VolToSurfProjector {
+  readonly nVertices: number;
+  /** `nx·ny·nz`: values per volume. */
+  readonly volumeSize: number;
+  /**
+   * Projects one 3-D volume (`volumeSize` values from `offset` of `data`, x fastest) into `out`
+   * from `outOffset` (`nVertices` values; a new Float64Array when not given).
+   */
+  project(data: ArrayLike<number>, offset?: number, out?: Float32Array | Float64Array, outOffset?: number): Float32Array | Float64Array;
+}
+
 /**
- * Projects a volume onto a surface mesh as LITcoder's `SurfaceProcessor` does
- * (GT-LIT-Lab/litcoder_core `encoding/brain_projection/project.py`, which calls nilearn's
- * `vol_to_surf` with its defaults): nilearn `nilearn/surface/surface.py::vol_to_surf` with
- * `kind='line'`, `radius=3`, `n_samples=10`, `interpolation='linear'` (nilearn 0.10 defaults).
- *
- * For each vertex, 10 points on its outward normal from +3 mm to −3 mm are sampled by trilinear
- * interpolation (scipy `RegularGridInterpolator(method='linear', bounds_error=False,
- * fill_value=None)`: positions in the last half-open cell `[n−1, n)` are extrapolated from the
- * last cell); points outside `[0, n)` on any axis, or in a zero voxel of `mask`, are left out,
- * and the vertex value is the mean of the rest (NaN when none is left, as `np.nanmean`).
- *
- * Returns `nt × nVertices` values, row-major (one row per volume of a 4-D image; one row for 3-D).
+ * Sets up {@link volToSurf} for a mesh and a grid (`shape` of at least 3 dimensions, `affine`): the
+ * sample points, their voxel corners and trilinear weights are computed once, so a long 4-D
+ * series can be projected volume by volume without holding it whole.
  *
  * @example
- * const bold = await readNifti('sub-01_task-pieman_space-MNI152NLin2009cAsym_bold.nii.gz');
- * const pial = await readSurfaceMesh('fsaverage5/surf/lh.pial');
- * const left = volToSurf({ data: niftiFdata(bold), shape: bold.header.shape, affine: bold.affine }, pial);
+ * const projector = volToSurfProjector(pial, { shape: header.shape, affine });
+ * for (let t = 0; t < nt; t++) projector.project(frame(t), 0, rows, t * projector.nVertices);
  */
-export function volToSurf(volume: SampledVolume, mesh: TriangleMesh, options: VolToSurfOptions = {}): Float32Array | Float64Array {
-  const [nx = 0, ny = 0, nz = 0] = volume.shape;
-  const nt = volume.shape.length > 3 ? volume.shape.slice(3).reduce((a, b) => a * b, 1) : 1;
+export function volToSurfProjector(
+  mesh: TriangleMesh,
+  grid: { readonly shape: readonly number[]; readonly affine: Affine },
+  options: Omit<VolToSurfOptions, 'out'> = {},
+): VolToSurfProjector {
+  const [nx = 0, ny = 0, nz = 0] = grid.shape;
   const size = nx * ny * nz;
-  if (volume.shape.length < 3 || nx < 2 || ny < 2 || nz < 2 || volume.data.length !== size * nt) {
+  if (grid.shape.length < 3 || nx < 2 || ny < 2 || nz < 2) {
     throw voxelwiseError({
       code: 'E_SHAPE_MISMATCH',
       where: WHERE,
-      message: `the volume must be 3-D or 4-D with at least 2 voxels along x, y and z, and hold shape's number of values (got shape [${volume.shape.join(', ')}], ${volume.data.length} values)`,
+      message: `the volume must be 3-D or 4-D with at least 2 voxels along x, y and z (got shape [${grid.shape.join(', ')}])`,
       hint: 'Pass niftiFdata(image) with image.header.shape.',
     });
   }
@@ -190,16 +195,8 @@ export function volToSurf(volume: SampledVolume, mesh: TriangleMesh, options: Vo
   }
   const n = options.nSamples ?? 10;
   const nV = mesh.coords.length / 3;
-  const locations = lineSampleLocations(mesh, volume.affine, options);
-  const out = options.out ?? new Float64Array(nt * nV);
-  if (out.length !== nt * nV) {
-    throw voxelwiseError({
-      code: 'E_SHAPE_MISMATCH',
-      where: WHERE,
-      message: `options.out must hold nt × nVertices = ${nt * nV} values (got ${out.length})`,
-    });
-  }
-  // Corner indices and weights of every kept sample, computed once for all frames.
+  const locations = lineSampleLocations(mesh, grid.affine, options);
+  // Corner indices and weights of every kept sample, computed once for all volumes.
   const dims = [nx, ny, nz];
   const strides = [1, nx, nx * ny];
   const corners = new Int32Array(nV * n * 8);
@@ -238,24 +235,77 @@ export function volToSurf(volume: SampledVolume, mesh: TriangleMesh, options: Vo
       weights[8 * s + c] = w;
     }
   }
-  const data = volume.data;
-  for (let t = 0; t < nt; t++) {
-    const offset = t * size;
-    for (let v = 0; v < nV; v++) {
-      let sum = 0;
-      let count = 0;
-      for (let k = 0; k < n; k++) {
-        const s = v * n + k;
-        if (!kept[s]) continue;
-        let value = 0;
-        for (let c = 0; c < 8; c++) value += data[offset + corners[8 * s + c]!]! * weights[8 * s + c]!;
-        // A NaN corner makes the sample NaN (scipy multiplies it even by a zero weight); nanmean skips it.
-        if (Number.isNaN(value)) continue;
-        sum += value;
-        count++;
+  return {
+    nVertices: nV,
+    volumeSize: size,
+    project(data, offset = 0, out = new Float64Array(nV), outOffset = 0) {
+      if (offset < 0 || offset + size > data.length || outOffset < 0 || outOffset + nV > out.length) {
+        throw voxelwiseError({
+          code: 'E_SHAPE_MISMATCH',
+          where: WHERE,
+          message: `project needs ${size} values from offset ${offset} (got ${data.length}) and room for ${nV} from outOffset ${outOffset} (got ${out.length})`,
+        });
       }
-      out[t * nV + v] = count > 0 ? sum / count : Number.NaN;
-    }
+      for (let v = 0; v < nV; v++) {
+        let sum = 0;
+        let count = 0;
+        for (let k = 0; k < n; k++) {
+          const s = v * n + k;
+          if (!kept[s]) continue;
+          let value = 0;
+          for (let c = 0; c < 8; c++) value += data[offset + corners[8 * s + c]!]! * weights[8 * s + c]!;
+          // A NaN corner makes the sample NaN (scipy multiplies it even by a zero weight); nanmean skips it.
+          if (Number.isNaN(value)) continue;
+          sum += value;
+          count++;
+        }
+        out[outOffset + v] = count > 0 ? sum / count : Number.NaN;
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * Projects a volume onto a surface mesh as LITcoder's `SurfaceProcessor` does
+ * (GT-LIT-Lab/litcoder_core `encoding/brain_projection/project.py`, which calls nilearn's
+ * `vol_to_surf` with its defaults): nilearn `nilearn/surface/surface.py::vol_to_surf` with
+ * `kind='line'`, `radius=3`, `n_samples=10`, `interpolation='linear'` (nilearn 0.10 defaults).
+ *
+ * For each vertex, 10 points on its outward normal from +3 mm to −3 mm are sampled by trilinear
+ * interpolation (scipy `RegularGridInterpolator(method='linear', bounds_error=False,
+ * fill_value=None)`: positions in the last half-open cell `[n−1, n)` are extrapolated from the
+ * last cell); points outside `[0, n)` on any axis, or in a zero voxel of `mask`, are left out,
+ * and the vertex value is the mean of the rest (NaN when none is left, as `np.nanmean`).
+ *
+ * Returns `nt × nVertices` values, row-major (one row per volume of a 4-D image; one row for 3-D).
+ *
+ * @example
+ * const bold = await readNifti('sub-01_task-pieman_space-MNI152NLin2009cAsym_bold.nii.gz');
+ * const pial = await readSurfaceMesh('fsaverage5/surf/lh.pial');
+ * const left = volToSurf({ data: niftiFdata(bold), shape: bold.header.shape, affine: bold.affine }, pial);
+ */
+export function volToSurf(volume: SampledVolume, mesh: TriangleMesh, options: VolToSurfOptions = {}): Float32Array | Float64Array {
+  const [nx = 0, ny = 0, nz = 0] = volume.shape;
+  const nt = volume.shape.length > 3 ? volume.shape.slice(3).reduce((a, b) => a * b, 1) : 1;
+  const projector = volToSurfProjector(mesh, volume, options);
+  if (volume.data.length !== nx * ny * nz * nt) {
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where: WHERE,
+      message: `the volume must hold shape's number of values (got shape [${volume.shape.join(', ')}], ${volume.data.length} values)`,
+      hint: 'Pass niftiFdata(image) with image.header.shape.',
+    });
   }
+  const nV = projector.nVertices;
+  const out = options.out ?? new Float64Array(nt * nV);
+  if (out.length !== nt * nV) {
+    throw voxelwiseError({
+      code: 'E_SHAPE_MISMATCH',
+      where: WHERE,
+      message: `options.out must hold nt × nVertices = ${nt * nV} values (got ${out.length})`,
+    });
+  }
+  for (let t = 0; t < nt; t++) projector.project(volume.data, t * projector.volumeSize, out, t * nV);
   return out;
 }

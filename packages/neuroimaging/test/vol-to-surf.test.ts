@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectVoxelwiseError } from '@voxelwise/testing';
-import { lineSampleLocations, niftiFdata, readNifti, readSurfaceMesh, vertexNormals, volToSurf } from '../src/index.js';
+import { lineSampleLocations, niftiFdata, readNifti, readSurfaceMesh, vertexNormals, volToSurf, volToSurfProjector } from '../src/index.js';
 import type { Affine } from '../src/index.js';
 
 /** tools/reference/vol_to_surf.py: the same sampling rule in numpy/scipy. */
@@ -68,6 +68,12 @@ describe.skipIf(Boolean(skip))(`volToSurf against the numpy reference${skip ? ` 
     expect(maxDiff(plain, expected.plain)).toBeLessThan(1e-6);
     // Some vertices lie wholly outside the volume (NaN) and some partly: both paths are exercised.
     expect(expected.plain.filter((v) => v === 'nan').length).toBeGreaterThan(0);
+    // The same, volume by volume through a projector set up once.
+    const projector = volToSurfProjector(mesh, volume);
+    const byFrame = new Float64Array(plain.length);
+    for (let t = 0; t < expected.n_frames; t++) projector.project(volume.data, t * projector.volumeSize, byFrame, t * projector.nVertices);
+    expect(Array.from(byFrame)).toEqual(Array.from(plain));
+    expect(() => projector.project(volume.data, volume.data.length - 1)).toThrow(/project needs/);
     const masked = volToSurf(volume, mesh, { mask: niftiFdata(mask) });
     expect(maxDiff(masked, expected.masked)).toBeLessThan(1e-6);
     // The mask changes the result: more vertices have no sample left.
