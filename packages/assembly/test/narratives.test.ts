@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectVoxelwiseError } from '@voxelwise/testing';
@@ -172,5 +172,79 @@ describe('Narratives (ds002345 layout)', () => {
     expect(a.storyNames).toEqual(['lucy', 'pieman']);
     expect(logs.some((m) => /"tunnel" skipped/.test(m))).toBe(true);
     await expectVoxelwiseError(() => a.story('lucy'), 'E_FILE_FORMAT', /lucy\/align\.json/);
+  });
+});
+
+describe('Narratives volume series', () => {
+  it('reads MNI series with their brain masks: volume geometry, header TR checked, one resolution at a time', async () => {
+    // Volumes of a simulated LPP subject, laid out under Narratives names.
+    const lpp = join(tmp('vw-narratives-vol-src-'), 'lpp');
+    const { writeSimulatedLpp } = await import('../src/index.js');
+    const sim = await writeSimulatedLpp({ seed: 2, stories: 2, duration: 70, shape: [10, 12, 10] }, lpp);
+    const src = join(lpp, `derivatives/${sim.subject}/func`);
+    const root = join(tmp('vw-narratives-vol-'), 'ds002345');
+    const func = join(root, 'derivatives/fmriprep/sub-002/func');
+    const words = {
+      words: Array.from({ length: 40 }, (_, j) => ({ word: `w${j}`, alignedWord: `w${j}`, case: 'success', start: 1 + j, end: 1.5 + j })),
+    };
+    for (const [task, run] of [
+      ['pieman', '1'],
+      ['tunnel', '2'],
+    ] as const) {
+      const stem = `${sim.subject}_task-lppEN_run-${run}_space-MNI152NLin2009cAsym_res-4`;
+      cpSync(
+        join(src, `${stem}_desc-preproc_bold.nii.gz`),
+        join(func, `sub-002_task-${task}_space-MNI152NLin2009cAsym_res-4_desc-preproc_bold.nii.gz`),
+      );
+      cpSync(
+        join(src, `${stem}_desc-brain_mask.nii.gz`),
+        join(func, `sub-002_task-${task}_space-MNI152NLin2009cAsym_res-4_desc-brain_mask.nii.gz`),
+      );
+      cpSync(
+        join(src, `${stem}_desc-brain_mask.nii.gz`),
+        join(func, `sub-002_task-${task}_space-MNI152NLin2009cAsym_res-4_desc-aseg_dseg.nii.gz`),
+      );
+      const align = join(root, 'stimuli/gentle', task, 'align.json');
+      cpSync(join(lpp, 'dataset_description.json'), join(root, 'dataset_description.json'));
+      mkdirSync(join(root, 'stimuli/gentle', task), { recursive: true });
+      writeFileSync(align, JSON.stringify(words));
+    }
+    const logs: string[] = [];
+    const a = await openNarratives({
+      root,
+      subject: '002',
+      space: 'MNI152NLin2009cAsym',
+      emit: (e) => e.type === 'log' && logs.push(e.message),
+    });
+    expect(a.storyNames).toEqual(['pieman', 'tunnel']);
+    const g = a.metadata.geometry!;
+    if (g.kind !== 'volume') throw new Error('volume expected');
+    expect(g.space).toBe('MNI152NLin2009cAsym');
+    expect(g.shape).toEqual([10, 12, 10]);
+    expect(g.maskFile).toBe(join(func, 'sub-002_task-pieman_space-MNI152NLin2009cAsym_res-4_desc-brain_mask.nii.gz'));
+    // The simulated LPP series say TR 2 s in their header; Narratives uses 1.5 s unless told.
+    expect(logs.some((m) => /header gives TR 2 s but the assembly uses 1.5 s/.test(m))).toBe(true);
+    const lppAssembly = await (await import('../src/index.js')).openLpp({ root: lpp, subject: sim.subject, trim: 'none' });
+    const s = await a.story('tunnel');
+    const ref = await (await lppAssembly.story('lppEN_run-2')).responses();
+    const got = await s.responses();
+    expect(got.cols).toBe(ref.cols);
+    // Narratives trims [14:-9]; the untrimmed LPP read gives every TR.
+    expect(Array.from(got.data.subarray(0, got.cols))).toEqual(Array.from(ref.data.subarray(14 * ref.cols, 15 * ref.cols)));
+    // A second resolution in the folder must be chosen.
+    cpSync(
+      join(func, 'sub-002_task-pieman_space-MNI152NLin2009cAsym_res-4_desc-preproc_bold.nii.gz'),
+      join(func, 'sub-002_task-pieman_space-MNI152NLin2009cAsym_res-2_desc-preproc_bold.nii.gz'),
+    );
+    await expectVoxelwiseError(
+      () => openNarratives({ root, subject: '002', space: 'MNI152NLin2009cAsym' }),
+      'E_OPTIONS_INVALID',
+      /res-2|2, 4/,
+      /--res/,
+    );
+    expect((await openNarratives({ root, subject: '002', space: 'MNI152NLin2009cAsym', res: '4', tr: 2 })).storyNames).toEqual([
+      'pieman',
+      'tunnel',
+    ]);
   });
 });
