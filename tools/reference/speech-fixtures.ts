@@ -8,6 +8,9 @@
  *   so the mix-down is exercised).
  * - test/fixtures/tones.flac: the first 0.5 s of tones.wav encoded by Debian's `flac` (libFLAC),
  *   so the FLAC reader is checked against the lossless original.
+ * - test/fixtures/windows.json: LITcoder's windows (speech_forward.py `litcoder_windows`, a
+ *   transcription of `SpeechFeatureExtractor.extract_all_layers`) for awkward rates, chunks,
+ *   contexts and lengths (floating-point products, stories shorter than one context, exact fits).
  * - test/fixtures/forward.json: per-layer pooled hidden states of the tiny Whisper encoder and the
  *   tiny wav2vec 2.0 from speech_forward.py (float64 numpy, weights read from the ONNX files,
  *   LITcoder's windows), for both pools and both Whisper frame rules.
@@ -75,6 +78,29 @@ for (const model of ['whisper', 'wav2vec2'] as const) {
     }
   }
 }
+const windowCases: Array<[number, number, number, number]> = [
+  [16000 * 600, 16000, 0.1, 16],
+  [16000 * 16, 16000, 0.1, 16],
+  [16000 * 16 - 1, 16000, 0.1, 16],
+  [22050 * 37 + 11, 22050, 0.3, 2.7],
+  [44100 * 13, 44100, 0.05, 1.3],
+  [16000 * 9 + 5, 16000, 0.7, 3.3],
+  [8000 * 20, 8000, 0.01, 0.1],
+  [16000 * 5, 16000, 1.1, 0.35],
+];
+const windowCode = `import json, sys, importlib.util
+spec = importlib.util.spec_from_file_location("ref", sys.argv[1]); ref = importlib.util.module_from_spec(spec); spec.loader.exec_module(ref)
+print(json.dumps([[list(w) for w in ref.litcoder_windows(*c)] for c in json.loads(sys.argv[2])]))`;
+const windowsOut = JSON.parse(
+  execFileSync('python3', ['-c', windowCode, path.join(here, 'speech_forward.py'), JSON.stringify(windowCases)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  }),
+) as Array<Array<[number, number, number]>>;
+writeFileSync(
+  path.join(out, 'windows.json'),
+  `${JSON.stringify(windowCases.map(([total, sr, chunk, context], i) => ({ total, sr, chunk, context, windows: windowsOut[i] })))}\n`,
+);
 writeFileSync(path.join(out, 'forward.json'), `${JSON.stringify({ models: MODELS, windows: WINDOWS, cases })}\n`);
 rmSync(tmp, { recursive: true, force: true });
 console.log(`wrote ${cases.length} cases to ${out}`);
