@@ -33,6 +33,19 @@ export function printRun(out: TextOut, result: RunResult): void {
     out.write(
       `  planted voxels: median r ${fmt(planted.medianPlanted)} (${planted.planted.length})   noise voxels: median r ${fmt(planted.medianNoise)} (${planted.noise.length})\n`,
     );
+  const record = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined);
+  const ceiling = record(m['noise_ceiling']);
+  if (ceiling)
+    out.write(
+      `  noise ceiling (${fmt(ceiling['n_repeats'])} repeats): median CCmax ${fmt(ceiling['median_cc_max'], 3)}   median r / CCmax ${fmt(ceiling['median_r_normalised'], 3)}\n`,
+    );
+  const partition = record(m['partition']);
+  if (partition) {
+    const parts = Object.keys(partition)
+      .filter((k) => k.startsWith('r2_unique_') || k.startsWith('r2_shared_'))
+      .map((k) => `${k.replace(/^r2_/, '').replace('_', ' ')} ${fmt(record(partition[k])?.['mean'], 3)}`);
+    out.write(`  partition (mean test R²): ${parts.join('   ')}\n`);
+  }
   out.write(`  time ${(result.durationMs / 1000).toFixed(2)} s\n  results in ${result.runDir}\n`);
   if (result.reportPath) out.write(`  report     ${result.reportPath}\n`);
 }

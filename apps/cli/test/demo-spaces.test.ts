@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { readScores, resolveConfig, train } from '@voxelwise/trainer';
 import { createDefaultRegistry, demoConfig, prepareDemo } from '../src/index.js';
 import { repoRoot } from './temp-project.js';
+import { printRun } from '../src/summary.js';
+import type { RunResult } from '@voxelwise/trainer';
 
 // What `voxelwise demo` runs (word rate as a second space), smaller to keep the suite fast.
 describe('demo with two feature spaces', () => {
@@ -47,5 +49,32 @@ describe('README "Several feature spaces"', () => {
     const registry = await createDefaultRegistry();
     registry.resolveOptions('model', config.model);
     for (const f of config.features) registry.resolveOptions('extractor', f);
+  });
+});
+
+describe('the run summary', () => {
+  it('prints the noise ceiling and the partition means when the run has them', () => {
+    let text = '';
+    const metrics = {
+      median_score: 0.2,
+      noise_ceiling: { n_repeats: 4, median_cc_max: 0.47, median_r_normalised: 0.86 },
+      partition: {
+        spaces: ['lm', 'wordrate'],
+        r2_fit_lm: { mean: 0.1 },
+        r2_unique_lm: { mean: 0.072 },
+        'r2_shared_lm+wordrate': { mean: 0.07 },
+      },
+    };
+    const result = {
+      runId: 'x',
+      runDir: '/r',
+      metrics,
+      evaluation: { metrics: {}, voxels: { r: new Float64Array(0) } },
+      assemblyMetadata: {},
+      durationMs: 1,
+    };
+    printRun({ write: (s: string) => (text += s) }, result as unknown as RunResult);
+    expect(text).toContain('noise ceiling (4 repeats): median CCmax 0.470   median r / CCmax 0.860');
+    expect(text).toContain('partition (mean test R²): unique lm 0.072   shared lm+wordrate 0.070');
   });
 });
