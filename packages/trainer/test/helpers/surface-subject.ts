@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { defineStage, z } from '@voxelwise/core';
 import type { BrainGeometry } from '@voxelwise/core';
 import { simulatedStage } from '@voxelwise/assembly';
+import { encodeFreeSurferSurface } from '@voxelwise/neuroimaging';
 
-/** An icosphere (unit radius): 12 vertices subdivided `levels` times (162 vertices at 2, 642 at 3). */
-export function icosphere(levels: number): { coords: number[]; faces: number[] } {
+/** An icosphere (unit radius; @voxelwise/assembly's simulators keep theirs private): 12 vertices subdivided `levels` times (162 vertices at 2, 642 at 3). */
+function icosphere(levels: number): { coords: number[]; faces: number[] } {
   const t = (1 + Math.sqrt(5)) / 2;
   const verts: number[][] = [
     [-1, t, 0],
@@ -69,19 +70,8 @@ export function icosphere(levels: number): { coords: number[]; faces: number[] }
   return { coords: verts.flat(), faces: faces.flat() };
 }
 
-/** Writes a FreeSurfer triangle surface (nibabel.freesurfer.write_geometry's layout, big-endian). */
-export function writeFreeSurferSurface(path: string, coords: readonly number[], faces: readonly number[]): void {
-  const head = Buffer.concat([Buffer.from([0xff, 0xff, 0xfe]), Buffer.from('created by voxelwise tests\n\n')]);
-  const body = Buffer.alloc(8 + coords.length * 4 + faces.length * 4);
-  body.writeInt32BE(coords.length / 3, 0);
-  body.writeInt32BE(faces.length / 3, 4);
-  coords.forEach((x, i) => body.writeFloatBE(x, 8 + 4 * i));
-  faces.forEach((f, i) => body.writeInt32BE(f, 8 + coords.length * 4 + 4 * i));
-  writeFileSync(path, Buffer.concat([head, body]));
-}
-
 /** Centre of the planted patch of each hemisphere: on its lateral side (−x left, +x right). */
-export const PATCH_CENTRE: Record<'L' | 'R', [number, number, number]> = { L: [-70, 10, 10], R: [70, -10, 10] };
+const PATCH_CENTRE: Record<'L' | 'R', [number, number, number]> = { L: [-70, 10, 10], R: [70, -10, 10] };
 
 /**
  * A `simulated` subject laid out on two ellipsoid "hemispheres" (icosphere level 2, 162 vertices
@@ -131,10 +121,12 @@ export function surfaceSubjectStage(meshDir: string) {
           const coords = new Array<number>(nV * 3);
           for (let v = 0; v < nV; v++) position(v).forEach((x, i) => (coords[3 * columnOf[v]! + i] = x));
           const file = join(meshDir, `${hemi === 'L' ? 'lh' : 'rh'}.pial`);
-          writeFreeSurferSurface(
+          writeFileSync(
             file,
-            coords,
-            sphere.faces.map((v) => columnOf[v]!),
+            encodeFreeSurferSurface(
+              Float32Array.from(coords),
+              Int32Array.from(sphere.faces, (v) => columnOf[v]!),
+            ),
           );
           return { hemi, nVertices: nV, meshes: { pial: file } };
         });
