@@ -186,6 +186,48 @@ describe('voxelwise sweep: 2 simulated subjects × 3 layers of a tiny GPT-2', ()
     expect(again.stderr).toMatch(new RegExp(`${CELLS} already done, 0 to run`));
   }, 600_000);
 
+  /** A sweep whose one cell fails at run time (its model folder does not exist). */
+  function failingSweep(name: string): string {
+    const sweep = {
+      name,
+      assembly: { name: 'simulated', options: { seed: 3, stories: 3, duration: 60, voxels: 4 } },
+      features: [{ name: 'lm', options: { model: join(root, 'no-such-model'), layer: 0 } }],
+      grid: { seed: [0] },
+      sweep: { retries: 1, slurm: { pollSeconds: 1 } },
+    };
+    writeFileSync(join(project, `${name}.json`), JSON.stringify(sweep));
+    return `${name}.json`;
+  }
+
+  it('local: a failing cell is retried once, then reported with its log in sweep.html (exit 1)', async () => {
+    const r = await voxelwise(['sweep', '-c', failingSweep('broken'), '--dir', 'sweeps/broken'], project);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/failed; retrying/);
+    expect(r.stderr).toMatch(/failed after 2 attempt\(s\)/);
+    const dir = join(project, 'sweeps', 'broken');
+    const [id] = readdirSync(join(dir, 'cells'));
+    expect(attempts(dir, id!)).toBe(2);
+    const html = readFileSync(join(dir, 'sweep.html'), 'utf8');
+    expect(html).toMatch(/<summary>[0-9a-f]{12} — seed=0 \(2 attempts\)<\/summary><pre>[\s\S]*no-such-model/);
+  }, 120_000);
+
+  it.skipIf(!slurm.ok)(
+    'slurm: a failing cell is resubmitted once, then reported (exit 1)',
+    async () => {
+      const r = await voxelwise(
+        ['sweep', '-c', failingSweep('broken-slurm'), '--dir', 'sweeps/broken-slurm', '--executor', 'slurm'],
+        project,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/1 cell\(s\) failed \([0-9a-f]{12}\); resubmitting \(1 of 1\)/);
+      const dir = join(project, 'sweeps', 'broken-slurm');
+      expect(existsSync(join(dir, 'slurm', 'fit-2.sh'))).toBe(true);
+      const record = JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { cells: Array<{ status: string; attempts: number }> };
+      expect(record.cells).toEqual([expect.objectContaining({ status: 'failed', attempts: 2 })]);
+    },
+    300_000,
+  );
+
   it('has Slurm when running in CI', () => {
     if (mustRun) expect(slurm.ok, `CI must start Slurm (.ci/run installs slurm-wlm and munge): ${slurm.reason}`).toBe(true);
   });

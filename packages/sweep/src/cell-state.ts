@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { listRuns } from '@voxelwise/trainer';
 import type { RunSummary } from '@voxelwise/trainer';
@@ -27,13 +28,15 @@ export interface CellState {
   signal?: string | null;
   /** The finished run directory. */
   runDir?: string;
+  /** Why the attempt failed when the cell's own process could not say (e.g. its job never ran). */
+  reason?: string;
 }
 
 /** Where a cell stands: `done` once a finished run with the cell's hash exists. */
 export type CellStatus = 'done' | 'running' | 'failed' | 'pending';
 
 /** `cells/<id>/state.json` */
-export function statePath(cell: Pick<Cell, 'dir'>): string {
+function statePath(cell: Pick<Cell, 'dir'>): string {
   return join(cell.dir, 'state.json');
 }
 
@@ -88,4 +91,30 @@ export async function logTail(cell: Pick<Cell, 'dir'>, lines = 30): Promise<stri
   } catch {
     return '';
   }
+}
+
+/**
+ * Records a failed attempt for a cell whose job ended without recording one itself: it never ran
+ * (its feature extraction failed, it was cancelled while pending) or its process was killed
+ * (a node died, the job ran out of time). A cell that recorded its own failure is left as it is.
+ */
+export async function markLost(cell: Pick<Cell, 'dir'>, reason: string, jobId?: string, since?: string): Promise<void> {
+  const state = await readCellState(cell);
+  // An outcome recorded since the submission (`since`, ISO time) is this attempt's own.
+  const recent = since === undefined || (state?.endedAt !== undefined && state.endedAt >= since);
+  if ((state?.status === 'failed' || state?.status === 'ok') && recent) return;
+  const now = new Date().toISOString();
+  await writeCellState(cell, {
+    status: 'failed',
+    // A stale "running" state is this attempt; without one the cell never started.
+    attempt: (state?.attempt ?? 0) + (state?.status === 'running' && (since === undefined || state.startedAt >= since) ? 0 : 1),
+    host: state?.host ?? hostname(),
+    pid: state?.pid ?? process.pid,
+    ...(jobId ? { jobId } : {}),
+    startedAt: state?.status === 'running' ? state.startedAt : now,
+    endedAt: now,
+    reason,
+  });
+  await mkdir(cell.dir, { recursive: true });
+  await appendFile(cellLogPath(cell), `=== attempt lost at ${now}: ${reason}\n`);
 }

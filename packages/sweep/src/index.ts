@@ -4,7 +4,7 @@ export { parseSweepSpec, resourcesSchema, sweepSettingsSchema } from './sweep-sp
 export type { Resources, SweepSettings, SweepSpec } from './sweep-spec.js';
 export { planSweep } from './plan.js';
 export type { Cell, ExtractGroup, PlanOptions, SweepPlan } from './plan.js';
-export { cellConfigPath, cellLogPath, cellStatus, completedRun, logTail, readCellState } from './cell-state.js';
+export { cellConfigPath, cellLogPath, cellStatus, completedRun, logTail, markLost, readCellState } from './cell-state.js';
 export type { CellState, CellStatus } from './cell-state.js';
 export { cellSteps, runCell, shardDir } from './run-cell.js';
 export type { RunCellOptions } from './run-cell.js';

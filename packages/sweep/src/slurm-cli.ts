@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { voxelwiseError } from '@voxelwise/core';
 
 /** Runs a Slurm client command; resolves its stdout, rejects with `E_BACKEND` naming the command and its stderr. */
-export function slurmCommand(cmd: string, args: readonly string[]): Promise<string> {
+function slurmCommand(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(cmd, [...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) {

@@ -2,11 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
-import { cellStatus } from './cell-state.js';
+import { cellStatus, markLost } from './cell-state.js';
 import { collectRecord, mergeSweep } from './merge.js';
 import type { Cell, SweepPlan } from './plan.js';
 import { appendJobs, readJobs } from './slurm-jobs.js';
-import { sbatch, scancel, squeue } from './slurm-cli.js';
+import { sacctStates, sbatch, scancel, squeue } from './slurm-cli.js';
 import type { QueuedTask } from './slurm-cli.js';
 import { arrayFlag, batchScript, logPattern, shellQuote } from './slurm-scripts.js';
 import type { SweepJob, SweepJson } from './sweep-record.js';
@@ -299,13 +299,29 @@ export async function runSlurm(plan: SweepPlan, options: SlurmOptions): Promise<
     else withExtract = false;
     const missing: Cell[] = [];
     for (const cell of todo) if ((await cellStatus(cell)).status !== 'done') missing.push(cell);
+    for (const cell of missing) {
+      await markLost(
+        cell,
+        extractFailed
+          ? `its feature extraction (job ${sub.extract?.jobId ?? '?'}) failed; see ${plan.dir}/slurm/logs`
+          : `its task ${sub.fit.jobId}_${todo.indexOf(cell)} ended without recording an outcome (cancelled, killed, out of time or memory)`,
+        `${sub.fit.jobId}_${todo.indexOf(cell)}`,
+        sub.fit.submittedAt,
+      );
+    }
+    // Where the cluster keeps accounting, say why each task ended (TIMEOUT, OUT_OF_MEMORY, …).
+    const ended = missing.length > 0 ? await sacctStates([sub.fit.jobId]) : new Map<string, string>();
+    const why = (cell: Cell) => {
+      const state = ended.get(`${sub.fit.jobId}_${todo.indexOf(cell)}`);
+      return state ? ` (Slurm: ${state})` : '';
+    };
     if (missing.length === 0 || round >= retries) {
       for (const cell of missing)
         emit({
           type: 'log',
           level: 'error',
           stage: 'sweep',
-          message: `cell ${cell.id} (${cell.label}) failed after ${round + 1} submission(s); see ${cell.dir}/log.txt`,
+          message: `cell ${cell.id} (${cell.label}) failed after ${round + 1} submission(s)${why(cell)}; see ${cell.dir}/log.txt`,
         });
       return mergeSweep(plan, { wallMs: performance.now() - t0 });
     }
@@ -313,7 +329,7 @@ export async function runSlurm(plan: SweepPlan, options: SlurmOptions): Promise<
       type: 'log',
       level: 'warn',
       stage: 'sweep',
-      message: `${missing.length} cell(s) failed; resubmitting (${round + 1} of ${retries})`,
+      message: `${missing.length} cell(s) failed (${missing.map((c) => `${c.id}${why(c)}`).join(', ')}); resubmitting (${round + 1} of ${retries})`,
     });
     todo = missing;
   }

@@ -4,7 +4,7 @@ import { writeJsonAtomic } from '@voxelwise/io';
 import type { SweepJob } from './sweep-record.js';
 
 /** `<dir>/slurm/jobs.json`: the jobs the submitting process recorded (it alone writes the file). */
-export function jobsPath(dir: string): string {
+function jobsPath(dir: string): string {
   return join(dir, 'slurm', 'jobs.json');
 }
 

@@ -70,7 +70,7 @@ export type SweepJson = z.output<typeof sweepJsonSchema>;
 export type CellRecord = z.output<typeof cellRecordSchema>;
 
 /** `<dir>/sweep.json` */
-export function sweepJsonPath(dir: string): string {
+function sweepJsonPath(dir: string): string {
   return join(dir, 'sweep.json');
 }
 

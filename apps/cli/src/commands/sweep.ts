@@ -255,6 +255,7 @@ any login node.`,
     env.out.write(
       `\nsweep ${record.name}: ${n.done} of ${record.cells.length} cells done${n.failed ? `, ${n.failed} failed` : ''}${n.running + n.pending ? `, ${n.running + n.pending} queued or running` : ''}\n  ${plan.dir}\n  report ${join(plan.dir, 'sweep.html')}\n`,
     );
-    return n.failed > 0 ? 1 : 0;
+    // A detached Slurm sweep has only submitted; otherwise every cell should be done.
+    return n.failed > 0 || (!values.detach && n.done < record.cells.length) ? 1 : 0;
   },
 };
