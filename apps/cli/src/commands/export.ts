@@ -36,7 +36,7 @@ without it the maps keep the flat column order (n×1×1 volumes) and a note says
     options,
     examples: [
       'voxelwise export results/narratives-20260101-120000-1a2b3c4d',
-      'voxelwise export results/uts03-20260101-120000-1a2b3c4d --format nifti --mask ds003020/derivative/pycortex-db/UTS03/transforms/UTS03_auto/mask_thick.nii.gz',
+      'voxelwise export results/uts03-20260101-120000-1a2b3c4d --mask UTS03/mask.nii.gz',
       'voxelwise export results/lpp-20260101-120000-1a2b3c4d --format npy --out maps',
     ],
   }),
