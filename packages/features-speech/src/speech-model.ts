@@ -114,11 +114,12 @@ function modelType(dir: string): string | undefined {
 function findOnnx(dir: string, modelFile: string | undefined): string | undefined {
   if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'preprocessor_config.json'))) return undefined;
   const type = modelType(dir) as SpeechArchitecture | undefined;
+  // An unknown model_type tries every layout, so the error that follows names the architecture.
   const candidates = modelFile
     ? [modelFile]
     : type && type in SPEECH_ONNX_CANDIDATES
       ? SPEECH_ONNX_CANDIDATES[type]
-      : SPEECH_ONNX_CANDIDATES.wav2vec2;
+      : [...new Set(Object.values(SPEECH_ONNX_CANDIDATES).flat())];
   for (const c of candidates) {
     const f = path.join(dir, c);
     if (existsSync(f)) return f;
