@@ -135,6 +135,36 @@ describe.skipIf(Boolean(nibabel))(`voxelwise export read by nibabel${nibabel ? `
   });
 });
 
+describe.skipIf(Boolean(nibabel))(`a simulated Narratives subject end to end${nibabel ? ` (SKIPPED: ${nibabel})` : ''}`, () => {
+  it('trains on the surface layout, draws its brain map and exports GIfTI that nibabel reads with the run values', async () => {
+    const { writeSimulatedNarratives } = await import('@voxelwise/assembly');
+    const root = join(dir, 'ds002345');
+    const sim = await writeSimulatedNarratives({ seed: 2, icoOrder: 2, stories: 3, duration: 90 }, root);
+    const config = join(dir, 'narratives.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        outDir: join(dir, 'narratives-results'),
+        assembly: { name: 'narratives', options: { root, subject: sim.subject, space: sim.space } },
+        features: [{ name: 'wordrate' }],
+      }),
+    );
+    const trained = await runCli(['train', '--config', config, '--quiet']);
+    expect(trained.code, trained.err).toBe(0);
+    const narrRun = /results in (\S+)/.exec(trained.out)![1]!;
+    const html = readFileSync(join(narrRun, 'report.html'), 'utf8');
+    for (const hemi of ['L', 'R'])
+      for (const view of ['lateral', 'medial']) expect(html).toContain(`data-map="significant" data-hemi="${hemi}" data-view="${view}"`);
+    const exported = await runCli(['export', narrRun]);
+    expect(exported.code, exported.err).toBe(0);
+    const narrScores = await readScores(join(narrRun, 'scores.arrow'));
+    const nLeft = narrScores.r.length / 2;
+    const right = nibabelRead<NibabelGifti>(join(narrRun, 'export', 'r_hemi-R.func.gii'));
+    expect(right.meta['AnatomicalStructurePrimary']).toBe('CortexRight');
+    expect(right.darrays[0]!.data.map(toNum)).toEqual(Array.from(narrScores.r.subarray(nLeft), f32));
+  });
+});
+
 describe('voxelwise export', () => {
   it('keeps the flat column order without a mask, and says so', async () => {
     const out = join(dir, 'flat');
