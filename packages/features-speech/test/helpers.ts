@@ -43,19 +43,3 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
   return m;
 }
-
-/** A sum of tones with slow amplitude envelopes, deterministic: a varying, useful signal. */
-export function tones(seconds: number, sampleRate: number, freqs: readonly number[] = [220, 440, 1250]): Float32Array {
-  const n = Math.round(seconds * sampleRate);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = i / sampleRate;
-    let v = 0;
-    freqs.forEach((f, k) => {
-      const env = 0.5 + 0.5 * Math.sin(2 * Math.PI * (0.3 + 0.2 * k) * t + k);
-      v += env * Math.sin(2 * Math.PI * f * t);
-    });
-    out[i] = (0.8 * v) / freqs.length;
-  }
-  return out;
-}
