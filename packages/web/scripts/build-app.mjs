@@ -24,5 +24,16 @@ await build({
   conditions: ['@voxelwise/source'],
   logLevel: 'warning',
 });
+// The service worker is its own script (a worker cannot be part of the page's module).
+await build({
+  entryPoints: [join(root, 'src', 'app', 'sw.ts')],
+  outfile: join(out, 'sw.js'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  logLevel: 'warning',
+});
 for (const f of ['index.html', 'app.css']) copyFileSync(join(root, 'src', 'app', f), join(out, f));
 process.stdout.write(`app ${join(out, 'app.js')} ${(statSync(join(out, 'app.js')).size / 1e6).toFixed(2)} MB\n`);

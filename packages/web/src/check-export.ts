@@ -41,6 +41,8 @@ export interface CheckResult {
   /** Seconds the page itself reports for loading. */
   readonly loadSeconds: number;
   readonly predictions: PagePrediction[];
+  /** With `offline`: the first input predicted again after the server stopped and the page reloaded. */
+  readonly offlinePrediction?: PagePrediction;
   readonly screenshotPath?: string;
 }
 
@@ -55,6 +57,11 @@ export interface CheckOptions {
   readonly timeoutMs?: number;
   /** Extra query string, e.g. `backend=wasm`. */
   readonly query?: string;
+  /**
+   * Then wait until the page's service worker has stored the export, stop the server, reload the
+   * page and predict the first input again (see {@link CheckResult.offlinePrediction}).
+   */
+  readonly offline?: boolean;
 }
 
 interface CdpMessage {
@@ -215,6 +222,29 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
       screenshotPath = resolve(options.screenshotPath);
       await writeFile(screenshotPath, Buffer.from(shot.data, 'base64'));
     }
+    let offlinePrediction: PagePrediction | undefined;
+    if (options.offline && state === 'true' && options.inputs[0]) {
+      let stored: string | undefined;
+      while (stored !== 'true' && stored !== 'error') {
+        await new Promise((r) => setTimeout(r, 100));
+        stored = await evaluate<string | undefined>('document.documentElement.dataset.offline');
+      }
+      if (stored === 'error') errors.push('page: the service worker could not store the export');
+      await server.close();
+      await send('Page.reload', {}, sessionId);
+      let again: string | undefined;
+      while (again !== 'true' && again !== 'error') {
+        await new Promise((r) => setTimeout(r, 50));
+        again = await evaluate<string | undefined>('document.documentElement?.dataset.ready').catch(() => undefined);
+      }
+      if (again === 'error') errors.push(`page offline: ${await evaluate<string>("document.getElementById('status-text').textContent")}`);
+      else {
+        const first = options.inputs[0];
+        offlinePrediction = await evaluate<PagePrediction>(
+          `window.voxelwise.predict(${JSON.stringify(first.text)}, ${JSON.stringify(first.mode ?? 'text')}, ${first.wordsPerSecond ?? 2.5})`,
+        );
+      }
+    }
     await send('Browser.close').catch(() => undefined);
     const local = server.url.replace(/\/$/, '');
     const external = requests.filter(
@@ -228,6 +258,7 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
       readySeconds,
       loadSeconds: info.loadSeconds,
       predictions,
+      ...(offlinePrediction ? { offlinePrediction } : {}),
       ...(screenshotPath ? { screenshotPath } : {}),
     };
   };

@@ -80,7 +80,7 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
   const emit = options.emit ?? (() => undefined);
   const stage = 'export/web';
   const appDir = options.appDir ?? defaultAppDir();
-  const appFiles = ['index.html', 'app.js', 'app.css'];
+  const appFiles = ['index.html', 'app.js', 'app.css', 'sw.js'];
   for (const f of appFiles) {
     try {
       await stat(join(appDir, f));

@@ -18,6 +18,7 @@ export interface StaticServer {
   readonly url: string;
   /** Paths requested so far, in order. */
   readonly requested: readonly string[];
+  /** Stops serving and drops open connections (idempotent). */
   close(): Promise<void>;
 }
 
@@ -50,6 +51,11 @@ export async function serveStatic(root: string): Promise<StaticServer> {
   return {
     url: `http://127.0.0.1:${port}/`,
     requested,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -226,6 +226,39 @@ async function start(): Promise<void> {
   button.disabled = false;
   status(`Ready (${backend}, loaded in ${loadSeconds.toFixed(1)} s). Type or paste a text and press Predict.`, 1);
   document.documentElement.dataset['ready'] = 'true';
+  keepOffline(manifest).catch((error: unknown) => console.warn('the page will not work offline:', error));
+}
+
+/**
+ * Asks the service worker to keep every file of the export (the page, runtime, model, weights) so
+ * the page works offline once loaded; sets `data-offline` on the document when they are stored.
+ * Service workers exist only in secure contexts (https, or http on localhost / 127.0.0.1).
+ */
+async function keepOffline(manifest: WebManifest): Promise<void> {
+  if (!('serviceWorker' in navigator)) return;
+  await navigator.serviceWorker.register(new URL('sw.js', base));
+  const registration = await navigator.serviceWorker.ready;
+  const f = manifest.features;
+  const files = [
+    '',
+    'index.html',
+    'app.js',
+    'app.css',
+    'web.json',
+    'ort/ort-wasm-simd-threaded.asyncify.mjs',
+    'ort/ort-wasm-simd-threaded.asyncify.wasm',
+    f.onnx,
+    `${f.dir}/tokenizer.json`,
+    `${f.dir}/tokenizer_config.json`,
+    ...(f.contextTokenizerDir ? [`${f.contextTokenizerDir}/tokenizer.json`, `${f.contextTokenizerDir}/tokenizer_config.json`] : []),
+    ...Object.values(manifest.weights.files),
+    manifest.scores,
+  ];
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const data = event.data as { type?: string; ok?: boolean };
+    if (data.type === 'precached') document.documentElement.dataset['offline'] = data.ok ? 'true' : 'error';
+  });
+  registration.active?.postMessage({ type: 'precache', urls: files.map((rel) => new URL(rel, base).href) });
 }
 
 start().catch((error: unknown) => {
