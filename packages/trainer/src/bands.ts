@@ -73,3 +73,14 @@ export function selectBands(bands: readonly FeatureBand[], subset: readonly numb
   }
   return { order: Int32Array.from(order), bands: out };
 }
+
+/**
+ * Weights of a band-major fit (rows in `order`'s band-major layout) in makeDelayed's row order:
+ * row `order[k]` of the result is row `k` of `w`.
+ */
+export function unbandWeights<M extends Matrix>(w: M, order: Int32Array): M {
+  const { rows, cols, data } = w;
+  const out = new (data.constructor as new (n: number) => M['data'])(rows * cols);
+  for (let k = 0; k < rows; k++) out.set(data.subarray(k * cols, (k + 1) * cols), order[k]! * cols);
+  return { ...w, rows, cols, data: out };
+}

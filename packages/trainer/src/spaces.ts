@@ -21,18 +21,19 @@ export function isBanded(config: ResolvedConfig): boolean {
 }
 
 /**
- * Reorders a design band-major when the model is banded or the run partitions variance, so each
- * feature space's delayed columns are contiguous; otherwise leaves it as it is (so the weights
- * of other runs keep makeDelayed's order).
+ * Reorders the design matrices band-major when the model is banded or the run partitions
+ * variance, so each feature space's delayed columns are contiguous; otherwise leaves them as they
+ * are. `columns` keeps makeDelayed's order: the weights are written back in it
+ * (`unbandWeights`), so readers of weights.arrow (predict, exports) see one layout.
  */
-export function bandedDesign<D extends { columns: string[]; perExtractor: number[] }>(
+export function bandedDesign<D extends { perExtractor: number[] }>(
   config: ResolvedConfig,
   design: D,
   matrices: (keyof D)[],
 ): { design: D; layout?: BandLayout } {
   if (!isBanded(config) && !config.partition) return { design };
   const layout = bandLayout(bandNames(config.features), design.perExtractor, config.delays.length);
-  const out = { ...design, columns: Array.from(layout.order, (k) => design.columns[k]!) };
+  const out = { ...design };
   for (const key of matrices) (out as Record<keyof D, unknown>)[key] = takeColumns(design[key] as Matrix, layout.order);
   return { design: out, layout };
 }

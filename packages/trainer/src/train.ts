@@ -259,6 +259,7 @@ async function fitVariant(
         ...(Object.keys(spaces.extra).length > 0 ? { extra: spaces.extra } : {}),
       },
       ...(Object.keys(spaces.record).length > 0 ? { spaces: spaces.record } : {}),
+      ...(layout ? { bandOrder: layout.order } : {}),
       ...(fitted.penalty ? { penalty: fitted.penalty } : {}),
       ...(fitted.validation ? { alphaGrid: fitted.validation.alphaGrid } : {}),
       timeseries,

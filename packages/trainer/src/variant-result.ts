@@ -27,6 +27,11 @@ export interface VariantResult {
   penalty?: PenaltyReport;
   /** The alphas the model searched (from its validation report), in its own convention. */
   alphaGrid?: Float64Array;
+  /**
+   * When the model was fitted on a band-major design (banded model or partition): where each of
+   * its weight rows belongs in makeDelayed's order, which {@link VariantResult.columns} follows.
+   */
+  bandOrder?: Int32Array;
   /** Where its band, partition and noise-ceiling columns are, for run.json. */
   spaces?: SpacesRecord;
   /** The model's free-form extras for run.json (fold layout, timings). */

@@ -9,6 +9,7 @@ import { jsonSafe } from './run-dir.js';
 import { scoresToIPC, timeseriesToIPC, writeWeights } from './arrow-io.js';
 import type { WeightsSource } from './arrow-io.js';
 import type { VariantResult } from './variant-result.js';
+import { unbandWeights } from './bands.js';
 import { writeReport } from './report/write-report.js';
 import { runJsonSchema } from './run-json.js';
 import type { RunJson, VariantFiles } from './run-json.js';
@@ -84,9 +85,21 @@ function assemblyRecord(meta: Readonly<Record<string, unknown>>): RunJson['assem
 function weightsOf(v: VariantResult): WeightsSource | undefined {
   const f = v.fitted;
   if (!f) return undefined;
+  const order = v.bandOrder;
   // Blocks first: a model may hold (or have spilled) more weights than fit in memory at once.
-  if (f.weightBatches) return { rows: v.columns.length, cols: v.scores.r.length, batches: f.weightBatches() };
-  return f.weights;
+  if (f.weightBatches) {
+    const batches = f.weightBatches();
+    return {
+      rows: v.columns.length,
+      cols: v.scores.r.length,
+      batches: order
+        ? (async function* () {
+            for await (const b of batches) yield { voxelStart: b.voxelStart, weights: unbandWeights(b.weights, order) };
+          })()
+        : batches,
+    };
+  }
+  return f.weights && order ? unbandWeights(f.weights, order) : f.weights;
 }
 
 /**

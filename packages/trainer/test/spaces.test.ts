@@ -210,10 +210,29 @@ describe('banded models', () => {
     expect(record.spaces?.bands?.columns.r2Split).toEqual(['r2_split_wordrate-0', 'r2_split_wordrate-1']);
     const bands = run.metrics['bands'] as Array<Record<string, unknown>>;
     expect(bands.map((b) => b['name'])).toEqual(['wordrate-0', 'wordrate-1']);
-    // The design was reordered band-major: the weights' columns name each space's delays together.
-    const cols = JSON.parse((await readWeights(join(run.runDir, 'weights.arrow'))).metadata['columns']!) as string[];
-    expect(cols.slice(0, delays).every((c) => c.startsWith('wordrate:huth'))).toBe(true);
-    expect(cols.slice(delays).every((c) => c.startsWith('wordrate:litcoder'))).toBe(true);
+    // The model saw a band-major design (each space's delays together); weights.arrow keeps
+    // makeDelayed's order (delay-major), as every run, so predict and exports read one layout.
+    const saved = await readWeights(join(run.runDir, 'weights.arrow'));
+    const cols = JSON.parse(saved.metadata['columns']!) as string[];
+    expect(cols.map((c) => c.replace(/:.*@/, '@'))).toEqual([
+      'wordrate@1',
+      'wordrate@1',
+      'wordrate@2',
+      'wordrate@2',
+      'wordrate@3',
+      'wordrate@3',
+      'wordrate@4',
+      'wordrate@4',
+    ]);
+    expect(cols[0]).toMatch(/^wordrate:huth/);
+    expect(cols[1]).toMatch(/^wordrate:litcoder/);
+    const fitted = run.variants[0]!.fitted!.weights!;
+    const V = fitted.cols;
+    // Band-major row k (space b, delay d) is delay-major row d·2 + b.
+    for (let k = 0; k < 2 * delays; k++) {
+      const row = (k % delays) * 2 + Math.floor(k / delays);
+      for (let j = 0; j < V; j++) expect(saved.weights.data[row * V + j]).toBeCloseTo(fitted.data[k * V + j]!, 5);
+    }
   }, 180_000);
 });
 
@@ -239,6 +258,15 @@ describe('banded-ridge-cv of @voxelwise/ridge', () => {
     }
     expect(Object.keys(x)).toEqual(expect.arrayContaining(['r2_unique_wordrate-0', 'r2_shared_wordrate-0+wordrate-1', 'cc_max']));
     expect((await readRunJson(run.runDir)).spaces?.bands?.names).toEqual(['wordrate-0', 'wordrate-1']);
+    // weights.arrow in makeDelayed's order, whichever way the model hands its weights over.
+    const fitted = run.variants[0]!.fitted!;
+    expect(fitted.weightBatches ?? fitted.weights).toBeDefined();
+    const saved = (await readWeights(join(run.runDir, 'weights.arrow'))).weights;
+    const w = fitted.weights!;
+    for (let k = 0; k < w.rows; k++) {
+      const row = (k % 4) * 2 + Math.floor(k / 4);
+      for (let j = 0; j < w.cols; j++) expect(saved.data[row * w.cols + j]).toBeCloseTo(w.data[k * w.cols + j]!, 5);
+    }
   }, 180_000);
 });
 
