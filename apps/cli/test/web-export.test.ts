@@ -69,7 +69,7 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
   });
 
   it.skipIf(!findChromium())(
-    'the exported page, served from 127.0.0.1, predicts what voxelwise predict does (float32 weights, ≤ 1e-4), with no console error and no request elsewhere',
+    'the exported page, served from 127.0.0.1, predicts what voxelwise predict does (float32 weights, ≤ 1e-4), with no console error and no request elsewhere, and again offline after a reload',
     async () => {
       const site = join(root, 'site32');
       const r = await runCli(['export', 'web', runDir, '--out', site, '--dtype', 'float32']);
@@ -79,7 +79,7 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
       expect(manifest.features.layer).toBe(2);
       expect(manifest.features.nOutputs).toBe(3);
       expect(manifest.weights).toMatchObject({ kind: 'dense', dtype: 'float32', keptVariance: 1 });
-      const seen = await checkWebExport(site, { inputs: [{ text: TEXT, wordsPerSecond: 2.5 }] });
+      const seen = await checkWebExport(site, { inputs: [{ text: TEXT, wordsPerSecond: 2.5 }], offline: true });
       expect(seen.errors).toEqual([]);
       expect(seen.external).toEqual([]);
       expect(seen.requests.length).toBeGreaterThan(0);
@@ -90,6 +90,8 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
       const p = seen.predictions[0]!;
       expect([p.rows, p.cols, p.words]).toEqual([nTRs, 60, 34]);
       expect(maxAbsDiff(p.data, reference)).toBeLessThanOrEqual(1e-4);
+      // Loaded once, the page works offline: the server stopped, a reload predicts the same numbers.
+      expect(seen.offlinePrediction?.data).toEqual(p.data);
     },
     240_000,
   );
