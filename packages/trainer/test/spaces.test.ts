@@ -158,6 +158,21 @@ describe('variance partitioning', () => {
     expect(record.spaces?.partition?.spaces).toEqual([a, b]);
   }, 180_000);
 
+  it('partitions three spaces into seven regions that add up to the joint R²', async () => {
+    const three = [...twoSpaces, { name: 'wordrate', options: { mode: 'litcoder', window: 'litcoder' } }];
+    const run = await train(
+      { name: 'part3', outDir: out(), assembly: sim, features: three, model: { name: 'ridge-cv', options: alphas }, partition: true },
+      { registry: testRegistry() },
+    );
+    const x = (await readScores(join(run.runDir, 'scores.arrow'))).extra!;
+    const fits = Object.keys(x).filter((k) => k.startsWith('r2_fit_'));
+    const regions = Object.keys(x).filter((k) => k.startsWith('r2_unique_') || k.startsWith('r2_shared_'));
+    expect(fits).toHaveLength(7);
+    expect(regions).toHaveLength(7);
+    const joint = x['r2_fit_wordrate-0+wordrate-1+wordrate-2']!;
+    for (let j = 0; j < joint.length; j++) expect(regions.reduce((sum, k) => sum + x[k]![j]!, 0)).toBeCloseTo(joint[j]!, 12);
+  }, 180_000);
+
   it('refuses one space, four spaces, and nested CV', () => {
     const f = twoSpaces[0];
     const base = { assembly: sim, partition: true };
