@@ -74,12 +74,11 @@ describe('noiseCeiling and ccNorm', () => {
 
   it('CCnorm equals r against the repeat mean divided by CCmax', () => {
     const nc = noiseCeiling(repeats, { zscore: false });
-    const [, v] = fx.shape;
-    const cols = fx.shape[2];
+    const [, rows, cols] = fx.shape;
     const r = Float64Array.from({ length: cols }, (_, j) =>
       pearson(
-        Array.from({ length: v }, (_, i) => nc.mean.data[i * cols + j]!),
-        Array.from({ length: v }, (_, i) => prediction.data[i * cols + j]!),
+        Array.from({ length: rows }, (_, i) => nc.mean.data[i * cols + j]!),
+        Array.from({ length: rows }, (_, i) => prediction.data[i * cols + j]!),
       ),
     );
     const normalised = normalisedCorrelation(r, nc.ccMax);
