@@ -151,17 +151,22 @@ export async function loadBrainMap(geometry: Geometry | undefined, scores: Score
   return geometry.kind === 'surface' ? surfaceFigures(geometry, scores, vmax) : volumeFigures(geometry, scores, vmax);
 }
 
-const SECTION_CSS = `#brain-map .brain-row{display:flex;flex-wrap:wrap;gap:6px;align-items:flex-end}#brain-map figure{margin:0}#brain-map img{display:block;image-rendering:pixelated;max-width:100%}#brain-map figcaption{font-size:12px;text-align:center}#brain-map .colourbar{width:220px;height:10px;background:linear-gradient(90deg,rgb(0,230,255),rgb(0,0,255) 49.5%,rgb(200,200,200) 50%,rgb(255,0,0) 50.5%,rgb(255,230,0))}#brain-map .colourbar-labels{display:flex;justify-content:space-between;width:220px;font-size:12px}`;
+const SECTION_CSS = `#brain-map .brain-row{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:6px;align-items:end}#brain-map figure{margin:0}#brain-map img{display:block;image-rendering:pixelated;width:100%;height:auto;max-width:320px;margin:auto}#brain-map figcaption{font-size:12px;text-align:center}#brain-map .colourbar{width:220px;height:10px;background:linear-gradient(90deg,rgb(0,230,255),rgb(0,0,255) 49.5%,rgb(200,200,200) 50%,rgb(255,0,0) 50.5%,rgb(255,230,0))}#brain-map .colourbar-labels{display:flex;justify-content:space-between;width:220px;font-size:12px}`;
 
 /** The report section of {@link loadBrainMap}'s figures ('' when the run has no geometry). */
 export function brainMapSection(f: BrainMapFigures | undefined): string {
   if (!f) return '';
   const notes = f.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
+  const meshNames = [...new Set(Object.values(f.meshes))];
+  const meshText =
+    meshNames.length === 1
+      ? `the ${esc(meshNames[0])} mesh`
+      : Object.entries(f.meshes)
+          .map(([h, m]) => `the ${h === 'L' ? 'left' : 'right'} ${esc(m)} mesh`)
+          .join(' and ');
   const where =
     f.kind === 'surface'
-      ? `on the cortical surface${f.space ? ` (${esc(f.space)})` : ''}, ${Object.entries(f.meshes)
-          .map(([h, m]) => `${h === 'L' ? 'left' : 'right'} ${esc(m)}`)
-          .join(', ')} mesh`
+      ? `on the cortical surface${f.space ? ` (${esc(f.space)})` : ''}${meshNames.length > 0 ? `, drawn on ${meshText}` : ''}`
       : `as a glass brain (maximum |r| along each axis)${f.space ? ` in ${esc(f.space)}` : ''}`;
   const rows = (['r', 'significant'] as const)
     .map((map) => {
