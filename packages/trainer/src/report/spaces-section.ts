@@ -63,7 +63,7 @@ function partitionSection(d: ReportData): string {
         `<tr><td><code>${esc(k)}</code></td><td>${num(numberOr(entry(k)?.['mean']))}</td><td>${num(numberOr(entry(k)?.['median']))}</td></tr>`,
     )
     .join('');
-  return `<section id="partition"><h2>Variance partition</h2><p class="note">The model was fitted again on every union of the ${spaces.length} feature spaces (${esc(spaces.join(', '))}) and each voxel's test R² split into the part only one space explains and the parts they share (unique A = R²(A∪B) − R²(B)). Means over voxels add up to the joint model's mean R² (the black line); estimates can be negative.</p><div class="grid2"><figure>${partitionChart(parts, joint)}<figcaption>Mean test R² per region of the partition.</figcaption></figure><table class="data" id="partition-table"><thead><tr><th>column of scores.arrow</th><th>mean</th><th>median</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
+  return `<section id="partition"><h2>Variance partition</h2><p class="note">The model was fitted again on every union of the ${spaces.length} feature spaces (${esc(spaces.join(', '))}) and each voxel's test R² split into the part only one space explains and the parts they share (unique A = R²(A∪B) − R²(B)). Means over voxels add up to the joint model's mean R² (the vertical line); estimates can be negative.</p><div class="grid2"><figure>${partitionChart(parts, joint)}<figcaption>Mean test R² per region of the partition.</figcaption></figure><table class="data" id="partition-table"><thead><tr><th>column of scores.arrow</th><th>mean</th><th>median</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /** Test r against the noise ceiling, with the median normalised r. */
