@@ -150,3 +150,43 @@ export function findRuns(func: string, label: string, o: { space: string; res?: 
         : { kind: 'volume', bold: e.bold!, ...(e.mask ? { mask: e.mask } : {}) },
     }));
 }
+
+/**
+ * The ground truth a voxelwise simulator wrote beside a dataset (`simulation/ground-truth.json`),
+ * as assembly metadata (`groundTruth`: 0/1 `planted` and `snr` per column, the region), so a run on
+ * the imported subject can be scored against it as a simulated LeBel subject is. Only when the file
+ * describes this layout, space and subject; a real dataset has none.
+ */
+export async function simulatedTruth(
+  root: string,
+  layout: 'narratives' | 'lpp',
+  subject: string,
+  space: string,
+  nColumns: number,
+): Promise<Record<string, unknown> | undefined> {
+  const file = join(root, 'simulation', 'ground-truth.json');
+  if (!existsSync(file)) return undefined;
+  let json: {
+    layout?: unknown;
+    subject?: unknown;
+    space?: unknown;
+    truth?: { planted?: unknown; snr?: unknown; region?: unknown; features?: unknown; delays?: unknown };
+  };
+  try {
+    json = JSON.parse((await readSource(file, `assembly:${layout}`)).toString('utf8')) as typeof json;
+  } catch {
+    return undefined;
+  }
+  const planted = json.truth?.planted;
+  const snr = json.truth?.snr;
+  if (json.layout !== layout || json.subject !== subject || json.space !== space || !Array.isArray(planted) || !Array.isArray(snr))
+    return undefined;
+  const mask = new Array<number>(nColumns).fill(0);
+  const snrs = new Array<number>(nColumns).fill(0);
+  for (const [k, c] of (planted as unknown[]).entries()) {
+    if (!Number.isInteger(c) || (c as number) < 0 || (c as number) >= nColumns) return undefined;
+    mask[c as number] = 1;
+    snrs[c as number] = Number(snr[k]) || 0;
+  }
+  return { source: file, planted: mask, snr: snrs, region: json.truth?.region, features: json.truth?.features, delays: json.truth?.delays };
+}

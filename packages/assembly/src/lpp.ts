@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, EventSink, ResponseTrim, Story } from '@voxelwise/core';
 import { subjectLabel } from './bids-names.js';
-import { findRuns, listDir, resolveTrim, stimulusGrid, stimulusOnset, subjectFuncDir } from './bids-dataset.js';
+import { findRuns, listDir, resolveTrim, stimulusGrid, stimulusOnset, simulatedTruth, subjectFuncDir } from './bids-dataset.js';
 import type { Run } from './bids-dataset.js';
 import { readRunRows, runReader, runShapes, volumeGeometry, volumeMask } from './bold-files.js';
 import type { RunFiles } from './bold-files.js';
@@ -153,6 +153,7 @@ export async function openLpp(options: LppOptions): Promise<Assembly & { maskByt
   );
   const mask = maskInfo.mask;
   const { shapes, nColumns } = await runShapes(runs, mask, tr, WHERE, options.emit, 'assembly/lpp');
+  const groundTruth = await simulatedTruth(root, 'lpp', `sub-${label}`, space, nColumns);
   const metadata: AssemblyMetadata = {
     subject: `sub-${label}`,
     tr,
@@ -160,6 +161,7 @@ export async function openLpp(options: LppOptions): Promise<Assembly & { maskByt
     trimming: `lpp-${trimName}`,
     geometry: volumeGeometry(mask, space, maskInfo.file ? resolve(maskInfo.file) : undefined, (runs[0]!.files as { bold: string }).bold),
     defaultSplit: 'nested-cv',
+    ...(groundTruth ? { groundTruth } : {}),
     provenance: {
       source: 'lpp-ds003643',
       root,

@@ -4,7 +4,7 @@ import { voxelwiseError, wordMidpoints } from '@voxelwise/core';
 import type { Assembly, AssemblyMetadata, BrainGeometry, EventSink, ResponseTrim, Story, SurfaceHemisphere } from '@voxelwise/core';
 import type { VolumeMask } from '@voxelwise/neuroimaging';
 import { subjectLabel } from './bids-names.js';
-import { findRuns, isSurfaceSpace, resolveTrim, stimulusGrid, stimulusOnset, subjectFuncDir } from './bids-dataset.js';
+import { findRuns, isSurfaceSpace, resolveTrim, stimulusGrid, stimulusOnset, simulatedTruth, subjectFuncDir } from './bids-dataset.js';
 import type { Run } from './bids-dataset.js';
 import { readRunRows, runReader, runShapes, volumeGeometry, volumeMask } from './bold-files.js';
 import type { RunFiles } from './bold-files.js';
@@ -205,6 +205,7 @@ export async function openNarratives(options: NarrativesOptions): Promise<Assemb
       }
     : volumeGeometry(mask!, space, maskInfo!.file ? resolve(maskInfo!.file) : undefined, (firstRun.files as { bold: string }).bold);
 
+  const groundTruth = await simulatedTruth(root, 'narratives', `sub-${label}`, space, nColumns);
   const metadata: AssemblyMetadata = {
     subject: `sub-${label}`,
     tr,
@@ -212,6 +213,7 @@ export async function openNarratives(options: NarrativesOptions): Promise<Assemb
     trimming: `narratives-${trimName}`,
     geometry,
     defaultSplit: 'nested-cv',
+    ...(groundTruth ? { groundTruth } : {}),
     provenance: {
       source: 'narratives-ds002345',
       root,

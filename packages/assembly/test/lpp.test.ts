@@ -49,6 +49,7 @@ describe('Le Petit Prince (ds003643 layout)', () => {
     expect(a.metadata.defaultSplit).toBe('nested-cv');
     expect(a.metadata.tr).toBe(2);
     expect(a.metadata.trimming).toBe('lpp-litcoder');
+    expect((a.metadata['groundTruth'] as { planted: number[] }).planted.flatMap((p, c) => (p ? [c] : []))).toEqual(sim.truth.planted);
     const func = join(root, `derivatives/${sim.subject}/func`);
     const maskFile = join(
       func,

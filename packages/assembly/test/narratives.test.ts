@@ -67,6 +67,10 @@ describe('Narratives (ds002345 layout)', () => {
     expect(a.metadata.tr).toBe(1.5);
     expect(a.metadata.trimming).toBe('narratives-litcoder');
     expect(a.metadata.nVoxels).toBe(2 * 162);
+    // The simulator's ground truth comes along as metadata, as a simulated LeBel subject's does.
+    const gt = a.metadata['groundTruth'] as { planted: number[]; snr: number[] };
+    expect(gt.planted).toHaveLength(2 * 162);
+    expect(gt.planted.flatMap((p, c) => (p ? [c] : []))).toEqual(sim.truth.planted);
     const g = a.metadata.geometry!;
     expect(g.kind).toBe('surface');
     if (g.kind !== 'surface') return;
@@ -217,6 +221,7 @@ describe('Narratives volume series', () => {
       emit: (e) => e.type === 'log' && logs.push(e.message),
     });
     expect(a.storyNames).toEqual(['pieman', 'tunnel']);
+    expect(a.metadata['groundTruth']).toBeUndefined();
     const g = a.metadata.geometry!;
     if (g.kind !== 'volume') throw new Error('volume expected');
     expect(g.space).toBe('MNI152NLin2009cAsym');
