@@ -82,6 +82,10 @@ async function volumeTarget(input: ExportInput, nColumns: number, notes: string[
   }
   const maskFile = input.maskFile ?? geometry?.maskFile;
   if (maskFile) {
+    // Columns are the mask's non-zero voxels, x fastest (neuroimaging maskFromImage). LeBel's
+    // ds003020 responses are pycortex volumes, (z, y, x) arrays masked in C order (pycortex
+    // `cortex/dataset/volume.py`, `Volume`), which also runs x fastest.
+
     const image = await ni.readNifti(maskFile);
     const mask = ni.maskFromImage(image);
     if (mask.indices.length !== nColumns) {
