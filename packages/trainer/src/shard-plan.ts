@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { canShard, createEventBus, timed, voxelwiseError } from '@voxelwise/core';
 import type { EventSink, PluginRecord, Registry } from '@voxelwise/core';
-import { writeDirAtomic, writeFileAtomic } from '@voxelwise/io';
+import { withLock, writeDirAtomic, writeFileAtomic } from '@voxelwise/io';
 import { resolveConfig } from './config.js';
 import type { ResolvedConfig } from './config.js';
 import { DesignBuilder, planSplit, runContext } from './pipeline.js';
@@ -98,103 +98,112 @@ export async function planShards(input: unknown, options: ShardPlanOptions): Pro
   registry.resolveOptions('downsampler', config.downsampler);
   registry.resolveOptions('model', config.model);
 
-  if (existsSync(join(dir, PLAN_FILE))) {
-    const existing = await readShardPlan(dir);
-    if (existing.configHash === hash && existing.shards === options.shards) return { dir, plan: existing, reused: true };
-    throw voxelwiseError({
-      code: 'E_IO',
-      where: WHERE,
-      message: `${dir} already holds a plan of ${existing.shards} shards for config hash ${existing.configHash.slice(0, 8)}, not ${options.shards} shards for ${hash.slice(0, 8)}`,
-      hint: 'Choose another --dir, or remove that directory first.',
-      details: { file: dir },
-    });
-  }
+  await mkdir(dirname(dir), { recursive: true });
+  // Two plans of one directory at once (a resubmitted task) would replace each other's: the
+  // second waits for the first, then keeps its plan.
+  return withLock(
+    `${dir}.plan.lock`,
+    async (): Promise<ShardPlanResult> => {
+      if (existsSync(join(dir, PLAN_FILE))) {
+        const existing = await readShardPlan(dir);
+        if (existing.configHash === hash && existing.shards === options.shards) return { dir, plan: existing, reused: true };
+        throw voxelwiseError({
+          code: 'E_IO',
+          where: WHERE,
+          message: `${dir} already holds a plan of ${existing.shards} shards for config hash ${existing.configHash.slice(0, 8)}, not ${options.shards} shards for ${hash.slice(0, 8)}`,
+          hint: 'Choose another --dir, or remove that directory first.',
+          details: { file: dir },
+        });
+      }
 
-  const bus = createEventBus();
-  const timings: Record<string, number> = {};
-  bus.subscribe((e) => {
-    if (e.type === 'stage:end') timings[e.stage] = (timings[e.stage] ?? 0) + e.durationMs;
-  });
-  if (options.onEvent) bus.subscribe(options.onEvent);
-  const ctx = runContext(resolved, bus.emit, registry, options.signal, options.force);
-  const model = await registry.create('model', config.model, ctx);
-  if (!canShard(model)) {
-    throw voxelwiseError({
-      code: 'E_CONFIG_INVALID',
-      where: WHERE,
-      message: `model "${config.model.name}" cannot be fitted in shards (it offers no ModelShards)`,
-      hint: 'Fit it in one process with "voxelwise train", or use ridge-cv.',
-    });
-  }
-  const source = await registry.create('assembly-source', config.assembly, ctx);
-  const assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), { kind: 'assembly-source', name: config.assembly.name });
-  const split = planSplit(resolved, assembly);
-  if (split.mode !== 'test-stories') throw new Error('unreachable: nested CV was refused above');
-  await checkStories(resolved, split, assembly);
-  const builder = new DesignBuilder(resolved, assembly);
-  const stages: FeatureStages = { extractors: [], downsampler: await registry.create('downsampler', config.downsampler, ctx) };
-  let design;
-  try {
-    for (const ref of config.features) stages.extractors.push(await registry.create('extractor', ref, ctx));
-    design = await timed(bus.emit, 'design', () => builder.trainTest(split, stages, ctx));
-  } finally {
-    for (const ex of stages.extractors) await ex.dispose?.();
-  }
-  const { Xtrain, Ytrain, groups } = design;
-  const v = Ytrain.cols;
-  if (options.shards > v) {
-    throw voxelwiseError({
-      code: 'E_CONFIG_INVALID',
-      where: WHERE,
-      message: `${options.shards} shards for ${v} voxels: every shard needs at least one voxel`,
-      hint: `Use at most ${v} shards.`,
-    });
-  }
-  const shared = await timed(bus.emit, `shard/prepare`, () => model.shards.prepare({ X: Xtrain, groups, nVoxels: v }, ctx), {
-    kind: 'model',
-    name: config.model.name,
-  });
+      const bus = createEventBus();
+      const timings: Record<string, number> = {};
+      bus.subscribe((e) => {
+        if (e.type === 'stage:end') timings[e.stage] = (timings[e.stage] ?? 0) + e.durationMs;
+      });
+      if (options.onEvent) bus.subscribe(options.onEvent);
+      const ctx = runContext(resolved, bus.emit, registry, options.signal, options.force);
+      const model = await registry.create('model', config.model, ctx);
+      if (!canShard(model)) {
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: WHERE,
+          message: `model "${config.model.name}" cannot be fitted in shards (it offers no ModelShards)`,
+          hint: 'Fit it in one process with "voxelwise train", or use ridge-cv.',
+        });
+      }
+      const source = await registry.create('assembly-source', config.assembly, ctx);
+      const assembly = await timed(bus.emit, 'assembly', () => source.load(ctx), { kind: 'assembly-source', name: config.assembly.name });
+      const split = planSplit(resolved, assembly);
+      if (split.mode !== 'test-stories') throw new Error('unreachable: nested CV was refused above');
+      await checkStories(resolved, split, assembly);
+      const builder = new DesignBuilder(resolved, assembly);
+      const stages: FeatureStages = { extractors: [], downsampler: await registry.create('downsampler', config.downsampler, ctx) };
+      let design;
+      try {
+        for (const ref of config.features) stages.extractors.push(await registry.create('extractor', ref, ctx));
+        design = await timed(bus.emit, 'design', () => builder.trainTest(split, stages, ctx));
+      } finally {
+        for (const ex of stages.extractors) await ex.dispose?.();
+      }
+      const { Xtrain, Ytrain, groups } = design;
+      const v = Ytrain.cols;
+      if (options.shards > v) {
+        throw voxelwiseError({
+          code: 'E_CONFIG_INVALID',
+          where: WHERE,
+          message: `${options.shards} shards for ${v} voxels: every shard needs at least one voxel`,
+          hint: `Use at most ${v} shards.`,
+        });
+      }
+      const shared = await timed(bus.emit, `shard/prepare`, () => model.shards.prepare({ X: Xtrain, groups, nVoxels: v }, ctx), {
+        kind: 'model',
+        name: config.model.name,
+      });
 
-  const plan = await timed(bus.emit, 'shard/write-plan', () =>
-    writeDirAtomic(
-      dir,
-      async (tmp) => {
-        await mkdir(join(tmp, 'design'));
-        await mkdir(join(tmp, 'shared'));
-        const X = await writeArrayFile(join(tmp, 'design'), 'X.bin', Xtrain.data, WHERE);
-        const g = await writeArrayFile(join(tmp, 'design'), 'groups.bin', groups, WHERE);
-        await writeVoxelMajor(join(tmp, 'design', 'Y.bin'), Ytrain, WHERE);
-        const sharedBytes = await writeState(join(tmp, 'shared'), 'state', shared, WHERE);
-        const out: ShardPlan = {
-          format: 1,
-          planId: randomBytes(8).toString('hex'),
-          createdAt: new Date().toISOString(),
-          configHash: hash,
-          config: { ...(input as Record<string, unknown>), outDir: resolved.outDir, cacheDir: resolved.cacheDir },
-          cwd,
-          plugins: (options.plugins ?? []).map(pluginJson),
-          ...(options.configFile ? { configFile: pluginJson(options.configFile) } : {}),
-          model: config.model.name,
-          shards: options.shards,
-          ranges: shardRanges(v, options.shards),
-          n: Xtrain.rows,
-          p: Xtrain.cols,
-          nVoxels: v,
-          design: {
-            X: { ...X, sha256: sha256Of(Xtrain.data) },
-            Y: { file: 'Y.bin', layout: 'voxel-major', sha256: sha256Of(Ytrain.data) },
-            groups: { ...g, sha256: sha256Of(groups) },
+      const plan = await timed(bus.emit, 'shard/write-plan', () =>
+        writeDirAtomic(
+          dir,
+          async (tmp) => {
+            await mkdir(join(tmp, 'design'));
+            await mkdir(join(tmp, 'shared'));
+            const X = await writeArrayFile(join(tmp, 'design'), 'X.bin', Xtrain.data, WHERE);
+            const g = await writeArrayFile(join(tmp, 'design'), 'groups.bin', groups, WHERE);
+            await writeVoxelMajor(join(tmp, 'design', 'Y.bin'), Ytrain, WHERE);
+            const sharedBytes = await writeState(join(tmp, 'shared'), 'state', shared, WHERE);
+            const out: ShardPlan = {
+              format: 1,
+              planId: randomBytes(8).toString('hex'),
+              createdAt: new Date().toISOString(),
+              configHash: hash,
+              config: { ...(input as Record<string, unknown>), outDir: resolved.outDir, cacheDir: resolved.cacheDir },
+              cwd,
+              plugins: (options.plugins ?? []).map(pluginJson),
+              ...(options.configFile ? { configFile: pluginJson(options.configFile) } : {}),
+              model: config.model.name,
+              shards: options.shards,
+              ranges: shardRanges(v, options.shards),
+              n: Xtrain.rows,
+              p: Xtrain.cols,
+              nVoxels: v,
+              design: {
+                X: { ...X, sha256: sha256Of(Xtrain.data) },
+                Y: { file: 'Y.bin', layout: 'voxel-major', sha256: sha256Of(Ytrain.data) },
+                groups: { ...g, sha256: sha256Of(groups) },
+              },
+              bytes: { design: bytesOf(Xtrain.data).byteLength + Ytrain.data.byteLength + groups.byteLength, shared: sharedBytes },
+              timings: { ...timings, total: Date.now() - t0 },
+              producer: versions(),
+            };
+            // plan.json last: a directory with a plan is a complete one.
+            await writeFileAtomic(join(tmp, PLAN_FILE), `${JSON.stringify(out, null, 2)}\n`);
+            return out;
           },
-          bytes: { design: bytesOf(Xtrain.data).byteLength + Ytrain.data.byteLength + groups.byteLength, shared: sharedBytes },
-          timings: { ...timings, total: Date.now() - t0 },
-          producer: versions(),
-        };
-        // plan.json last: a directory with a plan is a complete one.
-        await writeFileAtomic(join(tmp, PLAN_FILE), `${JSON.stringify(out, null, 2)}\n`);
-        return out;
-      },
-      { where: WHERE },
-    ),
+          { where: WHERE },
+        ),
+      );
+      return { dir, plan, reused: false };
+    },
+    { label: `the shard plan ${dir}`, where: WHERE, ...(options.signal ? { signal: options.signal } : {}) },
   );
-  return { dir, plan, reused: false };
 }

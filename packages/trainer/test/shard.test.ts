@@ -28,6 +28,18 @@ describe('sharded fits (library)', () => {
     expect(run.runDir.startsWith(join(root, 'results'))).toBe(true);
   }, 60_000);
 
+  it('two plans of one directory at once (a resubmitted task): the second waits and keeps the first plan', async () => {
+    const registry = testRegistry();
+    const dir = join(root, 'twice');
+    const [a, b] = await Promise.all([
+      planShards(config('twice'), { registry, shards: 2, dir }),
+      planShards(config('twice'), { registry, shards: 2, dir }),
+    ]);
+    expect([a.reused, b.reused].sort()).toEqual([false, true]);
+    expect(a.plan.planId).toBe(b.plan.planId);
+    expect((await readShardPlan(dir)).planId).toBe(a.plan.planId);
+  }, 60_000);
+
   it('refuses a shard copied from another plan of the same config, naming it, and a rebuilt design that differs', async () => {
     const registry = testRegistry();
     const first = await planShards(config('copy'), { registry, shards: 2, dir: join(root, 'copy-a') });
