@@ -84,3 +84,24 @@ export function unbandWeights<M extends Matrix>(w: M, order: Int32Array): M {
   for (let k = 0; k < rows; k++) out.set(data.subarray(k * cols, (k + 1) * cols), order[k]! * cols);
   return { ...w, rows, cols, data: out };
 }
+
+/**
+ * Explicit band-weight candidates (one row per candidate, one entry per space) restricted to the
+ * spaces `subset`: each row's entries for those spaces, renormalised to sum 1; rows with no
+ * weight there dropped; repeats removed. A uniform row when nothing is left.
+ */
+export function subsetGammas(gammas: readonly (readonly number[])[], subset: readonly number[]): number[][] {
+  const seen = new Set<string>();
+  const out: number[][] = [];
+  for (const row of gammas) {
+    const part = subset.map((b) => row[b] ?? 0);
+    const sum = part.reduce((s, g) => s + g, 0);
+    if (!(sum > 0)) continue;
+    const normalised = part.map((g) => g / sum);
+    const key = normalised.join(',');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(normalised);
+  }
+  return out.length > 0 ? out : [subset.map(() => 1 / subset.length)];
+}

@@ -75,7 +75,11 @@ export function partitionR2(names: readonly string[], r2: ReadonlyMap<number, Fl
 
 /** What {@link partitionFits} refits. */
 export interface PartitionInput {
-  model: Model;
+  /**
+   * The model to refit on a subset of the spaces (band indices): the run's model, or one whose
+   * options follow the subset (explicit band weights of a banded model).
+   */
+  modelFor(subset: readonly number[]): Model | Promise<Model>;
   /** The model's stage name, for events and messages. */
   modelName: string;
   /** The bands of the (band-major) design; one per feature space. */
@@ -106,11 +110,12 @@ export async function partitionFits(input: PartitionInput, ctx: StageContext): P
     const subset = members(mask, n);
     const sel = selectBands(input.bands, subset);
     const what = label(names, mask);
+    const model = await input.modelFor(subset);
     const fitted = await timed(
       ctx.emit,
       `partition/${what}`,
       () =>
-        input.model.fit(
+        model.fit(
           { X: takeColumns(input.Xtrain, sel.order), Y: input.Ytrain, groups: input.groups, ...(input.banded ? { bands: sel.bands } : {}) },
           ctx,
         ),

@@ -1,6 +1,6 @@
 import { median, splitCorrelation, splitR2, timed, voxelwiseError } from '@voxelwise/core';
-import type { Assembly, Evaluation, FittedModel, Matrix, Model, StageContext } from '@voxelwise/core';
-import { BANDED_MODELS, bandLayout, bandNames, takeColumns } from './bands.js';
+import type { AnyStageRef, Assembly, Evaluation, FittedModel, Matrix, Model, StageContext } from '@voxelwise/core';
+import { BANDED_MODELS, bandLayout, bandNames, subsetGammas, takeColumns } from './bands.js';
 import type { BandLayout } from './bands.js';
 import type { ResolvedConfig } from './config.js';
 import { testNoiseCeiling } from './noise-ceiling-scores.js';
@@ -36,6 +36,28 @@ export function bandedDesign<D extends { perExtractor: number[] }>(
   const out = { ...design };
   for (const key of matrices) (out as Record<keyof D, unknown>)[key] = takeColumns(design[key] as Matrix, layout.order);
   return { design: out, layout };
+}
+
+/**
+ * The model of a partition's subset fit: the run's own, except that a banded model given explicit
+ * band weights (`gammas`, one entry per space) gets them restricted to the subset's spaces,
+ * renormalised onto the simplex and deduplicated (uniform where no row keeps any weight).
+ */
+function subsetModel(config: ResolvedConfig, model: Model, ctx: StageContext): (subset: readonly number[]) => Promise<Model> {
+  const options = config.model.options ?? {};
+  const gammas = options['gammas'];
+  if (!isBanded(config) || !Array.isArray(gammas)) return async () => model;
+  return async (subset) => {
+    if (!ctx.stages) {
+      throw voxelwiseError({
+        code: 'E_INTERNAL',
+        where: 'trainer:partition',
+        message: 'the run context has no stage factory to create the subset models with',
+      });
+    }
+    const ref = { name: config.model.name, options: { ...options, gammas: subsetGammas(gammas as number[][], subset) } };
+    return ctx.stages.create('model', ref as AnyStageRef);
+  };
 }
 
 function mean(values: Float64Array): number {
@@ -129,7 +151,7 @@ export async function spaceScores(input: SpaceScoresInput, ctx: StageContext): P
     const part = await timed(ctx.emit, 'partition', () =>
       partitionFits(
         {
-          model: input.model,
+          modelFor: subsetModel(config, input.model, ctx),
           modelName: config.model.name,
           bands: layout.bands,
           banded: isBanded(config),

@@ -12,6 +12,7 @@ import { readRunJson, readScores, readWeights, resolveConfig, scoresToIPC, train
 import { testRegistry } from './helpers/registry.js';
 import { fakeBanded } from './helpers/fake-banded.js';
 import { partitionR2 } from '../src/partition.js';
+import { subsetGammas } from '../src/bands.js';
 
 const out = () => mkdtempSync(join(tmpdir(), 'vw-spaces-'));
 const simOptions = { seed: 11, stories: 3, duration: 300, voxels: 30, plantedFraction: 0.5, testRepeats: 8, ar1: 0.3 } as const;
@@ -298,4 +299,50 @@ describe('scores.arrow', () => {
     expect(Array.from(back.flags!)).toEqual(new Array(n).fill(2));
     for (const [k, v] of Object.entries(extra)) expect(Array.from(back.extra![k]!), k).toEqual(Array.from(v));
   });
+});
+
+describe('partition with explicit band weights', () => {
+  it('restricts the γ candidates to each subset of spaces (renormalised, deduplicated)', () => {
+    const g = [
+      [0.5, 0.5, 0],
+      [0.2, 0.2, 0.6],
+      [0, 0, 1],
+    ];
+    expect(subsetGammas(g, [0, 1])).toEqual([[0.5, 0.5]]);
+    expect(subsetGammas(g, [2])).toEqual([[1]]);
+    const ac = subsetGammas(g, [0, 2]);
+    expect(ac).toHaveLength(3);
+    [
+      [1, 0],
+      [0.25, 0.75],
+      [0, 1],
+    ].forEach((row, i) => row.forEach((x, b) => expect(ac[i]![b]).toBeCloseTo(x, 15)));
+    expect(subsetGammas([[0, 1]], [0])).toEqual([[1]]);
+  });
+
+  it('refits banded-ridge-cv on each space with the candidates of that space', async () => {
+    const run = await train(
+      {
+        name: 'banded-gammas',
+        outDir: out(),
+        assembly: sim,
+        features: [...twoSpaces],
+        model: {
+          name: 'banded-ridge-cv',
+          options: {
+            gammas: [
+              [0.5, 0.5],
+              [0.9, 0.1],
+            ],
+            alphas: [0.1, 1, 10, 100, 1000],
+          },
+        },
+        partition: true,
+      },
+      { registry: testRegistry() },
+    );
+    const x = (await readScores(join(run.runDir, 'scores.arrow'))).extra!;
+    expect(Object.keys(x)).toEqual(expect.arrayContaining(['r2_fit_wordrate-0', 'r2_fit_wordrate-1', 'r2_unique_wordrate-0']));
+    for (const g of x['gamma_wordrate-0']!) expect([0.5, 0.9]).toContain(g);
+  }, 180_000);
 });
