@@ -1,5 +1,6 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectVoxelwiseError } from '@voxelwise/testing';
@@ -26,6 +27,22 @@ describe('sharded fits (library)', () => {
     expect((await fitShard(dir, 1, { registry })).status).toBe('fitted');
     const run = await mergeShards(dir, { registry });
     expect(run.runDir.startsWith(join(root, 'results'))).toBe(true);
+  }, 60_000);
+
+  it('a shard whose fitter was killed (its lock and temporary folder left behind) is fitted by the next try at once', async () => {
+    const registry = testRegistry();
+    const { dir } = await planShards(config('killed'), { registry, shards: 2, dir: join(root, 'killed') });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(join(dir, 'shard-0.lock'), JSON.stringify({ pid: dead, host: hostname(), token: 'gone', acquired: '', label: '' }));
+    const tmp = join(dir, `.tmp-shard-0-${dead}-0123abcd`);
+    mkdirSync(tmp);
+    writeFileSync(
+      join(tmp, '.voxelwise-owner.json'),
+      JSON.stringify({ pid: dead, host: hostname(), created: '', target: join(dir, 'shard-0') }),
+    );
+    const r = await fitShard(dir, 0, { registry, lock: { staleMs: 600_000 } });
+    expect(r.status).toBe('fitted');
+    expect(readdirSync(dir).filter((f) => f.includes('shard-0'))).toEqual(['shard-0']);
   }, 60_000);
 
   it('two plans of one directory at once (a resubmitted task): the second waits and keeps the first plan', async () => {
