@@ -301,6 +301,28 @@ describe('scores.arrow', () => {
   });
 });
 
+describe('banded-ridge-cv in nested cross-validation', () => {
+  it('gets the bands of the pooled design', async () => {
+    const run = await train(
+      {
+        name: 'banded-ncv',
+        outDir: out(),
+        assembly: { name: 'simulated', options: { ...simOptions, voxels: 10 } },
+        features: [...twoSpaces],
+        split: { mode: 'nested-cv' },
+        model: { name: 'banded-ridge-cv', options: { nIter: 3, alphas: [0.1, 10, 1000] } },
+      },
+      { registry: testRegistry() },
+    );
+    expect(run.variants[0]!.info['bands']).toEqual([
+      { name: 'wordrate-0', start: 0, end: 4 },
+      { name: 'wordrate-1', start: 4, end: 8 },
+    ]);
+    expect(run.metrics['n_outer_folds']).toBe(3);
+    expect(run.evaluation.voxels.r).toHaveLength(10);
+  }, 180_000);
+});
+
 describe('partition with explicit band weights', () => {
   it('restricts the γ candidates to each subset of spaces (renormalised, deduplicated)', () => {
     const g = [
