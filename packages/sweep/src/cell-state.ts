@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { listRuns } from '@voxelwise/trainer';
 import type { RunSummary } from '@voxelwise/trainer';
-import { writeJsonAtomic } from '@voxelwise/io';
+import { ownerState, writeJsonAtomic } from '@voxelwise/io';
 import type { Cell } from './plan.js';
 
 /**
@@ -80,7 +80,10 @@ export async function cellStatus(cell: Pick<Cell, 'dir' | 'hash'>): Promise<{ st
   const state = await readCellState(cell);
   if (run) return { status: 'done', run, ...(state ? { state } : {}) };
   if (!state) return { status: 'pending' };
-  return { status: state.status === 'running' ? 'running' : state.status === 'ok' ? 'failed' : state.status, state };
+  // A "running" attempt whose process is gone from this host was killed (SIGKILL, a crash).
+  if (state.status === 'running') return { status: ownerState(state) === 'stale' ? 'failed' : 'running', state };
+  // "ok" without the run directory: the run was removed since.
+  return { status: 'failed', state };
 }
 
 /** The last `lines` lines of a cell's log (empty when it has none). */

@@ -1,6 +1,7 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { configHash, resolveConfig, scienceKeys } from '@voxelwise/trainer';
-import { parseSweepSpec, planSweep } from '../src/index.js';
+import { localParallelism, parseSweepSpec, planSweep } from '../src/index.js';
 
 const base = {
   name: 'layers',
@@ -73,5 +74,10 @@ describe('planSweep', () => {
       /key "sweep.executor"/,
     );
     expect(() => parseSweepSpec({ ...base, grid: { seed: [0] }, sweep: { slurm: { fit: { memory: '8G' } } } })).toThrow(/sweep/);
+  });
+
+  it('runs fewer cells at once locally when memory cannot hold them at their budget', () => {
+    expect(localParallelism(plan({ seed: [0, 1] }, { memoryBudget: '1MB' }))).toBe(availableParallelism());
+    expect(localParallelism(plan({ seed: [0, 1] }, { memoryBudget: '100TB' }))).toBe(1);
   });
 });
