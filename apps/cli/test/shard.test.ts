@@ -126,5 +126,8 @@ describe('voxelwise shard', () => {
     expect(sweep.code).toBe(2);
     expect(sweep.err).toMatch(/E_CONFIG_INVALID.*layer sweep/s);
     expect((await run(['shard', 'fit', '--dir', shards, '--index', '5', '-q'])).err).toContain('shards 0–1');
+    const flags = await run(['shard', 'merge', '--dir', shards, '--seed', '3']);
+    expect(flags.code).toBe(2);
+    expect(flags.err).toContain('--seed apply to "shard plan" only');
   }, 120_000);
 });

@@ -176,7 +176,12 @@ config has relative paths (e.g. the assembly's root); outDir and cacheDir are re
     const [sub, ...rest] = positionals;
     if (sub === 'plan') return plan(rest, values, env);
     if (rest.length > 0) throw usageError(`shard ${sub} takes no positional arguments (got "${rest.join(' ')}")`);
-    if (values.shards !== undefined && sub !== 'plan') throw usageError('--shards applies to "shard plan" only');
+    const planOnly = (['shards', 'seed', 'out', 'lookback', 'memory-budget', 'plugin', 'force'] as const).filter(
+      (k) => values[k] !== undefined,
+    );
+    if (planOnly.length > 0)
+      throw usageError(`${planOnly.map((k) => `--${k}`).join(', ')} apply to "shard plan" only (fit and merge take the plan's)`);
+    if (values.index !== undefined && sub !== 'fit') throw usageError('--index applies to "shard fit" only');
     if (sub === 'fit') return fit(values, env);
     if (sub === 'merge') return merge(values, env);
     throw usageError(`shard needs a subcommand: plan, fit or merge${sub ? ` (got "${sub}")` : ''}`);
