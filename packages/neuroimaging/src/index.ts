@@ -22,3 +22,4 @@ export type { SampledVolume, TriangleMesh, VolToSurfOptions, VolToSurfProjector 
 export { parseSurfaceMesh, readSurfaceMesh } from './vol-to-surf-mesh.js';
 export type { SurfaceMesh } from './vol-to-surf-mesh.js';
 export { encodeFreeSurferSurface } from './freesurfer-write.js';
+export { readMaskedSeries } from './masked-stream.js';

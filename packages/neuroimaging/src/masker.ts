@@ -23,7 +23,7 @@ export interface VolumeMask {
   readonly indices: Uint32Array;
 }
 
-function shape3(image: NiftiImage): [number, number, number] {
+function shape3(image: Pick<NiftiImage, 'header'>): [number, number, number] {
   const s = image.header.shape;
   return [s[0] ?? 1, s[1] ?? 1, s[2] ?? 1];
 }
@@ -82,7 +82,7 @@ export function fullMask(image: NiftiImage): VolumeMask {
  * 1e-4 mm). A BOLD series resampled to another resolution than its mask would otherwise be masked
  * with the wrong voxels without any error.
  */
-export function checkSameGrid(mask: VolumeMask, image: NiftiImage): void {
+export function checkSameGrid(mask: VolumeMask, image: Pick<NiftiImage, 'file' | 'header' | 'affine'>): void {
   const s = shape3(image);
   if (s.some((d, a) => d !== mask.shape[a])) {
     throw voxelwiseError({

@@ -88,3 +88,38 @@ describe('masker', () => {
     await expectVoxelwiseError(() => atlasLabels(image(bad, shape), maskFromImage(image(m, shape))), 'E_DATA_INVALID', /not an integer/);
   });
 });
+
+describe('streamed masker', () => {
+  it('gives what applyMask gives on the whole image, plain and gzipped, scaled, any row range', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { readMaskedSeries } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'vw-masked-'));
+    const s: [number, number, number] = [30, 20, 24];
+    const nvox = 30 * 20 * 24;
+    const T = 9;
+    const m = new Uint8Array(nvox);
+    for (let i = 0; i < nvox; i += 7) m[i] = 1;
+    const mask = maskFromImage(image(m, s));
+    for (const [gzip, data] of [
+      [true, Float32Array.from({ length: nvox * T }, (_, k) => Math.sin(k) * 100)],
+      [false, Int16Array.from({ length: nvox * T }, (_, k) => (k * 37) % 3000)],
+    ] as const) {
+      const bytes = encodeNifti1({ data, shape: [...s, T], affine, gzip: false });
+      if (!gzip) new DataView(bytes.buffer, bytes.byteOffset).setFloat32(112, 0.25, true);
+      const file = join(dir, gzip ? 'bold.nii.gz' : 'bold.nii');
+      const { gzipSync } = await import('node:zlib');
+      writeFileSync(file, gzip ? gzipSync(bytes) : bytes);
+      const whole = parseNifti(gzip ? gzipSync(bytes) : bytes, file);
+      for (const rows of [{}, { start: 2, end: 7 }, { start: 8 }, { start: 3, end: 3 }]) {
+        expect(Array.from(await readMaskedSeries(file, mask, rows))).toEqual(Array.from(applyMask(whole, mask, rows)));
+      }
+    }
+    const truncated = join(dir, 'short.nii');
+    const full = encodeNifti1({ data: new Float32Array(nvox * T), shape: [...s, T], affine, gzip: false });
+    writeFileSync(truncated, full.subarray(0, full.length - 10));
+    await expectVoxelwiseError(() => readMaskedSeries(truncated, mask), 'E_FILE_FORMAT', /short\.nii/, /truncated/);
+    await expectVoxelwiseError(() => readMaskedSeries(truncated, mask, { end: 99 }), 'E_DATA_INVALID', /out of range/);
+  });
+});
