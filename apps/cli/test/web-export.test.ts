@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pearson } from '@voxelwise/core';
+import { createContext, pearson } from '@voxelwise/core';
 import { findChromium, readNpy } from '@voxelwise/io';
-import { train } from '@voxelwise/trainer';
+import { readRunJson, readTimeseries, train } from '@voxelwise/trainer';
 import { checkWebExport } from '@voxelwise/web';
 import type { WebManifest } from '@voxelwise/web';
 import { createDefaultRegistry, demoConfig, prepareDemo } from '../src/index.js';
@@ -67,6 +67,45 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
     const first = lines[1]!.split(',').slice(1).map(Number);
     expect(maxAbsDiff(first, reference.subarray(0, 60))).toBeLessThan(1e-6);
   });
+
+  it("predict on the test story's own timed words reproduces the run's stored test predictions (r > 0.999 per voxel)", async () => {
+    // The same pipeline as the trainer's, up to the rows z-scoring sees: the run z-scored the test
+    // story over its kept TRs, predict over every TR of its own grid (centres tr/2 + k·tr).
+    const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as {
+      cacheDir: string;
+      assembly: { name: string; options: object };
+    };
+    const registry = await createDefaultRegistry();
+    const ctx = createContext({ cacheDir: config.cacheDir, registry });
+    const assembly = await (await registry.create('assembly-source', config.assembly as never, ctx)).load(ctx);
+    const run = await readRunJson(runDir);
+    const name = (run.split as { test: string[] }).test[0]!;
+    const story = await assembly.story(name);
+    const w = story.words;
+    const tsv = join(root, 'test-story.tsv');
+    writeFileSync(tsv, ['word\tonset\toffset', ...w.text.map((t, i) => `${t}\t${w.onset[i]}\t${w.offset[i]}`)].join('\n'));
+    const npy = join(root, 'test-story.npy');
+    expect((await runCli(['predict', runDir, '--words', tsv, '--out', npy])).code).toBe(0);
+    const P = readNpy(readFileSync(npy), npy);
+    const ts = await readTimeseries(join(runDir, run.files.timeseries!));
+    const tr = run.assembly.tr!;
+    const voxels = [...new Set(ts.voxel)];
+    expect(voxels.length).toBeGreaterThan(0);
+    for (const v of voxels) {
+      const stored: number[] = [];
+      const ours: number[] = [];
+      ts.voxel.forEach((vv, i) => {
+        if (vv !== v || ts.story[i] !== name) return;
+        const t = story.trTimes[ts.tr[i]!]!;
+        const k = Math.round((t - tr / 2) / tr);
+        if (k < 0 || k >= P.rows || Math.abs(tr / 2 + k * tr - t) > 1e-6) return;
+        stored.push(ts.predicted[i]!);
+        ours.push(P.data[k * P.cols + v]!);
+      });
+      expect(stored.length, `voxel ${v}`).toBeGreaterThan(20);
+      expect(pearson(stored, ours), `voxel ${v}`).toBeGreaterThan(0.999);
+    }
+  }, 240_000);
 
   it.skipIf(!findChromium())(
     'the exported page, served from 127.0.0.1, predicts what voxelwise predict does (float32 weights, ≤ 1e-4), with no console error and no request elsewhere, and again offline after a reload',
