@@ -1,6 +1,14 @@
 import { resolveVoxelRange, voxelwiseError } from '@voxelwise/core';
 import type { EventSink, ResponseBlock, ResponseTrim, VolumeGeometry } from '@voxelwise/core';
-import { applyMask, countGiftiArrays, encodeNifti1, maskFromImage, readGifti, readNifti, readNiftiHeader } from '@voxelwise/neuroimaging';
+import {
+  countGiftiArrays,
+  encodeNifti1,
+  maskFromImage,
+  readGifti,
+  readMaskedSeries,
+  readNifti,
+  readNiftiHeader,
+} from '@voxelwise/neuroimaging';
 import type { VolumeMask } from '@voxelwise/neuroimaging';
 
 /** The BOLD files of one run: both hemispheres' `.func.gii`, or one 4-D NIfTI and its brain mask. */
@@ -117,7 +125,8 @@ export function volumeGeometry(mask: VolumeMask, space: string, maskFile: string
 
 /**
  * Reads the response rows `[trim.start, nTRs − trim.end)` of a run, all columns, float32 rows ×
- * columns: both hemispheres side by side (L then R), or the masked volume.
+ * columns: both hemispheres side by side (L then R), or the masked volume (streamed, one volume in
+ * memory at a time).
  */
 export async function readRunRows(
   files: RunFiles,
@@ -130,16 +139,17 @@ export async function readRunRows(
   const t0 = trim.start;
   const t1 = shape.nTRs - trim.end;
   if (files.kind === 'volume') {
-    const img = await readNifti(files.bold);
-    if ((img.header.shape[3] ?? 1) !== shape.nTRs) {
+    // Streamed: one volume at a time is inflated and masked (an MNI 2 mm run is ≈ 1.3 GB whole).
+    const { header } = await readNiftiHeader(files.bold);
+    if ((header.shape[3] ?? 1) !== shape.nTRs) {
       throw voxelwiseError({
         code: 'E_FILE_FORMAT',
         where,
-        message: `story "${story}": ${files.bold} changed while it was read (${img.header.shape[3]} time points, ${shape.nTRs} when opened)`,
+        message: `story "${story}": ${files.bold} changed while it was read (${header.shape[3]} time points, ${shape.nTRs} when opened)`,
         details: { story, file: files.bold },
       });
     }
-    return applyMask(img, mask!, { start: t0, end: t1 });
+    return readMaskedSeries(files.bold, mask!, { start: t0, end: t1 });
   }
   const cols = shape.nColumns;
   const out = new Float32Array((t1 - t0) * cols);
