@@ -102,7 +102,8 @@ function findMeshes(dir: string | undefined, hemi: 'L' | 'R'): SurfaceHemisphere
  * - **Split**: no test story by default: Narratives runs in nested cross-validation
  *   (`split.mode: nested-cv`), as LITcoder's `validation_method: inner`.
  *
- * Responses are read one run at a time, whole, and served by voxel range.
+ * Responses are read one run at a time (a NIfTI series streamed and masked volume by volume, a
+ * GIfTI pair whole) and served by voxel range.
  *
  * @example
  * const assembly = await openNarratives({ root: '/data/ds002345', subject: 'sub-001', space: 'fsaverage6' });
