@@ -74,6 +74,12 @@ describe('speech features through the CLI', () => {
     expect(ls.code).toBe(0);
     expect(ls.out).toMatch(/alpha .*0\.5\/2\s+last\s+2×16\s+77/);
     expect(ls.out).toMatch(/4 files, .*features-speech/);
+    expect((await runCli(['cache', 'verify', '--cache-dir', cacheDir])).out).toMatch(/4 ok, 0 invalid/);
+    const json = JSON.parse((await runCli(['cache', 'ls', '--json', '--cache-dir', cacheDir])).out) as Array<{ kind?: string }>;
+    expect(json.filter((e) => e.kind === 'speech')).toHaveLength(4);
+    const cleared = await runCli(['cache', 'clear', '--story', 'delta', '--cache-dir', cacheDir]);
+    expect(cleared.out).toMatch(/removed 1 file .*features-speech/);
+    expect((await runCli(args)).out).toMatch(/delta\s+77 windows\s+computed/);
     const misplaced = await runCli([...args, '--lookback', '8']);
     expect(misplaced.code).toBe(2);
     expect(misplaced.err).toMatch(/--lookback applies to --extractor lm only/);

@@ -42,5 +42,6 @@ export {
   readSpeechCacheLayer,
   listSpeechCache,
   verifySpeechCache,
+  clearSpeechCache,
 } from './speech-cache.js';
-export type { SpeechCacheEntry, SpeechCacheKeyParts, SpeechCacheMetadata, SpeechCacheRead } from './speech-cache.js';
+export type { SpeechCacheEntry, SpeechCacheFilter, SpeechCacheKeyParts, SpeechCacheMetadata, SpeechCacheRead } from './speech-cache.js';

@@ -255,3 +255,41 @@ export async function verifySpeechCache(cacheDir: string): Promise<Array<SpeechC
   }
   return out;
 }
+
+/** Which files {@link clearSpeechCache} removes (all when empty). */
+export interface SpeechCacheFilter {
+  /** Substring of the model label or hub repository. */
+  readonly model?: string;
+  /** Exact story name. */
+  readonly story?: string;
+  /** Only files that fail {@link verifySpeechCache}. */
+  readonly invalidOnly?: boolean;
+}
+
+/** Removes speech cache files matching `filter`, and temporary files of interrupted writes older than 10 minutes. */
+export async function clearSpeechCache(cacheDir: string, filter: SpeechCacheFilter = {}): Promise<{ files: number; bytes: number }> {
+  const { temps } = await cacheFiles(cacheDir);
+  const entries: Array<SpeechCacheEntry & { ok?: boolean }> = filter.invalidOnly
+    ? await verifySpeechCache(cacheDir)
+    : await listSpeechCache(cacheDir);
+  let files = 0;
+  let bytes = 0;
+  for (const e of entries) {
+    const m = e.metadata;
+    if (filter.invalidOnly && e.ok) continue;
+    if (filter.model && !(m && (m.model.label.includes(filter.model) || (m.model.hub?.repo ?? '').includes(filter.model)))) continue;
+    if (filter.story && m?.story !== filter.story) continue;
+    await fsp.rm(e.file, { force: true });
+    files++;
+    bytes += e.bytes;
+  }
+  for (const t of temps) {
+    const st = await fsp.stat(t).catch(() => undefined);
+    // A fresh temp file may belong to a write in progress in another process.
+    if (st && Date.now() - st.mtimeMs > 10 * 60_000) {
+      await fsp.rm(t, { force: true });
+      bytes += st.size;
+    }
+  }
+  return { files, bytes };
+}

@@ -95,7 +95,8 @@ export const cacheCommand: Command = {
     description: `The feature cache holds every layer of a language model for one story per file (Arrow IPC,
 <cache-dir>/features-lm/<key>.arrow, the key a hash of the model files, tokenizer, context
 policy, lookback, pooling and the story's words). Speech-model features live beside them in
-<cache-dir>/features-speech (key: audio SHA-256, model files, chunk, context, pool); ls lists both.
+<cache-dir>/features-speech (key: audio SHA-256, model files, chunk, context, pool); ls, verify
+and clear cover both.
 
   ls       One line per file: story, model, context, lookback, pooling, layers × d, words, size
   verify   Reads every file and every layer's checksum; exits 1 if any is invalid
@@ -118,7 +119,8 @@ policy, lookback, pooling and the story's words). Speech-model features live bes
       const entries = await listLmCache(cacheDir);
       const speech = await speechCache();
       const speechEntries = speech ? await speech.listSpeechCache(cacheDir) : [];
-      if (values.json) env.out.write(`${JSON.stringify(speech ? { lm: entries, speech: speechEntries } : entries, null, 2)}\n`);
+      // One array: language-model entries as before, then speech entries tagged kind: "speech".
+      if (values.json) env.out.write(`${JSON.stringify([...entries, ...speechEntries.map((e) => ({ kind: 'speech', ...e }))], null, 2)}\n`);
       else {
         if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
         else {
@@ -136,14 +138,24 @@ policy, lookback, pooling and the story's words). Speech-model features live bes
     }
     if (sub === 'verify') {
       const entries = await verifyLmCache(cacheDir);
-      const bad = entries.filter((e) => !e.ok);
-      if (values.json) env.out.write(`${JSON.stringify(entries, null, 2)}\n`);
-      else if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
+      const speech = await speechCache();
+      const speechEntries = speech ? await speech.verifySpeechCache(cacheDir) : [];
+      const bad = [...entries, ...speechEntries].filter((e) => !e.ok);
+      const summary = (all: ReadonlyArray<{ ok: boolean }>) => {
+        const n = all.filter((e) => !e.ok).length;
+        return `${all.length - n} ok, ${n} invalid${n > 0 ? ' (remove them with "voxelwise cache clear --invalid"; they are recomputed on next use anyway)' : ''}\n`;
+      };
+      if (values.json) env.out.write(`${JSON.stringify([...entries, ...speechEntries.map((e) => ({ kind: 'speech', ...e }))], null, 2)}\n`);
       else {
-        table(env.out, entries);
-        env.out.write(
-          `${entries.length - bad.length} ok, ${bad.length} invalid${bad.length > 0 ? ' (remove them with "voxelwise cache clear --invalid"; they are recomputed on next use anyway)' : ''}\n`,
-        );
+        if (entries.length === 0) env.out.write(`no cached features in ${lmCacheDir(cacheDir)}\n`);
+        else {
+          table(env.out, entries);
+          env.out.write(summary(entries));
+        }
+        if (speech && speechEntries.length > 0) {
+          speechTable(env.out, speechEntries);
+          env.out.write(summary(speechEntries));
+        }
       }
       return bad.length > 0 ? 1 : 0;
     }
@@ -156,6 +168,18 @@ policy, lookback, pooling and the story's words). Speech-model features live bes
     env.out.write(
       `removed ${removed.files} ${removed.files === 1 ? 'file' : 'files'} (${size(removed.bytes)}) from ${lmCacheDir(cacheDir)}\n`,
     );
+    const speech = await speechCache();
+    if (speech) {
+      const gone = await speech.clearSpeechCache(cacheDir, {
+        ...(values.model !== undefined ? { model: values.model } : {}),
+        ...(values.story !== undefined ? { story: values.story } : {}),
+        ...(values.invalid ? { invalidOnly: true } : {}),
+      });
+      if (gone.files > 0 || gone.bytes > 0)
+        env.out.write(
+          `removed ${gone.files} ${gone.files === 1 ? 'file' : 'files'} (${size(gone.bytes)}) from ${speech.speechCacheDir(cacheDir)}\n`,
+        );
+    }
     return 0;
   },
 };
