@@ -94,23 +94,25 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
       });
     }
   }
-  const rm = await readRunModel(runDir);
-  const lm = rm.lm;
-  const foreign = rm.features.filter((f) => !(WEB_EXTRACTORS as readonly string[]).includes(f.name));
+  const runModel = await readRunModel(runDir);
+  const lm = runModel.lm;
+  const foreign = runModel.features.filter((f) => !(WEB_EXTRACTORS as readonly string[]).includes(f.name));
   if (foreign.length > 0) {
     throw voxelwiseError({
       code: 'E_CONFIG_INVALID',
       where: WHERE,
-      message: `run ${rm.dir} uses extractor${foreign.length > 1 ? 's' : ''} ${foreign.map((f) => f.name).join(', ')}, which the page cannot compute from text`,
+      message: `run ${runModel.dir} uses extractor${foreign.length > 1 ? 's' : ''} ${foreign.map((f) => f.name).join(', ')}, which the page cannot compute from text`,
       expected: WEB_EXTRACTORS,
       hint: 'voxelwise predict runs any extractor in Node; the page runs lm and wordrate.',
     });
   }
-  const extractors: WebExtractor[] = rm.features.map((f) => (f.name === 'lm' ? { name: 'lm' } : { name: 'wordrate', options: f.options }));
+  const extractors: WebExtractor[] = runModel.features.map((f) =>
+    f.name === 'lm' ? { name: 'lm' } : { name: 'wordrate', options: f.options },
+  );
   const model = await openLmModel({
     model: lm.model,
     revision: lm.revision,
-    cacheDir: rm.cacheDir,
+    cacheDir: runModel.cacheDir,
     ...(lm.modelFile ? { modelFile: lm.modelFile } : {}),
   });
   try {
@@ -141,7 +143,7 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
       file: model.source.onnxFile,
       upToLayer: layer,
     });
-    const W = rm.weights;
+    const W = runModel.weights;
     let weights: WebWeights;
     let weightFiles: Array<[string, Float32Array]>;
     const dtype = options.dtype ?? 'float16';
@@ -171,12 +173,12 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
     const manifestBase = {
       format: WEB_FORMAT,
       run: {
-        runId: rm.run.runId,
-        name: rm.run.name,
-        ...(rm.run.assembly.subject ? { subject: rm.run.assembly.subject } : {}),
-        variant: rm.run.selected,
+        runId: runModel.run.runId,
+        name: runModel.run.name,
+        ...(runModel.run.assembly.subject ? { subject: runModel.run.assembly.subject } : {}),
+        variant: runModel.run.selected,
       },
-      tr: rm.tr,
+      tr: runModel.tr,
       extractors,
       features: {
         // A local folder's path would leak the exporting machine's layout; its name is enough.
@@ -199,14 +201,14 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
         center: lm.center,
         slidingWindow: lm.contextType === 'sliding' ? (lm.slidingWindow ?? info.nPositions) : null,
       },
-      downsampler: rm.design.downsampler,
-      delays: rm.design.delays,
-      delayOrder: rm.design.delayOrder,
-      zscoreFeatures: rm.design.zscoreFeatures,
-      zscoreTargets: rm.zscoreTargets,
+      downsampler: runModel.design.downsampler,
+      delays: runModel.design.delays,
+      delayOrder: runModel.design.delayOrder,
+      zscoreFeatures: runModel.design.zscoreFeatures,
+      zscoreTargets: runModel.zscoreTargets,
       weights,
       scores: 'weights/scores.f32',
-      ...(rm.geometry ? { geometry: rm.geometry } : {}),
+      ...(runModel.geometry ? { geometry: runModel.geometry } : {}),
     } as const;
     emit({ type: 'stage:progress', stage, done: 3, total: 4, unit: 'steps', message: 'writing' });
     const manifest = await writeDirAtomic(
@@ -233,7 +235,7 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
             sizes['model'] = (sizes['model'] ?? 0) + (await stat(join(tmp, manifestBase.features.contextTokenizerDir, f))).size;
         }
         for (const [rel, data] of weightFiles) await put(rel, bytesOf(dtype === 'float16' ? encodeFloat16(data) : data), 'weights');
-        await put('weights/scores.f32', bytesOf(Float32Array.from(rm.r)), 'scores');
+        await put('weights/scores.f32', bytesOf(Float32Array.from(runModel.r)), 'scores');
         const m: WebManifest = { ...manifestBase, sizes: { ...sizes } };
         await put('web.json', `${JSON.stringify(m, null, 2)}\n`, 'manifest');
         return m;
