@@ -44,7 +44,7 @@ export type { OnnxBackendOptions } from './linalg/onnx-backend.js';
 export type { OnnxRuntimeImporter } from './linalg/onnx-runtime.js';
 export { createPureBackend } from './linalg/pure-backend.js';
 export type { DenseKernels, LinalgBackend, MatmulOptions, SymmetricEigen, Tridiagonalization } from './linalg/backend.js';
-export { pearsonPValue, pearsonPValues, benjaminiHochberg, fisherCombine } from './stats/p-values.js';
+export { pearsonPValue, pearsonPValues, benjaminiHochberg, bonferroniCombine, fisherCombine } from './stats/p-values.js';
 export type { Alternative, FdrResult, FisherResult } from './stats/p-values.js';
 export { blockSums, blockPermutationPValues, blockBootstrapCorrelations, drawBlocks } from './stats/block-resampling.js';
 export type { BlockSums } from './stats/block-resampling.js';

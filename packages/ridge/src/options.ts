@@ -53,6 +53,13 @@ export const ridgeCVOptionsSchema = z
     alternative: z.enum(['greater', 'two-sided', 'less']).default('greater'),
     fdr: z.number().gt(0).lt(1).default(0.05),
     permutations: z.number().int().min(0).default(0),
+    /**
+     * How nested cross-validation combines a voxel's outer-fold p-values: `bonferroni`
+     * (k·min p, valid whatever the dependence between folds) or `fisher` (LITcoder's
+     * `combine_pvalues(method="fisher")`, which assumes independent folds; the folds of one voxel
+     * are positively dependent, so it gives too many false positives).
+     */
+    combine: z.enum(['bonferroni', 'fisher']).default('bonferroni'),
     blockLength: z.number().int().min(1).default(10),
     ciResamples: z.number().int().min(0).default(0),
     ciLevel: z.number().gt(0).lt(1).default(0.95),
@@ -84,6 +91,7 @@ export const ridgeCVOptionsSchema = z
  * | `tieBreak` | `larger-alpha` | or `first` (numpy argmax: LITcoder, Huth) |
  * | `folds` | `{ type: 'kfold', n: 5 }` | inner folds for choosing alpha |
  * | `score` | `pearson` | selection score; `litcoder`/`huth` for parity |
+ * | `combine` | `bonferroni` | nested CV: fold p-values → k·min p; `fisher` for LITcoder parity |
  */
 export type RidgeCVOptions = z.input<typeof ridgeCVOptionsSchema>;
 

@@ -9,7 +9,7 @@ import type { LinalgBackend } from '../linalg/backend.js';
 import { gatherRows } from '../linalg/dense.js';
 import type { ResolvedRidgeCVOptions } from '../options.js';
 import { masked, scoreSummary } from '../stats/metrics.js';
-import { benjaminiHochberg, fisherCombine } from '../stats/p-values.js';
+import { benjaminiHochberg, bonferroniCombine, fisherCombine } from '../stats/p-values.js';
 import { evaluationMetrics, fittedRidge } from './fitted-ridge.js';
 import type { FittedRidge } from './fitted-ridge.js';
 import { evaluationSettings, ridgeSettings } from './settings.js';
@@ -39,10 +39,13 @@ function foldContext(ctx: StageContext, k: number): StageContext {
  * Full nested cross-validation (LITcoder `encoding/models/nested_cv.py`
  * `NestedCVModel.fit_predict` without a test set): for each outer fold, alpha is chosen by the inner folds on the outer
  * training rows, the model refitted there and scored on the held-out rows. Combined per voxel:
- * r = mean of fold correlations, p = Fisher combination of fold p-values, BH-FDR on those, and
- * the majority mask (significant in ⌊k/2⌋ + 1 folds). Departures from LITcoder: alphas are
- * summarised by their geometric mean (not arithmetic), and the pooled correlation of all
- * out-of-fold predictions is reported beside the fold mean (`info.pooledR`).
+ * r = mean of fold correlations, p = combination of fold p-values (`combine`), BH-FDR on those,
+ * and the majority mask (significant in ⌊k/2⌋ + 1 folds). Departures from LITcoder: fold p-values
+ * are combined by Bonferroni (k·min p) unless `combine: 'fisher'`, because the folds of a voxel
+ * are not independent (each fold's training rows hold the other folds' test rows) and Fisher's
+ * method then rejects true nulls too often; alphas are summarised by their geometric mean (not
+ * arithmetic), and the pooled correlation of all out-of-fold predictions is reported beside the
+ * fold mean (`info.pooledR`).
  *
  * @param fitFold how an outer fold's training rows are fitted: `ridge-cv`'s engine by default, or
  *   another model's (`banded-ridge-cv`) with the same inner folds and settings
@@ -151,12 +154,14 @@ export async function crossValidateRidge(
     ctx.emit({ type: 'stage:progress', stage, done: f + 1, total: k, unit: 'outer folds' });
   }
   const r = rSum.map((s) => s / k);
-  // Fisher's method per voxel over the fold p-values (scipy combine_pvalues "fisher").
+  // One p per voxel from its fold p-values. Fisher (scipy combine_pvalues "fisher") needs
+  // independent folds; under H0 the fold correlations of a voxel are positively correlated, as
+  // each fold's weights are fitted on the other folds' test rows, so Bonferroni is the default.
   const combined = new Float64Array(v);
   const scratch = new Float64Array(k);
   for (let j = 0; j < v; j++) {
     for (let f = 0; f < k; f++) scratch[f] = pByFold[f]![j]!;
-    combined[j] = fisherCombine(scratch).p;
+    combined[j] = o.combine === 'fisher' ? fisherCombine(scratch).p : bonferroniCombine(scratch);
   }
   const { corrected, reject } = benjaminiHochberg(combined, o.fdr);
   const need = Math.floor(k / 2) + 1;
@@ -190,6 +195,7 @@ export async function crossValidateRidge(
       outerFolds: { spec, count: k, sizes: outer.map((f) => ({ train: f.train.length, test: f.test.length })) },
       innerFolds: ridgeSettings(o, ctx).folds,
       alphaSummary: 'geometric mean of the fold alphas',
+      pCombination: o.combine,
       alphaGrid: [...o.alphas],
       alphaConvention: 'huth',
       pooledR,

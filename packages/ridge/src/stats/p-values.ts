@@ -66,7 +66,8 @@ export interface FisherResult {
 
 /**
  * Fisher's method: X = −2·Σ ln p_i ~ χ² with 2k degrees of freedom (scipy.stats.combine_pvalues
- * method "fisher"). p-values are clamped to [0, 1]; a zero gives p = 0.
+ * method "fisher"). p-values are clamped to [0, 1]; a zero gives p = 0. It assumes independent
+ * p-values: positively dependent ones (the outer folds of one voxel) make it anticonservative.
  */
 export function fisherCombine(p: ArrayLike<number>): FisherResult {
   const k = p.length;
@@ -79,4 +80,24 @@ export function fisherCombine(p: ArrayLike<number>): FisherResult {
     x += -2 * Math.log(pi);
   }
   return { statistic: x, p: chiSquareSurvivalEven(x, 2 * k) };
+}
+
+/**
+ * Bonferroni combination of k p-values of one hypothesis: p = min(1, k·min p_i) (Rüschendorf
+ * 1982; Vovk & Wang 2020, "Combining p-values via averaging", Biometrika). Unlike
+ * {@link fisherCombine} it is valid whatever the dependence between the p-values, which nested
+ * cross-validation needs: every outer fold's training rows hold the other folds' test rows, so
+ * the fold correlations of one voxel are positively correlated even under H0. NaN counts as 1.
+ */
+export function bonferroniCombine(p: ArrayLike<number>): number {
+  const k = p.length;
+  if (k === 0) {
+    throw voxelwiseError({ code: 'E_DATA_INVALID', where: 'ridge:bonferroni', message: 'cannot combine an empty list of p-values' });
+  }
+  let min = 1;
+  for (let i = 0; i < k; i++) {
+    const pi = Number.isNaN(p[i]!) ? 1 : Math.max(0, Math.min(1, p[i]!));
+    if (pi < min) min = pi;
+  }
+  return Math.min(1, k * min);
 }
