@@ -71,8 +71,17 @@ function snapshot(story: Story): string {
   ]);
 }
 
-function expectedRows(story: Story, level: FeatureSet['level']): number {
-  return level === 'word' ? story.wordTimes.length : story.trTimes.length;
+/** Word rows pair with word times, time-stamped rows with their own `times`, TR rows with the grid. */
+function expectedRows(story: Story, fs: FeatureSet): number {
+  if (fs.level === 'time') {
+    const t = fs.times ?? new Float64Array(0);
+    for (let i = 0; i < t.length; i++) {
+      if (!Number.isFinite(t[i]!) || (i > 0 && !(t[i]! > t[i - 1]!)))
+        expect.fail(`story "${story.name}": time ${i} is ${t[i]} (times must increase)`);
+    }
+    return t.length;
+  }
+  return fs.level === 'word' ? story.wordTimes.length : story.trTimes.length;
 }
 
 function same(a: FeatureSet, b: FeatureSet): void {
@@ -88,7 +97,8 @@ function same(a: FeatureSet, b: FeatureSet): void {
 
 /**
  * The contract every feature extractor meets, as a vitest suite (like unstorage's `testDriver`):
- * rows match the story's words (word level) or TRs (TR level); float32/float64 finite data with
+ * rows match the story's words (word level), their own increasing `times` (time level, e.g.
+ * speech windows) or TRs (TR level); float32/float64 finite data with
  * a consistent column count; deterministic, stateless across stories, and leaving the story
  * untouched; never returning rows that disagree with the story's word times; a coded
  * `E_ALIGNMENT` error when external data do not fit; and a `dispose` that can be called twice.
@@ -107,7 +117,7 @@ export function describeExtractorConformance(name: string, options: ExtractorCon
       const ex = await options.create();
       expect(typeof ex.id).toBe('string');
       expect(ex.id.length).toBeGreaterThan(0);
-      expect(['word', 'tr']).toContain(ex.level);
+      expect(['word', 'time', 'tr']).toContain(ex.level);
       await ex.dispose?.();
     });
 
@@ -120,7 +130,7 @@ export function describeExtractorConformance(name: string, options: ExtractorCon
       for (const story of all) {
         const fs = await ex.extract(story, c);
         expect(fs.level, `level of story "${story.name}"`).toBe(ex.level);
-        expect(fs.data.rows, `rows of story "${story.name}"`).toBe(expectedRows(story, fs.level));
+        expect(fs.data.rows, `rows of story "${story.name}"`).toBe(expectedRows(story, fs));
         expect(fs.data.cols).toBeGreaterThan(0);
         cols ??= fs.data.cols;
         expect(fs.data.cols, 'the same columns for every story').toBe(cols);
@@ -163,7 +173,7 @@ export function describeExtractorConformance(name: string, options: ExtractorCon
       } catch (error) {
         expect(isVoxelwiseError(error), `expected a VoxelwiseError, got ${String(error)}`).toBe(true);
       }
-      if (result) expect(result.data.rows).toBe(expectedRows(broken, result.level));
+      if (result) expect(result.data.rows).toBe(expectedRows(broken, result));
       await ex.dispose?.();
     });
 
