@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,7 +161,7 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
     240_000,
   );
 
-  it('refuses a run that is not fitted on lm features alone, and says so; web missing gives the install line', async () => {
+  it('refuses a missing run, extractors the page cannot compute and runs without lm, naming them; web missing gives the install line', async () => {
     const r = await runCli(['export', 'web', join(root, 'nowhere'), '--out', join(root, 'x')]);
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/run\.json/);
@@ -169,6 +169,36 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
       Promise.reject(Object.assign(new Error('missing'), { code: 'ERR_MODULE_NOT_FOUND' })),
     );
     await expect(missing).rejects.toMatchObject({ code: 'E_MODEL_LOAD', message: expect.stringMatching(/npm install @voxelwise\/web/) });
+    // A run whose extractors the page cannot compute, and one with no lm extractor at all.
+    const edited = (name: string, features: unknown[]): string => {
+      const dir = join(root, name);
+      cpSync(runDir, dir, { recursive: true });
+      const file = join(dir, 'config.json');
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), features }));
+      return dir;
+    };
+    const lm = (JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8')) as { features: Array<{ name: string }> }).features.find(
+      (f) => f.name === 'lm',
+    );
+    const foreign = await runCli([
+      'export',
+      'web',
+      edited('run-embeddings', [lm, { name: 'embeddings', options: { file: 'x.npy' } }]),
+      '--out',
+      join(root, 'y'),
+    ]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.err).toMatch(/E_CONFIG_INVALID.*extractor embeddings, which the page cannot compute/);
+    const noLm = await runCli([
+      'predict',
+      edited('run-wordrate', [{ name: 'wordrate', options: {} }]),
+      '--text',
+      textFile,
+      '--out',
+      join(root, 'z.npy'),
+    ]);
+    expect(noLm.code).toBe(2);
+    expect(noLm.err).toMatch(/with no lm extractor/);
     expect((await runCli(['predict', runDir, '--out', join(root, 'p.npy')])).code).toBe(2);
     expect((await runCli(['predict', runDir, '--text', textFile, '--out', join(root, 'p.txt')])).code).toBe(2);
   });
