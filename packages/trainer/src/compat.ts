@@ -24,7 +24,8 @@ export interface CompatSettings {
  * What `compat: litcoder | huth` sets. Each entry follows the reference code:
  * - LITcoder (GT-LIT-Lab/litcoder_core): inner-CV score of `encoding/models/ridge_utils.py`
  *   (ddof-1 z-scores with a 1e-8 epsilon → `score: litcoder`); two-sided p-values
- *   (`scipy.stats.pearsonr` default); numpy `argmax` picks the first of tied alphas; the LeBel
+ *   (`scipy.stats.pearsonr` default); nested-CV fold p-values combined by Fisher's method
+ *   (`encoding/models/nested_cv.py`, `scipy.stats.combine_pvalues`); numpy `argmax` picks the first of tied alphas; the LeBel
  *   `trimming_config` of its tutorials; `Downsampler()` with an empty config falls back to `rect`.
  * - Huth (HuthLab/deep-fMRI-dataset, encoding/encoding.py with ridge_utils/ridge.py
  *   `bootstrap_ridge`): the `huth` preset (bootstrap folds, logspace(1, 3, 10), no normalpha,
@@ -36,11 +37,11 @@ export interface CompatSettings {
  */
 export const COMPAT: Readonly<Record<CompatName, CompatSettings>> = {
   litcoder: {
-    description: 'LITcoder: its inner-CV score, two-sided p, first-maximum ties, LeBel trimming, rect resampling',
+    description: 'LITcoder: its inner-CV score, two-sided p, Fisher-combined folds, first-maximum ties, LeBel trimming, rect resampling',
     preset: 'litcoder',
     trimming: 'litcoder-lebel',
     downsampler: { name: 'rect' },
-    ridge: { score: 'litcoder', alternative: 'two-sided', tieBreak: 'first' },
+    ridge: { score: 'litcoder', alternative: 'two-sided', tieBreak: 'first', combine: 'fisher' },
   },
   huth: {
     description: "Huth encoding.py: the huth preset, first-maximum ties, each story's trim, Lanczos, signed √R² reported",

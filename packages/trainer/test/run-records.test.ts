@@ -139,7 +139,10 @@ describe('compat', () => {
     expect(c.trimming).toBe('litcoder-lebel');
     expect(c.downsampler).toEqual({ name: 'rect' });
     expect(c.metric).toBeUndefined();
-    expect(c.model).toEqual({ name: 'ridge-cv', options: { score: 'litcoder', alternative: 'two-sided', tieBreak: 'first' } });
+    expect(c.model).toEqual({
+      name: 'ridge-cv',
+      options: { score: 'litcoder', alternative: 'two-sided', tieBreak: 'first', combine: 'fisher' },
+    });
   });
 
   it("huth: the huth preset's model, first-maximum ties, each story's trim, Lanczos, signed √R² reported", () => {
@@ -161,7 +164,7 @@ describe('compat', () => {
     });
     expect(c.trimming).toBe('story');
     expect(c.downsampler).toEqual({ name: 'lanczos' });
-    expect(c.model.options).toEqual({ alternative: 'greater', alphas: [1, 10], score: 'litcoder', tieBreak: 'first' });
+    expect(c.model.options).toEqual({ alternative: 'greater', alphas: [1, 10], score: 'litcoder', tieBreak: 'first', combine: 'fisher' });
     // Another model gets none of ridge-cv's options.
     expect(resolveConfig({ ...base, compat: 'huth', model: { name: 'other' } }).model).toEqual({ name: 'other' });
   });
