@@ -15,7 +15,6 @@ const options = {
   detach: { type: 'boolean', description: 'slurm: submit and return (follow with "sweep status <dir>")' },
   json: { type: 'boolean', description: 'Print JSON (--dry-run, status)' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress output' },
-  plugin: { type: 'string', multiple: true, value: '<module>', description: 'Register a plugin module (repeatable)' },
   // Internal: what the job scripts of a Slurm sweep run.
   group: { type: 'string', value: '<k>', description: 'task extract: the extraction group' },
   cell: { type: 'string', value: '<id>', description: 'task fit: the cell' },
@@ -159,7 +158,11 @@ merge job — follows them with squeue, and resubmits failed cells up to "retrie
 stops following; the jobs keep running: "sweep status <dir>" and "sweep cancel <dir>" work from
 any login node.`,
     options,
-    notes: `Sweep file (YAML): a run config plus
+    notes: `The batch scripts of a Slurm sweep (<dir>/slurm/*.sh) run "voxelwise sweep task extract --group k",
+"sweep task fit --cell <id>" and "sweep task merge" with --dir <dir>: the --group, --cell, --job
+and --step options are theirs.
+
+Sweep file (YAML): a run config plus
   grid:
     subject: [UTS01, UTS02, UTS03]          # shorthand for assembly.options.subject
     features.0.options.layer: 0..12         # any config path; "a..b" is an integer range
@@ -232,11 +235,11 @@ any login node.`,
       env.out.write(`${plan.extractGroups.length} feature extraction(s) shared by the cells\n`);
       return 0;
     }
-    // Plugins the base config names must load here too: a bad one fails before any cell starts.
+    // Plugins the base config names ("plugins": [...], which every cell runs with) must load here
+    // too: a bad one fails before any cell starts.
     const plugins = plan.cells[0]?.config['plugins'];
     const registry = await env.registry();
     if (Array.isArray(plugins)) await usePlugins(registry, plugins as string[], plan.cwd);
-    for (const p of values.plugin ?? []) await usePlugins(registry, [p], process.cwd());
 
     const { onEvent, close } = await progressLogger(env, values.quiet === true);
     const common = {
