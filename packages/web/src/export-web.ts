@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
 import { buildFeatureGraph, openLmModel, releaseLmModel, writeGpt2Tokenizer } from '@voxelwise/features-lm';
@@ -81,18 +84,31 @@ export async function exportWeb(runDir: string, outDir: string, options: ExportW
   const stage = 'export/web';
   const appDir = options.appDir ?? defaultAppDir();
   const appFiles = ['index.html', 'app.js', 'app.css', 'sw.js'];
-  for (const f of appFiles) {
-    try {
-      await stat(join(appDir, f));
-    } catch (cause) {
-      throw voxelwiseError({
-        code: 'E_FILE_NOT_FOUND',
-        where: WHERE,
-        message: `the web app is not built (${join(appDir, f)} is missing)`,
-        cause,
-        hint: 'Build it: npx nx run web:build (or node packages/web/scripts/build-app.mjs).',
-      });
+  const missing = async (): Promise<string | undefined> => {
+    for (const f of appFiles) {
+      try {
+        await stat(join(appDir, f));
+      } catch {
+        return join(appDir, f);
+      }
     }
+    return undefined;
+  };
+  // In a clone of the repository (sources beside the build script), build the page on first use.
+  const builder = fileURLToPath(new URL('../scripts/build-app.mjs', import.meta.url));
+  if (options.appDir === undefined && (await missing()) !== undefined && existsSync(builder)) {
+    emit({ type: 'log', level: 'info', stage, message: `building the web app (${builder})` });
+    await promisify(execFile)(process.execPath, [builder, appDir]);
+  }
+  const absent = await missing();
+  if (absent !== undefined) {
+    throw voxelwiseError({
+      code: 'E_FILE_NOT_FOUND',
+      where: WHERE,
+      message: `the web app is not built (${absent} is missing)`,
+      hint: 'Build it: npx nx run web:build (or node packages/web/scripts/build-app.mjs).',
+      details: { file: absent },
+    });
   }
   const runModel = await readRunModel(runDir);
   const lm = runModel.lm;
