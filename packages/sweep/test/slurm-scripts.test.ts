@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchScript, resourceFlags, shellQuote } from '../src/index.js';
+import { batchScript, cellSteps, resourceFlags, shellQuote } from '../src/index.js';
 
 describe('Slurm batch scripts', () => {
   it('maps every resource to its sbatch flag', () => {
@@ -45,6 +45,17 @@ describe('Slurm batch scripts', () => {
       'cell=$(sed -n "1p" /s/list)',
       'exec /usr/bin/node /opt/voxelwise.js sweep task fit --cell "$cell"',
       '',
+    ]);
+  });
+
+  it('runs a cell as one train, or sharded as shard plan, one fit per shard, then merge', () => {
+    expect(cellSteps({ dir: '/s/cells/abc' })).toEqual([['train', '--config', '/s/cells/abc/config.json', '--quiet']]);
+    expect(cellSteps({ dir: '/s/cells/abc' }, 3)).toEqual([
+      ['shard', 'plan', '/s/cells/abc/config.json', '--shards', '3', '--dir', '/s/cells/abc/shards', '--quiet'],
+      ['shard', 'fit', '--dir', '/s/cells/abc/shards', '--index', '0', '--quiet'],
+      ['shard', 'fit', '--dir', '/s/cells/abc/shards', '--index', '1', '--quiet'],
+      ['shard', 'fit', '--dir', '/s/cells/abc/shards', '--index', '2', '--quiet'],
+      ['shard', 'merge', '--dir', '/s/cells/abc/shards', '--quiet'],
     ]);
   });
 });
