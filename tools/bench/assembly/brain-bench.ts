@@ -11,7 +11,7 @@
  * CPU time are reported with the load average.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +21,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const layout = process.argv[2];
 if (layout !== 'narratives' && layout !== 'lpp') throw new Error('usage: brain-bench.ts narratives|lpp [--small] [--keep]');
 const small = process.argv.includes('--small');
+// --root <dir>: import a dataset simulated (and kept) by an earlier run instead of simulating one.
+const given = process.argv.includes('--root') ? process.argv[process.argv.indexOf('--root') + 1] : undefined;
 const base = mkdtempSync(path.join(os.tmpdir(), `vw-bench-${layout}-`));
-const root = path.join(base, layout === 'narratives' ? 'ds002345' : 'ds003643');
+const root = given ?? path.join(base, layout === 'narratives' ? 'ds002345' : 'ds003643');
 const say = (s: string) => process.stdout.write(`${s}\n`);
 const load = () =>
   `load ${os
@@ -48,16 +50,15 @@ try {
   say(`node ${process.version}, ${os.cpus().length} CPUs, ${load()}`);
   let t0 = performance.now();
   // Narratives fsaverage6: 4 tasks of ≈250 TRs (1.5 s); LPP: 9 runs of ≈310 TRs (2 s) on MNI 2 mm.
-  const sim =
-    layout === 'narratives'
+  const sim = given
+    ? (JSON.parse(readFileSync(path.join(root, 'simulation', 'ground-truth.json'), 'utf8')) as { subject: string; space: string })
+    : layout === 'narratives'
       ? await writeSimulatedNarratives(small ? { icoOrder: 3, duration: 60 } : { icoOrder: 6, stories: 4, duration: 335 }, root)
       : await writeSimulatedLpp(
           small ? { duration: 60, stories: 3 } : { shape: [97, 115, 97], voxelSize: 2, stories: 9, duration: 590 },
           root,
         );
-  say(
-    `simulated ${sim.stories.length} stories in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${du(root).toFixed(0)} MB on disk; ${load()}`,
-  );
+  if (!given) say(`simulated in ${((performance.now() - t0) / 1000).toFixed(1)} s, ${du(root).toFixed(0)} MB on disk; ${load()}`);
   t0 = performance.now();
   const out = path.join(base, 'out.vw');
   const args = layout === 'narratives' ? [layout, root, sim.subject, sim.space, out] : [layout, root, sim.subject, out];
