@@ -1,6 +1,7 @@
 import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
+import { writeFileAtomic } from '@voxelwise/io';
 import { combineHashes, fileSha256, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
@@ -160,11 +161,13 @@ export async function resolveSpeechModel(options: SpeechModelOptions): Promise<S
   if (isOffline()) throw loadError(model, tried, 'HF_HUB_OFFLINE is set: unset it to download, or copy the model folder there.');
   const t = await loadTransformers();
   try {
-    await t.AutoConfig.from_pretrained(repo, { revision, cache_dir: hubRoot });
+    // config.json and preprocessor_config.json through transformers.js (its cache layout), then
+    // only the encoder's ONNX file: a Whisper repository also holds decoders we never run.
+    const config = (await t.AutoConfig.from_pretrained(repo, { revision, cache_dir: hubRoot })) as unknown as { model_type?: string };
     await t.AutoFeatureExtractor.from_pretrained(repo, { revision, cache_dir: hubRoot });
-    // Whisper repositories hold encoder and decoders; only the encoder file is needed.
-    const loaded = await t.AutoModel.from_pretrained(repo, { revision, cache_dir: hubRoot, dtype: 'fp32', device: 'cpu' });
-    await loaded.dispose();
+    const type = (config.model_type ?? '') as SpeechArchitecture;
+    const file = modelFile ?? (type in SPEECH_ONNX_CANDIDATES ? SPEECH_ONNX_CANDIDATES[type][0] : 'onnx/model.onnx');
+    await download(`${t.env.remoteHost}${repo}/resolve/${encodeURIComponent(revision)}/${file}`, path.join(dir, file));
   } catch (cause) {
     tried.push(`download from ${t.env.remoteHost}${repo} (${cause instanceof Error ? cause.message.split('\n')[0] : String(cause)})`);
     throw loadError(model, tried, 'Check the model id and revision, the network (or HF_ENDPOINT), and HF_TOKEN for gated models.', cause);
@@ -176,6 +179,15 @@ export async function resolveSpeechModel(options: SpeechModelOptions): Promise<S
     tried,
     'The repository needs an fp32 ONNX export under onnx/ (encoder_model.onnx for Whisper, model.onnx otherwise).',
   );
+}
+
+/** Downloads one file of a hub repository (HF_TOKEN sent when set), written atomically. */
+async function download(url: string, to: string): Promise<void> {
+  const token = process.env['HF_TOKEN'];
+  const res = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  await fsp.mkdir(path.dirname(to), { recursive: true });
+  await writeFileAtomic(to, new Uint8Array(await res.arrayBuffer()));
 }
 
 function num(config: Record<string, unknown>, keys: string[], file: string): number {
