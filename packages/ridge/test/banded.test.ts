@@ -27,6 +27,16 @@ describeModelConformance('banded-ridge-cv (two bands, pure backend, float64)', (
   ]),
 );
 
+describeModelConformance(
+  'banded-ridge-cv (two bands, onnx backend, float32)',
+  () =>
+    withBands(createBandedRidgeModel({ backend: 'onnx', threads: 1, nIter: 4, alphas: [1, 10, 100, 1000] }), [
+      { name: 'a', start: 0, end: 8 },
+      { name: 'b', start: 8, end: 12 },
+    ]),
+  { groups: false },
+);
+
 const prob = planted(120, 40, 10, 8, { seed: 3, noise: 1.2 });
 const bands: FeatureBand[] = [
   { name: 'lm', start: 0, end: 7 },
