@@ -16,12 +16,22 @@ export interface TrimmingSlices {
   checkAlignment?: boolean;
 }
 
+/** Features and targets alike cut to `[start:end]`, for every role. */
+const both = (start: number, end: number): TrimmingSlices => {
+  const s = { start, end };
+  return { trainFeatures: s, trainTargets: s, testFeatures: s, testTargets: s };
+};
+
 /**
  * Named trimming sets. `story`: features cut to the TRs that have responses (each story's own
  * trim), targets kept whole. `litcoder-lebel`: LITcoder's LeBel trimming_config (README,
  * tutorials): train features [10:-5], targets all; test features [50:-5], targets [40:].
+ * `litcoder-narratives` / `litcoder-lpp`: LITcoder's `[14:-9]` / `[5:-5]` on features and targets
+ * (GT-LIT-Lab/litcoder_core `unified.py` `DATASET_CONFIGS`), for an assembly imported with
+ * `trim: none` (the Narratives and LPP importers apply these trims themselves by default, and
+ * `story` then keeps them).
  */
-export const TRIMMING_PRESETS: Readonly<Record<'story' | 'litcoder-lebel', TrimmingSlices>> = {
+export const TRIMMING_PRESETS: Readonly<Record<'story' | 'litcoder-lebel' | 'litcoder-narratives' | 'litcoder-lpp', TrimmingSlices>> = {
   story: {},
   'litcoder-lebel': {
     trainFeatures: { start: 10, end: -5 },
@@ -29,6 +39,8 @@ export const TRIMMING_PRESETS: Readonly<Record<'story' | 'litcoder-lebel', Trimm
     testFeatures: { start: 50, end: -5 },
     testTargets: { start: 40, end: null },
   },
+  'litcoder-narratives': both(14, -9),
+  'litcoder-lpp': both(5, -5),
 };
 
 const ROLES = [
