@@ -172,6 +172,16 @@ describe('banded-ridge-cv stage', () => {
     }
   });
 
+  it('with alphaMode single shares one alpha per candidate (himalaya local_alpha=False)', async () => {
+    const f = await createBandedRidgeModel({ backend: 'pure', nIter: 5, alphas: [1, 10, 100, 1000], alphaMode: 'single' }).fit(
+      { X: prob.X, Y: prob.Y, bands },
+      ctx(),
+    );
+    const byCandidate = new Map<number, Set<number>>();
+    f.candidateIndex.forEach((c, j) => byCandidate.set(c, (byCandidate.get(c) ?? new Set()).add(f.alphas![j]!)));
+    for (const alphas of byCandidate.values()) expect(alphas.size).toBe(1);
+  });
+
   it('gives the same numbers whatever the voxel batch (and with weights spilled to disk)', async () => {
     const opts = { backend: 'pure' as const, nIter: 4, alphas: [1, 10, 100], precision: 'float64' as const };
     const a = await createBandedRidgeModel(opts).fit({ X: prob.X, Y: prob.Y, bands }, ctx());
