@@ -46,10 +46,11 @@ function reflector(alpha: number, x: Float64Array, from: number, to: number): { 
  * symmetric matrix-vector product per column with the panel's block (memory-bound: it reads
  * only the lower triangle; from order 512 on in WebAssembly SIMD shared with worker threads,
  * same bits as the TypeScript loop used below that); the
- * other half runs through `kernels`: one rank-2·nb product per panel, and Q formed afterwards
- * from compact-WY block reflectors (dorgtr with dlarft). The active block is kept contiguous
- * (compacted in place after each panel) so every product works on plain row-major arrays; the
- * panel's V and W are stored transposed so the TypeScript loops run over long contiguous rows.
+ * other half runs through `kernels`: one rank-2·nb update per panel (of the lower triangle only,
+ * in row strips), and Q formed afterwards from compact-WY block reflectors (dorgtr with dlarft).
+ * The active block is kept contiguous (the next one is written to the front of a second buffer)
+ * so every product works on plain row-major arrays; the panel's V and W are stored transposed so
+ * the TypeScript loops run over long contiguous rows. Only B's lower triangle is read.
  */
 export async function tridiagonalizeBlocked(G: Matrix<Float64Array>, kernels: DenseKernels, blockSize = 64): Promise<Tridiagonalization> {
   const n = G.rows;
@@ -78,6 +79,7 @@ async function reduce(
   const n = G.rows;
   let B = Float64Array.from(G.data);
   let scratch = new Float64Array(n > blockSize ? (n - Math.min(blockSize, n)) ** 2 : 0);
+  const strips = stripBuffers(n - Math.min(blockSize, n), blockSize);
   const panels: Panel[] = [];
   let m = n;
   let k0 = 0;
@@ -112,12 +114,9 @@ async function reduce(
       panels.push({ order: mq, Vt, width: w, tau: panel.tau });
     }
     if (last) break;
-    // Trailing update B22 −= V·Wᵀ + W·Vᵀ as one product [V W]·[W V]ᵀ (dsyr2k), on the
-    // trailing block compacted to the front of B; the result lands in the scratch buffer.
     const mt = m - w;
     const { L, RT } = rank2Factors(panel.VT, panel.WT, m, w);
-    for (let i = 0; i < mt; i++) B.copyWithin(i * mt, (i + w) * m + w, (i + w) * m + w + mt);
-    await kernels.gemmSubtract(L, RT, B.subarray(0, mt * mt), mt, 2 * w, mt, scratch.subarray(0, mt * mt));
+    await trailingUpdate(B, m, w, L, RT, scratch, strips, kernels);
     [B, scratch] = [scratch, B];
     k0 += w;
     m = mt;
@@ -155,6 +154,77 @@ function columnReflector(
   return tau;
 }
 
+/**
+ * Row strips of the trailing update hold about this many panel widths: the strips that cover the
+ * lower triangle of an order-mt block compute (k + 1)/(2k) of the full product for k strips
+ * (0.58 at mt ≈ 3,000 with 64-wide panels), while each product stays large enough for the
+ * backend's GEMM to run at full speed.
+ */
+const STRIP_BLOCKS = 6;
+
+/** Staging for one row strip of the trailing update: C's strip, its result, and the prefix of Rᵀ. */
+interface StripBuffers {
+  readonly rowsTarget: number;
+  readonly C: Float64Array;
+  readonly out: Float64Array;
+  readonly RT: Float64Array;
+}
+
+/** Buffers for the strips of trailing blocks of order ≤ `mt` under panels of width ≤ `blockSize`. */
+function stripBuffers(mt: number, blockSize: number): StripBuffers {
+  const rowsTarget = STRIP_BLOCKS * blockSize;
+  // round(mt / rowsTarget) ≥ 2 strips have ≤ ceil(mt / strips) ≤ 1.25·rowsTarget + 1 rows.
+  const rows = Math.min(mt, Math.ceil(1.25 * rowsTarget) + 1);
+  return { rowsTarget, C: new Float64Array(rows * mt), out: new Float64Array(rows * mt), RT: new Float64Array(2 * blockSize * mt) };
+}
+
+/**
+ * Trailing update `B22 −= V·Wᵀ + W·Vᵀ` as products `[V W]·[W V]ᵀ` (LAPACK dsyr2k), written into
+ * `out` as the mt × mt block (mt = m − w) that the next panel reduces. Only its lower triangle is
+ * computed and later read (panel columns and the symmetric matrix-vector products read nothing
+ * else): row strips `[r0, r1)` times columns `[0, r1)`, each a product of the backend, so about
+ * 40 % of dsyr2k's flops as a full product are skipped. The upper triangle of `out` is left as
+ * it was. A block too small for two strips gets one full product.
+ */
+async function trailingUpdate(
+  B: Float64Array,
+  m: number,
+  w: number,
+  L: Float64Array,
+  RT: Float64Array,
+  out: Float64Array,
+  buffers: StripBuffers,
+  kernels: DenseKernels,
+): Promise<void> {
+  const mt = m - w;
+  const k = 2 * w;
+  const strips = Math.round(mt / buffers.rowsTarget);
+  if (strips < 2) {
+    // The trailing block compacted to the front of B, one product into `out`.
+    for (let i = 0; i < mt; i++) B.copyWithin(i * mt, (i + w) * m + w, (i + w) * m + w + mt);
+    await kernels.gemmSubtract(L, RT, B.subarray(0, mt * mt), mt, k, mt, out.subarray(0, mt * mt));
+    return;
+  }
+  for (let s = 0; s < strips; s++) {
+    const r0 = Math.floor((s * mt) / strips);
+    const r1 = Math.floor(((s + 1) * mt) / strips);
+    const rows = r1 - r0;
+    const C = buffers.C.subarray(0, rows * r1);
+    const res = buffers.out.subarray(0, rows * r1);
+    for (let i = 0; i < rows; i++) {
+      const src = (r0 + i + w) * m + w;
+      C.set(B.subarray(src, src + r1), i * r1);
+    }
+    let RTs = RT;
+    if (r1 < mt) {
+      RTs = buffers.RT.subarray(0, k * r1);
+      for (let t = 0; t < k; t++) RTs.set(RT.subarray(t * mt, t * mt + r1), t * r1);
+    }
+    await kernels.gemmSubtract(L.subarray(r0 * k, r1 * k), RTs, C, rows, k, r1, res);
+    for (let i = 0; i < rows; i++) out.set(res.subarray(i * r1, (i + 1) * r1), (r0 + i) * mt);
+  }
+}
+
 /** L = [V W] (trailing rows × 2w) and Rᵀ = [W V]ᵀ (2w × trailing rows), so L·Rᵀ = V·Wᵀ + W·Vᵀ. */
 function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number): { L: Float64Array; RT: Float64Array } {
   const mt = m - w;
@@ -174,12 +244,12 @@ function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number):
 }
 
 /**
- * Column j of the panel's partly reduced block into `col` (rows j..m−1): row j of B (B is
- * symmetric and untouched within a panel) minus the pending update Σ_t V_t·W_t[j] + W_t·V_t[j].
+ * Column j of the panel's partly reduced block into `col` (rows j..m−1): column j of B's lower
+ * triangle (the only one kept up to date; B is untouched within a panel) minus the pending
+ * update Σ_t V_t·W_t[j] + W_t·V_t[j].
  */
 function panelColumn(B: Float64Array, m: number, j: number, VT: Float64Array, WT: Float64Array, col: Float64Array): void {
-  const bo = j * m;
-  for (let i = j; i < m; i++) col[i] = B[bo + i]!;
+  for (let i = j; i < m; i++) col[i] = B[i * m + j]!;
   for (let t = 0; t < j; t++) {
     const o = t * m;
     const a = WT[o + j]!;
