@@ -52,14 +52,23 @@ export function storyLogMel(
   const buf = new Float64Array(nFft);
   const power = new Float64Array(nBins);
   /** log10 mel of one frame whose windowed samples are in `buf`, into `out` at `at` (stride `stride`). */
+  const even = new Float64Array(half + 1);
+  const odd = new Float64Array(half + 1);
   const logMel = (out: Float32Array, at: number, stride: number): void => {
+    // Real input: fold j with n_fft − j (cos is even, sin odd about n_fft / 2), half the products.
+    even[0] = buf[0]!;
+    even[half] = buf[half]!;
+    for (let j = 1; j < half; j++) {
+      even[j] = buf[j]! + buf[nFft - j]!;
+      odd[j] = buf[j]! - buf[nFft - j]!;
+    }
     for (let k = 0; k < nBins; k++) {
-      let re = 0;
-      let im = 0;
       const row = k * nFft;
-      for (let j = 0; j < nFft; j++) {
-        re += buf[j]! * cos[row + j]!;
-        im += buf[j]! * sin[row + j]!;
+      let re = even[0]! + even[half]! * cos[row + half]!;
+      let im = 0;
+      for (let j = 1; j < half; j++) {
+        re += even[j]! * cos[row + j]!;
+        im += odd[j]! * sin[row + j]!;
       }
       power[k] = re * re + im * im;
     }
