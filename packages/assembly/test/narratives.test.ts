@@ -253,3 +253,26 @@ describe('Narratives volume series', () => {
     ]);
   });
 });
+
+describe('Narratives file names', () => {
+  it('finds fMRIPrep 20.x, later fMRIPrep and afni-nosmooth names, entities in any order', async () => {
+    const { findRuns } = await import('../src/bids-dataset.js');
+    const func = tmp('vw-narratives-names-');
+    for (const f of [
+      'sub-001_task-pieman_run-1_space-fsaverage6_hemi-L.func.gii',
+      'sub-001_task-pieman_run-1_space-fsaverage6_hemi-R.func.gii',
+      'sub-001_task-pieman_run-2_hemi-L_space-fsaverage6_bold.func.gii',
+      'sub-001_task-pieman_run-2_hemi-R_space-fsaverage6_bold.func.gii',
+      'sub-001_task-tunnel_space-fsaverage6_hemi-L_desc-clean.func.gii',
+      'sub-001_task-tunnel_space-fsaverage6_hemi-R_desc-clean.func.gii',
+      'sub-001_task-lucy_space-fsaverage6_hemi-L.func.gii',
+      'sub-001_task-lucy_space-fsaverage5_hemi-R.func.gii',
+      'sub-001_task-pieman_run-1_desc-confounds_timeseries.tsv',
+    ])
+      writeFileSync(join(func, f), '');
+    const names = (desc?: string) => findRuns(func, '001', { space: 'fsaverage6', ...(desc ? { desc } : {}) }, 'test').map((r) => r.story);
+    // lucy has no right hemisphere in fsaverage6; tunnel is only there as desc-clean.
+    expect(names()).toEqual(['pieman_run-1', 'pieman_run-2']);
+    expect(names('clean')).toEqual(['tunnel']);
+  });
+});
