@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,7 +108,7 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
   }, 240_000);
 
   it.skipIf(!findChromium())(
-    'the exported page, served from 127.0.0.1, predicts what voxelwise predict does (float32 weights, ≤ 1e-4), with no console error and no request elsewhere, and again offline after a reload',
+    'the exported page, served from 127.0.0.1, predicts what voxelwise predict does (float32 weights, ≤ 1e-4), with no console error and no request elsewhere, again offline after a reload, and on threads when cross-origin isolated',
     async () => {
       const site = join(root, 'site32');
       const r = await runCli(['export', 'web', runDir, '--out', site, '--dtype', 'float32']);
@@ -131,6 +131,12 @@ describe('voxelwise predict and export web (the demo run, tiny GPT-2 bundled)', 
       expect(maxAbsDiff(p.data, reference)).toBeLessThanOrEqual(1e-4);
       // Loaded once, the page works offline: the server stopped, a reload predicts the same numbers.
       expect(seen.offlinePrediction?.data).toEqual(p.data);
+      // Served with COOP/COEP, the page is cross-origin isolated and onnxruntime-web runs threads.
+      const isolated = await checkWebExport(site, { inputs: [{ text: TEXT, wordsPerSecond: 2.5 }], crossOriginIsolated: true });
+      expect(isolated.errors).toEqual([]);
+      expect(isolated.external).toEqual([]);
+      expect(isolated.threads).toBe(Math.min(4, availableParallelism()));
+      expect(maxAbsDiff(isolated.predictions[0]!.data, reference)).toBeLessThanOrEqual(1e-4);
     },
     240_000,
   );

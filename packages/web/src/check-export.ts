@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly external: string[];
   /** The page's onnxruntime backend (`wasm`, or `webgpu` when the browser has it). */
   readonly backend: string;
+  /** onnxruntime-web threads the page used (1 unless the page is cross-origin isolated). */
+  readonly threads: number;
   /** Seconds from navigation until the page was ready to predict (model, weights, runtime loaded). */
   readonly readySeconds: number;
   /** Seconds the page itself reports for loading. */
@@ -62,6 +64,8 @@ export interface CheckOptions {
    * page and predict the first input again (see {@link CheckResult.offlinePrediction}).
    */
   readonly offline?: boolean;
+  /** Serve with COOP/COEP headers, so the page is cross-origin isolated and runs several threads. */
+  readonly crossOriginIsolated?: boolean;
 }
 
 interface CdpMessage {
@@ -90,7 +94,7 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
       hint: 'Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.',
     });
   }
-  const server = await serveStatic(resolve(dir));
+  const server = await serveStatic(resolve(dir), { crossOriginIsolated: options.crossOriginIsolated ?? false });
   const profile = await mkdtemp(join(tmpdir(), 'vw-web-'));
   const child = spawn(
     exe,
@@ -193,10 +197,10 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
     }
     const info =
       state === 'true'
-        ? await evaluate<{ backend: string; loadSeconds: number }>(
-            '({ backend: window.voxelwise.backend, loadSeconds: window.voxelwise.loadSeconds })',
+        ? await evaluate<{ backend: string; loadSeconds: number; threads: number }>(
+            '({ backend: window.voxelwise.backend, loadSeconds: window.voxelwise.loadSeconds, threads: window.voxelwise.threads })',
           )
-        : { backend: '', loadSeconds: NaN };
+        : { backend: '', loadSeconds: NaN, threads: 0 };
     const predictions: PagePrediction[] = [];
     if (state === 'true') {
       for (const input of options.inputs) {
@@ -255,6 +259,7 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
       requests,
       external,
       backend: info.backend,
+      threads: info.threads,
       readySeconds,
       loadSeconds: info.loadSeconds,
       predictions,

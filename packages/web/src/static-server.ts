@@ -24,9 +24,14 @@ export interface StaticServer {
 
 /**
  * Serves `root` read-only on 127.0.0.1 — what "any static server" does for an export, and what the
- * browser check uses. Paths outside `root` are 404.
+ * browser check uses. Paths outside `root` are 404. With `crossOriginIsolated`, responses carry
+ * the COOP/COEP headers under which the page runs onnxruntime-web on several threads.
  */
-export async function serveStatic(root: string): Promise<StaticServer> {
+export async function serveStatic(root: string, options: { crossOriginIsolated?: boolean } = {}): Promise<StaticServer> {
+  // COOP + COEP make the page cross-origin isolated, which onnxruntime-web needs for threads.
+  const isolation = options.crossOriginIsolated
+    ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+    : {};
   const requested: string[] = [];
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
@@ -39,7 +44,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     stat(file).then(
       (s) => {
         if (!s.isFile()) return void res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': s.size });
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': s.size, ...isolation });
         createReadStream(file).pipe(res);
       },
       () => res.writeHead(404).end(),

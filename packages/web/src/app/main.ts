@@ -14,7 +14,7 @@ import { timedWords } from '../timed-input.js';
 import type { TimingMode } from '../timed-input.js';
 import { textFeatures } from '../text-features.js';
 import type { TextFeatureModel } from '../text-features.js';
-import { chooseBackend, configureOrt, openRunner } from './ort-runner.js';
+import { chooseBackend, configureOrt, openRunner, ortThreads } from './ort-runner.js';
 import { drawMap, drawSeries } from './plots.js';
 
 /** A prediction as the page keeps it. */
@@ -210,6 +210,7 @@ async function start(): Promise<void> {
   (window as unknown as { voxelwise: unknown }).voxelwise = {
     manifest,
     backend,
+    threads: ortThreads(),
     loadSeconds,
     predict: async (input: string, mode?: TimingMode, rate?: number) => {
       const p = await predict(input, mode, rate);

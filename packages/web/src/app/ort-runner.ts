@@ -48,3 +48,8 @@ export async function openRunner(bytes: Uint8Array, settings: WebFeatureSettings
     padId: settings.padId,
   };
 }
+
+/** Threads onnxruntime-web runs the model on (1 unless the page is cross-origin isolated). */
+export function ortThreads(): number {
+  return ort.env.wasm.numThreads ?? 1;
+}
