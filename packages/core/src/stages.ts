@@ -261,8 +261,9 @@ export interface CrossValidationResult {
   /** Headline metrics with LITcoder's full-CV key names (`median_score`, `n_majority_significant`, ...). */
   readonly metrics: Readonly<Record<string, number | string | boolean | null>>;
   /**
-   * Combined per-voxel arrays: `r` is the mean of the fold correlations, `p` the Fisher
-   * combination of the fold p-values, `pCorrected` its FDR correction, `significant` its mask.
+   * Combined per-voxel arrays: `r` is the mean of the fold correlations, `p` a combination of
+   * the fold p-values valid for dependent folds (the model documents which), `pCorrected` its FDR
+   * correction, `significant` its mask.
    */
   readonly voxels: VoxelScores;
   /** 1 where the voxel is significant in a majority (⌊k/2⌋ + 1) of the k outer folds. */
