@@ -1,18 +1,13 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import { formatIssues, voxelwiseError, z } from '@voxelwise/core';
-import type { VolumeGeometry } from '@voxelwise/core';
-import { fsError, writeDirAtomic } from '@voxelwise/io';
-import { encodeNifti1 } from '@voxelwise/neuroimaging';
+import { writeDirAtomic } from '@voxelwise/io';
 import { subjectLabel } from './bids-names.js';
 import { LPP_TASK, LPP_TR, LPP_TRIM } from './lpp.js';
 import { parseLppWords } from './lpp-words.js';
 import { brainSimOptions, planBrainStories, simulateBrainResponses, simulationRoot } from './simulate-brain.js';
 import type { SimulatedDataset, WriteBrainSimOptions } from './simulate-narratives.js';
+import { SIM_VOLUME_SPACE, simulatedVolume, writeVolumeSeries } from './simulate-volume.js';
 
 const WHERE = 'assembly:simulate';
 
@@ -30,23 +25,6 @@ export const simulateLppOptions = brainSimOptions
 
 /** Options of the Le Petit Prince simulator, as written by users. */
 export type SimulateLppOptions = z.input<typeof simulateLppOptions>;
-
-/** Flat index of voxel (x, y, z), x fastest (NIfTI order). */
-const flat = (shape: readonly number[], x: number, y: number, zz: number): number => x + shape[0]! * (y + shape[1]! * zz);
-
-/** Writes a 4-D float32 series as `.nii.gz` (gzip level 1: the simulator's files are large and only read once). */
-async function writeSeries(file: string, data: Float32Array, shape: number[], affine: number[][], tr: number): Promise<void> {
-  const bytes = encodeNifti1({ data, shape, affine, gzip: false });
-  // pixdim[4] = TR (byte 92) and xyzt_units = mm | s (byte 123), as fMRIPrep writes them (nifti1.h).
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  view.setFloat32(92, tr, true);
-  bytes[123] = 2 | 8;
-  try {
-    await pipeline(Readable.from([bytes]), createGzip({ level: 1 }), createWriteStream(file));
-  } catch (e) {
-    throw fsError(e, file, WHERE, 'write');
-  }
-}
 
 /**
  * Writes a simulated English Le Petit Prince subject as OpenNeuro ds003643 lays it out:
@@ -78,39 +56,10 @@ export async function writeSimulatedLpp(
   const o = parsed.data;
   const label = subjectLabel(o.subject ?? 'EN001');
   const sub = `sub-${label}`;
-  const space = 'MNI152NLin2009cAsym';
+  const space = SIM_VOLUME_SPACE;
   const res = String(o.voxelSize);
-  const shape = [...o.shape];
-  const s = o.voxelSize;
-  // MNI152NLin2009cAsym's grid at 2 mm (97 × 115 × 97) has this affine; other sizes keep its centring.
-  const affine = [
-    [s, 0, 0, (-(shape[0]! - 1) / 2) * s],
-    [0, s, 0, (-(shape[1]! - 1) / 2) * s - 18],
-    [0, 0, s, (-(shape[2]! - 1) / 2) * s + 18],
-    [0, 0, 0, 1],
-  ];
-  // Brain mask: an ellipsoid of 0.35 of the grid along each axis (≈ 194,000 voxels at 97 × 115 × 97).
-  const columns: number[] = [];
-  const world: number[] = [];
-  for (let zz = 0; zz < shape[2]!; zz++)
-    for (let y = 0; y < shape[1]!; y++)
-      for (let x = 0; x < shape[0]!; x++) {
-        const d = [x, y, zz].reduce((acc, c, a) => acc + ((c - (shape[a]! - 1) / 2) / (0.35 * shape[a]!)) ** 2, 0);
-        if (d <= 1) {
-          columns.push(flat(shape, x, y, zz));
-          world.push(affine[0]![0]! * x + affine[0]![3]!, affine[1]![1]! * y + affine[1]![3]!, affine[2]![2]! * zz + affine[2]![3]!);
-        }
-      }
-  const V = columns.length;
-  // The planted sphere: left lateral temporal (x < 0, below the centre).
-  const cVox = [0.3 * (shape[0]! - 1), 0.45 * (shape[1]! - 1), 0.4 * (shape[2]! - 1)];
-  const center: [number, number, number] = [
-    affine[0]![0]! * cVox[0]! + affine[0]![3]!,
-    affine[1]![1]! * cVox[1]! + affine[1]![3]!,
-    affine[2]![2]! * cVox[2]! + affine[2]![3]!,
-  ];
-  const inRegion = (j: number): boolean =>
-    Math.hypot(world[3 * j]! - center[0], world[3 * j + 1]! - center[1], world[3 * j + 2]! - center[2]) <= o.regionRadius;
+  const vol = simulatedVolume(o.shape, o.voxelSize, o.regionRadius);
+  const V = vol.columns.length;
   const n = o.stories ?? 9;
   const runs = Array.from({ length: n }, (_, k) => String(k + 1));
   const names = runs.map((r) => `${LPP_TASK}_run-${r}`);
@@ -129,17 +78,12 @@ export async function writeSimulatedLpp(
     const csv = `word,onset,offset,section\n${lines.join('\n')}\n`;
     return parseLppWords(new TextEncoder().encode(csv), 'annotation').get(section)!.words;
   });
-  const { responder, plans, truth } = simulateBrainResponses(o, rng, stories, V, inRegion, { center, radius: o.regionRadius, unit: 'mm' });
-  const nvox = shape[0]! * shape[1]! * shape[2]!;
-  const maskData = new Uint8Array(nvox);
-  for (const c of columns) maskData[c] = 1;
-  const geometry: VolumeGeometry = {
-    kind: 'volume',
-    space,
-    shape: [shape[0]!, shape[1]!, shape[2]!],
-    affine: affine.flat(),
-    zooms: [s, s, s],
-  };
+  const { responder, plans, truth } = simulateBrainResponses(o, rng, stories, V, vol.inRegion, {
+    center: vol.center,
+    radius: o.regionRadius,
+    unit: 'mm',
+  });
+  const geometry = vol.geometry;
   return writeDirAtomic(
     root,
     async (tmp) => {
@@ -154,7 +98,7 @@ export async function writeSimulatedLpp(
         `${JSON.stringify({ Name: 'Le Petit Prince (simulated by voxelwise)', BIDSVersion: '1.6.0', DatasetType: 'raw', GeneratedBy: [{ Name: 'voxelwise writeSimulatedLpp' }] }, null, 1)}\n`,
       );
       await put(`annotation/EN/${LPP_TASK}_word_information.csv`, `${rows.join('\n')}\n`);
-      const maskBytes = encodeNifti1({ data: maskData, shape, affine, gzip: true });
+      const maskBytes = vol.maskBytes;
       const t0 = Date.now();
       write.emit?.({ type: 'stage:start', stage: 'assembly/simulate-lpp', time: t0 });
       for (const [i, st] of stories.entries()) {
@@ -167,15 +111,9 @@ export async function writeSimulatedLpp(
         );
         await put(`derivatives/${sub}/func/${stem}_space-${space}_res-${res}_desc-brain_mask.nii.gz`, maskBytes);
         const Y = responder.repeatBlock(plans[i]!, 0, 0, V);
-        const vol = new Float32Array(nvox * st.nTRs);
-        for (let t = 0; t < st.nTRs; t++) {
-          const base = t * nvox;
-          const row = t * V;
-          for (let j = 0; j < V; j++) vol[base + columns[j]!] = Y[row + j]!;
-        }
         const rel = `derivatives/${sub}/func/${stem}_space-${space}_res-${res}_desc-preproc_bold.nii.gz`;
         await mkdir(dirname(join(tmp, rel)), { recursive: true });
-        await writeSeries(join(tmp, rel), vol, [...shape, st.nTRs], affine, LPP_TR);
+        await writeVolumeSeries(join(tmp, rel), vol, Y, st.nTRs, LPP_TR, WHERE);
         files.push(rel);
         write.emit?.({
           type: 'stage:progress',
