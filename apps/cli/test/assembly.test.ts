@@ -163,6 +163,40 @@ describe('voxelwise assembly', () => {
     const valid = await run(['assembly', 'validate', join(dir, 'lpp.vw')]);
     expect([valid.code, valid.out]).toEqual([0, expect.stringMatching(/2 stories, \d+ voxels: valid/)]);
 
+    const vol = join(dir, 'ds002345-mni');
+    const simVol = await run([
+      'assembly',
+      'simulate',
+      '--layout',
+      'narratives',
+      '--space',
+      'MNI152NLin2009cAsym',
+      '--shape',
+      '8,10,8',
+      '--out',
+      vol,
+      '--stories',
+      '2',
+      '--duration',
+      '40',
+    ]);
+    expect([simVol.code, simVol.out]).toEqual([0, expect.stringContaining('space MNI152NLin2009cAsym')]);
+    const volImp = await run([
+      'assembly',
+      'import-narratives',
+      '--root',
+      vol,
+      '--subject',
+      'sub-001',
+      '--space',
+      'MNI152NLin2009cAsym',
+      '--out',
+      join(dir, 'mni.vw'),
+    ]);
+    expect([volImp.code, volImp.err.includes('error')]).toEqual([0, false]);
+    expect((await run(['assembly', 'simulate', '--layout', 'narratives', '--out', join(dir, 'z'), '--shape', '8,8,8'])).err).toContain(
+      '--shape and --voxel-size apply to volumes',
+    );
     expect((await run(['assembly', 'simulate', '--layout', 'lpp', '--out', join(dir, 'y'), '--voxels', '10'])).err).toContain(
       '--voxels does not apply to --layout lpp',
     );

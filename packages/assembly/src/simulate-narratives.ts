@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatIssues, voxelwiseError, z } from '@voxelwise/core';
-import type { EventSink, SurfaceGeometry } from '@voxelwise/core';
+import type { BrainGeometry, EventSink } from '@voxelwise/core';
 import { writeDirAtomic } from '@voxelwise/io';
 import { encodeFreeSurferSurface, encodeGiftiFunc } from '@voxelwise/neuroimaging';
 import { subjectLabel } from './bids-names.js';
@@ -10,6 +10,7 @@ import { NARRATIVES_TR, NARRATIVES_TRIM } from './narratives.js';
 import { brainSimOptions, icosphere, planBrainStories, simulateBrainResponses, simulationRoot } from './simulate-brain.js';
 import type { BrainTruth } from './simulate-brain.js';
 import type { SimTranscript } from './simulate-text.js';
+import { SIM_VOLUME_SPACE, simulatedVolume, writeVolumeSeries } from './simulate-volume.js';
 
 const WHERE = 'assembly:simulate';
 
@@ -21,8 +22,17 @@ export const simulateNarrativesOptions = brainSimOptions
      * fsaverage<order> (3: 642, 5: 10,242, 6: 40,962 = fsaverage6). The space is named `fsaverage<order>`.
      */
     icoOrder: z.number().int().min(1).max(7).default(3),
-    /** Radius of the planted region on the left hemisphere, degrees of arc on the sphere. */
-    regionRadius: z.number().positive().max(90).default(30),
+    /**
+     * `fsaverage`: surface series on the icosahedral meshes; `MNI152NLin2009cAsym`: volume series
+     * with brain masks on an MNI-like grid (`shape`, `voxelSize`), as fMRIPrep's volume outputs.
+     */
+    space: z.enum(['fsaverage', 'MNI152NLin2009cAsym']).default('fsaverage'),
+    /** Volume only: voxels along x, y, z. */
+    shape: z.tuple([z.number().int().min(4), z.number().int().min(4), z.number().int().min(4)]).default([20, 24, 20]),
+    /** Volume only: voxel size, mm (also the `res-` entity). */
+    voxelSize: z.number().positive().default(4),
+    /** Radius of the planted region: degrees of arc on the left hemisphere's sphere (default 30), or mm in a volume (default 12). */
+    regionRadius: z.number().positive().optional(),
   })
   .strict();
 
@@ -131,7 +141,17 @@ export async function writeSimulatedNarratives(
   const o = parsed.data;
   const label = subjectLabel(o.subject ?? '001');
   const sub = `sub-${label}`;
-  const space = `fsaverage${o.icoOrder}`;
+  const volume = o.space === 'MNI152NLin2009cAsym';
+  const space = volume ? SIM_VOLUME_SPACE : `fsaverage${o.icoOrder}`;
+  const radius = o.regionRadius ?? (volume ? 12 : 30);
+  if (!volume && radius > 90) {
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: WHERE,
+      message: 'option "regionRadius": at most 90 degrees on a surface',
+      got: radius,
+    });
+  }
   const n = o.stories ?? 4;
   const tasks = Array.from({ length: n }, (_, k) => NARRATIVES_TASKS[k] ?? `story${k + 1}`);
   const rng = simulationRoot(o.seed, 'narratives');
@@ -141,39 +161,39 @@ export async function writeSimulatedNarratives(
     aligns.set(name, json);
     return parseGentleAlign(new TextEncoder().encode(json), `${name}/align.json`).words;
   });
-  const sphere = icosphere(o.icoOrder);
-  const nv = sphere.coords.length / 3;
-  // The planted cap: lateral, inferior and anterior on the left hemisphere (roughly the temporal lobe).
-  const c = [-0.8, 0.25, -0.35];
-  const cn = Math.hypot(c[0]!, c[1]!, c[2]!);
-  const cosR = Math.cos((o.regionRadius * Math.PI) / 180);
-  const inRegion = (col: number): boolean =>
-    col < nv && (sphere.coords[3 * col]! * c[0]! + sphere.coords[3 * col + 1]! * c[1]! + sphere.coords[3 * col + 2]! * c[2]!) / cn >= cosR;
-  const pialL = hemisphereCoords(sphere.coords, 'L', 'pial');
-  let best = 0;
-  let bestDot = -2;
-  for (let v = 0; v < nv; v++) {
-    const d = sphere.coords[3 * v]! * c[0]! + sphere.coords[3 * v + 1]! * c[1]! + sphere.coords[3 * v + 2]! * c[2]!;
-    if (d > bestDot) {
-      bestDot = d;
-      best = v;
-    }
-  }
-  const center: [number, number, number] = [pialL[3 * best]!, pialL[3 * best + 1]!, pialL[3 * best + 2]!];
-  const { responder, plans, truth } = simulateBrainResponses(o, rng, stories, 2 * nv, inRegion, {
-    center,
-    radius: o.regionRadius,
-    unit: 'deg',
-    hemi: 'L',
-  });
-  const geometry: SurfaceGeometry = {
-    kind: 'surface',
-    space,
-    hemispheres: [
-      { hemi: 'L', nVertices: nv },
-      { hemi: 'R', nVertices: nv },
-    ],
+  const sphere = volume ? null : icosphere(o.icoOrder);
+  const vol = volume ? simulatedVolume(o.shape, o.voxelSize, radius) : null;
+  const nv = sphere ? sphere.coords.length / 3 : 0;
+  const nColumns = vol ? vol.columns.length : 2 * nv;
+  const surfaceRegion = (): { inRegion: (col: number) => boolean; center: [number, number, number] } => {
+    const unit = sphere!.coords;
+    // The planted cap: lateral, inferior and anterior on the left hemisphere (roughly the temporal lobe).
+    const c = [-0.8, 0.25, -0.35];
+    const cn = Math.hypot(c[0]!, c[1]!, c[2]!);
+    const cosR = Math.cos((radius * Math.PI) / 180);
+    const dot = (v: number) => (unit[3 * v]! * c[0]! + unit[3 * v + 1]! * c[1]! + unit[3 * v + 2]! * c[2]!) / cn;
+    const pialL = hemisphereCoords(unit, 'L', 'pial');
+    let best = 0;
+    for (let v = 1; v < nv; v++) if (dot(v) > dot(best)) best = v;
+    return { inRegion: (col) => col < nv && dot(col) >= cosR, center: [pialL[3 * best]!, pialL[3 * best + 1]!, pialL[3 * best + 2]!] };
   };
+  const region = vol ? { inRegion: vol.inRegion, center: vol.center } : surfaceRegion();
+  const { responder, plans, truth } = simulateBrainResponses(o, rng, stories, nColumns, region.inRegion, {
+    center: region.center,
+    radius,
+    unit: vol ? 'mm' : 'deg',
+    ...(vol ? {} : { hemi: 'L' as const }),
+  });
+  const geometry: BrainGeometry = vol
+    ? vol.geometry
+    : {
+        kind: 'surface',
+        space,
+        hemispheres: [
+          { hemi: 'L', nVertices: nv },
+          { hemi: 'R', nVertices: nv },
+        ],
+      };
   return writeDirAtomic(
     root,
     async (tmp) => {
@@ -187,12 +207,12 @@ export async function writeSimulatedNarratives(
         'dataset_description.json',
         `${JSON.stringify({ Name: 'Narratives (simulated by voxelwise)', BIDSVersion: '1.6.0', DatasetType: 'raw', GeneratedBy: [{ Name: 'voxelwise writeSimulatedNarratives' }] }, null, 1)}\n`,
       );
-      for (const hemi of ['L', 'R'] as const) {
+      for (const hemi of sphere ? (['L', 'R'] as const) : []) {
         const h = hemi === 'L' ? 'lh' : 'rh';
         for (const kind of ['pial', 'inflated', 'sphere'] as const) {
           await put(
             `derivatives/freesurfer/${space}/surf/${h}.${kind}`,
-            encodeFreeSurferSurface(hemisphereCoords(sphere.coords, hemi, kind), sphere.faces),
+            encodeFreeSurferSurface(hemisphereCoords(sphere!.coords, hemi, kind), sphere!.faces),
           );
         }
       }
@@ -206,11 +226,20 @@ export async function writeSimulatedNarratives(
           `${sub}/func/${sub}_task-${s.name}_events.tsv`,
           `onset\tduration\ttrial_type\n${s.onset}\t${(s.nTRs * NARRATIVES_TR - s.onset).toFixed(2)}\tstory\n`,
         );
-        const Y = responder.repeatBlock(plans[i]!, 0, 0, 2 * nv);
-        for (const [hemi, offset] of [
-          ['L', 0],
-          ['R', nv],
-        ] as const) {
+        const Y = responder.repeatBlock(plans[i]!, 0, 0, nColumns);
+        if (vol) {
+          const stem = `derivatives/fmriprep/${sub}/func/${sub}_task-${s.name}_space-${space}_res-${o.voxelSize}`;
+          await put(`${stem}_desc-brain_mask.nii.gz`, vol.maskBytes);
+          await mkdir(dirname(join(tmp, stem)), { recursive: true });
+          await writeVolumeSeries(join(tmp, `${stem}_desc-preproc_bold.nii.gz`), vol, Y, s.nTRs, NARRATIVES_TR, WHERE);
+          files.push(`${stem}_desc-preproc_bold.nii.gz`);
+        }
+        for (const [hemi, offset] of vol
+          ? []
+          : ([
+              ['L', 0],
+              ['R', nv],
+            ] as const)) {
           const maps = Array.from({ length: s.nTRs }, (_, t) => ({ data: Y.slice(t * 2 * nv + offset, t * 2 * nv + offset + nv) }));
           await put(
             `derivatives/fmriprep/${sub}/func/${sub}_task-${s.name}_space-${space}_hemi-${hemi}_bold.func.gii`,

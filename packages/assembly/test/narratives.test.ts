@@ -276,3 +276,26 @@ describe('Narratives file names', () => {
     expect(names('clean')).toEqual(['tunnel']);
   });
 });
+
+describe('simulated Narratives volumes', () => {
+  it('writes MNI series with brain masks that openNarratives reads with the planted sphere as ground truth', async () => {
+    const root = join(tmp('vw-narratives-simvol-'), 'ds002345');
+    const sim = await writeSimulatedNarratives(
+      { seed: 4, space: 'MNI152NLin2009cAsym', shape: [10, 12, 10], stories: 2, duration: 60 },
+      root,
+    );
+    expect(sim.space).toBe('MNI152NLin2009cAsym');
+    expect(sim.truth.region.unit).toBe('mm');
+    const a = await openNarratives({ root, subject: sim.subject, space: sim.space });
+    expect(a.storyNames).toEqual(['pieman', 'tunnel']);
+    const g = a.metadata.geometry!;
+    if (g.kind !== 'volume') throw new Error('volume expected');
+    expect(g.shape).toEqual([10, 12, 10]);
+    expect(g.maskFile).toContain('_res-4_desc-brain_mask.nii.gz');
+    const gt = a.metadata['groundTruth'] as { planted: number[] };
+    expect(gt.planted.flatMap((p, c) => (p ? [c] : []))).toEqual(sim.truth.planted);
+    const s = await a.story('pieman');
+    expect((await s.responses()).cols).toBe(a.metadata.nVoxels);
+    await expectVoxelwiseError(() => writeSimulatedNarratives({ regionRadius: 120 }, join(root, 'x')), 'E_OPTIONS_INVALID', /90 degrees/);
+  });
+});

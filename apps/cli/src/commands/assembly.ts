@@ -107,8 +107,13 @@ const simulateBrainOptions = {
     value: '<r>',
     description: 'Planted region radius: degrees on the sphere (narratives, default 30) or mm (lpp, default 12)',
   },
-  shape: { type: 'string', value: '<nx,ny,nz>', description: 'lpp: volume grid (default 20,24,20; MNI 2 mm is 97,115,97)' },
-  'voxel-size': { type: 'string', value: '<mm>', description: 'lpp: voxel size (default 4)' },
+  space: {
+    type: 'string',
+    value: '<fsaverage|MNI152NLin2009cAsym>',
+    description: 'narratives: surface series (default) or MNI volume series with brain masks',
+  },
+  shape: { type: 'string', value: '<nx,ny,nz>', description: 'Volumes: grid (default 20,24,20; MNI 2 mm is 97,115,97)' },
+  'voxel-size': { type: 'string', value: '<mm>', description: 'Volumes: voxel size (default 4)' },
 } as const;
 const simulateOptions = {
   out: { ...out, description: 'Directory to write' },
@@ -338,6 +343,9 @@ async function simulateBrain(layout: 'narratives' | 'lpp', out: string, values: 
   for (const k of ['voxels', 'planted-fraction', 'test-repeats', 'extractor'] as const) {
     if (values[k] !== undefined) throw usageError(`--${k} does not apply to --layout ${layout}`);
   }
+  const simSpace = values.space;
+  if (simSpace !== undefined && (layout !== 'narratives' || (simSpace !== 'fsaverage' && simSpace !== 'MNI152NLin2009cAsym')))
+    throw usageError(`--space must be fsaverage or MNI152NLin2009cAsym, with --layout narratives (got "${simSpace}")`);
   let shape: number[] | undefined;
   if (values.shape !== undefined) {
     shape = values.shape.split(',').map(Number);
@@ -355,11 +363,14 @@ async function simulateBrain(layout: 'narratives' | 'lpp', out: string, values: 
     ar1: num(values, 'ar1'),
     subject: values.subject,
     regionRadius: num(values, 'region-radius'),
-    ...(layout === 'narratives' ? { icoOrder: num(values, 'ico-order', 'int') } : { shape, voxelSize: num(values, 'voxel-size') }),
+    ...(layout === 'narratives' ? { icoOrder: num(values, 'ico-order', 'int'), space: simSpace } : {}),
+    shape,
+    voxelSize: num(values, 'voxel-size'),
   };
-  if (layout === 'narratives' && (values.shape !== undefined || values['voxel-size'] !== undefined))
-    throw usageError('--shape and --voxel-size apply to --layout lpp only');
-  if (layout === 'lpp' && values['ico-order'] !== undefined) throw usageError('--ico-order applies to --layout narratives only');
+  const volume = layout === 'lpp' || simSpace === 'MNI152NLin2009cAsym';
+  if (!volume && (values.shape !== undefined || values['voxel-size'] !== undefined))
+    throw usageError('--shape and --voxel-size apply to volumes (--layout lpp, or narratives with --space MNI152NLin2009cAsym)');
+  if (volume && values['ico-order'] !== undefined) throw usageError('--ico-order applies to surfaces (--layout narratives) only');
   const options = Object.fromEntries(Object.entries(opt).filter(([, v]) => v !== undefined));
   const a = await import('@voxelwise/assembly');
   const log = await withLogger(env);
