@@ -57,16 +57,22 @@ for (const [label, options] of variants) {
   );
 }
 
-/** Cold: from navigation to the first 100-word prediction; warm: another 100 words. */
+/** Cold: from navigation to the first 100-word prediction; warm: another 100 words. Single-threaded, then cross-origin isolated (threads). */
 async function timeSite(label: string, dir: string): Promise<void> {
-  const before = loadavg()[0]!;
-  const seen = await checkWebExport(dir, { inputs: [{ text: text(100) }, { text: text(100, 7) }], timeoutMs: 1_200_000 });
-  if (seen.errors.length > 0 || seen.external.length > 0)
-    throw new Error(`${label}: ${JSON.stringify({ errors: seen.errors, external: seen.external })}`);
-  const [first, second] = seen.predictions;
-  log(
-    `| ${label} | ${seen.backend} | ${seen.readySeconds.toFixed(1)} | ${(seen.readySeconds + first!.seconds).toFixed(1)} | ${second!.seconds.toFixed(2)} | ${before.toFixed(1)} |`,
-  );
+  for (const crossOriginIsolated of [false, true]) {
+    const before = loadavg()[0]!;
+    const seen = await checkWebExport(dir, {
+      inputs: [{ text: text(100) }, { text: text(100, 7) }],
+      timeoutMs: 1_200_000,
+      crossOriginIsolated,
+    });
+    if (seen.errors.length > 0 || seen.external.length > 0)
+      throw new Error(`${label}: ${JSON.stringify({ errors: seen.errors, external: seen.external })}`);
+    const [first, second] = seen.predictions;
+    log(
+      `| ${label} | ${seen.backend}, ${seen.threads} thread${seen.threads > 1 ? 's' : ''} | ${seen.readySeconds.toFixed(1)} | ${(seen.readySeconds + first!.seconds).toFixed(1)} | ${second!.seconds.toFixed(2)} | ${before.toFixed(1)} |`,
+    );
+  }
 }
 
 log('\n| model (headless Chromium, WASM) | backend | ready s | first prediction (100 words) s | per 100 words (warm) s | load avg |');
