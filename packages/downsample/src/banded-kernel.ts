@@ -39,12 +39,19 @@ export interface PairKernel {
    * time in that order. `w`, `a0`, `a1` are element indices of the arena.
    */
   pair(block: number, layout: BlockLayout, row: number, width: number, span: number, w: number, a0: number, a1: number): void;
+  /**
+   * Rounds the `count` float64 at element `from` of the arena to float32 (to nearest even, as a
+   * Float32Array store does), written from float32 element `2·to` of {@link PairKernel.floats}.
+   */
+  demote(from: number, to: number, count: number): void;
+  /** The arena as float32 values; invalid after a call that grows it. */
+  floats(): Float32Array;
 }
 
 /**
  * The scalar kernel: the WebAssembly one's arithmetic, operation for operation (no fused
  * multiply-add), so both give the same bits. Groups of four rows whose eight weights are all 0
- * are skipped.
+ * are skipped; where one TR's four are, only the other TR's sums are updated.
  */
 function pairKernelJs(m: Float64Array, x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void {
   m.fill(0, a0, a0 + width);
@@ -60,11 +67,22 @@ function pairKernelJs(m: Float64Array, x: number, stride: number, width: number,
     const w11 = m[w1 + p + 1]!;
     const w12 = m[w1 + p + 2]!;
     const w13 = m[w1 + p + 3]!;
-    if (w00 === 0 && w01 === 0 && w02 === 0 && w03 === 0 && w10 === 0 && w11 === 0 && w12 === 0 && w13 === 0) continue;
+    const z0 = w00 === 0 && w01 === 0 && w02 === 0 && w03 === 0;
+    const z1 = w10 === 0 && w11 === 0 && w12 === 0 && w13 === 0;
+    if (z0 && z1) continue;
     const b0 = x + p * stride;
     const b1 = b0 + stride;
     const b2 = b1 + stride;
     const b3 = b2 + stride;
+    if (z0 || z1) {
+      // One TR alone (adding 0 would leave its sums as they are: they start at +0, never −0).
+      const acc = z0 ? a1 : a0;
+      const [v0, v1, v2, v3] = z0 ? [w10, w11, w12, w13] : [w00, w01, w02, w03];
+      for (let k = 0; k < width; k++) {
+        m[acc + k] = m[acc + k]! + (v0 * m[b0 + k]! + v1 * m[b1 + k]! + v2 * m[b2 + k]! + v3 * m[b3 + k]!);
+      }
+      continue;
+    }
     for (let k = 0; k < width; k++) {
       const x0 = m[b0 + k]!;
       const x1 = m[b1 + k]!;
@@ -123,6 +141,7 @@ function copyRows(
 
 function scalarKernel(): PairKernel {
   let arena = new Float64Array(0);
+  let arena32 = new Float32Array(0);
   return {
     kind: 'scalar',
     reserve(length) {
@@ -131,6 +150,14 @@ function scalarKernel(): PairKernel {
     },
     load: (x, stride, order, c0, width, rectify, to, from, until) => copyRows(x, stride, order, c0, width, rectify, arena, to, from, until),
     pair: (block, _layout, row, width, span, w, a0, a1) => pairKernelJs(arena, block + row * width, width, width, span, w, a0, a1),
+    demote(from, to, count) {
+      const out = this.floats();
+      for (let k = 0; k < count; k++) out[2 * to + k] = arena[from + k]!;
+    },
+    floats() {
+      if (arena32.buffer !== arena.buffer) arena32 = new Float32Array(arena.buffer);
+      return arena32;
+    },
   };
 }
 
@@ -151,6 +178,7 @@ interface KernelExports {
   finite64(ptr: number, count: number): number;
   finite32(ptr: number, count: number): number;
   signs32(src: number, dst: number, rows: number, width: number): void;
+  demote(src: number, dst: number, count: number): void;
 }
 
 /**
@@ -192,6 +220,7 @@ function simdKernel(): PairKernel | undefined {
   }
   const { memory } = exports;
   let view = new Float64Array(memory.buffer);
+  let view32 = new Float32Array(memory.buffer);
   return {
     kind: 'simd',
     reserve(length) {
@@ -225,6 +254,11 @@ function simdKernel(): PairKernel | undefined {
     pair(block, layout, row, width, span, w, a0, a1) {
       if (layout === 'float32') exports.pair32(8 * block + 4 * row * width, width, width, span, 8 * w, 8 * a0, 8 * a1);
       else exports.pair64(8 * block + 8 * row * width, width, width, span, 8 * w, 8 * a0, 8 * a1);
+    },
+    demote: (from, to, count) => exports.demote(8 * from, 8 * to, count),
+    floats() {
+      if (view32.buffer !== memory.buffer) view32 = new Float32Array(memory.buffer);
+      return view32;
     },
   };
 }

@@ -5,10 +5,12 @@
 ;; The arithmetic is the scalar kernel's (banded-kernel.ts pairKernelJs), operation for operation:
 ;;   a0[k] = a0[k] + (((w00·x0 + w01·x1) + w02·x2) + w03·x3)
 ;; with no fused multiply-add, so both give the same bits. Groups whose eight weights are all 0 are
-;; skipped, then the last (span mod 4) words are added one at a time.
+;; skipped, groups where one TR's four weights are all 0 update the other TR's sums only (at the
+;; ends of the pair's range, which only one of its TRs reaches), then the last (span mod 4) words
+;; are added one at a time.
 ;;
 ;; finite32 / finite64 check the copied features for NaN and ±Infinity; signs32 splits float32 rows
-;; into their negative and positive parts (Lanczos rectify).
+;; into their negative and positive parts (Lanczos rectify); demote rounds float64 sums to float32.
 ;;
 ;; The bytes are embedded in banded-kernel-bytes.ts; test/banded-kernel.test.ts assembles this file
 ;; with wabt and checks that they match. Every address is a byte offset into the exported memory.
@@ -30,6 +32,7 @@
     (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $y0 f64) (local $y1 f64) (local $y2 f64) (local $y3 f64)
+    (local $z0 i32) (local $z1 i32) (local $acc i32)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 3)))
     (local.set $widthBytes (i32.shl (local.get $width) (i32.const 3)))
     (local.set $vecBytes (i32.shl (i32.and (local.get $width) (i32.const -2)) (i32.const 3)))
@@ -50,15 +53,15 @@
         (local.set $w11 (f64.load offset=8 (local.get $wq)))
         (local.set $w12 (f64.load offset=16 (local.get $wq)))
         (local.set $w13 (f64.load offset=24 (local.get $wq)))
-        (if
-          (i32.eqz
-            (i32.and
-              (i32.and
-                (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w01) (f64.const 0)))
-                (i32.and (f64.eq (local.get $w02) (f64.const 0)) (f64.eq (local.get $w03) (f64.const 0))))
-              (i32.and
-                (i32.and (f64.eq (local.get $w10) (f64.const 0)) (f64.eq (local.get $w11) (f64.const 0)))
-                (i32.and (f64.eq (local.get $w12) (f64.const 0)) (f64.eq (local.get $w13) (f64.const 0))))))
+        (local.set $z0
+          (i32.and
+            (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w01) (f64.const 0)))
+            (i32.and (f64.eq (local.get $w02) (f64.const 0)) (f64.eq (local.get $w03) (f64.const 0)))))
+        (local.set $z1
+          (i32.and
+            (i32.and (f64.eq (local.get $w10) (f64.const 0)) (f64.eq (local.get $w11) (f64.const 0)))
+            (i32.and (f64.eq (local.get $w12) (f64.const 0)) (f64.eq (local.get $w13) (f64.const 0)))))
+        (if (i32.eqz (i32.or (local.get $z0) (local.get $z1)))
           (then
             (local.set $s00 (f64x2.splat (local.get $w00)))
             (local.set $s01 (f64x2.splat (local.get $w01)))
@@ -120,7 +123,58 @@
                       (f64.add
                         (f64.add (f64.mul (local.get $w10) (local.get $y0)) (f64.mul (local.get $w11) (local.get $y1)))
                         (f64.mul (local.get $w12) (local.get $y2)))
-                      (f64.mul (local.get $w13) (local.get $y3)))))))))
+                      (f64.mul (local.get $w13) (local.get $y3))))))))
+          (else
+            (if (i32.xor (local.get $z0) (local.get $z1))
+              (then
+                ;; One TR of the pair has only zero weights here: the other one alone (adding 0 would
+                ;; leave its sums as they are: they start at +0 and never become −0).
+                (local.set $acc (select (local.get $a1) (local.get $a0) (local.get $z0)))
+                (local.set $w00 (select (local.get $w10) (local.get $w00) (local.get $z0)))
+                (local.set $w01 (select (local.get $w11) (local.get $w01) (local.get $z0)))
+                (local.set $w02 (select (local.get $w12) (local.get $w02) (local.get $z0)))
+                (local.set $w03 (select (local.get $w13) (local.get $w03) (local.get $z0)))
+                (local.set $s00 (f64x2.splat (local.get $w00)))
+                (local.set $s01 (f64x2.splat (local.get $w01)))
+                (local.set $s02 (f64x2.splat (local.get $w02)))
+                (local.set $s03 (f64x2.splat (local.get $w03)))
+                (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $rowBytes))))
+                (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
+                (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
+                (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+                (local.set $k (i32.const 0))
+                (block $vecDone
+                  (loop $vec
+                    (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                    (local.set $x0 (v128.load (i32.add (local.get $r0) (local.get $k))))
+                    (local.set $x1 (v128.load (i32.add (local.get $r1) (local.get $k))))
+                    (local.set $x2 (v128.load (i32.add (local.get $r2) (local.get $k))))
+                    (local.set $x3 (v128.load (i32.add (local.get $r3) (local.get $k))))
+                    (v128.store (i32.add (local.get $acc) (local.get $k))
+                      (f64x2.add
+                        (v128.load (i32.add (local.get $acc) (local.get $k)))
+                        (f64x2.add
+                          (f64x2.add
+                            (f64x2.add (f64x2.mul (local.get $s00) (local.get $x0)) (f64x2.mul (local.get $s01) (local.get $x1)))
+                            (f64x2.mul (local.get $s02) (local.get $x2)))
+                          (f64x2.mul (local.get $s03) (local.get $x3)))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br $vec)))
+                ;; An odd width leaves one column.
+                (if (i32.lt_u (local.get $k) (local.get $widthBytes))
+                  (then
+                    (local.set $y0 (f64.load (i32.add (local.get $r0) (local.get $k))))
+                    (local.set $y1 (f64.load (i32.add (local.get $r1) (local.get $k))))
+                    (local.set $y2 (f64.load (i32.add (local.get $r2) (local.get $k))))
+                    (local.set $y3 (f64.load (i32.add (local.get $r3) (local.get $k))))
+                    (f64.store (i32.add (local.get $acc) (local.get $k))
+                      (f64.add
+                        (f64.load (i32.add (local.get $acc) (local.get $k)))
+                        (f64.add
+                          (f64.add
+                            (f64.add (f64.mul (local.get $w00) (local.get $y0)) (f64.mul (local.get $w01) (local.get $y1)))
+                            (f64.mul (local.get $w02) (local.get $y2)))
+                          (f64.mul (local.get $w03) (local.get $y3)))))))))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $groups)))
 
@@ -173,6 +227,7 @@
     (local $s10 v128) (local $s11 v128) (local $s12 v128) (local $s13 v128)
     (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128)
     (local $y0 f64) (local $y1 f64) (local $y2 f64) (local $y3 f64)
+    (local $z0 i32) (local $z1 i32) (local $acc i32)
     (local.set $rowBytes (i32.shl (local.get $stride) (i32.const 2)))
     (local.set $widthBytes (i32.shl (local.get $width) (i32.const 3)))
     (local.set $vecBytes (i32.shl (i32.and (local.get $width) (i32.const -2)) (i32.const 3)))
@@ -193,15 +248,15 @@
         (local.set $w11 (f64.load offset=8 (local.get $wq)))
         (local.set $w12 (f64.load offset=16 (local.get $wq)))
         (local.set $w13 (f64.load offset=24 (local.get $wq)))
-        (if
-          (i32.eqz
-            (i32.and
-              (i32.and
-                (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w01) (f64.const 0)))
-                (i32.and (f64.eq (local.get $w02) (f64.const 0)) (f64.eq (local.get $w03) (f64.const 0))))
-              (i32.and
-                (i32.and (f64.eq (local.get $w10) (f64.const 0)) (f64.eq (local.get $w11) (f64.const 0)))
-                (i32.and (f64.eq (local.get $w12) (f64.const 0)) (f64.eq (local.get $w13) (f64.const 0))))))
+        (local.set $z0
+          (i32.and
+            (i32.and (f64.eq (local.get $w00) (f64.const 0)) (f64.eq (local.get $w01) (f64.const 0)))
+            (i32.and (f64.eq (local.get $w02) (f64.const 0)) (f64.eq (local.get $w03) (f64.const 0)))))
+        (local.set $z1
+          (i32.and
+            (i32.and (f64.eq (local.get $w10) (f64.const 0)) (f64.eq (local.get $w11) (f64.const 0)))
+            (i32.and (f64.eq (local.get $w12) (f64.const 0)) (f64.eq (local.get $w13) (f64.const 0)))))
+        (if (i32.eqz (i32.or (local.get $z0) (local.get $z1)))
           (then
             (local.set $s00 (f64x2.splat (local.get $w00)))
             (local.set $s01 (f64x2.splat (local.get $w01)))
@@ -263,7 +318,58 @@
                       (f64.add
                         (f64.add (f64.mul (local.get $w10) (local.get $y0)) (f64.mul (local.get $w11) (local.get $y1)))
                         (f64.mul (local.get $w12) (local.get $y2)))
-                      (f64.mul (local.get $w13) (local.get $y3)))))))))
+                      (f64.mul (local.get $w13) (local.get $y3))))))))
+          (else
+            (if (i32.xor (local.get $z0) (local.get $z1))
+              (then
+                ;; One TR of the pair has only zero weights here: the other one alone (adding 0 would
+                ;; leave its sums as they are: they start at +0 and never become −0).
+                (local.set $acc (select (local.get $a1) (local.get $a0) (local.get $z0)))
+                (local.set $w00 (select (local.get $w10) (local.get $w00) (local.get $z0)))
+                (local.set $w01 (select (local.get $w11) (local.get $w01) (local.get $z0)))
+                (local.set $w02 (select (local.get $w12) (local.get $w02) (local.get $z0)))
+                (local.set $w03 (select (local.get $w13) (local.get $w03) (local.get $z0)))
+                (local.set $s00 (f64x2.splat (local.get $w00)))
+                (local.set $s01 (f64x2.splat (local.get $w01)))
+                (local.set $s02 (f64x2.splat (local.get $w02)))
+                (local.set $s03 (f64x2.splat (local.get $w03)))
+                (local.set $r0 (i32.add (local.get $x) (i32.mul (local.get $p) (local.get $rowBytes))))
+                (local.set $r1 (i32.add (local.get $r0) (local.get $rowBytes)))
+                (local.set $r2 (i32.add (local.get $r1) (local.get $rowBytes)))
+                (local.set $r3 (i32.add (local.get $r2) (local.get $rowBytes)))
+                (local.set $k (i32.const 0))
+                (block $vecDone
+                  (loop $vec
+                    (br_if $vecDone (i32.ge_u (local.get $k) (local.get $vecBytes)))
+                    (local.set $x0 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r0) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (local.set $x1 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r1) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (local.set $x2 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r2) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (local.set $x3 (f64x2.promote_low_f32x4 (v128.load64_zero (i32.add (local.get $r3) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (v128.store (i32.add (local.get $acc) (local.get $k))
+                      (f64x2.add
+                        (v128.load (i32.add (local.get $acc) (local.get $k)))
+                        (f64x2.add
+                          (f64x2.add
+                            (f64x2.add (f64x2.mul (local.get $s00) (local.get $x0)) (f64x2.mul (local.get $s01) (local.get $x1)))
+                            (f64x2.mul (local.get $s02) (local.get $x2)))
+                          (f64x2.mul (local.get $s03) (local.get $x3)))))
+                    (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                    (br $vec)))
+                ;; An odd width leaves one column.
+                (if (i32.lt_u (local.get $k) (local.get $widthBytes))
+                  (then
+                    (local.set $y0 (f64.promote_f32 (f32.load (i32.add (local.get $r0) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (local.set $y1 (f64.promote_f32 (f32.load (i32.add (local.get $r1) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (local.set $y2 (f64.promote_f32 (f32.load (i32.add (local.get $r2) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (local.set $y3 (f64.promote_f32 (f32.load (i32.add (local.get $r3) (i32.shr_u (local.get $k) (i32.const 1))))))
+                    (f64.store (i32.add (local.get $acc) (local.get $k))
+                      (f64.add
+                        (f64.load (i32.add (local.get $acc) (local.get $k)))
+                        (f64.add
+                          (f64.add
+                            (f64.add (f64.mul (local.get $w00) (local.get $y0)) (f64.mul (local.get $w01) (local.get $y1)))
+                            (f64.mul (local.get $w02) (local.get $y2)))
+                          (f64.mul (local.get $w03) (local.get $y3)))))))))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $groups)))
 
@@ -335,6 +441,30 @@
             (br $tailLoop)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rowLoop))))
+
+  ;; demote: the `count` float64 at `src` rounded to float32 (to nearest even, as a Float32Array
+  ;; store rounds) at `dst`, four per step, so that float32 results leave the kernel's memory by a
+  ;; plain copy.
+  (func (export "demote") (param $src i32) (param $dst i32) (param $count i32)
+    (local $i i32) (local $end4 i32) (local $s i32)
+    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $i) (local.get $end4)))
+        (local.set $s (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))
+        (v128.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (v128.load offset=0 (local.get $s)))
+            (f32x4.demote_f64x2_zero (v128.load offset=16 (local.get $s)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $vec)))
+    (block $tailDone
+      (loop $tailLoop
+        (br_if $tailDone (i32.ge_u (local.get $i) (local.get $count)))
+        (f32.store (i32.add (local.get $dst) (i32.shl (local.get $i) (i32.const 2)))
+          (f32.demote_f64 (f64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $tailLoop))))
 
   ;; Returns 1 when the `count` float32 at `ptr` are all finite (x − x is 0 exactly for finite x,
   ;; NaN for NaN and ±Infinity).

@@ -36,6 +36,11 @@ export interface BandedJob {
    * pairs and, per pair, every set in order (both rows of set 0, then set 1, …).
    */
   emit(set: number, i: number, acc: Float64Array, c0: number): void;
+  /**
+   * {@link emit} for results stored as float32: the same sums rounded to float32 (as a
+   * Float32Array store rounds them), by the kernel. When given, it is called instead of `emit`.
+   */
+  emit32?(set: number, i: number, acc: Float32Array, c0: number): void;
 }
 
 /**
@@ -66,7 +71,8 @@ export function bandedProduct(job: BandedJob): void {
   const nTR = lo.length;
   const nPairs = Math.ceil(nTR / 2);
   // Arena layout (float64 elements): every pair's weights, sets × [TR 0 | TR 1] of 2·span each;
-  // then the two accumulator rows; then the column block of the source rows.
+  // then the two accumulator rows; their float32 copy (emit32); then the column block of the
+  // source rows.
   const wStart = new Float64Array(nPairs);
   let wTotal = 0;
   for (let q = 0; q < nPairs; q++) {
@@ -77,7 +83,8 @@ export function bandedProduct(job: BandedJob): void {
   const block = Math.min(stride, Math.max(1, Math.floor(blockBytes / (8 * parts * Math.max(n, 1)))));
   const a0 = wTotal;
   const a1 = a0 + parts * block;
-  const xs = a1 + parts * block;
+  const a32 = a1 + parts * block;
+  const xs = a32 + parts * block;
   const kernel = pairKernel();
   const m = kernel.reserve(xs + n * parts * block);
   for (let q = 0; q < nPairs; q++) {
@@ -111,6 +118,27 @@ export function bandedProduct(job: BandedJob): void {
       job.emit(set, i, acc.subarray(0, bw), c0);
       job.emit(set, i, acc.subarray(bw, rw), stride + c0);
     };
+    const { emit32 } = job;
+    // With emit32, both accumulator rows are rounded in one call (with the gap between them when
+    // bw < block) into float32 rows at the same offsets, two floats per arena element.
+    const f32 = emit32 ? kernel.floats() : null;
+    const acc32 = f32 ? [0, a1 - a0].map((o) => f32.subarray(2 * a32 + o, 2 * a32 + o + rw)) : [];
+    const emitPair = (set: number, i0: number): void => {
+      if (!emit32) {
+        emit(set, i0, acc0);
+        if (i0 + 1 < nTR) emit(set, i0 + 1, acc1);
+        return;
+      }
+      kernel.demote(a0, a32, a1 - a0 + rw);
+      for (let r = 0; r < 2 && i0 + r < nTR; r++) {
+        const acc = acc32[r]!;
+        if (!rectify) emit32(set, i0 + r, acc, c0);
+        else {
+          emit32(set, i0 + r, acc.subarray(0, bw), c0);
+          emit32(set, i0 + r, acc.subarray(bw, rw), stride + c0);
+        }
+      }
+    };
     for (let q = 0; q < nPairs; q++) {
       const i0 = 2 * q;
       const base = lo[i0]!;
@@ -119,8 +147,7 @@ export function bandedProduct(job: BandedJob): void {
       for (let set = 0; set < sets; set++) {
         if (span > 0) kernel.pair(xs, layout, base, rw, span, wStart[q]! + 2 * span * set, a0, a1);
         else m.fill(0, a0, a1 + rw);
-        emit(set, i0, acc0);
-        if (i0 + 1 < nTR) emit(set, i0 + 1, acc1);
+        emitPair(set, i0);
       }
     }
     loadUntil(n); // words no TR reaches are checked too

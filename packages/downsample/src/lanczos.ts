@@ -70,6 +70,8 @@ export function lanczosDownsample<T extends MatrixData>(input: TypedDownsampleIn
     sets: 1,
     weights,
     emit: (_set, i, acc, c0) => out.data.set(acc, i * cols + c0),
+    // Float32 results come rounded by the kernel, so storing them is a plain copy.
+    emit32: out.data instanceof Float32Array ? (_set, i, acc, c0) => out.data.set(acc, i * cols + c0) : undefined,
   });
   return out;
 }

@@ -85,6 +85,8 @@ export function sincDownsample<T extends MatrixData>(input: TypedDownsampleInput
     sets: 1,
     weights,
     emit: (_set, i, acc, c0) => out.data.set(acc, i * d + c0),
+    // Float32 results come rounded by the kernel, so storing them is a plain copy.
+    emit32: out.data instanceof Float32Array ? (_set, i, acc, c0) => out.data.set(acc, i * d + c0) : undefined,
   });
   return out;
 }
