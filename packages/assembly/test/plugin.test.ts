@@ -44,7 +44,14 @@ function testStages(calls: { lanczos: number }) {
 
 describe('assembly sources', () => {
   it('registers simulated, arrow, lebel, byo, narratives and lpp', () => {
-    expect(createRegistry().use(assemblies()).names('assembly-source')).toEqual(['arrow', 'byo', 'lebel', 'lpp', 'narratives', 'simulated']);
+    expect(createRegistry().use(assemblies()).names('assembly-source')).toEqual([
+      'arrow',
+      'byo',
+      'lebel',
+      'lpp',
+      'narratives',
+      'simulated',
+    ]);
   });
 
   it('simulates through the registered lanczos downsampler, identical to the plain API', async () => {
