@@ -84,6 +84,8 @@ async function reduce(
   let m = n;
   let k0 = 0;
   const col = new Float64Array(n);
+  // The panel's columns of B's lower triangle, as rows: read once per panel, contiguously.
+  const columns = new Float64Array(Math.min(blockSize, n) * n);
   const vt = new Float64Array(n);
   const z = new Float64Array(n);
   for (;;) {
@@ -99,8 +101,9 @@ async function reduce(
     // The block is unchanged within a panel: one copy into shared memory serves its columns.
     const shared = pool && m >= POOL_MIN ? pool : null;
     shared?.load(B, m);
+    panelColumns(B, m, w, columns);
     for (let j = 0; j < w; j++) {
-      const tj = columnReflector(B, m, j, k0, panel, col, vt, d, e);
+      const tj = columnReflector(columns, m, j, k0, panel, col, vt, d, e);
       if (tj === null) break;
       if (tj === 0) continue;
       if (shared) shared.symv(j + 1, m, vt, z);
@@ -131,7 +134,7 @@ async function reduce(
  * after the last column of the matrix.
  */
 function columnReflector(
-  B: Float64Array,
+  columns: Float64Array,
   m: number,
   j: number,
   k0: number,
@@ -141,7 +144,7 @@ function columnReflector(
   d: Float64Array,
   e: Float64Array,
 ): number | null {
-  panelColumn(B, m, j, panel.VT, panel.WT, col);
+  panelColumn(columns, m, j, panel.VT, panel.WT, col);
   d[k0 + j] = col[j]!;
   if (j + 1 >= m) return null;
   const { beta, tau } = reflector(col[j + 1]!, col, j + 2, m);
@@ -244,12 +247,26 @@ function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number):
 }
 
 /**
- * Column j of the panel's partly reduced block into `col` (rows j..m−1): column j of B's lower
- * triangle (the only one kept up to date; B is untouched within a panel) minus the pending
- * update Σ_t V_t·W_t[j] + W_t·V_t[j].
+ * Columns `[0, w)` of the lower triangle of B (order m) into the rows of `columns` (w × m, row t
+ * holding column t from row t on), reading each row of B once where reading a column at a time
+ * would touch one cache line per row.
  */
-function panelColumn(B: Float64Array, m: number, j: number, VT: Float64Array, WT: Float64Array, col: Float64Array): void {
-  for (let i = j; i < m; i++) col[i] = B[i * m + j]!;
+function panelColumns(B: Float64Array, m: number, w: number, columns: Float64Array): void {
+  for (let i = 0; i < m; i++) {
+    const o = i * m;
+    const top = Math.min(w, i + 1);
+    for (let t = 0; t < top; t++) columns[t * m + i] = B[o + t]!;
+  }
+}
+
+/**
+ * Column j of the panel's partly reduced block into `col` (rows j..m−1): column j of B's lower
+ * triangle (the only one kept up to date; B is untouched within a panel; see
+ * {@link panelColumns}) minus the pending update Σ_t V_t·W_t[j] + W_t·V_t[j].
+ */
+function panelColumn(columns: Float64Array, m: number, j: number, VT: Float64Array, WT: Float64Array, col: Float64Array): void {
+  const co = j * m;
+  for (let i = j; i < m; i++) col[i] = columns[co + i]!;
   for (let t = 0; t < j; t++) {
     const o = t * m;
     const a = WT[o + j]!;
