@@ -51,6 +51,7 @@ export type {
   VolumeGeometry,
   WordTable,
 } from './assembly.js';
+export { brainGeometrySchema } from './geometry-schema.js';
 export type {
   AlphaConvention,
   AssemblySource,
