@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { formatIssues, voxelwiseError, z } from '@voxelwise/core';
+import { brainGeometrySchema, formatIssues, voxelwiseError, z } from '@voxelwise/core';
 import { readJsonFile } from './read-json.js';
 
 /** The files of one variant (the run, or one layer of a sweep), relative to the run directory. */
@@ -16,38 +16,6 @@ export const variantFilesSchema = z.object({
 
 /** The files of one variant, relative to the run directory. */
 export type VariantFiles = z.output<typeof variantFilesSchema>;
-
-/** Core `BrainGeometry`: surface hemispheres in column order, or a volume and its mask. */
-const geometrySchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('surface'),
-    space: z.string(),
-    hemispheres: z.array(
-      z.object({
-        hemi: z.enum(['L', 'R']),
-        nVertices: z.number().int().nonnegative(),
-        meshes: z
-          .object({
-            pial: z.string().optional(),
-            white: z.string().optional(),
-            inflated: z.string().optional(),
-            midthickness: z.string().optional(),
-            sphere: z.string().optional(),
-          })
-          .optional(),
-      }),
-    ),
-  }),
-  z.object({
-    kind: z.literal('volume'),
-    space: z.string().optional(),
-    shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
-    affine: z.array(z.number()).length(16),
-    zooms: z.tuple([z.number(), z.number(), z.number()]).optional(),
-    maskFile: z.string().optional(),
-    referenceFile: z.string().optional(),
-  }),
-]);
 
 const splitSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('test-stories'), train: z.array(z.string()), test: z.array(z.string()) }),
@@ -111,7 +79,7 @@ export const runJsonSchema = z.object({
      * Where the voxel columns lie in the brain (core `BrainGeometry`), when the assembly source
      * knew it: the report draws brain maps and `voxelwise export` writes NIfTI/GIfTI from it.
      */
-    geometry: geometrySchema.optional(),
+    geometry: brainGeometrySchema.optional(),
     /** Repetition time, seconds. */
     tr: z.number().optional(),
     nVoxels: z.number().int().optional(),
