@@ -11,3 +11,5 @@ export { readArrowTable, parseArrowTable, writeArrowFileAtomic } from './arrow.j
 export { CHROMIUM_PATHS, findChromium } from './chromium.js';
 export { acquireLock, withLock } from './lock.js';
 export type { FileLock, LockOptions, LockOwner } from './lock.js';
+export { watchPage, withChromium } from './cdp.js';
+export type { CdpBrowser, CdpEvent, CdpPage, ChromiumOptions } from './cdp.js';
