@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { voxelwiseError } from '@voxelwise/core';
+import { importOptionalPeer } from '../optional-peer.js';
 import type { Command } from '../command.js';
 import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
@@ -12,20 +12,11 @@ type Web = typeof import('@voxelwise/web');
  *
  * @param load - how to import it (tests pass a failing loader)
  */
-export async function importWeb(what: string, load: () => Promise<Web> = () => import('@voxelwise/web')): Promise<Web> {
-  try {
-    return await load();
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
-    throw voxelwiseError({
-      code: 'E_MODEL_LOAD',
-      where: 'cli:web',
-      message: `${what} needs @voxelwise/web, which is not installed`,
-      cause: error,
-      hint: 'Install it: npm install @voxelwise/web @voxelwise/features-lm.',
-    });
-  }
+export function importWeb(what: string, load: () => Promise<Web> = () => import('@voxelwise/web')): Promise<Web> {
+  return importOptionalPeer(
+    { pkg: '@voxelwise/web', where: 'cli:web', install: 'npm install @voxelwise/web @voxelwise/features-lm', load },
+    what,
+  );
 }
 
 const options = {
