@@ -1,10 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { formatIssues, voxelwiseError, z } from '@voxelwise/core';
+import { voxelwiseError, z } from '@voxelwise/core';
 import { writeDirAtomic } from '@voxelwise/io';
 import { subjectLabel } from './bids-names.js';
 import { LPP_TASK, LPP_TR, LPP_TRIM } from './lpp.js';
 import { parseLppWords } from './lpp-words.js';
+import { simFileWriter } from './simulate-files.js';
+import { parseSimulatorOptions } from './simulate-options.js';
 import { brainSimOptions, planBrainStories, simulateBrainResponses, simulationRoot } from './simulate-brain.js';
 import type { SimulatedDataset, WriteBrainSimOptions } from './simulate-narratives.js';
 import { SIM_VOLUME_SPACE, simulatedVolume, writeVolumeSeries } from './simulate-volume.js';
@@ -45,15 +45,7 @@ export async function writeSimulatedLpp(
   root: string,
   write: WriteBrainSimOptions = {},
 ): Promise<SimulatedDataset> {
-  const parsed = simulateLppOptions.safeParse(options);
-  if (!parsed.success) {
-    throw voxelwiseError({
-      code: 'E_OPTIONS_INVALID',
-      where: WHERE,
-      message: `invalid simulator options: ${formatIssues(parsed.error.issues)}`,
-    });
-  }
-  const o = parsed.data;
+  const o = parseSimulatorOptions(simulateLppOptions, options);
   const label = subjectLabel(o.subject ?? 'EN001');
   const sub = `sub-${label}`;
   const space = SIM_VOLUME_SPACE;
@@ -87,12 +79,7 @@ export async function writeSimulatedLpp(
   return writeDirAtomic(
     root,
     async (tmp) => {
-      const files: string[] = [];
-      const put = async (rel: string, data: string | Uint8Array) => {
-        await mkdir(dirname(join(tmp, rel)), { recursive: true });
-        await writeFile(join(tmp, rel), data);
-        files.push(rel);
-      };
+      const { files, put, place } = simFileWriter(tmp);
       await put(
         'dataset_description.json',
         `${JSON.stringify({ Name: 'Le Petit Prince (simulated by voxelwise)', BIDSVersion: '1.6.0', DatasetType: 'raw', GeneratedBy: [{ Name: 'voxelwise writeSimulatedLpp' }] }, null, 1)}\n`,
@@ -112,9 +99,7 @@ export async function writeSimulatedLpp(
         await put(`derivatives/${sub}/func/${stem}_space-${space}_res-${res}_desc-brain_mask.nii.gz`, maskBytes);
         const Y = responder.repeatBlock(plans[i]!, 0, 0, V);
         const rel = `derivatives/${sub}/func/${stem}_space-${space}_res-${res}_desc-preproc_bold.nii.gz`;
-        await mkdir(dirname(join(tmp, rel)), { recursive: true });
-        await writeVolumeSeries(join(tmp, rel), vol, Y, st.nTRs, LPP_TR, WHERE);
-        files.push(rel);
+        await writeVolumeSeries(await place(rel), vol, Y, st.nTRs, LPP_TR, WHERE);
         write.emit?.({
           type: 'stage:progress',
           stage: 'assembly/simulate-lpp',

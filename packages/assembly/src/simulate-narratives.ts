@@ -1,12 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { formatIssues, voxelwiseError, z } from '@voxelwise/core';
+import { voxelwiseError, z } from '@voxelwise/core';
 import type { BrainGeometry, EventSink } from '@voxelwise/core';
 import { writeDirAtomic } from '@voxelwise/io';
 import { encodeFreeSurferSurface, encodeGiftiFunc } from '@voxelwise/neuroimaging';
 import { subjectLabel } from './bids-names.js';
 import { parseGentleAlign } from './gentle.js';
 import { NARRATIVES_TR, NARRATIVES_TRIM } from './narratives.js';
+import { simFileWriter } from './simulate-files.js';
+import { parseSimulatorOptions } from './simulate-options.js';
 import { brainSimOptions, icosphere, planBrainStories, simulateBrainResponses, simulationRoot } from './simulate-brain.js';
 import type { BrainTruth } from './simulate-brain.js';
 import type { SimTranscript } from './simulate-text.js';
@@ -130,15 +130,7 @@ export async function writeSimulatedNarratives(
   root: string,
   write: WriteBrainSimOptions = {},
 ): Promise<SimulatedDataset> {
-  const parsed = simulateNarrativesOptions.safeParse(options);
-  if (!parsed.success) {
-    throw voxelwiseError({
-      code: 'E_OPTIONS_INVALID',
-      where: WHERE,
-      message: `invalid simulator options: ${formatIssues(parsed.error.issues)}`,
-    });
-  }
-  const o = parsed.data;
+  const o = parseSimulatorOptions(simulateNarrativesOptions, options);
   const label = subjectLabel(o.subject ?? '001');
   const sub = `sub-${label}`;
   const volume = o.space === 'MNI152NLin2009cAsym';
@@ -197,12 +189,7 @@ export async function writeSimulatedNarratives(
   return writeDirAtomic(
     root,
     async (tmp) => {
-      const files: string[] = [];
-      const put = async (rel: string, data: string | Uint8Array) => {
-        await mkdir(dirname(join(tmp, rel)), { recursive: true });
-        await writeFile(join(tmp, rel), data);
-        files.push(rel);
-      };
+      const { files, put, place } = simFileWriter(tmp);
       await put(
         'dataset_description.json',
         `${JSON.stringify({ Name: 'Narratives (simulated by voxelwise)', BIDSVersion: '1.6.0', DatasetType: 'raw', GeneratedBy: [{ Name: 'voxelwise writeSimulatedNarratives' }] }, null, 1)}\n`,
@@ -230,9 +217,7 @@ export async function writeSimulatedNarratives(
         if (vol) {
           const stem = `derivatives/fmriprep/${sub}/func/${sub}_task-${s.name}_space-${space}_res-${o.voxelSize}`;
           await put(`${stem}_desc-brain_mask.nii.gz`, vol.maskBytes);
-          await mkdir(dirname(join(tmp, stem)), { recursive: true });
-          await writeVolumeSeries(join(tmp, `${stem}_desc-preproc_bold.nii.gz`), vol, Y, s.nTRs, NARRATIVES_TR, WHERE);
-          files.push(`${stem}_desc-preproc_bold.nii.gz`);
+          await writeVolumeSeries(await place(`${stem}_desc-preproc_bold.nii.gz`), vol, Y, s.nTRs, NARRATIVES_TR, WHERE);
         }
         for (const [hemi, offset] of vol
           ? []

@@ -49,7 +49,15 @@ export type ResolvedSimulateOptions = z.output<typeof simulateOptionsSchema>;
 
 /** Validates simulator options (`E_OPTIONS_INVALID` naming the option). */
 export function resolveSimulateOptions(options: SimulateOptions): ResolvedSimulateOptions {
-  const parsed = simulateOptionsSchema.safeParse(options);
+  return parseSimulatorOptions(simulateOptionsSchema, options);
+}
+
+/**
+ * Validates the options of any simulator against its schema, defaults filled in; every simulator
+ * reports a bad option the same way (`E_OPTIONS_INVALID` naming the option).
+ */
+export function parseSimulatorOptions<T extends z.ZodType>(schema: T, options: unknown): z.output<T> {
+  const parsed = schema.safeParse(options);
   if (!parsed.success) {
     throw voxelwiseError({
       code: 'E_OPTIONS_INVALID',

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createRng, voxelwiseError } from '@voxelwise/core';
 import type { EventSink } from '@voxelwise/core';
 import { writeDirAtomic } from '@voxelwise/io';
@@ -10,6 +8,7 @@ import { writeHdf5Matrix } from './hdf5.js';
 import { writeAssembly } from './native-write.js';
 import type { WriteAssemblyResult } from './native-write.js';
 import type { GroundTruth, SimulatedSubject } from './simulate.js';
+import { simFileWriter } from './simulate-files.js';
 import { phoneTier, wordTier } from './simulate-text.js';
 import { toJsonSafe } from './native-write.js';
 import { encodeText, formatTextGrid } from './textgrid-write.js';
@@ -109,12 +108,7 @@ export async function writeSimulatedLebel(
   return writeDirAtomic(
     root,
     async (tmp) => {
-      const files: string[] = [];
-      const put = async (rel: string, data: string | Uint8Array) => {
-        await mkdir(join(tmp, rel, '..'), { recursive: true });
-        await writeFile(join(tmp, rel), data);
-        files.push(rel);
-      };
+      const { files, put, place } = simFileWriter(tmp);
       await put('derivative/respdict.json', `${JSON.stringify(sim.respdict, null, 1)}\n`);
       const names = sim.assembly.storyNames;
       const t0 = Date.now();
@@ -140,9 +134,7 @@ export async function writeSimulatedLebel(
         const story = await sim.assembly.story(name);
         const resp = await story.responses();
         const rel = `derivative/preprocessed_data/${subject}/${name}.hf5`;
-        await mkdir(join(tmp, rel, '..'), { recursive: true });
-        await writeHdf5Matrix(join(tmp, rel), resp);
-        files.push(rel);
+        await writeHdf5Matrix(await place(rel), resp);
         options.emit?.({
           type: 'stage:progress',
           stage: 'assembly/simulate-lebel',
