@@ -11,6 +11,7 @@ import { openNpyMatrix } from './npy.js';
 import { parseTimesTsv, parseWordsTsv } from './words-tsv.js';
 import { storyCache } from './story-cache.js';
 import { checkSourceStory } from './source-timing.js';
+import { checkTestStories, unknownStory } from './story-checks.js';
 
 const WHERE = 'assembly:byo';
 
@@ -165,15 +166,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
     });
   }
   const testStories = s.testStories ?? [];
-  for (const t of testStories) {
-    if (!names.includes(t))
-      throw voxelwiseError({
-        code: 'E_CONFIG_INVALID',
-        where: WHERE,
-        message: `test story "${t}" is not among the stories`,
-        expected: names,
-      });
-  }
+  checkTestStories(testStories, names, 'story', WHERE);
   // Response files and shapes, checked before anything is read.
   const info = new Map<string, { file: string; rows: number; cols: number; dtype: string; trFile?: string; repeats: string[] }>();
   let nVoxels = -1;
@@ -310,15 +303,7 @@ export async function openByo(options: ByoOptions): Promise<Assembly> {
     testStories,
     story(name) {
       if (!info.has(name)) {
-        return Promise.reject(
-          voxelwiseError({
-            code: 'E_DATA_INVALID',
-            where: WHERE,
-            message: `no story "${name}" in ${root}`,
-            expected: names,
-            details: { story: name },
-          }),
-        );
+        return Promise.reject(unknownStory(name, `${root}`, names, WHERE));
       }
       return open(name, name);
     },

@@ -10,6 +10,7 @@ import { LEBEL_TIMING, LEBEL_TRIM, lebelTrTimes, lebelWords, lebelWordTier } fro
 import { parseTextGrid } from './textgrid.js';
 import { storyCache } from './story-cache.js';
 import { checkSourceStory } from './source-timing.js';
+import { checkTestStories, unknownStory } from './story-checks.js';
 
 const WHERE = 'assembly:lebel';
 
@@ -178,15 +179,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
     }
   }
   const testStories = options.testStories ? [...options.testStories] : names.includes('wheretheressmoke') ? ['wheretheressmoke'] : [];
-  for (const t of testStories) {
-    if (!names.includes(t))
-      throw voxelwiseError({
-        code: 'E_CONFIG_INVALID',
-        where: WHERE,
-        message: `test story "${t}" is not among the stories`,
-        expected: names,
-      });
-  }
+  checkTestStories(testStories, names, 'story', WHERE);
 
   // Shapes first: LeBel alignment and equal voxel counts are checked before any data is read.
   const shapes = new Map<string, { rows: number; cols: number; file: string; dtype: string }>();
@@ -289,15 +282,7 @@ export async function openLebel(options: LebelOptions): Promise<Assembly> {
     testStories,
     story(name) {
       if (!shapes.has(name)) {
-        return Promise.reject(
-          voxelwiseError({
-            code: 'E_DATA_INVALID',
-            where: WHERE,
-            message: `no story "${name}" in subject ${options.subject}`,
-            expected: names,
-            details: { story: name },
-          }),
-        );
+        return Promise.reject(unknownStory(name, `subject ${options.subject}`, names, WHERE));
       }
       return open(name, name);
     },

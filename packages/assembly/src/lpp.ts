@@ -12,6 +12,7 @@ import { parseLppWords } from './lpp-words.js';
 import { readSource } from './read-source.js';
 import { checkSourceStory } from './source-timing.js';
 import { storyCache } from './story-cache.js';
+import { checkTestStories, unknownStory } from './story-checks.js';
 
 const WHERE = 'assembly:lpp';
 
@@ -137,15 +138,7 @@ export async function openLpp(options: LppOptions): Promise<Assembly & { maskByt
   }
   const names = runs.map((r) => r.story);
   const testStories = [...(options.testRuns ?? [])];
-  for (const t of testStories) {
-    if (!names.includes(t))
-      throw voxelwiseError({
-        code: 'E_CONFIG_INVALID',
-        where: WHERE,
-        message: `test run "${t}" is not among the stories`,
-        expected: names,
-      });
-  }
+  checkTestStories(testStories, names, 'run', WHERE);
   const maskInfo = await volumeMask(
     runs.map((r) => ({ story: r.story, files: r.files as Extract<RunFiles, { kind: 'volume' }> })),
     options.mask,
@@ -224,15 +217,7 @@ export async function openLpp(options: LppOptions): Promise<Assembly & { maskByt
     story(name) {
       const index = names.indexOf(name);
       if (index < 0) {
-        return Promise.reject(
-          voxelwiseError({
-            code: 'E_DATA_INVALID',
-            where: WHERE,
-            message: `no story "${name}" in sub-${label}`,
-            expected: names,
-            details: { story: name },
-          }),
-        );
+        return Promise.reject(unknownStory(name, `sub-${label}`, names, WHERE));
       }
       return open(name, index);
     },

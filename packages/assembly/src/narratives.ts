@@ -14,6 +14,7 @@ import { sourceFile } from './hash.js';
 import { readSource } from './read-source.js';
 import { checkSourceStory } from './source-timing.js';
 import { storyCache } from './story-cache.js';
+import { checkTestStories, unknownStory } from './story-checks.js';
 
 const WHERE = 'assembly:narratives';
 
@@ -168,15 +169,7 @@ export async function openNarratives(options: NarrativesOptions): Promise<Assemb
   }
   const names = runs.map((r) => r.story);
   const testStories = [...(options.testTasks ?? [])];
-  for (const t of testStories) {
-    if (!names.includes(t))
-      throw voxelwiseError({
-        code: 'E_CONFIG_INVALID',
-        where: WHERE,
-        message: `test task "${t}" is not among the stories`,
-        expected: names,
-      });
-  }
+  checkTestStories(testStories, names, 'task', WHERE);
 
   let mask: VolumeMask | null = null;
   let maskInfo: Awaited<ReturnType<typeof volumeMask>> | null = null;
@@ -278,15 +271,7 @@ export async function openNarratives(options: NarrativesOptions): Promise<Assemb
     story(name) {
       const run = byName.get(name);
       if (!run) {
-        return Promise.reject(
-          voxelwiseError({
-            code: 'E_DATA_INVALID',
-            where: WHERE,
-            message: `no story "${name}" in sub-${label}`,
-            expected: names,
-            details: { story: name },
-          }),
-        );
+        return Promise.reject(unknownStory(name, `sub-${label}`, names, WHERE));
       }
       return open(name, run);
     },

@@ -9,6 +9,7 @@ import type { Manifest, ManifestFile, ManifestStory } from './native-format.js';
 import { hashFile } from './hash.js';
 import { storyCache } from './story-cache.js';
 import { readGeometry } from './geometry-json.js';
+import { unknownStory } from './story-checks.js';
 
 const WHERE = 'assembly:arrow';
 
@@ -290,15 +291,7 @@ export async function openAssembly(dir: string, options: OpenAssemblyOptions = {
     story(name) {
       const e = byName.get(name);
       if (!e) {
-        return Promise.reject(
-          voxelwiseError({
-            code: 'E_DATA_INVALID',
-            where: WHERE,
-            message: `no story "${name}" in assembly ${root}`,
-            expected: manifest.storyNames,
-            details: { story: name },
-          }),
-        );
+        return Promise.reject(unknownStory(name, `assembly ${root}`, manifest.storyNames, WHERE));
       }
       return open(name, e);
     },
