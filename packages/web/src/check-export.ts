@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
-import { CHROMIUM_PATHS, findChromium } from '@voxelwise/io';
+import { CHROMIUM_PATHS, findChromium, watchPage, withChromium } from '@voxelwise/io';
+import type { CdpBrowser } from '@voxelwise/io';
 import { serveStatic } from './static-server.js';
 import type { TimingMode } from './timed-input.js';
 
@@ -68,15 +66,6 @@ export interface CheckOptions {
   readonly crossOriginIsolated?: boolean;
 }
 
-interface CdpMessage {
-  id?: number;
-  method?: string;
-  params?: Record<string, unknown>;
-  result?: Record<string, unknown>;
-  error?: { message: string };
-  sessionId?: string;
-}
-
 /**
  * Opens an exported folder in headless Chromium from a static server on 127.0.0.1 (over the
  * DevTools protocol through a pipe, as the trainer's report check does), waits until the page has
@@ -95,95 +84,16 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
     });
   }
   const server = await serveStatic(resolve(dir), { crossOriginIsolated: options.crossOriginIsolated ?? false });
-  const profile = await mkdtemp(join(tmpdir(), 'vw-web-'));
-  const child = spawn(
-    exe,
-    [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-default-apps',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-dev-shm-usage',
-      `--user-data-dir=${profile}`,
-      '--remote-debugging-pipe',
-      '--window-size=1100,1000',
-      'about:blank',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] },
-  );
-  const toBrowser = child.stdio[3] as Writable;
-  const fromBrowser = child.stdio[4] as Readable;
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (r: Record<string, unknown>) => void; reject: (e: Error) => void }>();
-  const listeners: Array<(m: CdpMessage) => void> = [];
-  let buffer = '';
-  fromBrowser.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString('utf8');
-    let end: number;
-    while ((end = buffer.indexOf('\0')) >= 0) {
-      const msg = JSON.parse(buffer.slice(0, end)) as CdpMessage;
-      buffer = buffer.slice(end + 1);
-      const p = msg.id !== undefined ? pending.get(msg.id) : undefined;
-      if (p) {
-        pending.delete(msg.id!);
-        if (msg.error) p.reject(new Error(msg.error.message));
-        else p.resolve(msg.result ?? {});
-      } else for (const l of listeners) l(msg);
-    }
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.on('exit', (code) => reject(new Error(`chromium exited (code ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`))),
-  );
-  exited.catch(() => undefined);
-  const send = (method: string, params: Record<string, unknown> = {}, sessionId?: string): Promise<Record<string, unknown>> => {
-    const id = nextId++;
-    const result = new Promise<Record<string, unknown>>((res, rej) => pending.set(id, { resolve: res, reject: rej }));
-    toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
-    return Promise.race([result, exited]);
-  };
   const timeout = options.timeoutMs ?? 120_000;
-  let timer: NodeJS.Timeout | undefined;
-  const work = async (): Promise<CheckResult> => {
+  const work = async (browser: CdpBrowser): Promise<CheckResult> => {
     const errors: string[] = [];
     const requests: string[] = [];
-    const { targetId } = (await send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
-    const { sessionId } = (await send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
-    listeners.push((m) => {
-      if (m.sessionId !== sessionId || !m.method) return;
-      const p = m.params ?? {};
-      if (m.method === 'Runtime.consoleAPICalled' && (p['type'] === 'error' || p['type'] === 'assert')) {
-        const args = (p['args'] as Array<{ value?: unknown; description?: string }>) ?? [];
-        errors.push(`console.${String(p['type'])}: ${args.map((a) => String(a.value ?? a.description ?? '')).join(' ')}`);
-      } else if (m.method === 'Runtime.exceptionThrown') {
-        const d = p['exceptionDetails'] as { text?: string; exception?: { description?: string } };
-        errors.push(`exception: ${d.exception?.description ?? d.text ?? 'unknown'}`);
-      } else if (m.method === 'Log.entryAdded') {
-        const e = p['entry'] as { level?: string; text?: string; url?: string };
-        if (e.level === 'error') errors.push(`log: ${e.text ?? ''}${e.url ? ` (${e.url})` : ''}`);
-      } else if (m.method === 'Network.requestWillBeSent') {
-        requests.push((p['request'] as { url?: string }).url ?? '');
-      } else if (m.method === 'Network.loadingFailed') {
-        errors.push(`failed load: ${String(p['errorText'] ?? '')}`);
-      }
-    });
-    for (const method of ['Runtime.enable', 'Log.enable', 'Page.enable', 'Network.enable']) await send(method, {}, sessionId);
-    const evaluate = async <T>(expression: string): Promise<T> => {
-      const r = (await send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, sessionId)) as {
-        result: { value?: T };
-        exceptionDetails?: { exception?: { description?: string }; text?: string };
-      };
-      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text ?? 'evaluation failed');
-      return r.result.value as T;
-    };
+    const page = await browser.openPage();
+    watchPage(page, errors, (url) => requests.push(url));
+    for (const method of ['Runtime.enable', 'Log.enable', 'Page.enable', 'Network.enable']) await page.send(method);
+    const evaluate = <T>(expression: string): Promise<T> => page.evaluate<T>(expression);
     const t0 = performance.now();
-    await send('Page.navigate', { url: `${server.url}index.html${options.query ? `?${options.query}` : ''}` }, sessionId);
+    await page.send('Page.navigate', { url: `${server.url}index.html${options.query ? `?${options.query}` : ''}` });
     let state: string | undefined;
     while (state !== 'true' && state !== 'error') {
       await new Promise((r) => setTimeout(r, 50));
@@ -221,10 +131,9 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
         window.scrollTo(0, 0);
       })()`);
       const height = await evaluate<number>('Math.ceil(document.documentElement.scrollHeight)');
-      await send('Emulation.setDeviceMetricsOverride', { width: 1040, height, deviceScaleFactor: 1, mobile: false }, sessionId);
-      const shot = (await send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true }, sessionId)) as { data: string };
+      await page.send('Emulation.setDeviceMetricsOverride', { width: 1040, height, deviceScaleFactor: 1, mobile: false });
       screenshotPath = resolve(options.screenshotPath);
-      await writeFile(screenshotPath, Buffer.from(shot.data, 'base64'));
+      await writeFile(screenshotPath, await page.screenshot());
     }
     let offlinePrediction: PagePrediction | undefined;
     if (options.offline && state === 'true' && options.inputs[0]) {
@@ -235,7 +144,7 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
       }
       if (stored === 'error') errors.push('page: the service worker could not store the export');
       await server.close();
-      await send('Page.reload', {}, sessionId);
+      await page.send('Page.reload');
       let again: string | undefined;
       while (again !== 'true' && again !== 'error') {
         await new Promise((r) => setTimeout(r, 50));
@@ -249,7 +158,6 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
         );
       }
     }
-    await send('Browser.close').catch(() => undefined);
     const local = server.url.replace(/\/$/, '');
     const external = requests.filter(
       (u) => !u.startsWith(`${local}/`) && !u.startsWith('data:') && !u.startsWith('blob:') && u !== 'about:blank',
@@ -268,16 +176,17 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
     };
   };
   try {
-    return await Promise.race([
-      work(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(voxelwiseError({ code: 'E_IO', where: 'web:check', message: `the page in ${dir} did not finish within ${timeout} ms` })),
-          timeout,
-        );
-      }),
-    ]);
+    return await withChromium(
+      {
+        executablePath: exe,
+        args: ['--disable-sync', '--disable-default-apps', '--window-size=1100,1000'],
+        profilePrefix: 'vw-web-',
+        timeoutMs: timeout,
+        timeoutError: () =>
+          voxelwiseError({ code: 'E_IO', where: 'web:check', message: `the page in ${dir} did not finish within ${timeout} ms` }),
+      },
+      work,
+    );
   } catch (error) {
     if (error instanceof Error && !('code' in error)) {
       throw voxelwiseError({
@@ -289,9 +198,6 @@ export async function checkWebExport(dir: string, options: CheckOptions): Promis
     }
     throw error;
   } finally {
-    if (timer) clearTimeout(timer);
-    if (child.exitCode === null) child.kill('SIGKILL');
     await server.close();
-    await rm(profile, { recursive: true, force: true }).catch(() => undefined);
   }
 }
