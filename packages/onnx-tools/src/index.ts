@@ -4,3 +4,5 @@ export { GraphBuilder, valueInfo, FLOAT, INT64 } from './onnx-build.js';
 export type { AttrValue } from './onnx-build.js';
 export { fileSha256, combineHashes } from './file-hash.js';
 export { loadTransformers, isOffline } from './transformers-env.js';
+export { createModelPool } from './model-pool.js';
+export type { ModelPool, PooledModel, PooledSession } from './model-pool.js';
