@@ -1,7 +1,7 @@
 import { existsSync, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
-import { combineHashes, fileSha256, loadTransformers } from '@voxelwise/onnx-tools';
+import { combineHashes, createModelPool, fileSha256, loadTransformers } from '@voxelwise/onnx-tools';
 import { buildFeatureGraph } from './feature-graph.js';
 import type { ModelInfo, ModelSource, ResolveOptions } from './model-source.js';
 import { readModelInfo, resolveModelSource } from './model-source.js';
@@ -31,13 +31,8 @@ export interface LmModel {
   runner(threads?: number): Promise<RunnerModel>;
 }
 
-interface Entry {
-  model: LmModel;
-  refs: number;
-  sessions: Map<string, Promise<RunnerModel>>;
-}
-
-const open = new Map<string, Promise<Entry>>();
+/** Every open model of the process, shared by its holders. */
+const pool = createModelPool<LmModel, RunnerModel>();
 
 async function sha256Files(files: string[]): Promise<string> {
   const parts: string[] = [];
@@ -132,37 +127,10 @@ function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string,
  */
 export async function openLmModel(options: ResolveOptions): Promise<LmModel> {
   const source = await resolveModelSource(options);
-  const key = `${source.dir}\0${source.onnxFile}`;
-  let pending = open.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const { info } = await readModelInfo(source.dir);
-      const sessions = new Map<string, Promise<RunnerModel>>();
-      return { model: createModel(source, info, sessions), refs: 0, sessions };
-    })();
-    open.set(key, pending);
-    pending.catch(() => open.delete(key));
-  }
-  const entry = await pending;
-  entry.refs++;
-  return entry.model;
+  return pool.open(source, async (sessions) => createModel(source, (await readModelInfo(source.dir)).info, sessions));
 }
 
 /** Drops one hold on a model; the last release frees its onnxruntime sessions. */
-export async function releaseLmModel(model: LmModel): Promise<void> {
-  const key = `${model.source.dir}\0${model.source.onnxFile}`;
-  const pending = open.get(key);
-  if (!pending) return;
-  const entry = await pending;
-  if (entry.model !== model) return;
-  entry.refs--;
-  if (entry.refs > 0) return;
-  open.delete(key);
-  for (const s of entry.sessions.values()) {
-    try {
-      await (await s).session.release();
-    } catch {
-      // A session that failed to open has nothing to release.
-    }
-  }
+export function releaseLmModel(model: LmModel): Promise<void> {
+  return pool.release(model);
 }

@@ -2,7 +2,7 @@ import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { writeFileAtomic } from '@voxelwise/io';
-import { combineHashes, fileSha256, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
+import { combineHashes, createModelPool, fileSha256, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
 import type { SpeechGraph } from './speech-graph.js';
@@ -237,13 +237,15 @@ export async function readSpeechModelInfo(dir: string): Promise<SpeechModelInfo>
   };
 }
 
-interface Entry {
-  model: SpeechModel;
-  refs: number;
-  sessions: Map<string, Promise<{ session: InferenceSession; graph: SpeechGraph; ort: typeof import('onnxruntime-node') }>>;
+/** One session of a model: per thread count, with its graph and the runtime that opened it. */
+interface SpeechSession {
+  session: InferenceSession;
+  graph: SpeechGraph;
+  ort: typeof import('onnxruntime-node');
 }
 
-const open = new Map<string, Promise<Entry>>();
+/** Every open speech model of the process, shared by its holders. */
+const pool = createModelPool<SpeechModel, SpeechSession>();
 
 async function sha256Files(files: string[]): Promise<string> {
   const parts: string[] = [];
@@ -251,7 +253,7 @@ async function sha256Files(files: string[]): Promise<string> {
   return combineHashes(parts);
 }
 
-function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions: Entry['sessions']): SpeechModel {
+function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions: Map<string, Promise<SpeechSession>>): SpeechModel {
   let identity: Promise<SpeechModelIdentity> | undefined;
   let pre: Promise<SpeechPreprocessor> | undefined;
   let extractor: Promise<unknown> | undefined;
@@ -349,37 +351,10 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
  */
 export async function openSpeechModel(options: SpeechModelOptions): Promise<SpeechModel> {
   const source = await resolveSpeechModel(options);
-  const key = `${source.dir}\0${source.onnxFile}`;
-  let pending = open.get(key);
-  if (!pending) {
-    pending = (async () => {
-      const info = await readSpeechModelInfo(source.dir);
-      const sessions: Entry['sessions'] = new Map();
-      return { model: createModel(source, info, sessions), refs: 0, sessions };
-    })();
-    open.set(key, pending);
-    pending.catch(() => open.delete(key));
-  }
-  const entry = await pending;
-  entry.refs++;
-  return entry.model;
+  return pool.open(source, async (sessions) => createModel(source, await readSpeechModelInfo(source.dir), sessions));
 }
 
 /** Drops one hold on a model; the last release frees its sessions. */
-export async function releaseSpeechModel(model: SpeechModel): Promise<void> {
-  const key = `${model.source.dir}\0${model.source.onnxFile}`;
-  const pending = open.get(key);
-  if (!pending) return;
-  const entry = await pending;
-  if (entry.model !== model) return;
-  entry.refs--;
-  if (entry.refs > 0) return;
-  open.delete(key);
-  for (const s of entry.sessions.values()) {
-    try {
-      await (await s).session.release();
-    } catch {
-      // A session that failed to open has nothing to release.
-    }
-  }
+export function releaseSpeechModel(model: SpeechModel): Promise<void> {
+  return pool.release(model);
 }
