@@ -66,4 +66,5 @@ export { writeSimulatedNarratives, simulateNarrativesOptions } from './simulate-
 export type { SimulateNarrativesOptions, SimulatedDataset, WriteBrainSimOptions } from './simulate-narratives.js';
 export { writeSimulatedLpp, simulateLppOptions } from './simulate-lpp.js';
 export type { SimulateLppOptions } from './simulate-lpp.js';
+export { icosphere } from './simulate-brain.js';
 export type { BrainSimOptions, BrainTruth } from './simulate-brain.js';

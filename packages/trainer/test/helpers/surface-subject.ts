@@ -2,73 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineStage, z } from '@voxelwise/core';
 import type { BrainGeometry } from '@voxelwise/core';
-import { simulatedStage } from '@voxelwise/assembly';
+import { icosphere, simulatedStage } from '@voxelwise/assembly';
 import { encodeFreeSurferSurface } from '@voxelwise/neuroimaging';
-
-/** An icosphere (unit radius; @voxelwise/assembly's simulators keep theirs private): 12 vertices subdivided `levels` times (162 vertices at 2, 642 at 3). */
-function icosphere(levels: number): { coords: number[]; faces: number[] } {
-  const t = (1 + Math.sqrt(5)) / 2;
-  const verts: number[][] = [
-    [-1, t, 0],
-    [1, t, 0],
-    [-1, -t, 0],
-    [1, -t, 0],
-    [0, -1, t],
-    [0, 1, t],
-    [0, -1, -t],
-    [0, 1, -t],
-    [t, 0, -1],
-    [t, 0, 1],
-    [-t, 0, -1],
-    [-t, 0, 1],
-  ].map((v) => v.map((x) => x / Math.hypot(...v)));
-  let faces = [
-    [0, 11, 5],
-    [0, 5, 1],
-    [0, 1, 7],
-    [0, 7, 10],
-    [0, 10, 11],
-    [1, 5, 9],
-    [5, 11, 4],
-    [11, 10, 2],
-    [10, 7, 6],
-    [7, 1, 8],
-    [3, 9, 4],
-    [3, 4, 2],
-    [3, 2, 6],
-    [3, 6, 8],
-    [3, 8, 9],
-    [4, 9, 5],
-    [2, 4, 11],
-    [6, 2, 10],
-    [8, 6, 7],
-    [9, 8, 1],
-  ];
-  for (let l = 0; l < levels; l++) {
-    const cache = new Map<string, number>();
-    const mid = (a: number, b: number): number => {
-      const key = a < b ? `${a},${b}` : `${b},${a}`;
-      let m = cache.get(key);
-      if (m === undefined) {
-        const p = [0, 1, 2].map((i) => verts[a]![i]! + verts[b]![i]!);
-        verts.push(p.map((x) => x / Math.hypot(...p)));
-        m = verts.length - 1;
-        cache.set(key, m);
-      }
-      return m;
-    };
-    faces = faces.flatMap(([a, b, c]) => {
-      const [ab, bc, ca] = [mid(a!, b!), mid(b!, c!), mid(c!, a!)];
-      return [
-        [a!, ab, ca],
-        [b!, bc, ab],
-        [c!, ca, bc],
-        [ab, bc, ca],
-      ];
-    });
-  }
-  return { coords: verts.flat(), faces: faces.flat() };
-}
 
 /** Centre of the planted patch of each hemisphere: on its lateral side (−x left, +x right). */
 const PATCH_CENTRE: Record<'L' | 'R', [number, number, number]> = { L: [-70, 10, 10], R: [70, -10, 10] };
@@ -125,7 +60,7 @@ export function surfaceSubjectStage(meshDir: string) {
             file,
             encodeFreeSurferSurface(
               Float32Array.from(coords),
-              Int32Array.from(sphere.faces, (v) => columnOf[v]!),
+              sphere.faces.map((v) => columnOf[v]!),
             ),
           );
           return { hemi, nVertices: nV, meshes: { pial: file } };
