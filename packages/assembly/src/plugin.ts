@@ -56,14 +56,19 @@ const trimOption = z.union([
   z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() }).strict(),
 ]);
 
+/** Options every BIDS derivatives reader takes (dataset root, subject, and the file-name entities). */
+const bidsDerivativeFields = {
+  root: z.string().min(1),
+  subject: z.string().min(1),
+  space: z.string().min(1).optional(),
+  res: z.string().min(1).optional(),
+  pipeline: z.string().min(1).optional(),
+  desc: z.string().min(1).optional(),
+};
+
 const narrativesOptions = z
   .object({
-    root: z.string().min(1),
-    subject: z.string().min(1),
-    space: z.string().min(1).optional(),
-    res: z.string().min(1).optional(),
-    pipeline: z.string().min(1).optional(),
-    desc: z.string().min(1).optional(),
+    ...bidsDerivativeFields,
     tasks: z.array(z.string()).optional(),
     testTasks: z.array(z.string()).optional(),
     tr: z.number().positive().optional(),
@@ -78,12 +83,7 @@ export type NarrativesSourceOptions = z.input<typeof narrativesOptions>;
 
 const lppOptions = z
   .object({
-    root: z.string().min(1),
-    subject: z.string().min(1),
-    space: z.string().min(1).optional(),
-    res: z.string().min(1).optional(),
-    pipeline: z.string().min(1).optional(),
-    desc: z.string().min(1).optional(),
+    ...bidsDerivativeFields,
     words: z.string().min(1).optional(),
     task: z.string().min(1).optional(),
     testRuns: z.array(z.string()).optional(),
