@@ -1,5 +1,6 @@
 import type { LmExtractor } from '@voxelwise/features-lm';
-import type { Command } from '../command.js';
+import type { Assembly, StageContext, VoxelwiseEvent } from '@voxelwise/core';
+import type { Command, CommandEnv } from '../command.js';
 import { usageError } from '../command.js';
 import { formatHelp, parseOptions } from '../options.js';
 
@@ -8,6 +9,47 @@ function integer(flag: string, text: string | undefined, min: number): number | 
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) throw usageError(`${flag} must be an integer ≥ ${min} (got "${text}")`);
   return n;
+}
+
+/**
+ * What both extractors run on: a context (cache root, memory budget, --force, progress to the
+ * logger unless --quiet), the assembly, and the --stories subset, each name checked against it.
+ */
+async function openStories(
+  dir: string,
+  values: { stories?: string; 'cache-dir'?: string; force?: boolean; quiet?: boolean },
+  memoryBudget: number,
+  logger: { handle(e: VoxelwiseEvent): void },
+  env: CommandEnv,
+): Promise<{ ctx: StageContext; assembly: Assembly; names: string[] }> {
+  const { createContext, voxelwiseError } = await import('@voxelwise/core');
+  const registry = await env.registry();
+  const ctx = createContext({
+    cacheDir: values['cache-dir'] ?? '.voxelwise-cache',
+    memoryBudget,
+    ...(values.force ? { refresh: true } : {}),
+    ...(env.signal ? { signal: env.signal } : {}),
+    emit: (e) => (values.quiet ? undefined : logger.handle(e)),
+    registry,
+  });
+  const source = await registry.create('assembly-source', { name: 'arrow', options: { path: dir } }, ctx);
+  const assembly = await source.load(ctx);
+  const names = values.stories
+    ? values.stories
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...assembly.storyNames];
+  const missing = names.find((n) => !assembly.storyNames.includes(n));
+  if (missing !== undefined) {
+    throw voxelwiseError({
+      code: 'E_CONFIG_INVALID',
+      where: 'cli:features',
+      message: `--stories names "${missing}", which is not in ${dir}`,
+      expected: assembly.storyNames,
+    });
+  }
+  return { ctx, assembly, names };
 }
 
 /** Context policies of features-lm (its `CONTEXT_TYPES`; a test keeps them equal, so --help loads no model code). */
@@ -87,7 +129,7 @@ and every layer goes to <cache-dir>/features-speech.`,
     if (!values.assembly) throw usageError('features extract needs --assembly <dir>');
     if (!values.model) throw usageError('features extract needs --model <id|path>');
     // The one size parser of the CLI (GB = 10⁹, GiB = 2³⁰), before anything heavy loads.
-    const { createContext, isVoxelwiseError, parseSize, voxelwiseError } = await import('@voxelwise/core');
+    const { isVoxelwiseError, parseSize, voxelwiseError } = await import('@voxelwise/core');
     // The default is train's (the trainer's memoryBudget default), so the two commands agree.
     const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
     const kind = values.extractor ?? 'lm';
@@ -101,32 +143,7 @@ and every layer goes to <cache-dir>/features-speech.`,
       );
     if (kind === 'speech') {
       const logger = (await import('@voxelwise/trainer')).consoleLogger({ stream: env.err });
-      const registry = await env.registry();
-      const ctx = createContext({
-        cacheDir: values['cache-dir'] ?? '.voxelwise-cache',
-        memoryBudget,
-        ...(values.force ? { refresh: true } : {}),
-        ...(env.signal ? { signal: env.signal } : {}),
-        emit: (e) => (values.quiet ? undefined : logger.handle(e)),
-        registry,
-      });
-      const source = await registry.create('assembly-source', { name: 'arrow', options: { path: values.assembly } }, ctx);
-      const assembly = await source.load(ctx);
-      const names = values.stories
-        ? values.stories
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : [...assembly.storyNames];
-      const missing = names.find((n) => !assembly.storyNames.includes(n));
-      if (missing !== undefined) {
-        throw voxelwiseError({
-          code: 'E_CONFIG_INVALID',
-          where: 'cli:features',
-          message: `--stories names "${missing}", which is not in ${values.assembly}`,
-          expected: assembly.storyNames,
-        });
-      }
+      const { ctx, assembly, names } = await openStories(values.assembly, values, memoryBudget, logger, env);
       const { extractSpeech } = await import('./features-speech.js');
       try {
         await extractSpeech(
@@ -174,33 +191,7 @@ and every layer goes to <cache-dir>/features-speech.`,
       throw usageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; '));
     }
     const logger = consoleLogger({ stream: env.err });
-    const registry = await env.registry();
-    const ctx = createContext({
-      cacheDir: values['cache-dir'] ?? '.voxelwise-cache',
-      memoryBudget,
-      ...(values.force ? { refresh: true } : {}),
-      ...(env.signal ? { signal: env.signal } : {}),
-      emit: (e) => (values.quiet ? undefined : logger.handle(e)),
-      registry,
-    });
-    const source = await registry.create('assembly-source', { name: 'arrow', options: { path: values.assembly } }, ctx);
-    const assembly = await source.load(ctx);
-    const names = values.stories
-      ? values.stories
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [...assembly.storyNames];
-    for (const name of names) {
-      if (!assembly.storyNames.includes(name)) {
-        throw voxelwiseError({
-          code: 'E_CONFIG_INVALID',
-          where: 'cli:features',
-          message: `--stories names "${name}", which is not in ${values.assembly}`,
-          expected: assembly.storyNames,
-        });
-      }
-    }
+    const { ctx, assembly, names } = await openStories(values.assembly, values, memoryBudget, logger, env);
 
     const extractor: LmExtractor = createLmExtractor(parsed.data);
     try {
