@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import type { onnx } from 'onnx-proto';
-import { FLOAT, int64, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
+import { FLOAT, inlineExternalData, int64, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
 import { layerOutputName, POOL_INPUT } from './graph-names.js';
 
 export { layerOutputName, POOL_INPUT };
@@ -157,21 +155,6 @@ function findSources(graph: Graph, spec: FeatureGraphSpec): { sources: string[];
     'cannot find the block boundaries (no node scopes like "/h.0/ln_1/" and no hidden_states.* outputs)',
     'Use an ONNX export made by torch.onnx.export / optimum (not an optimized or merged-decoder file), e.g. onnx/model.onnx or onnx/decoder_model.onnx.',
   );
-}
-
-function inlineExternalData(graph: Graph, file: string): void {
-  for (const t of graph.initializer ?? []) {
-    if (t.dataLocation !== 1) continue;
-    const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-    const location = entries.get('location');
-    if (!location) continue;
-    const buf = readFileSync(path.join(path.dirname(file), location));
-    const offset = Number(entries.get('offset') ?? 0);
-    const length = entries.has('length') ? Number(entries.get('length')) : buf.byteLength - offset;
-    t.rawData = buf.subarray(offset, offset + length);
-    t.dataLocation = 0;
-    t.externalData = [];
-  }
 }
 
 /**

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
-import { FLOAT, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
+import { FLOAT, inlineExternalData, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
 import type { onnx } from 'onnx-proto';
 
 /** Name of the pooling-weights input the extractor adds: `[batch, 1, frames]` float32. */
@@ -133,21 +131,6 @@ function slicePositions(graph: Graph, positions: number, file: string): void {
   });
   add.input![k] = pos;
   graph.node = [...nodes.slice(0, nodes.indexOf(add)), shape, gather, slice, ...nodes.slice(nodes.indexOf(add))];
-}
-
-function inlineExternalData(graph: Graph, file: string): void {
-  for (const t of graph.initializer ?? []) {
-    if (t.dataLocation !== 1) continue;
-    const entries = new Map((t.externalData ?? []).map((e) => [e.key ?? '', e.value ?? '']));
-    const location = entries.get('location');
-    if (!location) continue;
-    const buf = readFileSync(path.join(path.dirname(file), location));
-    const offset = Number(entries.get('offset') ?? 0);
-    const length = entries.has('length') ? Number(entries.get('length')) : buf.byteLength - offset;
-    t.rawData = buf.subarray(offset, offset + length);
-    t.dataLocation = 0;
-    t.externalData = [];
-  }
 }
 
 /**

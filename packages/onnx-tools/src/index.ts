@@ -6,3 +6,4 @@ export { fileSha256, combineHashes } from './file-hash.js';
 export { loadTransformers, isOffline } from './transformers-env.js';
 export { createModelPool } from './model-pool.js';
 export type { ModelPool, PooledModel, PooledSession } from './model-pool.js';
+export { inlineExternalData } from './external-data.js';
