@@ -1,12 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { voxelwiseError } from '@voxelwise/core';
 import { fsError } from '@voxelwise/io';
 import { bytesOf } from './datatypes.js';
 import type { ElementType } from './datatypes.js';
 import { formatError } from './errors.js';
-import { checkSameGrid } from './masker.js';
+import { checkSameGrid, timeRange } from './masker.js';
 import type { VolumeMask } from './masker.js';
 import { readNiftiHeader } from './peek.js';
 import { volumeSize } from './volume-index.js';
@@ -41,17 +40,7 @@ export async function readMaskedSeries(file: string, mask: VolumeMask, rows: { s
   checkSameGrid(mask, head);
   const h = head.header;
   const nt = h.shape[3] ?? 1;
-  const t0 = rows.start ?? 0;
-  const t1 = rows.end ?? nt;
-  if (!Number.isInteger(t0) || !Number.isInteger(t1) || t0 < 0 || t1 > nt || t1 < t0) {
-    throw voxelwiseError({
-      code: 'E_DATA_INVALID',
-      where: WHERE,
-      message: `${file}: time points [${t0}, ${t1}) are out of range`,
-      expected: `within [0, ${nt}]`,
-      details: { file },
-    });
-  }
+  const { t0, t1 } = timeRange(file, nt, rows);
   const size = bytesOf(h.elementType);
   const volBytes = volumeSize(h.shape) * size;
   const idx = mask.indices;

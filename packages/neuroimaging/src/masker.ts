@@ -109,6 +109,25 @@ export function checkSameGrid(mask: VolumeMask, image: Pick<NiftiImage, 'file' |
 }
 
 /**
+ * Time points `[start, end)` of a series of `nt` (all by default), checked: out of range is
+ * `E_DATA_INVALID` naming the file. Shared by the in-memory and the streaming masker.
+ */
+export function timeRange(file: string, nt: number, rows: { start?: number; end?: number }): { t0: number; t1: number } {
+  const t0 = rows.start ?? 0;
+  const t1 = rows.end ?? nt;
+  if (!Number.isInteger(t0) || !Number.isInteger(t1) || t0 < 0 || t1 > nt || t1 < t0) {
+    throw voxelwiseError({
+      code: 'E_DATA_INVALID',
+      where: WHERE,
+      message: `${file}: time points [${t0}, ${t1}) are out of range`,
+      expected: `within [0, ${nt}]`,
+      details: { file },
+    });
+  }
+  return { t0, t1 };
+}
+
+/**
  * A 4-D image's masked time series as rows (time points) × columns (mask voxels), float32,
  * scaling applied in float64 as nibabel's `get_fdata()` then rounded once (what
  * nilearn's `NiftiMasker.transform` returns for a float32 image, without its standardising or
@@ -119,18 +138,7 @@ export function checkSameGrid(mask: VolumeMask, image: Pick<NiftiImage, 'file' |
  */
 export function applyMask(image: NiftiImage, mask: VolumeMask, rows: { start?: number; end?: number } = {}): Float32Array {
   checkSameGrid(mask, image);
-  const nt = image.header.shape[3] ?? 1;
-  const t0 = rows.start ?? 0;
-  const t1 = rows.end ?? nt;
-  if (!Number.isInteger(t0) || !Number.isInteger(t1) || t0 < 0 || t1 > nt || t1 < t0) {
-    throw voxelwiseError({
-      code: 'E_DATA_INVALID',
-      where: WHERE,
-      message: `${image.file}: time points [${t0}, ${t1}) are out of range`,
-      expected: `within [0, ${nt}]`,
-      details: { file: image.file },
-    });
-  }
+  const { t0, t1 } = timeRange(image.file, image.header.shape[3] ?? 1, rows);
   const stride = volumeSize(image.header.shape);
   const idx = mask.indices;
   const cols = idx.length;

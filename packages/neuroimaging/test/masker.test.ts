@@ -121,5 +121,10 @@ describe('streamed masker', () => {
     writeFileSync(truncated, full.subarray(0, full.length - 10));
     await expectVoxelwiseError(() => readMaskedSeries(truncated, mask), 'E_FILE_FORMAT', /short\.nii/, /truncated/);
     await expectVoxelwiseError(() => readMaskedSeries(truncated, mask, { end: 99 }), 'E_DATA_INVALID', /out of range/);
+    const whole = parseNifti(full, truncated);
+    for (const rows of [{ end: 99 }, { start: -1 }, { start: 5, end: 4 }, { start: 1.5 }]) {
+      expect(() => applyMask(whole, mask, rows)).toThrow(/short\.nii: time points .* are out of range/);
+      await expectVoxelwiseError(() => readMaskedSeries(truncated, mask, rows), 'E_DATA_INVALID', /short\.nii: time points/);
+    }
   });
 });
