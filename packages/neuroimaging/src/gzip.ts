@@ -12,14 +12,19 @@ export function maybeGunzip(bytes: Uint8Array, file: string, where: string): Uin
   try {
     return new Uint8Array(gunzipSync(bytes));
   } catch (e) {
-    throw formatError(
-      where,
-      file,
-      `the gzip stream is damaged or truncated (${(e as Error).message})`,
-      'Re-download or re-export the file.',
-      {
-        cause: e,
-      },
-    );
+    throw gzipDamaged(where, file, e);
   }
+}
+
+/** `E_FILE_FORMAT` for a gzip stream that failed to inflate (whole-file or streamed), naming the file. */
+export function gzipDamaged(where: string, file: string, cause: unknown): Error {
+  return formatError(
+    where,
+    file,
+    `the gzip stream is damaged or truncated (${(cause as Error).message})`,
+    'Re-download or re-export the file.',
+    {
+      cause,
+    },
+  );
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { fsError } from '@voxelwise/io';
-import { formatError } from './errors.js';
+import { gzipDamaged } from './gzip.js';
 import type { NiftiImage } from './nifti-header.js';
 import { parseNiftiHeader } from './nifti-read.js';
 
@@ -43,15 +43,7 @@ async function prefix(file: string, where: string, n: number): Promise<Uint8Arra
     }
   } catch (e) {
     if (have < 348) {
-      throw formatError(
-        where,
-        file,
-        `the gzip stream is damaged or truncated (${(e as Error).message})`,
-        'Re-download or re-export the file.',
-        {
-          cause: e,
-        },
-      );
+      throw gzipDamaged(where, file, e);
     }
   } finally {
     source.unpipe(gunzip);

@@ -33,6 +33,14 @@ describe('peek', () => {
     await expectVoxelwiseError(() => readNiftiHeader(join(dir, 'bad.nii')), 'E_FILE_FORMAT', /bad\.nii/);
   });
 
+  it('a damaged gzip stream is E_FILE_FORMAT naming the file, from the header peek and the whole-file reader alike', async () => {
+    const file = join(dir, 'damaged.nii.gz');
+    const gz = encodeNifti1({ data: new Float32Array(8), shape: [2, 2, 2], affine, gzip: true });
+    writeFileSync(file, Uint8Array.of(...gz.subarray(0, 10), ...new Uint8Array(40).fill(0xff)));
+    await expectVoxelwiseError(() => readNiftiHeader(file), 'E_FILE_FORMAT', /damaged\.nii\.gz/, /gzip stream is damaged or truncated/);
+    await expectVoxelwiseError(() => readNifti(file), 'E_FILE_FORMAT', /damaged\.nii\.gz/, /gzip stream is damaged or truncated/);
+  });
+
   it('counts the DataArrays of a GIfTI time series and reads the vertex count', async () => {
     const maps = Array.from({ length: 7 }, (_, t) => ({ data: Float32Array.from({ length: 50 }, (_, v) => t + v) }));
     const file = join(dir, 'hemi-L.func.gii');
