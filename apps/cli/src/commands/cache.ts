@@ -10,10 +10,26 @@ function size(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} kB`;
 }
 
+/** The status column of a cache listing: blank (ls), `unreadable`, or verify's `ok` / `INVALID`. */
+function entryStatus(e: { ok?: boolean; error?: string }): string {
+  return e.ok === undefined ? (e.error ? 'unreadable' : '') : e.ok ? 'ok' : 'INVALID';
+}
+
+/** Prints `head` and `rows` as left-aligned columns two spaces apart (trailing blanks trimmed). */
+function printColumns(out: TextOut, head: readonly string[], rows: readonly string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+}
+
 function table(out: TextOut, entries: ReadonlyArray<LmCacheEntry & { ok?: boolean }>): void {
   const rows = entries.map((e) => {
     const m = e.metadata;
-    const status = e.ok === undefined ? (e.error ? 'unreadable' : '') : e.ok ? 'ok' : 'INVALID';
+    const status = entryStatus(e);
     if (!m) return [e.file.slice(-18, -6), '?', '?', '?', '', '', '', '', size(e.bytes), '', status || 'unreadable', e.error ?? ''];
     const p = m.parts;
     return [
@@ -32,19 +48,13 @@ function table(out: TextOut, entries: ReadonlyArray<LmCacheEntry & { ok?: boolea
     ];
   });
   const head = ['key', 'story', 'model', 'context', 'lookback', 'pooling', 'layers', 'words', 'size', 'created', '', ''];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+  printColumns(out, head, rows);
 }
 
 function speechTable(out: TextOut, entries: ReadonlyArray<SpeechCacheEntry & { ok?: boolean }>): void {
   const rows = entries.map((e) => {
     const m = e.metadata;
-    const status = e.ok === undefined ? (e.error ? 'unreadable' : '') : e.ok ? 'ok' : 'INVALID';
+    const status = entryStatus(e);
     if (!m) return [e.file.slice(-18, -6), '?', '?', '', '', '', '', size(e.bytes), '', status || 'unreadable', e.error ?? ''];
     const p = m.parts;
     return [
@@ -62,13 +72,7 @@ function speechTable(out: TextOut, entries: ReadonlyArray<SpeechCacheEntry & { o
     ];
   });
   const head = ['key', 'story', 'speech model', 'chunk/context s', 'pool', 'layers', 'windows', 'size', 'created', '', ''];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  out.write(`${line(head)}\n${rows.map(line).join('\n')}\n`);
+  printColumns(out, head, rows);
 }
 
 /** The speech cache module when @voxelwise/features-speech is installed (an optional peer), else undefined. */
