@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simulateSubject, writeSimulatedLebel } from '@voxelwise/assembly';
 import { PYTHON, inheritedOverrides, loadLine, peerEnv, peerKernel } from '../peers.js';
+import { bundleChild } from './bundle-child.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -57,21 +58,8 @@ const work = mkdtempSync(path.join(base, 'vw-assembly-bench-'));
 const root = path.join(work, 'ds003020');
 const out = path.join(work, `${config.subject}.vw`);
 
-// The measured steps run as plain node on an esbuild bundle of child.ts (as the built CLI would
-// run), not under tsx: tsx's loader alone adds ≈600 MB of RSS when it loads h5wasm's 4 MB module.
-// (Written under tools/bench/out/, git-ignored, so h5wasm and apache-arrow resolve from node_modules.)
-const bundle = path.join(here, '..', 'out', 'assembly-child.mjs');
-execFileSync(path.join(here, '..', '..', '..', 'node_modules', '.bin', 'esbuild'), [
-  path.join(here, 'child.ts'),
-  '--bundle',
-  '--platform=node',
-  '--format=esm',
-  '--conditions=@voxelwise/source',
-  '--external:h5wasm',
-  '--external:apache-arrow',
-  `--outfile=${bundle}`,
-  '--log-level=warning',
-]);
+// The measured steps run as plain node on an esbuild bundle of child.ts (see bundleChild).
+const bundle = bundleChild('child.ts', 'assembly-child');
 
 function child(mode: string, ...rest: string[]): Record<string, number> {
   const r = spawnSync(process.execPath, [bundle, mode, ...rest], {

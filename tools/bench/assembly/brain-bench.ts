@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSimulatedLpp, writeSimulatedNarratives } from '@voxelwise/assembly';
+import { bundleChild } from './bundle-child.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const layout = process.argv[2];
@@ -33,18 +34,7 @@ const load = () =>
     .join(' ')}`;
 const du = (p: string) => Number(execFileSync('du', ['-sb', p], { encoding: 'utf8' }).split('\t')[0]) / 1e6;
 
-const bundle = path.join(here, '..', 'out', 'brain-child.mjs');
-execFileSync(path.join(here, '..', '..', '..', 'node_modules', '.bin', 'esbuild'), [
-  path.join(here, 'brain-child.ts'),
-  '--bundle',
-  '--platform=node',
-  '--format=esm',
-  '--conditions=@voxelwise/source',
-  '--external:h5wasm',
-  '--external:apache-arrow',
-  `--outfile=${bundle}`,
-  '--log-level=warning',
-]);
+const bundle = bundleChild('brain-child.ts', 'brain-child');
 
 try {
   say(`node ${process.version}, ${os.cpus().length} CPUs, ${load()}`);
