@@ -12,7 +12,9 @@ export { contextPlan, slidingPlan, tokenizeStory } from './plan.js';
 export type { ExtractionPlan, Pooling, Sequence, StoryTokens, Target } from './plan.js';
 export { openLmModel, releaseLmModel } from './lm-model.js';
 export type { LmModel, ModelIdentity } from './lm-model.js';
-export { resolveModelSource, readModelInfo, hubModelDir } from './model-source.js';
+export { resolveModelSource, readModelInfo } from './model-source.js';
+/** The hub cache folder of a model (`@voxelwise/onnx-tools`, shared with features-speech). */
+export { hubModelDir } from '@voxelwise/onnx-tools';
 export type { ModelInfo, ModelSource, ResolveOptions } from './model-source.js';
 export { MODEL_ALIASES, ONNX_CANDIDATES } from './aliases.js';
 export type { ModelAlias } from './aliases.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { MODEL_ALIASES, ONNX_CANDIDATES } from './aliases.js';
 import { SUPPORTED_ARCHITECTURES } from './feature-graph.js';
-import { isOffline, loadTransformers } from '@voxelwise/onnx-tools';
+import { hubModelDir, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
 
 /** Where a model's files are on this machine. */
 export interface ModelSource {
@@ -53,12 +53,6 @@ function loadError(label: string, tried: string[], hint: string, cause?: unknown
     details: { model: label, tried },
     hint,
   });
-}
-
-/** The hub cache folder of a repository at a revision (transformers.js `FileCache` layout). */
-export function hubModelDir(cacheDir: string, repo: string, revision: string): string {
-  const hub = path.join(path.resolve(cacheDir), 'hub');
-  return revision === 'main' ? path.join(hub, repo) : path.join(hub, repo, revision);
 }
 
 /**

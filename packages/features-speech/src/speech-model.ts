@@ -2,7 +2,7 @@ import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { writeFileAtomic } from '@voxelwise/io';
-import { combineHashes, createModelPool, fileSha256, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
+import { combineHashes, createModelPool, fileSha256, hubModelDir, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
 import type { SpeechGraph } from './speech-graph.js';
@@ -153,7 +153,7 @@ export async function resolveSpeechModel(options: SpeechModelOptions): Promise<S
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(repo))
     throw loadError(model, tried, 'Pass a hub id such as "Xenova/whisper-base", an alias, or a folder path.');
   const hubRoot = path.join(path.resolve(options.cacheDir), 'hub');
-  const dir = revision === 'main' ? path.join(hubRoot, repo) : path.join(hubRoot, repo, revision);
+  const dir = hubModelDir(options.cacheDir, repo, revision);
   const hub = { repo, revision };
   const cached = findOnnx(dir, modelFile);
   if (cached) return { label: model, dir, onnxFile: cached, hub };

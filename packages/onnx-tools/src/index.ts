@@ -7,3 +7,4 @@ export { loadTransformers, isOffline } from './transformers-env.js';
 export { createModelPool } from './model-pool.js';
 export type { ModelPool, PooledModel, PooledSession } from './model-pool.js';
 export { inlineExternalData } from './external-data.js';
+export { hubModelDir } from './hub-dir.js';
