@@ -3,6 +3,7 @@ import { writeDirAtomic } from '@voxelwise/io';
 import { subjectLabel } from './bids-names.js';
 import { LPP_TASK, LPP_TR, LPP_TRIM } from './lpp.js';
 import { parseLppWords } from './lpp-words.js';
+import { simDatasetDescription, simEventsTsv, simGroundTruthJson } from './simulate-bids.js';
 import { simFileWriter } from './simulate-files.js';
 import { parseSimulatorOptions } from './simulate-options.js';
 import { brainSimOptions, planBrainStories, simulateBrainResponses, simulationRoot } from './simulate-brain.js';
@@ -80,10 +81,7 @@ export async function writeSimulatedLpp(
     root,
     async (tmp) => {
       const { files, put, place } = simFileWriter(tmp);
-      await put(
-        'dataset_description.json',
-        `${JSON.stringify({ Name: 'Le Petit Prince (simulated by voxelwise)', BIDSVersion: '1.6.0', DatasetType: 'raw', GeneratedBy: [{ Name: 'voxelwise writeSimulatedLpp' }] }, null, 1)}\n`,
-      );
+      await put('dataset_description.json', simDatasetDescription('Le Petit Prince', 'writeSimulatedLpp'));
       await put(`annotation/EN/${LPP_TASK}_word_information.csv`, `${rows.join('\n')}\n`);
       const maskBytes = vol.maskBytes;
       const t0 = Date.now();
@@ -92,10 +90,7 @@ export async function writeSimulatedLpp(
         if (write.signal?.aborted)
           throw voxelwiseError({ code: 'E_ABORTED', where: WHERE, message: 'simulation interrupted; nothing was written' });
         const stem = `${sub}_task-${LPP_TASK}_run-${runs[i]}`;
-        await put(
-          `${sub}/func/${stem}_events.tsv`,
-          `onset\tduration\ttrial_type\n${st.onset}\t${(st.nTRs * LPP_TR - st.onset).toFixed(2)}\tsection\n`,
-        );
+        await put(`${sub}/func/${stem}_events.tsv`, simEventsTsv(st, LPP_TR, 'section'));
         await put(`derivatives/${sub}/func/${stem}_space-${space}_res-${res}_desc-brain_mask.nii.gz`, maskBytes);
         const Y = responder.repeatBlock(plans[i]!, 0, 0, V);
         const rel = `derivatives/${sub}/func/${stem}_space-${space}_res-${res}_desc-preproc_bold.nii.gz`;
@@ -111,7 +106,7 @@ export async function writeSimulatedLpp(
       }
       await put(
         'simulation/ground-truth.json',
-        `${JSON.stringify({ layout: 'lpp', subject: sub, space, geometry, options: o, stories: stories.map((x) => ({ name: x.name, nTRs: x.nTRs, onset: x.onset })), truth }, null, 1)}\n`,
+        simGroundTruthJson({ layout: 'lpp', subject: sub, space, geometry, options: o, stories, truth }),
       );
       write.emit?.({ type: 'stage:end', stage: 'assembly/simulate-lpp', durationMs: Date.now() - t0 });
       return { root, subject: sub, stories: names, files, truth, space };

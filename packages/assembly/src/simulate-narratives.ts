@@ -5,6 +5,7 @@ import { encodeFreeSurferSurface, encodeGiftiFunc } from '@voxelwise/neuroimagin
 import { subjectLabel } from './bids-names.js';
 import { parseGentleAlign } from './gentle.js';
 import { NARRATIVES_TR, NARRATIVES_TRIM } from './narratives.js';
+import { simDatasetDescription, simEventsTsv, simGroundTruthJson } from './simulate-bids.js';
 import { simFileWriter } from './simulate-files.js';
 import { parseSimulatorOptions } from './simulate-options.js';
 import { brainSimOptions, icosphere, planBrainStories, simulateBrainResponses, simulationRoot } from './simulate-brain.js';
@@ -190,10 +191,7 @@ export async function writeSimulatedNarratives(
     root,
     async (tmp) => {
       const { files, put, place } = simFileWriter(tmp);
-      await put(
-        'dataset_description.json',
-        `${JSON.stringify({ Name: 'Narratives (simulated by voxelwise)', BIDSVersion: '1.6.0', DatasetType: 'raw', GeneratedBy: [{ Name: 'voxelwise writeSimulatedNarratives' }] }, null, 1)}\n`,
-      );
+      await put('dataset_description.json', simDatasetDescription('Narratives', 'writeSimulatedNarratives'));
       for (const hemi of sphere ? (['L', 'R'] as const) : []) {
         const h = hemi === 'L' ? 'lh' : 'rh';
         for (const kind of ['pial', 'inflated', 'sphere'] as const) {
@@ -209,10 +207,7 @@ export async function writeSimulatedNarratives(
         if (write.signal?.aborted)
           throw voxelwiseError({ code: 'E_ABORTED', where: WHERE, message: 'simulation interrupted; nothing was written' });
         await put(`stimuli/gentle/${s.name}/align.json`, aligns.get(s.name)!);
-        await put(
-          `${sub}/func/${sub}_task-${s.name}_events.tsv`,
-          `onset\tduration\ttrial_type\n${s.onset}\t${(s.nTRs * NARRATIVES_TR - s.onset).toFixed(2)}\tstory\n`,
-        );
+        await put(`${sub}/func/${sub}_task-${s.name}_events.tsv`, simEventsTsv(s, NARRATIVES_TR, 'story'));
         const Y = responder.repeatBlock(plans[i]!, 0, 0, nColumns);
         if (vol) {
           const stem = `derivatives/fmriprep/${sub}/func/${sub}_task-${s.name}_space-${space}_res-${o.voxelSize}`;
@@ -242,7 +237,7 @@ export async function writeSimulatedNarratives(
       }
       await put(
         'simulation/ground-truth.json',
-        `${JSON.stringify({ layout: 'narratives', subject: sub, space, geometry, options: o, stories: stories.map((s) => ({ name: s.name, nTRs: s.nTRs, onset: s.onset })), truth }, null, 1)}\n`,
+        simGroundTruthJson({ layout: 'narratives', subject: sub, space, geometry, options: o, stories, truth }),
       );
       write.emit?.({ type: 'stage:end', stage: 'assembly/simulate-narratives', durationMs: Date.now() - t0 });
       return { root, subject: sub, stories: [...tasks].sort(), files, truth, space };
