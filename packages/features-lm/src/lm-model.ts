@@ -1,7 +1,7 @@
-import { existsSync, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
-import { combineHashes, createModelPool, fileSha256, loadTransformers } from '@voxelwise/onnx-tools';
+import { createModelPool, filesSha256, loadTransformers, onnxModelSha256 } from '@voxelwise/onnx-tools';
 import { buildFeatureGraph } from './feature-graph.js';
 import type { ModelInfo, ModelSource, ResolveOptions } from './model-source.js';
 import { readModelInfo, resolveModelSource } from './model-source.js';
@@ -34,12 +34,6 @@ export interface LmModel {
 /** Every open model of the process, shared by its holders. */
 const pool = createModelPool<LmModel, RunnerModel>();
 
-async function sha256Files(files: string[]): Promise<string> {
-  const parts: string[] = [];
-  for (const f of files) parts.push(existsSync(f) ? await fileSha256(f) : '-');
-  return combineHashes(parts);
-}
-
 function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string, Promise<RunnerModel>>): LmModel {
   let identity: Promise<ModelIdentity> | undefined;
   let tokenizer: Promise<TextTokenizer> | undefined;
@@ -49,11 +43,10 @@ function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string,
     info,
     identity() {
       identity ??= (async () => {
-        const dataFiles = [`${source.onnxFile}_data`, `${source.onnxFile}.data`].filter((f) => existsSync(f));
         return {
-          onnx: await sha256Files([source.onnxFile, ...dataFiles]),
-          config: await sha256Files([path.join(source.dir, 'config.json')]),
-          tokenizer: await sha256Files(tokenizerFiles),
+          onnx: await onnxModelSha256(source.onnxFile),
+          config: await filesSha256([path.join(source.dir, 'config.json')]),
+          tokenizer: await filesSha256(tokenizerFiles),
         };
       })();
       return identity;
@@ -73,7 +66,7 @@ function createModel(source: ModelSource, info: ModelInfo, sessions: Map<string,
             hint: 'The folder needs tokenizer.json and tokenizer_config.json (transformers format).',
           });
         }
-        return wrapTokenizer(tok, await sha256Files(tokenizerFiles));
+        return wrapTokenizer(tok, await filesSha256(tokenizerFiles));
       })();
       return tokenizer;
     },

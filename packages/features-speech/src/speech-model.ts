@@ -2,7 +2,7 @@ import { existsSync, promises as fsp, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { voxelwiseError } from '@voxelwise/core';
 import { writeFileAtomic } from '@voxelwise/io';
-import { combineHashes, createModelPool, fileSha256, hubModelDir, isOffline, loadTransformers } from '@voxelwise/onnx-tools';
+import { createModelPool, filesSha256, hubModelDir, isOffline, loadTransformers, onnxModelSha256 } from '@voxelwise/onnx-tools';
 import type { InferenceSession } from 'onnxruntime-node';
 import { SPEECH_MODEL_ALIASES, SPEECH_ONNX_CANDIDATES } from './aliases.js';
 import type { SpeechGraph } from './speech-graph.js';
@@ -247,12 +247,6 @@ interface SpeechSession {
 /** Every open speech model of the process, shared by its holders. */
 const pool = createModelPool<SpeechModel, SpeechSession>();
 
-async function sha256Files(files: string[]): Promise<string> {
-  const parts: string[] = [];
-  for (const f of files) parts.push(existsSync(f) ? await fileSha256(f) : '-');
-  return combineHashes(parts);
-}
-
 function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions: Map<string, Promise<SpeechSession>>): SpeechModel {
   let identity: Promise<SpeechModelIdentity> | undefined;
   let pre: Promise<SpeechPreprocessor> | undefined;
@@ -267,11 +261,10 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
     info,
     identity() {
       identity ??= (async () => {
-        const data = [`${source.onnxFile}_data`, `${source.onnxFile}.data`].filter((f) => existsSync(f));
         return {
-          onnx: await sha256Files([source.onnxFile, ...data]),
-          config: await sha256Files([path.join(source.dir, 'config.json')]),
-          preprocessor: await sha256Files([path.join(source.dir, 'preprocessor_config.json')]),
+          onnx: await onnxModelSha256(source.onnxFile),
+          config: await filesSha256([path.join(source.dir, 'config.json')]),
+          preprocessor: await filesSha256([path.join(source.dir, 'preprocessor_config.json')]),
         };
       })();
       return identity;
