@@ -9,8 +9,16 @@ shuffling), per-voxel alpha, no intercept, correlation score (himalaya.scoring.c
 Not part of the product: a yardstick.
 
 Usage: python3 himalaya_banded.py <himalaya-src> <data-dir> <n> <p> <v> <n_test> <band sizes comma-separated>
+                                  [stop-after-seconds]
 Reads X.f32, Y.f32, Xt.f32, Yt.f32 and gammas.json (candidates) and alphas.json from <data-dir>.
-Prints one JSON line.
+Prints one JSON line, with the time at which each candidate ended ("candidate_ends", seconds from
+the start of the fit; a candidate's time includes himalaya's refit of the voxels it improved).
+
+With stop-after-seconds, no new candidate starts once the fit has run that long: himalaya's loop
+over candidates (the iterator it wraps in its progress bar, `bar` in _random_search.py) simply ends
+early, and the fit finishes with the candidates done so far. The bench uses this to bound the
+peer's full time from below when a full run would take hours: the time its first k candidates took
+is less than the time all of them would.
 """
 import json
 import resource
@@ -31,6 +39,20 @@ def main():
     from himalaya.scoring import correlation_score
     from sklearn.model_selection import KFold
 
+    import himalaya.ridge._random_search as random_search
+
+    stop_after = float(sys.argv[8]) if len(sys.argv) > 8 else float("inf")
+    ends = []
+
+    def timed(iterable, *args, **kwargs):
+        for item in iterable:
+            if time.perf_counter() - t0 > stop_after:
+                return
+            yield item
+            ends.append(time.perf_counter() - t0)
+            print(f"  [{ends[-1]:.1f} s] himalaya candidate {len(ends)}/{len(gammas)}", file=sys.stderr, flush=True)
+
+    random_search.bar = timed
     set_backend("numpy")
     gammas = np.asarray(json.load(open(f"{d}/gammas.json")), dtype=np.float32)
     alphas = np.asarray(json.load(open(f"{d}/alphas.json")), dtype=np.float32)
@@ -44,6 +66,7 @@ def main():
         n_iter=gammas, alphas=alphas, score_func=correlation_score, progress_bar=False,
         local_alpha=True, conservative=False))
     model.fit(X, Y)
+    fit_seconds = time.perf_counter() - t0
     pred = model.predict(Xt)
     pc = pred - pred.mean(0)
     yc = Yt - Yt.mean(0)
@@ -56,6 +79,9 @@ def main():
     cpu = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({
         "seconds": seconds,
+        "fit_seconds": fit_seconds,
+        "candidates_done": len(ends),
+        "candidate_ends": ends,
         "median_r": float(np.median(r)),
         "mean_r": float(np.mean(r)),
         "chosen_candidates": np.bincount(chosen, minlength=len(gammas)).tolist(),
