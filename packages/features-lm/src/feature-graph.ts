@@ -1,6 +1,6 @@
 import { voxelwiseError } from '@voxelwise/core';
 import type { onnx } from 'onnx-proto';
-import { FLOAT, inlineExternalData, int64, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
+import { FLOAT, inlineExternalData, int64, loadOnnx, pruneGraph, valueInfo } from '@voxelwise/onnx-tools';
 import { layerOutputName, POOL_INPUT } from './graph-names.js';
 
 export { layerOutputName, POOL_INPUT };
@@ -61,25 +61,6 @@ export interface FeatureGraphSpec {
 }
 
 type Graph = onnx.IGraphProto;
-
-function subgraphInputs(node: onnx.INodeProto, into: Set<string>): void {
-  for (const attr of node.attribute ?? []) {
-    const graphs = [...(attr.g ? [attr.g] : []), ...(attr.graphs ?? [])];
-    for (const sub of graphs) {
-      for (const n of sub.node ?? []) {
-        for (const name of n.input ?? []) if (name) into.add(name);
-        subgraphInputs(n, into);
-      }
-    }
-  }
-}
-
-function nodeInputs(node: onnx.INodeProto): string[] {
-  const names = new Set<string>();
-  for (const name of node.input ?? []) if (name) names.add(name);
-  subgraphInputs(node, names);
-  return [...names];
-}
 
 /** The tensor entering a scope: consumed by nodes in it, produced outside it, not a weight or constant. */
 function scopeInput(graph: Graph, scope: RegExp, initializers: Set<string>, constants: Set<string>): string[] | undefined {
@@ -195,24 +176,12 @@ export function buildFeatureGraph(modelBytes: Uint8Array, spec: FeatureGraphSpec
   });
 
   // Keep only what the pooled outputs need.
-  const producer = new Map<string, number>();
-  nodes.forEach((n, k) => (n.output ?? []).forEach((o) => producer.set(o, k)));
-  const keep = new Set<number>();
-  const needed = new Set<string>();
-  const stack = outputs.map((o) => o.name ?? '');
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (needed.has(name)) continue;
-    needed.add(name);
-    const k = producer.get(name);
-    if (k === undefined || keep.has(k)) continue;
-    keep.add(k);
-    for (const inp of nodeInputs(nodes[k]!)) stack.push(inp);
-  }
-  graph.node = nodes.filter((_, k) => keep.has(k));
-  graph.initializer = (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
-  graph.valueInfo = (graph.valueInfo ?? []).filter((v) => needed.has(v.name ?? ''));
-  const inputs = (graph.input ?? []).filter((i) => needed.has(i.name ?? '') && !graph.initializer!.some((t) => t.name === i.name));
+  graph.node = nodes;
+  pruneGraph(
+    graph,
+    outputs.map((o) => o.name ?? ''),
+  );
+  const inputs = [...(graph.input ?? [])];
   inputs.push(valueInfo(POOL_INPUT, FLOAT, ['batch_size', 'targets', 'sequence_length']));
   graph.input = inputs;
   graph.output = outputs;

@@ -8,3 +8,4 @@ export { createModelPool } from './model-pool.js';
 export type { ModelPool, PooledModel, PooledSession } from './model-pool.js';
 export { inlineExternalData } from './external-data.js';
 export { hubModelDir } from './hub-dir.js';
+export { pruneGraph } from './prune-graph.js';
