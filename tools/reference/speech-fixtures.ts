@@ -14,6 +14,8 @@
  * - test/fixtures/forward.json: per-layer pooled hidden states of the tiny Whisper encoder and the
  *   tiny wav2vec 2.0 from speech_forward.py (float64 numpy, weights read from the ONNX files,
  *   LITcoder's windows), for both pools and both Whisper frame rules.
+ * - test/fixtures/forward-hop.json: the same with a readout hop of 2 and 3 windows per encoder pass
+ *   (speech_forward.py's `hop` argument: earlier windows of a pass read out of its frames).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,6 +80,23 @@ for (const model of ['whisper', 'wav2vec2'] as const) {
     }
   }
 }
+const HOPS = [0.4, 0.6] as const;
+const hopCases: Array<(typeof cases)[number] & { hop: number }> = [];
+for (const hop of HOPS) {
+  for (const model of ['whisper', 'wav2vec2'] as const) {
+    for (const pool of ['last', 'mean'] as const) {
+      for (const input of model === 'whisper' ? (['padded', 'trimmed'] as const) : (['padded'] as const)) {
+        const script = path.join(here, 'speech_forward.py');
+        const args = [script, dirs[model], wav, String(WINDOWS.chunkSize), String(WINDOWS.contextSize), pool, 'real', input, String(hop)];
+        const res = JSON.parse(execFileSync('python3', args, { encoding: 'utf8', maxBuffer: 1 << 28 })) as {
+          times: number[];
+          layers: number[][][];
+        };
+        hopCases.push({ model, pool, frames: 'real', input, hop, ...res });
+      }
+    }
+  }
+}
 const windowCases: Array<[number, number, number, number]> = [
   [16000 * 600, 16000, 0.1, 16],
   [16000 * 16, 16000, 0.1, 16],
@@ -102,5 +121,6 @@ writeFileSync(
   `${JSON.stringify(windowCases.map(([total, sr, chunk, context], i) => ({ total, sr, chunk, context, windows: windowsOut[i] })))}\n`,
 );
 writeFileSync(path.join(out, 'forward.json'), `${JSON.stringify({ models: MODELS, windows: WINDOWS, cases })}\n`);
+writeFileSync(path.join(out, 'forward-hop.json'), `${JSON.stringify({ models: MODELS, windows: WINDOWS, cases: hopCases })}\n`);
 rmSync(tmp, { recursive: true, force: true });
-console.log(`wrote ${cases.length} cases to ${out}`);
+console.log(`wrote ${cases.length} + ${hopCases.length} cases to ${out}`);

@@ -11,10 +11,14 @@ modeling_wav2vec2.py Wav2Vec2Model with group-norm feature encoder and post-LN b
 weights read straight out of the ONNX file, hidden_states[i + 1] per layer, and pooling. It is
 independent of transformers.js, onnxruntime and the extractor's graph editing.
 
-Usage: python3 tools/reference/speech_forward.py <model dir> <audio.wav> <chunk s> <context s> <pool> <frames> [input]
+Usage: python3 tools/reference/speech_forward.py <model dir> <audio.wav> <chunk s> <context s> <pool> <frames> [input] [hop s]
   pool: last | mean;  frames: real | padded (Whisper: pool over the real-audio frames or all 1500)
   input: padded (default; 30 s, as LITcoder) | trimmed (Whisper: only the first 2*n_real log-mel
          frames of the padded features and the first n_real positions)
+  hop: seconds between encoder passes, k = hop / chunk windows read out of each (default chunk:
+       one pass per window, LITcoder). A pass ends at the end of its last window and spans
+       context + hop - chunk seconds (clipped at 0); window [a, b) inside it reads, for "last",
+       the last frame of the audio up to b, for "mean" the mean of the frames of [a, b).
 output (stdout): {"times": [n], "layers": [L][n][d]}
 """
 import importlib.util
@@ -196,9 +200,35 @@ def wav2vec2_model(W, cfg, wave):
     return states
 
 
+def readout_passes(windows, k, sr, chunk_size, context_size):
+    """The readout hop: k consecutive windows per pass, the pass = [end - context - (k-1) chunk, end)
+    for the end of its last window; a story's last pass may read fewer windows (same span)."""
+    span = int(context_size * sr) + (k - 1) * int(chunk_size * sr)
+    out = []
+    for first in range(0, len(windows), k):
+        group = windows[first:first + k]
+        end = group[-1][1]
+        out.append((max(0, end - span), end, group))
+    return out
+
+
+def whisper_frames_up_to(offset, pre, n_max):
+    """Encoder frames centred on log-mel frames of the first `offset` samples (frame j on mel frame 2j)."""
+    return min(n_max, math.ceil((offset // pre["hop_length"]) / 2))
+
+
+def conv_frames(samples, cfg):
+    """HF Wav2Vec2Model._get_feat_extract_output_lengths."""
+    n = samples
+    for k, s in zip(cfg["conv_kernel"], cfg["conv_stride"]):
+        n = (n - k) // s + 1
+    return n
+
+
 def main():
     model_dir, wav, chunk, context, pool, frames = sys.argv[1:7]
     trimmed = len(sys.argv) > 7 and sys.argv[7] == "trimmed"
+    hop = float(sys.argv[8]) if len(sys.argv) > 8 else float(chunk)
     cfg = json.load(open(os.path.join(model_dir, "config.json")))
     pre = json.load(open(os.path.join(model_dir, "preprocessor_config.json")))
     whisper = cfg["model_type"] == "whisper"
@@ -206,26 +236,37 @@ def main():
     sr, x = read_wav(wav)
     assert sr == pre["sampling_rate"], "the reference reads audio at the model's rate"
     layers, times = None, []
-    for start, end, t in litcoder_windows(len(x), sr, float(chunk), float(context)):
-        w = x[start:end]
+    windows = litcoder_windows(len(x), sr, float(chunk), float(context))
+    k = round(hop / float(chunk))
+    for p_start, p_end, group in readout_passes(windows, k, sr, float(chunk), float(context)):
+        w = x[p_start:p_end]
         if whisper:
             feats = whisper_log_mel(w, pre)
-            n_real = min(feats.shape[1] // 2, max(1, math.ceil((len(w) // pre["hop_length"]) / 2)))
+            n_pos = feats.shape[1] // 2
+            n_real = min(n_pos, max(1, math.ceil((len(w) // pre["hop_length"]) / 2)))
             if trimmed:
                 feats = feats[:, : 2 * n_real]
             states = whisper_encoder(W, cfg, feats)
-            use = n_real if frames == "real" else len(states[0])
         else:
             if pre.get("do_normalize"):
                 w = (w - w.mean()) / np.sqrt(w.var() + 1e-7)
             states = wav2vec2_model(W, cfg, w)
-            use = len(states[0])
-        pooled = [s[use - 1] if pool == "last" else s[:use].mean(0) for s in states]
-        if layers is None:
-            layers = [[] for _ in pooled]
-        for li, v in enumerate(pooled):
-            layers[li].append(v.tolist())
-        times.append(t)
+        for start, end, t in group:
+            a, b = start - p_start, end - p_start
+            if whisper and frames == "padded" and not trimmed:
+                lo, hi = 0, len(states[0])  # LITcoder: all 1500 frames, padding included
+            elif whisper:
+                lo = whisper_frames_up_to(a, pre, len(states[0]))
+                hi = max(1, whisper_frames_up_to(b, pre, len(states[0])))
+            else:
+                lo = math.ceil(a / int(np.prod(cfg["conv_stride"])))  # frames whose receptive field starts at or after a
+                hi = conv_frames(b, cfg)
+            pooled = [s[hi - 1] if pool == "last" else s[lo:hi].mean(0) for s in states]
+            if layers is None:
+                layers = [[] for _ in pooled]
+            for li, v in enumerate(pooled):
+                layers[li].append(v.tolist())
+            times.append(t)
     json.dump({"times": times, "layers": layers or []}, sys.stdout)
 
 

@@ -6,6 +6,8 @@ export { loadAudio } from './audio.js';
 export type { StoryWaveform } from './audio.js';
 export { speechWindows } from './windows.js';
 export type { SpeechWindows } from './windows.js';
+export { readoutsPerPass, speechPasses } from './readout-hop.js';
+export type { SpeechPass } from './readout-hop.js';
 export { buildSpeechGraph, speechLayerOutput, SPEECH_POOL_INPUT } from './speech-graph.js';
 export type { SpeechGraph } from './speech-graph.js';
 export { createTinyWhisperEncoder, createTinyWav2vec2, WHISPER_PREPROCESSOR, WAV2VEC2_PREPROCESSOR, WAV2VEC2_CONV } from './tiny-speech.js';
@@ -22,7 +24,7 @@ export type {
   SpeechModelSource,
   SpeechPreprocessor,
 } from './speech-model.js';
-export { whisperFrames, whisperRealFrames, convFrames } from './frames.js';
+export { whisperFrames, whisperRealFrames, whisperFramesBefore, convFrames, convFramesBefore } from './frames.js';
 export { storyLogMel } from './whisper-log-mel.js';
 export type { WhisperFrontEnd } from './whisper-log-mel.js';
 export { runSpeechWindows, bytesPerWindow } from './speech-runner.js';

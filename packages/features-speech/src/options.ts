@@ -30,7 +30,21 @@ export const speechOptionsSchema = z
      * encoder on the window's frames only (`trimmed`: about 2× faster for 16 s windows, different numbers).
      */
     whisperInput: z.enum(['padded', 'trimmed']).default('padded'),
-    /** Windows per forward pass; default sized from the run's memory budget. */
+    /**
+     * Seconds between encoder passes, a whole multiple of `chunkSize` (default: `chunkSize`, one
+     * pass per window, LITcoder's numbers). With `hop = k·chunkSize` one pass over
+     * `contextSize + hop − chunkSize` s of audio reads out the rows of its k window ends: k× fewer
+     * passes, and each row sees up to `hop − chunkSize` s of audio after its window end (an
+     * approximation; the rows and their times are the same as without it).
+     */
+    hop: z.number().positive().optional(),
+    /**
+     * Encoder blocks to run: `needed` stops at the layer the stage reads (exact, fewer blocks;
+     * the cache file holds layers 0..layer), `all` runs every block once and caches them all (a
+     * layer sweep reads them without recomputing).
+     */
+    layers: z.enum(['needed', 'all']).default('needed'),
+    /** Encoder passes per onnxruntime call; default sized from the run's memory budget. */
     batchSize: z.number().int().min(1).optional(),
     /** Read and write the feature cache under the run's cacheDir. */
     cache: z.boolean().default(true),

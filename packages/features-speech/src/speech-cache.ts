@@ -16,8 +16,11 @@ import { canonicalJson, voxelwiseError } from '@voxelwise/core';
 import { isTempFileName, sha256Bytes, writeFileAtomic } from '@voxelwise/io';
 import type { SpeechModelIdentity } from './speech-model.js';
 
-/** Version of the speech cache layout and of what "layer i" means; bump to invalidate every file. */
-export const SPEECH_CACHE_FORMAT = 1;
+/**
+ * Version of the speech cache layout and of what "layer i" means; bump to invalidate every file.
+ * 2: a file may hold layers `0 … n − 1` of an L-block encoder (`layers: needed`), and `hop` is keyed.
+ */
+export const SPEECH_CACHE_FORMAT = 2;
 
 /** Schema metadata key holding {@link SpeechCacheMetadata} as JSON. */
 export const SPEECH_CACHE_META_KEY = 'voxelwise:features-speech';
@@ -38,6 +41,10 @@ export interface SpeechCacheKeyParts {
   readonly whisperFrames: string | null;
   /** `padded` or `trimmed` for Whisper, null for the others. */
   readonly whisperInput: string | null;
+  /** Seconds between encoder passes (`chunkSize` when no readout hop). */
+  readonly hop: number;
+  /** Layers the file holds, `0 … layers − 1` (the encoder's L, or fewer when it was truncated). */
+  readonly layers: number;
 }
 
 /** What a cache file records about itself. */

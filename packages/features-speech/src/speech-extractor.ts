@@ -7,6 +7,7 @@ import type { SpeechCacheKeyParts } from './speech-cache.js';
 import { readSpeechCacheLayer, SPEECH_CACHE_FORMAT, speechCacheFile, speechCacheKey, writeSpeechCache } from './speech-cache.js';
 import type { SpeechModel } from './speech-model.js';
 import { openSpeechModel, releaseSpeechModel } from './speech-model.js';
+import { readoutsPerPass } from './readout-hop.js';
 import { bytesPerWindow, runSpeechWindows } from './speech-runner.js';
 import { speechWindows } from './windows.js';
 
@@ -33,7 +34,10 @@ export interface SpeechExtractor extends FeatureExtractor {
   ): Promise<
     ExtractorDescription & { layers: number; label: string; architecture: string; dModel: number; sampleRate: number; onnxFile: string }
   >;
-  /** Every layer of `story`, from the cache when it holds them all, otherwise computed in one pass and cached. */
+  /**
+   * Every layer of `story`, from the cache when a file holds them all, otherwise computed in one
+   * run of every block and cached (whatever `layers` says: all are asked for).
+   */
   extractAll(story: Story, ctx: StageContext): Promise<SpeechStoryLayers>;
 }
 
@@ -41,8 +45,12 @@ const inflight = new Map<string, Promise<{ layers: Float32Array[]; times: Float6
 /** Keys recomputed in this process under `ctx.refresh`: later reads (other layers of a sweep) may use them. */
 const refreshed = new Set<string>();
 
-/** Creates the `speech` extractor; the model is opened on first use. */
+/**
+ * Creates the `speech` extractor; the model is opened on first use. A `hop` that is not a whole
+ * multiple of `chunkSize` is refused here (`E_OPTIONS_INVALID`).
+ */
 export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExtractor {
+  const readouts = readoutsPerPass(options.chunkSize, options.hop);
   let model: Promise<SpeechModel> | undefined;
   const getModel = (ctx: StageContext): Promise<SpeechModel> => {
     model ??= openSpeechModel({
@@ -84,7 +92,8 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
     return story.audio.path;
   };
 
-  const keyParts = async (m: SpeechModel, story: Story): Promise<SpeechCacheKeyParts> => {
+  /** The key parts of a story's files, less the number of layers a file holds. */
+  const keyParts = async (m: SpeechModel, story: Story): Promise<Omit<SpeechCacheKeyParts, 'layers'>> => {
     const file = audioOf(story);
     let audio: string;
     try {
@@ -109,10 +118,16 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
       pool: options.pool,
       whisperFrames: m.info.architecture === 'whisper' && options.whisperInput === 'padded' ? options.whisperFrames : null,
       whisperInput: m.info.architecture === 'whisper' ? options.whisperInput : null,
+      hop: options.hop ?? options.chunkSize,
     };
   };
 
-  const compute = async (m: SpeechModel, story: Story, ctx: StageContext): Promise<{ layers: Float32Array[]; times: Float64Array }> => {
+  const compute = async (
+    m: SpeechModel,
+    story: Story,
+    ctx: StageContext,
+    depth: number,
+  ): Promise<{ layers: Float32Array[]; times: Float64Array }> => {
     const wave = await loadAudio(audioOf(story), m.info.sampleRate);
     const windows = speechWindows(wave.samples.length, m.info.sampleRate, options.chunkSize, options.contextSize);
     const n = windows.ends.length;
@@ -125,12 +140,11 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
       });
     }
     // Activations get a quarter of the budget: weights, outputs and the cache need the rest.
+    const passSamples = windows.contextSamples + (readouts - 1) * windows.chunkSamples;
     const batchSize =
       options.batchSize ??
-      Math.max(
-        1,
-        Math.min(32, Math.floor(ctx.memoryBudget / 4 / bytesPerWindow(m, windows.contextSamples, options.whisperInput === 'trimmed'))),
-      );
+      Math.max(1, Math.min(32, Math.floor(ctx.memoryBudget / 4 / bytesPerWindow(m, passSamples, options.whisperInput === 'trimmed'))));
+    const passes = Math.ceil(n / readouts);
     const t0 = performance.now();
     ctx.emit({
       type: 'stage:progress',
@@ -138,13 +152,15 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
       done: 0,
       total: n,
       unit: 'windows',
-      message: `${story.name}: ${n} windows, ${batchSize} per pass`,
+      message: `${story.name}: ${n} windows in ${passes} encoder passes (${depth} of ${m.info.nLayers} blocks), ${batchSize} passes per call`,
     });
     const layers = await runSpeechWindows(m, wave.samples, windows, {
       pool: options.pool,
       whisperFrames: options.whisperFrames,
       whisperInput: options.whisperInput,
       batchSize,
+      readouts,
+      layers: depth,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       onProgress: (done, total) => {
@@ -164,6 +180,7 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
     return { layers, times: windows.times };
   };
 
+  /** The layers `want` from the file of `key`, or undefined (a damaged or stale file is reported). */
   const lookup = async (ctx: StageContext, story: Story, key: string, parts: SpeechCacheKeyParts, want: readonly number[]) => {
     const data: Float32Array[] = [];
     let times: Float64Array | undefined;
@@ -191,18 +208,31 @@ export function createSpeechExtractor(options: ResolvedSpeechOptions): SpeechExt
   const extractLayers = async (story: Story, ctx: StageContext, wanted?: number): Promise<SpeechStoryLayers> => {
     const m = await getModel(ctx);
     const d = m.info.dModel;
-    const parts = await keyParts(m, story);
+    const L = m.info.nLayers;
+    const want = wanted === undefined ? Array.from({ length: L }, (_, i) => i) : [wanted];
+    // Blocks to run on a miss: up to the layer asked for (`needed`, exact), or all of them.
+    const depth = wanted === undefined || options.layers === 'all' ? L : wanted + 1;
+    const base = await keyParts(m, story);
+    const parts: SpeechCacheKeyParts = { ...base, layers: depth };
     const key = speechCacheKey(parts);
-    const want = wanted === undefined ? Array.from({ length: m.info.nLayers }, (_, i) => i) : [wanted];
     const file = options.cache ? speechCacheFile(ctx.cacheDir, key) : undefined;
-    if (options.cache && !(ctx.refresh === true && !refreshed.has(key))) {
-      const hit = await lookup(ctx, story, key, parts, want);
-      if (hit) return { layers: hit.data, times: hit.times, dModel: d, key, ...(file ? { file } : {}), fromCache: true };
+    if (options.cache) {
+      // Any file of these settings that holds the layers will do: the one that stops at them, a
+      // deeper one, or the one of every layer (`layers: all`, `extractAll`).
+      for (let held = Math.max(...want) + 1; held <= L; held++) {
+        const p: SpeechCacheKeyParts = { ...base, layers: held };
+        const k = speechCacheKey(p);
+        if (ctx.refresh === true && !refreshed.has(k)) continue;
+        const hit = await lookup(ctx, story, k, p, want);
+        if (hit) {
+          return { layers: hit.data, times: hit.times, dModel: d, key: k, file: speechCacheFile(ctx.cacheDir, k), fromCache: true };
+        }
+      }
     }
     let pending = inflight.get(key);
     if (!pending) {
       pending = (async () => {
-        const out = await compute(m, story, ctx);
+        const out = await compute(m, story, ctx, depth);
         if (ctx.refresh) refreshed.add(key);
         if (options.cache) {
           try {

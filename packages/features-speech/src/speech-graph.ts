@@ -1,11 +1,14 @@
 import { voxelwiseError } from '@voxelwise/core';
-import { FLOAT, inlineExternalData, loadOnnx, valueInfo } from '@voxelwise/onnx-tools';
+import { FLOAT, inlineExternalData, loadOnnx, pruneGraph, valueInfo } from '@voxelwise/onnx-tools';
 import type { onnx } from 'onnx-proto';
 
-/** Name of the pooling-weights input the extractor adds: `[batch, 1, frames]` float32. */
+/**
+ * Name of the pooling-weights input the extractor adds: `[batch, readouts, frames]` float32, one
+ * row of frame weights per feature row read out of the pass (1 per window in LITcoder's exact mode).
+ */
 export const SPEECH_POOL_INPUT = 'voxelwise_pool';
 
-/** Name of the pooled output of layer `i` (LITcoder numbering, `hidden_states[i + 1]`): `[batch, 1, d]`. */
+/** Name of the pooled output of layer `i` (LITcoder numbering, `hidden_states[i + 1]`): `[batch, readouts, d]`. */
 export function speechLayerOutput(i: number): string {
   return `voxelwise_speech_layer_${i}`;
 }
@@ -18,7 +21,7 @@ export interface SpeechGraph {
   readonly input: string;
   /** Other inputs the runner must feed (e.g. an all-ones `attention_mask`). */
   readonly extraInputs: ReadonlyArray<{ readonly name: string; readonly elemType: number }>;
-  /** The tensor exposed for each layer 0..L−1. */
+  /** The tensor exposed for each layer the graph outputs (0..`upToLayer`, or 0..L−1). */
   readonly sources: readonly string[];
 }
 
@@ -135,9 +138,10 @@ function slicePositions(graph: Graph, positions: number, file: string): void {
 
 /**
  * Rewrites a speech encoder so that one run returns every block's output already pooled over
- * frames: adds {@link SPEECH_POOL_INPUT} `[B, 1, T]` and outputs `MatMul(pool, hidden_states[i+1])`
- * `[B, 1, d]` for i = 0..L−1 (LITcoder numbering), and drops what they do not need (CTC heads).
- * Pooling inside the graph means only `L × d` floats per window leave onnxruntime.
+ * frames: adds {@link SPEECH_POOL_INPUT} `[B, K, T]` and outputs `MatMul(pool, hidden_states[i+1])`
+ * `[B, K, d]` for i = 0..L−1 (LITcoder numbering), and drops what they do not need (CTC heads; with
+ * `upToLayer`, every block after it). Pooling inside the graph means only `K × L × d` floats per
+ * pass leave onnxruntime; K > 1 reads several windows' rows out of one pass (the readout hop).
  */
 export function buildSpeechGraph(
   modelBytes: Uint8Array,
@@ -150,6 +154,11 @@ export function buildSpeechGraph(
      * to the input's length, so the encoder runs on fewer than 3000 log-mel frames.
      */
     trimPositions?: number;
+    /**
+     * Output only layers `0..upToLayer`: the blocks after it are pruned, so a stage that reads
+     * layer 3 of a 6-block encoder runs 4 blocks. Exact: the kept nodes are the same nodes.
+     */
+    upToLayer?: number;
   },
 ): SpeechGraph {
   const pb = loadOnnx();
@@ -178,31 +187,20 @@ export function buildSpeechGraph(
       frames.dimParam = 'frames';
     }
   }
+  const kept = spec.upToLayer === undefined ? sources : sources.slice(0, spec.upToLayer + 1);
   const nodes = [...(graph.node ?? [])];
-  const outputs = sources.map((src, i) => {
+  const outputs = kept.map((src, i) => {
     const out = speechLayerOutput(i);
     nodes.push(pb.NodeProto.create({ opType: 'MatMul', input: [SPEECH_POOL_INPUT, src], output: [out], name: `/voxelwise/pool_${i}` }));
-    return valueInfo(out, FLOAT, ['batch_size', 1, 'hidden_size']);
+    return valueInfo(out, FLOAT, ['batch_size', 'readouts', 'hidden_size']);
   });
   // Keep only what the pooled outputs need.
-  const producer = new Map<string, number>();
-  nodes.forEach((n, k) => (n.output ?? []).forEach((o) => producer.set(o, k)));
-  const keep = new Set<number>();
-  const needed = new Set<string>();
-  const stack = outputs.map((o) => o.name ?? '');
-  while (stack.length > 0) {
-    const name = stack.pop()!;
-    if (needed.has(name)) continue;
-    needed.add(name);
-    const k = producer.get(name);
-    if (k === undefined || keep.has(k)) continue;
-    keep.add(k);
-    for (const inp of nodes[k]!.input ?? []) if (inp) stack.push(inp);
-  }
-  graph.node = nodes.filter((_, k) => keep.has(k));
-  graph.initializer = (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
-  graph.valueInfo = (graph.valueInfo ?? []).filter((v) => needed.has(v.name ?? ''));
-  const inputs = (graph.input ?? []).filter((i) => needed.has(i.name ?? '') && !graph.initializer!.some((t) => t.name === i.name));
+  graph.node = nodes;
+  pruneGraph(
+    graph,
+    outputs.map((o) => o.name ?? ''),
+  );
+  const inputs = [...(graph.input ?? [])];
   if (!inputs.some((i) => i.name === spec.input)) {
     throw fail(
       spec.file,
@@ -210,7 +208,7 @@ export function buildSpeechGraph(
       'Check the model type in config.json.',
     );
   }
-  inputs.push(valueInfo(SPEECH_POOL_INPUT, FLOAT, ['batch_size', 1, 'frames']));
+  inputs.push(valueInfo(SPEECH_POOL_INPUT, FLOAT, ['batch_size', 'readouts', 'frames']));
   graph.input = inputs;
   graph.output = outputs;
   const extraInputs = inputs
@@ -224,5 +222,5 @@ export function buildSpeechGraph(
         'Export the encoder alone (inputs: audio and optionally attention_mask).',
       );
   }
-  return { bytes: pb.ModelProto.encode(model).finish(), input: spec.input, extraInputs, sources };
+  return { bytes: pb.ModelProto.encode(model).finish(), input: spec.input, extraInputs, sources: kept };
 }

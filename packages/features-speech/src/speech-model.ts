@@ -62,12 +62,14 @@ export interface SpeechModel {
   /** Whisper: the extractor's STFT settings, filters and window, for the shared log-mel of a story. */
   whisperFrontEnd(): Promise<WhisperFrontEnd | undefined>;
   /**
-   * The edited onnxruntime session (one per thread count and input mode). `trimmed` (Whisper)
-   * slices the position table so the encoder reads fewer than 3000 log-mel frames.
+   * The edited onnxruntime session (one per thread count, input mode and depth). `trimmed`
+   * (Whisper) slices the position table so the encoder reads fewer than 3000 log-mel frames;
+   * `layers` (default all) keeps blocks `0 … layers − 1` and prunes the rest.
    */
   session(
     threads?: number,
     trimmed?: boolean,
+    layers?: number,
   ): Promise<{ session: InferenceSession; graph: SpeechGraph; ort: typeof import('onnxruntime-node') }>;
 }
 
@@ -299,8 +301,9 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
         window: fe.window,
       };
     },
-    session(threads, trimmed = false) {
-      const key = `${threads ?? 'default'}/${trimmed}`;
+    session(threads, trimmed = false, layers = info.nLayers) {
+      const depth = Math.max(1, Math.min(info.nLayers, layers));
+      const key = `${threads ?? 'default'}/${trimmed}/${depth}`;
       let pending = sessions.get(key);
       if (!pending) {
         pending = (async () => {
@@ -310,6 +313,7 @@ function createModel(source: SpeechModelSource, info: SpeechModelInfo, sessions:
             input,
             file: source.onnxFile,
             ...(trimmed && info.architecture === 'whisper' ? { trimPositions: Math.floor((info.melFrames ?? 3000) / 2) } : {}),
+            ...(depth < info.nLayers ? { upToLayer: depth - 1 } : {}),
           });
           const ort = await import('onnxruntime-node');
           try {

@@ -1,5 +1,7 @@
 import { voxelwiseError } from '@voxelwise/core';
-import { convFrames, whisperFrames, whisperRealFrames } from './frames.js';
+import { convFrames, convFramesBefore, whisperFrames, whisperFramesBefore, whisperRealFrames } from './frames.js';
+import type { SpeechPass } from './readout-hop.js';
+import { speechPasses } from './readout-hop.js';
 import { SPEECH_POOL_INPUT, speechLayerOutput } from './speech-graph.js';
 import type { SpeechModel } from './speech-model.js';
 import { storyLogMel } from './whisper-log-mel.js';
@@ -23,8 +25,18 @@ export interface SpeechRunOptions {
    * position table sliced to match): about 2× less work for 16 s windows, different numbers.
    */
   readonly whisperInput?: 'padded' | 'trimmed';
-  /** Windows per forward pass. */
+  /** Encoder passes per onnxruntime call. */
   readonly batchSize: number;
+  /**
+   * Windows read out of one encoder pass (`hop / chunkSize`, see {@link speechPasses}); 1 (the
+   * default) is LITcoder's one pass per window.
+   */
+  readonly readouts?: number;
+  /**
+   * Encoder blocks to run: layers `0 … layers − 1` come back and the blocks after them are pruned
+   * from the graph (exact). Default: all of them.
+   */
+  readonly layers?: number;
   readonly threads?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (done: number, total: number) => void;
@@ -36,7 +48,10 @@ export interface SpeechRunOptions {
   readonly preprocess?: (start: number, end: number) => Float32Array | Promise<Float32Array>;
 }
 
-/** Bytes of activations one window needs (attention scores dominate Whisper's 1500 frames). */
+/**
+ * Bytes of activations one encoder pass over `contextSamples` samples needs (attention scores
+ * dominate Whisper's 1500 frames).
+ */
 export function bytesPerWindow(model: SpeechModel, contextSamples: number, trimmed = false): number {
   const { info } = model;
   const T =
@@ -49,23 +64,92 @@ export function bytesPerWindow(model: SpeechModel, contextSamples: number, trimm
   return 4 * (2 * info.nHeads * T * T + 16 * T * info.dModel + 4 * input);
 }
 
-/** Frames of the encoder output and the pooling row of one window. */
-function poolRow(model: SpeechModel, samples: number, options: SpeechRunOptions): { T: number; weights: Float32Array } {
+const WHERE = 'features-speech:speech';
+
+/** Encoder frames of a pass of `samples` samples. */
+function passFrames(model: SpeechModel, samples: number, trimmed: boolean): number {
   const { info } = model;
-  const whisper = info.architecture === 'whisper';
-  const trimmed = whisper && options.whisperInput === 'trimmed';
-  const T = whisper ? (trimmed ? whisperRealFrames(info, samples) : whisperFrames(info)) : convFrames(info, samples);
-  const real = whisper && options.whisperFrames === 'real' ? whisperRealFrames(info, samples) : T;
-  const weights = new Float32Array(T);
-  if (options.pool === 'last') weights[real - 1] = 1;
-  else weights.fill(1 / real, 0, real);
-  return { T, weights };
+  if (info.architecture !== 'whisper') return convFrames(info, samples);
+  return trimmed ? whisperRealFrames(info, samples) : whisperFrames(info);
 }
 
 /**
- * Runs every window of a story through the edited encoder, `batchSize` windows per pass, and
- * returns all layers: `layers[i]` is `windows × d` float32 (LITcoder layer i = `hidden_states[i+1]`).
- * Windows of one story all have `contextSamples` samples, so a batch is one dense tensor.
+ * The pooling rows of one pass, `[readouts, T]`: row r reads window `first + r` out of the pass.
+ * `last` is the last frame of the real audio up to the window's end, `mean` the mean of the frames
+ * of `[end − context, end)`, both by the frame rules of a window ({@link whisperRealFrames},
+ * {@link convFrames}) applied to sample offsets inside the pass. A window that is its own pass
+ * (`readouts = 1`) gets exactly the row of LITcoder's one pass per window. Rows past `count` stay 0.
+ */
+function passWeights(
+  model: SpeechModel,
+  windows: SpeechWindows,
+  pass: SpeechPass,
+  T: number,
+  readouts: number,
+  options: SpeechRunOptions,
+): Float32Array {
+  const { info } = model;
+  const whisper = info.architecture === 'whisper';
+  // LITcoder's padded-frame rule (`whisperFrames: padded`) pools all T frames whatever the window.
+  const allFrames = whisper && options.whisperFrames === 'padded' && options.whisperInput !== 'trimmed';
+  const weights = new Float32Array(readouts * T);
+  for (let r = 0; r < pass.count; r++) {
+    const w = pass.first + r;
+    const a = windows.starts[w]! - pass.start;
+    const b = windows.ends[w]! - pass.start;
+    const lo = allFrames ? 0 : whisper ? whisperFramesBefore(info, a) : convFramesBefore(info, a);
+    const hi = allFrames ? T : whisper ? whisperRealFrames(info, b) : Math.min(T, convFrames(info, b));
+    if (hi <= lo) {
+      throw voxelwiseError({
+        code: 'E_OPTIONS_INVALID',
+        where: WHERE,
+        message: `option "contextSize" gives windows of ${windows.contextSamples} samples, too short for one frame of ${model.source.label}`,
+      });
+    }
+    if (options.pool === 'last') weights[r * T + hi - 1] = 1;
+    else weights.fill(1 / (hi - lo), r * T + lo, r * T + hi);
+  }
+  return weights;
+}
+
+/**
+ * Checks that a pass fits the model: Whisper reads at most 30 s (`n_samples`), so a readout hop may
+ * not make a pass longer (LITcoder's own windows longer than 30 s are cut as its feature extractor
+ * cuts them, as before); and LITcoder's padded-frame rule reads the same frames for every window
+ * of a pass, so it cannot be combined with a hop.
+ */
+function checkPasses(model: SpeechModel, windows: SpeechWindows, readouts: number, options: SpeechRunOptions): void {
+  const { info } = model;
+  if (readouts === 1 || info.architecture !== 'whisper') return;
+  const sr = info.sampleRate;
+  const chunk = windows.chunkSamples / sr;
+  const span = (windows.contextSamples + (readouts - 1) * windows.chunkSamples) / sr;
+  const max = (whisperFrames(info) * 2 * (info.hopLength ?? 160)) / sr;
+  if (span > max) {
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: WHERE,
+      message: `option "hop" (${+(readouts * chunk).toFixed(6)} s) makes each Whisper pass contextSize + hop − chunkSize = ${+span.toFixed(6)} s of audio, more than the ${max} s Whisper reads`,
+      got: { hop: readouts * chunk, chunkSize: chunk, contextSize: windows.contextSamples / sr },
+      hint: `Use hop ≤ ${+(max - windows.contextSamples / sr + chunk).toFixed(6)} s (a multiple of chunkSize), or a shorter contextSize.`,
+    });
+  }
+  if (options.whisperFrames === 'padded' && options.whisperInput !== 'trimmed') {
+    throw voxelwiseError({
+      code: 'E_OPTIONS_INVALID',
+      where: WHERE,
+      message: `option "hop" needs whisperFrames: "real": with "padded" (LITcoder's frame 1,499) every window of a pass would read the same frames`,
+      got: { hop: readouts * chunk, whisperFrames: options.whisperFrames },
+      hint: 'Leave hop at chunkSize for LITcoder\'s numbers, or use whisperFrames: "real".',
+    });
+  }
+}
+
+/**
+ * Runs every window of a story through the edited encoder and returns the pooled layers:
+ * `layers[i]` is `windows × d` float32 (LITcoder layer i = `hidden_states[i+1]`), one row per window
+ * whatever the hop. Passes of one story all have the same number of samples (see
+ * {@link speechPasses}), so `batchSize` of them make one dense tensor.
  */
 export async function runSpeechWindows(
   model: SpeechModel,
@@ -76,65 +160,73 @@ export async function runSpeechWindows(
   const { info } = model;
   const n = windows.ends.length;
   const d = info.dModel;
-  const layers = Array.from({ length: info.nLayers }, () => new Float32Array(n * d));
+  const nLayers = Math.min(info.nLayers, options.layers ?? info.nLayers);
+  const readouts = options.readouts ?? 1;
+  const layers = Array.from({ length: nLayers }, () => new Float32Array(n * d));
   if (n === 0) return layers;
-  const trimmed = info.architecture === 'whisper' && options.whisperInput === 'trimmed';
-  const { session, graph, ort } = await model.session(options.threads, trimmed);
+  checkPasses(model, windows, readouts, options);
+  const whisper = info.architecture === 'whisper';
+  const trimmed = whisper && options.whisperInput === 'trimmed';
+  const { session, graph, ort } = await model.session(options.threads, trimmed, nLayers);
   const perWindow = await model.preprocessor();
-  // Whisper: one STFT of the story serves every window (exact; see storyLogMel).
+  // Whisper: one STFT of the story serves every pass (exact; see storyLogMel).
   const frontEnd = options.preprocess ? undefined : await model.whisperFrontEnd();
   const shared = frontEnd ? storyLogMel(samples, frontEnd, windows.chunkSamples) : undefined;
   const preprocess = async (start: number, end: number): Promise<Float32Array> =>
     options.preprocess ? options.preprocess(start, end) : shared ? shared(start, end) : perWindow(samples.subarray(start, end));
-  const { T, weights } = poolRow(model, windows.contextSamples, options);
-  if (T < 1) {
-    throw voxelwiseError({
-      code: 'E_OPTIONS_INVALID',
-      where: 'features-speech:speech',
-      message: `option "contextSize" gives windows of ${windows.contextSamples} samples, too short for one frame of ${model.source.label}`,
-    });
-  }
+  const passes = speechPasses(windows, readouts);
   let done = 0;
-  for (let b0 = 0; b0 < n; b0 += options.batchSize) {
+  for (let p0 = 0; p0 < passes.length;) {
     if (options.signal?.aborted) {
-      throw voxelwiseError({ code: 'E_ABORTED', where: 'features-speech:speech', message: 'speech feature extraction aborted' });
+      throw voxelwiseError({ code: 'E_ABORTED', where: WHERE, message: 'speech feature extraction aborted' });
     }
-    const B = Math.min(options.batchSize, n - b0);
+    // A batch is one dense tensor: passes of the same length (all of a story's, but a story
+    // shorter than one hop has a single shorter pass).
+    const len = passes[p0]!.end - passes[p0]!.start;
+    let B = 0;
+    while (B < options.batchSize && p0 + B < passes.length && passes[p0 + B]!.end - passes[p0 + B]!.start === len) B++;
+    const batch = passes.slice(p0, p0 + B);
+    const T = passFrames(model, len, trimmed);
+    if (T < 1) {
+      throw voxelwiseError({
+        code: 'E_OPTIONS_INVALID',
+        where: WHERE,
+        message: `option "contextSize" gives windows of ${windows.contextSamples} samples, too short for one frame of ${model.source.label}`,
+      });
+    }
     const inputs: Float32Array[] = [];
-    for (let w = b0; w < b0 + B; w++) inputs.push(await preprocess(windows.starts[w]!, windows.ends[w]!));
-    // Whisper features are [mel, 3000] per window; trimmed keeps the first 2·T frames of each bin.
+    for (const pass of batch) inputs.push(await preprocess(pass.start, pass.end));
+    // Whisper features are [mel, 3000] per pass; trimmed keeps the first 2·T frames of each bin.
     const melFrames = whisperFrames(info) * 2;
     const frames = trimmed ? 2 * T : melFrames;
-    const mels = info.architecture === 'whisper' ? inputs[0]!.length / melFrames : 1;
-    const width = info.architecture === 'whisper' ? mels * frames : inputs[0]!.length;
+    const mels = whisper ? inputs[0]!.length / melFrames : 1;
+    const width = whisper ? mels * frames : inputs[0]!.length;
     const x = new Float32Array(B * width);
     inputs.forEach((a, k) => {
       if (!trimmed) x.set(a, k * width);
       else for (let m = 0; m < mels; m++) x.set(a.subarray(m * melFrames, m * melFrames + frames), k * width + m * frames);
     });
-    const dims = info.architecture === 'whisper' ? [B, mels, frames] : [B, width];
-    const pool = new Float32Array(B * T);
-    for (let k = 0; k < B; k++) pool.set(weights, k * T);
+    const dims = whisper ? [B, mels, frames] : [B, width];
+    const pool = new Float32Array(B * readouts * T);
+    batch.forEach((pass, k) => pool.set(passWeights(model, windows, pass, T, readouts, options), k * readouts * T));
     const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
       [graph.input]: new ort.Tensor('float32', x, dims),
-      [SPEECH_POOL_INPUT]: new ort.Tensor('float32', pool, [B, 1, T]),
+      [SPEECH_POOL_INPUT]: new ort.Tensor('float32', pool, [B, readouts, T]),
     };
     for (const extra of graph.extraInputs) {
       feeds[extra.name] = new ort.Tensor('int64', new BigInt64Array(B * width).fill(1n), [B, width]);
     }
     const out = await session.run(feeds);
-    for (let l = 0; l < info.nLayers; l++) {
+    for (let l = 0; l < nLayers; l++) {
       const t = out[speechLayerOutput(l)];
-      if (!t)
-        throw voxelwiseError({
-          code: 'E_INTERNAL',
-          where: 'features-speech:speech',
-          message: `layer ${l} missing from the session output`,
-        });
-      layers[l]!.set(t.data as Float32Array, b0 * d);
+      if (!t) throw voxelwiseError({ code: 'E_INTERNAL', where: WHERE, message: `layer ${l} missing from the session output` });
+      const data = t.data as Float32Array;
+      // Rows [k, r] of the output are window first + r of pass k; padding rows are dropped.
+      batch.forEach((pass, k) => layers[l]!.set(data.subarray(k * readouts * d, (k * readouts + pass.count) * d), pass.first * d));
     }
     for (const t of Object.values(out)) t.dispose();
-    done += B;
+    done += batch.reduce((s, pass) => s + pass.count, 0);
+    p0 += B;
     options.onProgress?.(done, n);
   }
   return layers;

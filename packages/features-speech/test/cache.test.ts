@@ -23,16 +23,16 @@ describe('the speech cache', () => {
   const make = (extra: Record<string, unknown> = {}) =>
     createSpeechExtractor(speechOptionsSchema.parse({ model, layer: 0, chunkSize: 0.2, contextSize: 1, ...extra }));
 
-  it('computes all layers once, then serves every layer of a sweep from one file', async () => {
+  it('layers: all computes every layer once, then serves every layer of a sweep from one file', async () => {
     const cacheDir = tempDir();
     const { ctx, events } = recordingContext(cacheDir);
     const story = audioStory('tones', WAV, 1.7);
-    const a = make({ layer: 0 });
+    const a = make({ layer: 0, layers: 'all' });
     const first = await a.extract(story, ctx);
     expect(first).toMatchObject({ level: 'time', data: { rows: 4, cols: 16 } });
     expect(Array.from(first.times!)).toEqual([1, 1.2, 1.4, 1.6]);
     for (const layer of [1, 2, 'last', -1] as const) {
-      const ex = make({ layer });
+      const ex = make({ layer, layers: 'all' });
       const f = await ex.extract(story, ctx);
       expect(f.data.rows).toBe(4);
       await ex.dispose?.();
@@ -46,7 +46,41 @@ describe('the speech cache', () => {
     await a.dispose?.();
     const [entry] = await listSpeechCache(cacheDir);
     expect(entry?.metadata).toMatchObject({ story: 'tones', nWindows: 4, nLayers: 3, dModel: 16 });
-    expect(entry?.metadata?.parts).toMatchObject({ chunkSize: 0.2, contextSize: 1, pool: 'last', whisperFrames: null, sampleRate: 16000 });
+    expect(entry?.metadata?.parts).toMatchObject({
+      chunkSize: 0.2,
+      contextSize: 1,
+      pool: 'last',
+      whisperFrames: null,
+      sampleRate: 16000,
+      hop: 0.2,
+      layers: 3,
+    });
+  });
+
+  it('layers: needed stops at the layer asked for; any file of the same settings that holds a layer serves it', async () => {
+    const cacheDir = tempDir();
+    const { ctx, events } = recordingContext(cacheDir);
+    const story = audioStory('tones', WAV, 1.7);
+    await make({ layer: 1 }).extract(story, ctx);
+    expect(computations(events)).toBe(1);
+    expect((await listSpeechCache(cacheDir)).map((e) => [e.metadata?.nLayers, e.metadata?.parts.layers])).toEqual([[2, 2]]);
+    // Layer 0 is in the 2-layer file; layer 2 is not (a 3-layer file is computed).
+    await make({ layer: 0 }).extract(story, ctx);
+    expect(computations(events)).toBe(1);
+    const deep = await make({ layer: 2 }).extract(story, ctx);
+    expect(computations(events)).toBe(2);
+    // The 3-layer file is the one `layers: all` and extractAll write: they read it, and it agrees.
+    const all = await make({ layers: 'all' }).extractAll(story, ctx);
+    expect(all.fromCache).toBe(true);
+    expect(Array.from(all.layers[2]!)).toEqual(Array.from(deep.data.data));
+    expect(computations(events)).toBe(2);
+    const layer1 = await make({ layer: 1, layers: 'all' }).extract(story, ctx);
+    expect(Array.from(layer1.data.data)).toEqual(Array.from(all.layers[1]!));
+    expect(computations(events)).toBe(2);
+    // A hop is another setting: its own file.
+    await make({ layer: 1, hop: 0.4 }).extract(story, ctx);
+    expect(computations(events)).toBe(3);
+    expect((await listSpeechCache(cacheDir)).map((e) => e.metadata?.parts.hop).sort()).toEqual([0.2, 0.2, 0.4]);
   });
 
   it('keys on the audio bytes and the window settings, not the story name', async () => {
@@ -88,9 +122,9 @@ describe('the speech cache', () => {
     const cacheDir = tempDir();
     const { ctx, events } = recordingContext(cacheDir);
     const story = audioStory('tones', WAV, 1.7);
-    await make().extract(story, ctx);
+    await make({ layers: 'all' }).extract(story, ctx);
     const refresh = { ...ctx, refresh: true };
-    await make().extract(story, refresh);
+    await make({ layers: 'all' }).extract(story, refresh);
     await make({ layer: 1 }).extract(story, refresh);
     expect(computations(events)).toBe(2);
     const other = tempDir();
