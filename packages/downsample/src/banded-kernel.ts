@@ -1,4 +1,4 @@
-import { BANDED_KERNEL_WASM } from './banded-kernel-bytes.js';
+import { BANDED_KERNEL_SHARED_WASM, BANDED_KERNEL_WASM } from './banded-kernel-bytes.js';
 
 /** How a loaded block of source rows is stored: float32 is only used by the SIMD kernel. */
 export type BlockLayout = 'float32' | 'float64';
@@ -163,6 +163,15 @@ function scalarKernel(): PairKernel {
 
 const PAGE = 65536;
 
+/** Pages of the shared kernel memory at most (2 GiB; the shared module declares this maximum). */
+export const SHARED_MAX_PAGES = 32768;
+
+/** A WebAssembly memory: its own (not shared) or a shared one made by {@link sharedMemory}. */
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+
 /**
  * The part of the WebAssembly JS API used here (the workspace compiles without the DOM library,
  * which is where TypeScript declares it).
@@ -170,15 +179,36 @@ const PAGE = 65536;
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 interface KernelExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory?: WasmMemory;
   pair64(x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void;
   pair32(x: number, stride: number, width: number, span: number, w: number, a0: number, a1: number): void;
   finite64(ptr: number, count: number): number;
   finite32(ptr: number, count: number): number;
   signs32(src: number, dst: number, rows: number, width: number): void;
   demote(src: number, dst: number, count: number): void;
+  unit(job: number, q: number, acc: number): void;
+}
+
+/**
+ * The SIMD kernel on a shared WebAssembly memory, which a worker thread instantiates too
+ * (banded-team.ts): the same arithmetic as the one-thread kernel, plus `unit`.
+ */
+export interface SharedKernel extends PairKernel {
+  readonly kind: 'simd';
+  readonly memory: WasmMemory;
+  /** The shared module's bytes, for the worker to instantiate on {@link SharedKernel.memory}. */
+  readonly bytes: Uint8Array;
+  /**
+   * Every weight set of TR pair `q` of the job described at byte `job` (banded-kernel.wat
+   * `unit`): the same pair kernel calls the caller makes without a worker. With `acc` ≠ 0 the
+   * float64 sums go to the two rows at byte `acc` and only their float32 rounding is kept.
+   */
+  unit(job: number, q: number, acc: number): void;
+  /** The memory as int32 values (job descriptors, tables, flags); invalid after it grows. */
+  ints(): Int32Array;
 }
 
 /**
@@ -207,18 +237,51 @@ function gather<T extends Float64Array | Uint8Array>(
   }
 }
 
+const wasmApi = (): WasmApi | undefined => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+const decode = (base64: string): Uint8Array => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
 function simdKernel(): PairKernel | undefined {
-  const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  const wasm = wasmApi();
   if (!wasm) return undefined;
-  const bytes = Uint8Array.from(atob(BANDED_KERNEL_WASM), (c) => c.charCodeAt(0));
   // A runtime without SIMD (or with WebAssembly compilation forbidden) takes the scalar kernel.
-  let exports: KernelExports;
   try {
-    exports = new wasm.Instance(new wasm.Module(bytes), {}).exports as KernelExports;
+    const exports = new wasm.Instance(new wasm.Module(decode(BANDED_KERNEL_WASM)), {}).exports as KernelExports;
+    return simdOn(exports, exports.memory!);
   } catch {
     return undefined;
   }
-  const { memory } = exports;
+}
+
+/**
+ * The SIMD kernel on a new shared memory, or undefined where shared WebAssembly memory (or
+ * SharedArrayBuffer) is missing. Not cached: banded-team.ts keeps the one it made.
+ */
+export function sharedKernel(): SharedKernel | undefined {
+  const wasm = wasmApi();
+  if (!wasm || typeof SharedArrayBuffer === 'undefined') return undefined;
+  try {
+    const bytes = decode(BANDED_KERNEL_SHARED_WASM);
+    const memory = new wasm.Memory({ initial: 1, maximum: SHARED_MAX_PAGES, shared: true });
+    if (!(memory.buffer instanceof SharedArrayBuffer)) return undefined;
+    const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as KernelExports;
+    let ints: Int32Array = new Int32Array(memory.buffer);
+    return {
+      ...simdOn(exports, memory),
+      kind: 'simd',
+      memory,
+      bytes,
+      unit: (job, q, acc) => exports.unit(job, q, acc),
+      ints() {
+        if (ints.buffer !== memory.buffer) ints = new Int32Array(memory.buffer);
+        return ints;
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function simdOn(exports: KernelExports, memory: WasmMemory): PairKernel {
   let view = new Float64Array(memory.buffer);
   let view32 = new Float32Array(memory.buffer);
   return {

@@ -12,15 +12,17 @@
 ;; finite32 / finite64 check the copied features for NaN and ±Infinity; signs32 splits float32 rows
 ;; into their negative and positive parts (Lanczos rectify); demote rounds float64 sums to float32.
 ;;
-;; The bytes are embedded in banded-kernel-bytes.ts; test/banded-kernel.test.ts assembles this file
-;; with wabt and checks that they match. Every address is a byte offset into the exported memory.
+;; The bytes are embedded in banded-kernel-bytes.ts twice: as written (the module's own memory) and
+;; with the memory line replaced by an imported shared memory (for the worker thread: banded-team.ts);
+;; test/banded-kernel.test.ts assembles both with wabt and checks that they match. Every address is
+;; a byte offset into the memory.
 (module
   (memory (export "memory") 1)
 
   ;; pair64: float64 rows. x: first row of the pair's range (rows of `stride` float64, in time order)
   ;; width: columns to process (≤ stride); span: rows in the range
   ;; w: 2·span weights, TR 0's then TR 1's; a0, a1: width float64 each, overwritten
-  (func (export "pair64")
+  (func $pair64 (export "pair64")
     (param $x i32) (param $stride i32) (param $width i32) (param $span i32)
     (param $w i32) (param $a0 i32) (param $a1 i32)
     (local $rowBytes i32) (local $vecBytes i32) (local $widthBytes i32)
@@ -215,7 +217,7 @@
   ;; pair32: the same on float32 rows, each value widened to float64 exactly as it is loaded.
   ;; width: columns to process (≤ stride); span: rows in the range
   ;; w: 2·span weights, TR 0's then TR 1's; a0, a1: width float64 each, overwritten
-  (func (export "pair32")
+  (func $pair32 (export "pair32")
     (param $x i32) (param $stride i32) (param $width i32) (param $span i32)
     (param $w i32) (param $a0 i32) (param $a1 i32)
     (local $rowBytes i32) (local $vecBytes i32) (local $widthBytes i32)
@@ -445,7 +447,7 @@
   ;; demote: the `count` float64 at `src` rounded to float32 (to nearest even, as a Float32Array
   ;; store rounds) at `dst`, four per step, so that float32 results leave the kernel's memory by a
   ;; plain copy.
-  (func (export "demote") (param $src i32) (param $dst i32) (param $count i32)
+  (func $demote (export "demote") (param $src i32) (param $dst i32) (param $count i32)
     (local $i i32) (local $end4 i32) (local $s i32)
     (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
     (block $vecDone
@@ -465,6 +467,56 @@
           (f32.demote_f64 (f64.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 3))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tailLoop))))
+
+  ;; unit: every weight set of TR pair `q` of a job (banded.ts, with a worker thread), so that the
+  ;; caller and the worker run the same code. The job at `job` holds i32 fields: 0 float32 rows (1)
+  ;; or float64 (0); 4 width (values per row); 8 sets; 12 the table address; 16 bytes between the
+  ;; sets' output rows; 20 the same for their float32 copies (0: none). Table entry q (20 bytes):
+  ;; the first source row of the pair's range, its span, set 0's weights (TR 0's then TR 1's, each
+  ;; set 2·span after the previous), set 0's output row of TR 0 (TR 1's follows it), and where the
+  ;; float32 copy of both rows goes. With `acc` ≠ 0 the sums of every set go to the two rows at
+  ;; `acc` instead (the thread's own, reused while they are in cache) and only their float32 copies
+  ;; stay.
+  (func (export "unit") (param $job i32) (param $q i32) (param $acc i32)
+    (local $f32 i32) (local $width i32) (local $sets i32) (local $e i32) (local $outStride i32)
+    (local $o32Stride i32) (local $x i32) (local $span i32) (local $w i32) (local $a i32) (local $o i32)
+    (local $rowBytes i32) (local $set i32)
+    (local.set $f32 (i32.load offset=0 (local.get $job)))
+    (local.set $width (i32.load offset=4 (local.get $job)))
+    (local.set $sets (i32.load offset=8 (local.get $job)))
+    (local.set $e (i32.add (i32.load offset=12 (local.get $job)) (i32.mul (local.get $q) (i32.const 20))))
+    (local.set $outStride (i32.load offset=16 (local.get $job)))
+    (local.set $o32Stride (i32.load offset=20 (local.get $job)))
+    (local.set $x (i32.load offset=0 (local.get $e)))
+    (local.set $span (i32.load offset=4 (local.get $e)))
+    (local.set $w (i32.load offset=8 (local.get $e)))
+    (local.set $a (i32.load offset=12 (local.get $e)))
+    (local.set $o (i32.load offset=16 (local.get $e)))
+    (local.set $rowBytes (i32.shl (local.get $width) (i32.const 3)))
+    (if (local.get $acc)
+      (then
+        (local.set $a (local.get $acc))
+        (local.set $outStride (i32.const 0))))
+    (block $setsDone
+      (loop $setLoop
+        (br_if $setsDone (i32.ge_u (local.get $set) (local.get $sets)))
+        (if (i32.gt_s (local.get $span) (i32.const 0))
+          (then
+            (if (local.get $f32)
+              (then
+                (call $pair32 (local.get $x) (local.get $width) (local.get $width) (local.get $span)
+                  (local.get $w) (local.get $a) (i32.add (local.get $a) (local.get $rowBytes))))
+              (else
+                (call $pair64 (local.get $x) (local.get $width) (local.get $width) (local.get $span)
+                  (local.get $w) (local.get $a) (i32.add (local.get $a) (local.get $rowBytes))))))
+          (else (memory.fill (local.get $a) (i32.const 0) (i32.shl (local.get $rowBytes) (i32.const 1)))))
+        (if (local.get $o32Stride)
+          (then (call $demote (local.get $a) (local.get $o) (i32.shl (local.get $width) (i32.const 1)))))
+        (local.set $w (i32.add (local.get $w) (i32.shl (local.get $span) (i32.const 4))))
+        (local.set $a (i32.add (local.get $a) (local.get $outStride)))
+        (local.set $o (i32.add (local.get $o) (local.get $o32Stride)))
+        (local.set $set (i32.add (local.get $set) (i32.const 1)))
+        (br $setLoop))))
 
   ;; Returns 1 when the `count` float32 at `ptr` are all finite (x − x is 0 exactly for finite x,
   ;; NaN for NaN and ±Infinity).

@@ -6,25 +6,40 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gaborDownsample, lanczosDownsample, sincDownsample } from '../src/index.js';
 import { planBand } from '../src/band.js';
 import { bandedProduct } from '../src/banded.js';
-import { BANDED_KERNEL_WASM } from '../src/banded-kernel-bytes.js';
-import { pairKernel, useScalarKernel } from '../src/banded-kernel.js';
+import { BANDED_KERNEL_SHARED_WASM, BANDED_KERNEL_WASM } from '../src/banded-kernel-bytes.js';
+import { SHARED_MAX_PAGES, pairKernel, sharedKernel, useScalarKernel } from '../src/banded-kernel.js';
 
 afterEach(() => useScalarKernel(false));
 
 describe('banded kernel bytes', () => {
-  it('are banded-kernel.wat assembled', async () => {
+  const assemble = async (source: string, threads: boolean): Promise<string> => {
     const wabt = await wabtInit();
-    const source = readFileSync(new URL('../src/banded-kernel.wat', import.meta.url), 'utf8');
-    const module = wabt.parseWat('banded-kernel.wat', source, { simd: true, bulk_memory: true });
-    module.validate();
+    const features = { simd: true, bulk_memory: true, threads };
+    const module = wabt.parseWat('banded-kernel.wat', source, features);
+    // wabt's types omit validate's features; without them a shared memory is refused.
+    (module as unknown as { validate(options: object): void }).validate(features);
     const base64 = Buffer.from(module.toBinary({ write_debug_names: false }).buffer).toString('base64');
     module.destroy();
+    return base64;
+  };
+  const source = readFileSync(new URL('../src/banded-kernel.wat', import.meta.url), 'utf8');
+
+  it('are banded-kernel.wat assembled', async () => {
+    const base64 = await assemble(source, false);
     // After editing the WAT, paste this into src/banded-kernel-bytes.ts.
     expect(BANDED_KERNEL_WASM, `assembled: ${base64}`).toBe(base64);
   });
 
-  it('run as WebAssembly SIMD on Node', () => {
+  it('of the shared-memory module are the same WAT with its memory imported as shared', async () => {
+    const line = '(memory (export "memory") 1)';
+    expect(source).toContain(line);
+    const base64 = await assemble(source.replace(line, `(import "env" "memory" (memory 1 ${SHARED_MAX_PAGES} shared))`), true);
+    expect(BANDED_KERNEL_SHARED_WASM, `assembled: ${base64}`).toBe(base64);
+  });
+
+  it('run as WebAssembly SIMD on Node, on a shared memory too', () => {
     expect(pairKernel().kind).toBe('simd');
+    expect(sharedKernel()?.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 });
 
