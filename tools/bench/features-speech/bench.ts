@@ -2,24 +2,28 @@
  * Speech feature benchmark: a Whisper-base-sized random encoder (6 blocks, d = 512, 8 heads,
  * FFN 2,048, 80 mel bins, built with createTinyWhisperEncoder into a temporary folder) over
  * 10 minutes of generated audio with LITcoder's speech-tutorial windows (chunk 0.1 s, context
- * 16 s: 5,841 windows), in two modes:
+ * 16 s: 5,841 windows), in five modes:
  *
  * - `padded`: each window zero-padded to 30 s, one 1,500-frame encoder pass per window (LITcoder);
- * - `trimmed`: the encoder reads only the window's 800 frames (`whisperInput: 'trimmed'`).
+ * - `trimmed`: the encoder reads only the window's 800 frames (`whisperInput: 'trimmed'`);
+ * - `padded-L3`: padded, the graph stopped at layer 3 (`layers: 'needed'`, 4 of 6 blocks; exact);
+ * - `padded-L3-hop1`: that, with a readout hop of 1 s (`hop: 1`: one pass over 16.9 s of audio
+ *   reads 10 windows' rows);
+ * - `trimmed-L3-hop1`: the same on the pass's 845 frames only.
  *
- * Both run `batch` windows per onnxruntime call (default 2). Windows are sampled evenly over the
- * story (`--sample`, default 6 per mode); windows/s is measured on them and the whole story's time
- * extrapolated (every window costs the same). The machine's onnxruntime MatMul rate on the FFN's
+ * Each runs `batch` encoder passes per onnxruntime call (default 2). Passes are sampled evenly over
+ * the story (`--sample`, default 6 per mode); windows/s is measured on them and the whole story's
+ * time extrapolated (every pass costs the same). The machine's onnxruntime MatMul rate on the FFN's
  * GEMM (1,500 × 512 · 512 × 2,048) is measured in the same process, before, between and after,
  * as the reference for the share of the machine the encoder achieves.
  *
  *   node --conditions=@voxelwise/source --import tsx tools/bench/features-speech/bench.ts
  *   ... --quick          2 blocks, d = 128 (seconds)
- *   ... --sample 12      windows per mode
- *   ... --batch 4        windows per onnxruntime call
+ *   ... --sample 12      encoder passes per mode
+ *   ... --batch 4        encoder passes per onnxruntime call
  *   ... --threads 2      onnxruntime intra-op threads for the model and the MatMul reference
  *
- * FLOPs per window from the shapes run (2·M·N·K): per block 24·T·d² (QKV, output projection,
+ * FLOPs per pass from the shapes run (2·M·N·K): per block run 24·T·d² (QKV, output projection,
  * FFN of 4d) + 4·T²·d (scores, weighted values); the two convolutions 2·(2T)·80·3·d + 2·T·3·d².
  * Results go to stdout and tools/bench/out/features-speech[-quick].json.
  */
@@ -63,12 +67,32 @@ const log = (s: string) => process.stdout.write(`${s}\n`);
 const uptime = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** FLOPs of one window of `T` encoder frames. */
-function windowFlops(T: number): number {
-  const { layers, dModel: d, ffn } = shape;
+/** FLOPs of one encoder pass of `T` frames through `blocks` blocks. */
+function windowFlops(T: number, blocks: number = shape.layers): number {
+  const { dModel: d, ffn } = shape;
   const perBlock = 8 * T * d * d + 4 * T * d * ffn + 4 * T * T * d;
-  return layers * perBlock + 2 * (2 * T) * 80 * 3 * d + 2 * T * 3 * d * d;
+  return blocks * perBlock + 2 * (2 * T) * 80 * 3 * d + 2 * T * 3 * d * d;
 }
+
+/** The layer the truncated modes stop at (LITcoder's tutorial: 3; the quick model has 2 blocks). */
+const LAYER = quick ? 0 : 3;
+/** Seconds between encoder passes in the hop modes. */
+const HOP = 1;
+
+/** A benchmark mode: Whisper input, blocks run, windows read out per pass. */
+interface Mode {
+  readonly name: string;
+  readonly input: 'padded' | 'trimmed';
+  readonly blocks: number;
+  readonly readouts: number;
+}
+const MODES: readonly Mode[] = [
+  { name: 'padded', input: 'padded', blocks: shape.layers, readouts: 1 },
+  { name: 'trimmed', input: 'trimmed', blocks: shape.layers, readouts: 1 },
+  { name: `padded-L${LAYER}`, input: 'padded', blocks: LAYER + 1, readouts: 1 },
+  { name: `padded-L${LAYER}-hop${HOP}`, input: 'padded', blocks: LAYER + 1, readouts: Math.round(HOP / CHUNK) },
+  { name: `trimmed-L${LAYER}-hop${HOP}`, input: 'trimmed', blocks: LAYER + 1, readouts: Math.round(HOP / CHUNK) },
+];
 
 /** An onnxruntime MatMul on the FFN's GEMM (float32, same threads); each call returns GFLOP/s (median of `reps`). */
 async function matmulProbe(): Promise<(reps?: number) => Promise<number>> {
@@ -124,9 +148,16 @@ function story(): Float32Array {
   return x;
 }
 
-function pick(w: SpeechWindows, n: number): SpeechWindows {
-  const k = Math.min(n, w.ends.length);
-  const idx = Array.from({ length: k }, (_, i) => Math.floor((i * w.ends.length) / k));
+/**
+ * `n` passes of `readouts` consecutive windows each, spread evenly over the story: the runner
+ * groups the result `readouts` at a time, so each group is one pass as in a whole-story run.
+ */
+function pick(w: SpeechWindows, n: number, readouts = 1): SpeechWindows {
+  const groups = Math.floor(w.ends.length / readouts);
+  const k = Math.min(n, groups);
+  const idx = Array.from({ length: k }, (_, i) => Math.floor((i * groups) / k) * readouts).flatMap((g) =>
+    Array.from({ length: readouts }, (_, r) => g + r),
+  );
   return {
     ...w,
     starts: Int32Array.from(idx, (i) => w.starts[i]!),
@@ -153,7 +184,7 @@ async function main(): Promise<void> {
     const all = speechWindows(audio.samples.length, RATE, CHUNK, CONTEXT);
     const windows = pick(all, sample);
     log(
-      `story: ${SECONDS} s at ${RATE} Hz, chunk ${CHUNK} s, context ${CONTEXT} s → ${all.ends.length} windows; ${windows.ends.length} sampled per mode, ${batch} per call`,
+      `story: ${SECONDS} s at ${RATE} Hz, chunk ${CHUNK} s, context ${CONTEXT} s → ${all.ends.length} windows; ${windows.ends.length} passes sampled per mode, ${batch} per call`,
     );
     const probe = await matmulProbe();
     const mm = [await probe()];
@@ -181,48 +212,56 @@ async function main(): Promise<void> {
     );
 
     const results: Record<string, unknown> = {};
-    for (const input of ['padded', 'trimmed'] as const) {
-      const T = input === 'padded' ? 1500 : whisperRealFrames(m.info, windows.contextSamples);
+    for (const mode of MODES) {
+      const { input, blocks, readouts } = mode;
+      const passSamples = all.contextSamples + (readouts - 1) * all.chunkSamples;
+      const T = input === 'padded' ? 1500 : whisperRealFrames(m.info, passSamples);
+      const sampled = pick(all, sample, readouts);
+      const passes = sampled.ends.length / readouts;
+      const run = (w: SpeechWindows) =>
+        runSpeechWindows(m, audio.samples, w, {
+          pool: 'last',
+          whisperFrames: 'real',
+          whisperInput: input,
+          preprocess: shared,
+          batchSize: batch,
+          readouts,
+          layers: blocks,
+          ...(threads ? { threads } : {}),
+        });
       // One warm-up call (session creation, graph optimisation) outside the timing.
-      await runSpeechWindows(m, audio.samples, pick(windows, batch), {
-        pool: 'last',
-        whisperFrames: 'real',
-        whisperInput: input,
-        preprocess: shared,
-        batchSize: batch,
-        ...(threads ? { threads } : {}),
-      });
+      await run(pick(all, batch, readouts));
       const before = await probe(3);
       t = performance.now();
-      await runSpeechWindows(m, audio.samples, windows, {
-        pool: 'last',
-        whisperFrames: 'real',
-        whisperInput: input,
-        preprocess: shared,
-        batchSize: batch,
-        ...(threads ? { threads } : {}),
-      });
-      // The story's STFT, amortised over its windows, belongs to the cost of each window.
-      const s = (performance.now() - t) / 1000 + (stftS * windows.ends.length) / all.ends.length;
+      await run(sampled);
+      // The story's STFT, amortised over its passes, belongs to the cost of each pass.
+      const storyPasses = Math.ceil(all.ends.length / readouts);
+      const s = (performance.now() - t) / 1000 + (stftS * passes) / storyPasses;
       const after = await probe(3);
       mm.push(before, after);
-      const wps = windows.ends.length / s;
-      const gflops = (windowFlops(T) * windows.ends.length) / s / 1e9;
+      const wps = sampled.ends.length / s;
+      const gflopPerPass = windowFlops(T, blocks) / 1e9;
+      const gflops = (gflopPerPass * passes) / s;
       const share = gflops / ((before + after) / 2);
-      results[input] = {
+      results[mode.name] = {
+        input,
+        blocks,
+        readouts,
         frames: T,
-        gflopPerWindow: windowFlops(T) / 1e9,
+        gflopPerPass,
+        passesPerStory: storyPasses,
         seconds: s,
+        passesPerSecond: passes / s,
         windowsPerSecond: wps,
         audioSecondsPerSecond: wps * CHUNK,
-        logMelSharePercent: (100 * sharedS * windows.ends.length) / s,
+        logMelSharePercent: (100 * sharedS * passes) / s,
         gflops,
         matmulGflops: (before + after) / 2,
         shareOfMatmul: share,
         storyMinutes: all.ends.length / wps / 60,
       };
       log(
-        `${input.padEnd(7)}: ${T} frames, ${(windowFlops(T) / 1e9).toFixed(1)} GFLOP/window; ${windows.ends.length} windows in ${s.toFixed(1)} s → ${wps.toFixed(3)} windows/s = ${(wps * CHUNK).toFixed(4)} s of audio per s; ${gflops.toFixed(1)} GFLOP/s = ${(100 * share).toFixed(0)} % of MatMul (${((before + after) / 2).toFixed(1)}); 10 min story ≈ ${(all.ends.length / wps / 60).toFixed(0)} min`,
+        `${mode.name.padEnd(16)}: ${T} frames × ${blocks} blocks, ${gflopPerPass.toFixed(1)} GFLOP/pass, ${readouts} rows/pass; ${passes} passes in ${s.toFixed(1)} s → ${wps.toFixed(3)} windows/s = ${(wps * CHUNK).toFixed(4)} s of audio per s; ${gflops.toFixed(1)} GFLOP/s = ${(100 * share).toFixed(0)} % of MatMul (${((before + after) / 2).toFixed(1)}); 10 min story ≈ ${(all.ends.length / wps / 60).toFixed(0)} min`,
       );
     }
     await releaseSpeechModel(m);
