@@ -10,9 +10,13 @@
  *   ... --scalar                 also time the banded methods on the scalar TypeScript kernel (the
  *                                one used where WebAssembly SIMD is missing), in the same run
  *
+ * The banded methods are also timed on one thread (the worker thread of the banded product off:
+ * the path where Worker/SharedArrayBuffer are missing, or VOXELWISE_DOWNSAMPLE_WORKERS=0), in the
+ * same run, so both figures share the machine's load.
+ *
  * LeBel scale: 27 stories of ≈2,000 words and ≈350 TRs (TR 2 s), 768 features. Times are the best
  * of `repeats` runs over all stories; numpy (Debian's, on its native OpenBLAS kernel: ../peers.ts)
- * uses 2 BLAS threads unless told otherwise, voxelwise one thread.
+ * uses 2 BLAS threads unless told otherwise, voxelwise the caller's thread and one worker.
  * Results go to stdout and tools/bench/out/downsample-<config>-<dtype>.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +31,7 @@ import { downsample } from '@voxelwise/downsample';
 import type { BuiltinDownsampler } from '@voxelwise/downsample';
 // Internal switch of the banded kernel (the same module instance as the package's, via the source condition).
 import { pairKernel, useScalarKernel } from '../../../packages/downsample/src/banded-kernel.js';
+import { bandedWorkerReady, useBandedWorkers } from '../../../packages/downsample/src/banded-team.js';
 import { PYTHON, inheritedOverrides, loadLine, peerEnv, peerKernel } from '../peers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -170,7 +175,10 @@ try {
   const env = peerEnv(threads);
   console.log(`machine: ${loadLine()}; inherited BLAS kernel overrides: ${inheritedOverrides()}`);
   const kernel = pairKernel().kind === 'simd' ? 'WebAssembly SIMD' : 'scalar';
-  console.log(`numpy peer: ${peerKernel(threads)}; voxelwise: 1 thread, banded kernel ${kernel}`);
+  const worker = await bandedWorkerReady();
+  console.log(
+    `numpy peer: ${peerKernel(threads)}; voxelwise: banded kernel ${kernel}, ${worker ? 'caller + 1 worker thread' : '1 thread (no worker)'}`,
+  );
   const py = spawnSync(PYTHON, [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
@@ -181,6 +189,15 @@ try {
   const numpy = JSON.parse(py.stdout) as { numpy: string; results: { label: string; seconds: Record<string, number> }[] };
   const rows = methods.map((spec) => {
     const vw = timeVoxelwise(spec, stories);
+    let oneThreadSeconds: number | null = null;
+    if (BANDED.has(spec.name)) {
+      useBandedWorkers('off');
+      try {
+        oneThreadSeconds = timeVoxelwise(spec, stories).seconds;
+      } finally {
+        useBandedWorkers('auto');
+      }
+    }
     let scalarSeconds: number | null = null;
     if (scalar && BANDED.has(spec.name)) {
       useScalarKernel(true);
@@ -196,6 +213,7 @@ try {
     return {
       method: spec.label,
       voxelwiseSeconds: vw.seconds,
+      voxelwiseOneThreadSeconds: oneThreadSeconds,
       voxelwiseScalarKernelSeconds: scalarSeconds,
       numpyDenseSeconds: dense,
       numpyLitcoderLoopSeconds: loop ?? null,
@@ -206,21 +224,21 @@ try {
   console.log(`voxelwise done (${loadLine()})`);
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(
-    `${pad('method', 17)}${pad('voxelwise', 12)}${scalar ? pad('scalar kernel', 15) : ''}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`,
+    `${pad('method', 17)}${pad('voxelwise', 12)}${pad('1 thread', 11)}${scalar ? pad('scalar kernel', 15) : ''}${pad('numpy dense', 14)}${pad('numpy loop', 13)}${pad('speed-up', 10)}max |Δ|/max|ref|`,
   );
   for (const r of rows) {
     console.log(
-      `${pad(r.method, 17)}${pad(`${(r.voxelwiseSeconds * 1000).toFixed(0)} ms`, 12)}${scalar ? pad(r.voxelwiseScalarKernelSeconds === null ? '-' : `${(r.voxelwiseScalarKernelSeconds * 1000).toFixed(0)} ms`, 15) : ''}${pad(`${(r.numpyDenseSeconds * 1000).toFixed(0)} ms`, 14)}${pad(r.numpyLitcoderLoopSeconds === null ? '-' : `${(r.numpyLitcoderLoopSeconds * 1000).toFixed(0)} ms`, 13)}${pad(`${r.speedup.toFixed(2)}×`, 10)}${r.maxRelDiff.toExponential(1)}`,
+      `${pad(r.method, 17)}${pad(`${(r.voxelwiseSeconds * 1000).toFixed(0)} ms`, 12)}${pad(r.voxelwiseOneThreadSeconds === null ? '-' : `${(r.voxelwiseOneThreadSeconds * 1000).toFixed(0)} ms`, 11)}${scalar ? pad(r.voxelwiseScalarKernelSeconds === null ? '-' : `${(r.voxelwiseScalarKernelSeconds * 1000).toFixed(0)} ms`, 15) : ''}${pad(`${(r.numpyDenseSeconds * 1000).toFixed(0)} ms`, 14)}${pad(r.numpyLitcoderLoopSeconds === null ? '-' : `${(r.numpyLitcoderLoopSeconds * 1000).toFixed(0)} ms`, 13)}${pad(`${r.speedup.toFixed(2)}×`, 10)}${r.maxRelDiff.toExponential(1)}`,
     );
   }
   console.log(
-    "speed-up = fastest numpy formulation / voxelwise. dense: one (TRs × words) matrix per story; loop: LITcoder's structure (Lanczos matrix row by row; Gabor one feature and TR at a time, --quick only, one run).",
+    "speed-up = fastest numpy formulation / voxelwise (1 thread: the worker off, same run). dense: one (TRs × words) matrix per story; loop: LITcoder's structure (Lanczos matrix row by row; Gabor one feature and TR at a time, --quick only, one run).",
   );
   const outDir = join(root, 'tools/bench/out');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `downsample-${config.name}-${dtype}.json`);
   const report = {
-    config: { ...config, dtype, numpyThreads: threads, kernel, load: loadLine() },
+    config: { ...config, dtype, numpyThreads: threads, kernel, worker, load: loadLine() },
     node: process.version,
     numpy: numpy.numpy,
     rows,
