@@ -135,11 +135,27 @@ async function main(): Promise<void> {
       console.log(
         `himalaya ${String(hm['himalaya'])} BandedRidgeCV (numpy ${String(hm['numpy'])}, float32)${partial ? `, first ${done} of ${nCandidates} candidates only` : ''}: ${hs.toFixed(1)} s (fit ${Number(hm['fit_seconds']).toFixed(1)} s), CPU ${Number(hm['cpu_seconds']).toFixed(0)} s, peak RSS ${gib(hm['peak_rss_bytes'])}, median test r ${Number(hm['median_r']).toFixed(4)} (after: ${loadLine()})`,
       );
-      console.log(`  candidate times: ${ends.map((e, i) => (e - (i === 0 ? 0 : ends[i - 1]!)).toFixed(1)).join(' ')} s`);
+      const cvEnds = hm['cv_ends'] as number[];
+      const cvParts = ends.map((e, i) => cvEnds[i]! - (i === 0 ? 0 : ends[i - 1]!));
+      console.log(
+        `  candidate times: ${ends.map((e, i) => `${(e - (i === 0 ? 0 : ends[i - 1]!)).toFixed(1)} (CV ${cvParts[i]!.toFixed(1)})`).join(' ')} s`,
+      );
       console.log(`  voxels per candidate: ${(hm['chosen_candidates'] as number[]).join(' ')}`);
       if (partial) {
+        // Three honest readings of a partial peer run (its candidates are the first `done` of the
+        // same list): an upper bound, the same work on both sides, and a projection.
+        const vEnds = vw['candidate_ends'] as number[];
+        const tail = vs - vEnds[vEnds.length - 1]!;
+        const matched = vEnds[done - 1]! + tail;
+        const projected = hs + (nCandidates - done) * Math.min(...cvParts);
         console.log(
           `RATIO voxelwise / himalaya ≤ ${(vs / hs).toFixed(3)} (goal ≤ 1.0; an upper bound: himalaya stopped after ${done} of ${nCandidates} candidates, and the rest only add to its time)`,
+        );
+        console.log(
+          `  same work, first ${done} candidates: voxelwise ${vEnds[done - 1]!.toFixed(1)} s + its refit and evaluation for all ${nCandidates} (${tail.toFixed(1)} s) = ${matched.toFixed(1)} s against himalaya's ${hs.toFixed(1)} s: ${(matched / hs).toFixed(3)}`,
+        );
+        console.log(
+          `  projected: himalaya's ${nCandidates - done} remaining candidates at the least cross-validation time measured (${Math.min(...cvParts).toFixed(1)} s; the same work for every candidate; refits not counted): full time ≈ ${projected.toFixed(0)} s or more, ratio ≈ ${(vs / projected).toFixed(3)} or less`,
         );
       } else console.log(`RATIO voxelwise / himalaya: ${(vs / hs).toFixed(3)} (goal ≤ 1.0)`);
     }

@@ -16,11 +16,13 @@ the start of the fit; a candidate's time includes himalaya's refit of the voxels
 
 With stop-after-seconds, no new candidate starts once the fit has run that long: himalaya's loop
 over candidates (the iterator it wraps in its progress bar, `bar` in _random_search.py) simply ends
-early, and the fit finishes with the candidates done so far. The bench uses this to bound the
+early, and the fit finishes with the candidates done so far. A file named `stop` in <data-dir>
+does the same, for a run that has to end sooner than planned. The bench uses this to bound the
 peer's full time from below when a full run would take hours: the time its first k candidates took
 is less than the time all of them would.
 """
 import json
+import os
 import resource
 import sys
 import time
@@ -46,13 +48,25 @@ def main():
 
     def timed(iterable, *args, **kwargs):
         for item in iterable:
-            if time.perf_counter() - t0 > stop_after:
+            if time.perf_counter() - t0 > stop_after or os.path.exists(f"{d}/stop"):
                 return
             yield item
             ends.append(time.perf_counter() - t0)
-            print(f"  [{ends[-1]:.1f} s] himalaya candidate {len(ends)}/{len(gammas)}", file=sys.stderr, flush=True)
+            start = ends[-2] if len(ends) > 1 else 0.0
+            print(f"  [{ends[-1]:.1f} s] himalaya candidate {len(ends)}/{len(gammas)}: CV {cv_ends[-1] - start:.1f} s, refit {ends[-1] - cv_ends[-1]:.1f} s", file=sys.stderr, flush=True)
 
     random_search.bar = timed
+    # The end of each candidate's cross-validation (himalaya calls _select_best_alphas once per
+    # candidate, after its folds and before the refit of the voxels it improved): splits each
+    # candidate's time into its CV part (the same work for every candidate) and its refit part.
+    cv_ends = []
+    select = random_search._select_best_alphas
+
+    def timed_select(*args, **kwargs):
+        cv_ends.append(time.perf_counter() - t0)
+        return select(*args, **kwargs)
+
+    random_search._select_best_alphas = timed_select
     set_backend("numpy")
     gammas = np.asarray(json.load(open(f"{d}/gammas.json")), dtype=np.float32)
     alphas = np.asarray(json.load(open(f"{d}/alphas.json")), dtype=np.float32)
@@ -82,6 +96,7 @@ def main():
         "fit_seconds": fit_seconds,
         "candidates_done": len(ends),
         "candidate_ends": ends,
+        "cv_ends": cv_ends,
         "median_r": float(np.median(r)),
         "mean_r": float(np.mean(r)),
         "chosen_candidates": np.bincount(chosen, minlength=len(gammas)).tolist(),

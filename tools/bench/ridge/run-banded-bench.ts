@@ -34,12 +34,16 @@ async function main(): Promise<void> {
   const Xt = readF32(`${dir}/Xt.f32`, nt, p);
   const Yt = readF32(`${dir}/Yt.f32`, nt, v);
   const events: string[] = [];
+  const candidateEnds: number[] = [];
   const start0 = performance.now();
   const at = () => ((performance.now() - start0) / 1000).toFixed(1);
   const emit = (e: VoxelwiseEvent) => {
     if (e.type === 'log') events.push(`${e.level}: ${e.message}`);
     // Progress per candidate on stderr (the parent passes it through).
-    if (e.type === 'stage:progress' && e.unit === 'candidates') process.stderr.write(`  [${at()} s] candidate ${e.done}/${e.total}\n`);
+    if (e.type === 'stage:progress' && e.unit === 'candidates') {
+      candidateEnds.push((performance.now() - start0) / 1000);
+      process.stderr.write(`  [${at()} s] candidate ${e.done}/${e.total}\n`);
+    }
   };
   const ctx = createContext({ seed: 1, emit });
   const model = createBandedRidgeModel({
@@ -63,6 +67,7 @@ async function main(): Promise<void> {
       median_r: ev.metrics['median_score'],
       mean_r: ev.metrics['mean_score'],
       chosen_candidates: chosen,
+      candidate_ends: candidateEnds,
       peak_rss_bytes: process.resourceUsage().maxRSS * 1024,
       cpu_seconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
       layout: fitted.info['layout'],
