@@ -85,6 +85,16 @@ describe('speech features through the CLI', () => {
     expect(misplaced.err).toMatch(/--lookback applies to --extractor lm only/);
   });
 
+  it('features extract --hop reads several windows per encoder pass (same rows); a bad hop is a usage error', async () => {
+    const base = ['features', 'extract', '-x', 'speech', '-a', assemblyDir, '-m', modelDir, '--chunk-size', '0.5', '--context-size', '2'];
+    const hop = await runCli([...base, '--hop', '1.5', '--stories', 'alpha', '--cache-dir', join(dir, 'hop-cache'), '--quiet']);
+    expect(hop.err).toBe('');
+    expect(hop.out).toMatch(/alpha\s+77 windows\s+computed/);
+    const bad = await runCli([...base, '--hop', '0.7', '--stories', 'alpha', '--cache-dir', join(dir, 'hop-cache'), '--quiet']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/"hop" \(0\.7 s\) must be a whole multiple of option "chunkSize" \(0\.5 s\)/);
+  });
+
   it('voxelwise train fits speech features (feature times, not word times) from one config', async () => {
     const config = join(dir, 'speech.json');
     writeFileSync(

@@ -9,6 +9,7 @@ export interface SpeechExtractArgs {
   readonly chunkSize?: string;
   readonly contextSize?: string;
   readonly pool?: string;
+  readonly hop?: string;
   readonly whisperFrames?: string;
   readonly batchSize?: number;
   readonly threads?: number;
@@ -46,6 +47,7 @@ export async function extractSpeech(
     ...(args.chunkSize !== undefined ? { chunkSize: seconds('--chunk-size', args.chunkSize) } : {}),
     ...(args.contextSize !== undefined ? { contextSize: seconds('--context-size', args.contextSize) } : {}),
     ...(args.pool !== undefined ? { pool: args.pool } : {}),
+    ...(args.hop !== undefined ? { hop: seconds('--hop', args.hop) } : {}),
     ...(args.whisperFrames !== undefined ? { whisperFrames: args.whisperFrames } : {}),
     ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),

@@ -96,6 +96,7 @@ const options = {
   'chunk-size': { type: 'string', value: '<s>', description: 'speech: seconds between window ends (default 0.1)' },
   'context-size': { type: 'string', value: '<s>', description: 'speech: seconds of audio per window (default 16)' },
   pool: { type: 'string', value: '<p>', description: "speech: last | mean over the window's frames (default last)" },
+  hop: { type: 'string', value: '<s>', description: 'speech: seconds between encoder passes, a multiple of --chunk-size (default it)' },
   'whisper-frames': {
     type: 'string',
     value: '<f>',
@@ -134,7 +135,7 @@ and every layer goes to <cache-dir>/features-speech.`,
     const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
     const kind = values.extractor ?? 'lm';
     if (kind !== 'lm' && kind !== 'speech') throw usageError(`--extractor must be lm or speech (got "${kind}")`);
-    const speechOnly = ['chunk-size', 'context-size', 'pool', 'whisper-frames'] as const;
+    const speechOnly = ['chunk-size', 'context-size', 'pool', 'hop', 'whisper-frames'] as const;
     const lmOnly = ['context', 'lookback', 'pooling', 'context-tokenizer', 'sliding-window'] as const;
     const misplaced = (kind === 'lm' ? speechOnly : lmOnly).filter((k) => values[k] !== undefined);
     if (misplaced.length > 0)
@@ -153,6 +154,7 @@ and every layer goes to <cache-dir>/features-speech.`,
             ...(values['chunk-size'] !== undefined ? { chunkSize: values['chunk-size'] } : {}),
             ...(values['context-size'] !== undefined ? { contextSize: values['context-size'] } : {}),
             ...(values.pool !== undefined ? { pool: values.pool } : {}),
+            ...(values.hop !== undefined ? { hop: values.hop } : {}),
             ...(values['whisper-frames'] !== undefined ? { whisperFrames: values['whisper-frames'] } : {}),
             ...(values['batch-size'] !== undefined ? { batchSize: integer('--batch-size', values['batch-size'], 1)! } : {}),
             ...(values.threads !== undefined ? { threads: integer('--threads', values.threads, 1)! } : {}),
