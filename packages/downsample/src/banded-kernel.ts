@@ -167,7 +167,7 @@ const PAGE = 65536;
 export const SHARED_MAX_PAGES = 32768;
 
 /** A WebAssembly memory: its own (not shared) or a shared one made by {@link sharedMemory}. */
-export interface WasmMemory {
+interface WasmMemory {
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }

@@ -92,7 +92,7 @@ for (;;) {
 export type WorkerMode = 'auto' | 'off' | 0 | 1;
 
 /** Test faults of the worker: it throws before it runs, or once it has claimed its first unit. */
-export type WorkerFault = 'start' | 'unit';
+type WorkerFault = 'start' | 'unit';
 
 /** A shared kernel, its control words, and the worker that shares them (if any). */
 export interface Team {
