@@ -72,13 +72,18 @@ export function bandedProduct(job: BandedJob): void {
     let work = 0;
     for (let q = 0; q < nPairs; q++) work += pairSpan(plan.lo, plan.hi, 2 * q);
     const team = bandedTeam(work * 2 * sets * job.data.cols * (job.rectify ? 2 : 1));
-    if (team && threadedProduct(job, team)) return;
+    // The columns the threaded path leaves (all of them when the job does not fit its memory,
+    // those after a block where the worker stalled) are done on one thread.
+    if (team) return oneThread(job, threadedProduct(job, team));
   }
-  oneThread(job);
+  oneThread(job, 0);
 }
 
-/** {@link bandedProduct} on one thread: the source rows are copied just before the first pair that reads them. */
-function oneThread(job: BandedJob): void {
+/**
+ * {@link bandedProduct} on one thread, for the source columns from `first` on: the source rows are
+ * copied just before the first pair that reads them.
+ */
+function oneThread(job: BandedJob, first: number): void {
   const { plan, sets } = job;
   const { data: x, cols: stride } = job.data;
   const rectify = job.rectify ?? false;
@@ -116,7 +121,7 @@ function oneThread(job: BandedJob): void {
       if (i0 + 1 < nTR && hi[i0 + 1]! > lo[i0 + 1]!) job.weights(set, i0 + 1, lo[i0 + 1]!, hi[i0 + 1]!, m, off + span + lo[i0 + 1]! - base);
     }
   }
-  for (let c0 = 0; c0 < stride; c0 += block) {
+  for (let c0 = first; c0 < stride; c0 += block) {
     const bw = Math.min(block, stride - c0);
     const rw = parts * bw;
     // Rows are copied just before the first pair that reads them, while they are still in cache.
@@ -183,11 +188,12 @@ const SHARED_BYTES = (SHARED_MAX_PAGES - 16) * 65536;
  * Every pair's sums (and their float32 rounding) land in rows of their own, and the caller emits
  * them in pair order as they are done, so the results are the one-thread path's bits whoever
  * computed what. A pair the worker holds for longer than `team.takeoverMs` (a worker descheduled
- * or gone) is computed again by the caller into scratch rows: same bits, and the team is not
- * used again until the worker is seen idle. Returns false, having done nothing, when the job does
- * not fit the shared memory.
+ * or gone) is computed again by the caller into scratch rows (same bits), and the memory is not
+ * used again until the worker is seen idle: not by the job's later column blocks either, which
+ * are left to the one-thread path. Returns the first source column not done: `cols` normally, 0
+ * when the job does not fit the shared memory.
  */
-function threadedProduct(job: BandedJob, team: Team): boolean {
+function threadedProduct(job: BandedJob, team: Team): number {
   const { plan, sets, emit32 } = job;
   const { data: x, cols: stride } = job.data;
   const rectify = job.rectify ?? false;
@@ -224,7 +230,7 @@ function threadedProduct(job: BandedJob, team: Team): boolean {
   const desc = done + Math.ceil(nPairs / 2);
   const xs = desc + 8;
   const total = xs + n * rwMax;
-  if (total * 8 > SHARED_BYTES) return false;
+  if (total * 8 > SHARED_BYTES) return 0;
   const m = kernel.reserve(total);
   const ints = kernel.ints();
   const floats = kernel.floats();
@@ -234,6 +240,8 @@ function threadedProduct(job: BandedJob, team: Team): boolean {
   const flags = 2 * done;
   const entry = (q: number): number => 2 * table + 5 * q;
   for (let c0 = 0; c0 < stride; c0 += block) {
+    // A worker that stalled may still write to its pair's rows and its accumulators.
+    if (!team.clean) return c0;
     const bw = Math.min(block, stride - c0);
     const rw = parts * bw;
     const rowBytes = (f32 ? 4 : 8) * rw;
@@ -369,7 +377,7 @@ function threadedProduct(job: BandedJob, team: Team): boolean {
       }
     }
   }
-  return true;
+  return stride;
 }
 
 /**

@@ -103,6 +103,10 @@ describe('column blocks with two threads', () => {
     useBandedWorkers(1, { callerClaims: false, takeoverMs: 60_000 });
     expect(await bandedWorkerReady()).toBe(true);
     expect(identical(product(8 * 300 * 3), whole)).toBe(true);
+    // The worker dies in the first block: the caller finishes it, the later blocks run on one thread.
+    useBandedWorkers(1, { fault: 'unit', takeoverMs: 20, callerClaims: false });
+    expect(await bandedWorkerReady()).toBe(true);
+    expect(identical(product(8 * 300 * 3), whole)).toBe(true);
   });
 });
 
