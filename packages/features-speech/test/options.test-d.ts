@@ -8,6 +8,11 @@ describe('speech options types', () => {
     expectTypeOf<ExtractorOptionsMap['speech']>().toEqualTypeOf<SpeechOptions>();
     expectTypeOf<SpeechOptions['layer']>().toEqualTypeOf<number | 'last'>();
     expectTypeOf<SpeechOptions['pool']>().toEqualTypeOf<'last' | 'mean' | undefined>();
+    expectTypeOf<SpeechOptions['hop']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<SpeechOptions['layers']>().toEqualTypeOf<'needed' | 'all' | undefined>();
+    // @ts-expect-error: layers is needed or all
+    const badLayers: SpeechOptions = { model: 'm', layer: 0, layers: 'some' };
+    void badLayers;
     // @ts-expect-error: pool is last or mean
     const bad: SpeechOptions = { model: 'm', layer: 0, pool: 'max' };
     void bad;
