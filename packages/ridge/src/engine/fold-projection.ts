@@ -3,7 +3,7 @@ import type { DType, Matrix } from '@voxelwise/core';
 import type { LinalgBackend } from '../linalg/backend.js';
 import { takeRows, toFloat32, transposed } from '../linalg/dense.js';
 import type { Dense } from '../linalg/dense.js';
-import { multiplyTridiagonal, solveShifted } from '../linalg/tridiagonal-ops.js';
+import { multiplyTridiagonalRows, solveShiftedRows } from '../linalg/tridiagonal-ops.js';
 import type { ProductPlan } from './product-plan.js';
 import type { SpectralFactor } from './spectral-factor.js';
 
@@ -24,8 +24,11 @@ export function basisOf(factor: SpectralFactor, dtype: DType): Basis {
  * The stack H (products·nTest × p, in `dtype`) whose product with a fold's training cross-products
  * XᵀY gives every validation prediction the fold needs: block k is
  * X_val·(G + λ_k I)⁻¹ for an exact alpha, or X_val·Q·K̃^m·Qᵀ for series term m
- * (see {@link ProductPlan}). Built as Hᵀ = Q·S with S = (K + λI)⁻¹·Qᵀ·X_valᵀ solved on the
- * tridiagonal (or diagonal) K, so no p × p inverse is ever formed.
+ * (see {@link ProductPlan}). Built as H = Sᵀ·Qᵀ with the rows of Sᵀ = X_val·Q·(K + λI)⁻¹ solved
+ * on the tridiagonal (or diagonal) K, so no p × p inverse is ever formed. Everything is formed
+ * row by row in H's own layout (X_val·Q, then Sᵀ), so nothing p-sized is transposed; the
+ * products give the same bits as the transposed ones (Q·S)ᵀ on both backends
+ * (`test/fold-projection.test.ts`).
  */
 export async function projectionStack(
   Xd: Dense,
@@ -39,37 +42,30 @@ export async function projectionStack(
   dtype: DType,
 ): Promise<Matrix> {
   const nTest = test.length;
-  const XvT = transposed(takeRows(Xd, p, test), nTest, p);
-  const ATd = (await backend.matmul(basis.QT, matrix(p, nTest, XvT), { dtype })).data;
-  const AT = ATd instanceof Float64Array ? ATd : Float64Array.from(ATd);
-  const nP = plan.products;
-  const width = nP * nTest;
-  const S = dtype === 'float32' ? new Float32Array(p * width) : new Float64Array(p * width);
-  const put = (block: Float64Array, k: number): void => {
-    for (let i = 0; i < p; i++) {
-      const src = i * nTest;
-      const dst = i * width + k * nTest;
-      for (let j = 0; j < nTest; j++) S[dst + j] = block[src + j]!;
-    }
-  };
-  plan.exact.forEach((a, k) => {
-    const block = Float64Array.from(AT);
-    solveShifted(factor.d, factor.e, lambdas[a]!, block, p, nTest, factor.keep);
-    put(block, k);
-  });
+  // A = X_val·Q (nTest × p): row r is Qᵀ applied to validation row r.
+  const A = (await backend.matmul(matrix(nTest, p, takeRows(Xd, p, test)), basis.Q, { dtype })).data;
+  const width = plan.products * nTest;
+  const ST = dtype === 'float32' ? new Float32Array(width * p) : new Float64Array(width * p);
+  plan.exact.forEach((a, k) => solveShiftedRows(factor.d, factor.e, lambdas[a]!, A, nTest, p, ST, k * nTest, factor.keep));
   if (plan.terms > 0) {
-    let cur = new Float64Array(p * nTest);
-    multiplyTridiagonal(new Float64Array(p).fill(1), null, AT, p, nTest, cur, 1, factor.keep);
+    // Term m is K̃^m applied to the rows of A; each term is kept in float64 for the next one.
+    // Term 0 is A itself (zero in the components a singular-value cutoff drops).
+    let cur: Dense = A;
+    if (factor.keep) {
+      cur = new Float64Array(nTest * p);
+      multiplyTridiagonalRows(new Float64Array(p).fill(1), null, A, nTest, p, cur, 0, 1, factor.keep);
+    }
     const scale = factor.sMax2 > 0 ? 1 / factor.sMax2 : 0;
+    let spare: Float64Array | null = null;
     for (let m = 0; m < plan.terms; m++) {
-      put(cur, plan.exact.length + m);
+      ST.set(cur, (plan.exact.length + m) * nTest * p);
       if (m + 1 < plan.terms) {
-        const next = new Float64Array(p * nTest);
-        multiplyTridiagonal(factor.d, factor.e, cur, p, nTest, next, scale, factor.keep);
+        const next: Float64Array = spare ?? new Float64Array(nTest * p);
+        multiplyTridiagonalRows(factor.d, factor.e, cur, nTest, p, next, 0, scale, factor.keep);
+        spare = cur instanceof Float64Array && cur !== A ? cur : null;
         cur = next;
       }
     }
   }
-  const HT = (await backend.matmul(basis.Q, matrix(p, width, S), { dtype })).data;
-  return matrix(width, p, transposed(HT, p, width));
+  return backend.matmul(matrix(width, p, ST), basis.QT, { dtype });
 }

@@ -224,3 +224,100 @@ export function tql2(d: Float64Array, eIn: Float64Array, ZT: Float64Array): void
     }
   }
 }
+
+/**
+ * Row-wise form of {@link solveShifted}: `(T + λI)⁻¹` applied to each row of a row-major c × p
+ * block `M` (one vector per row, so the block is the transpose of solveShifted's), row r written
+ * to row `outRow + r` of `out` (p columns, either precision). Every element goes through the same
+ * operations in the same order as in solveShifted, so the results are the same bits; no block
+ * has to be transposed or copied first.
+ */
+export function solveShiftedRows(
+  d: Float64Array,
+  e: Float64Array | null,
+  lambda: number,
+  M: Float32Array | Float64Array,
+  c: number,
+  p: number,
+  out: Float32Array | Float64Array,
+  outRow: number,
+  keep?: Uint8Array,
+): void {
+  if (p === 0) return;
+  const f = new Float64Array(p);
+  if (!e) {
+    for (let i = 0; i < p; i++) f[i] = keep && !keep[i] ? 0 : 1 / (d[i]! + lambda);
+    for (let r = 0; r < c; r++) {
+      const o = r * p;
+      const oo = (outRow + r) * p;
+      for (let i = 0; i < p; i++) out[oo + i] = M[o + i]! * f[i]!;
+    }
+    return;
+  }
+  const D = new Float64Array(p);
+  const l = new Float64Array(Math.max(0, p - 1));
+  D[0] = d[0]! + lambda;
+  for (let i = 0; i + 1 < p; i++) {
+    l[i] = e[i]! / D[i]!;
+    D[i + 1] = d[i + 1]! + lambda - l[i]! * e[i]!;
+  }
+  for (let i = 0; i < p; i++) f[i] = 1 / D[i]!;
+  const y = new Float64Array(p);
+  for (let r = 0; r < c; r++) {
+    const o = r * p;
+    // Forward elimination, then the scaling and the back substitution fused (each element is
+    // scaled before its own back-substitution step, as in the three passes of solveShifted).
+    let prev = M[o]!;
+    y[0] = prev;
+    for (let i = 1; i < p; i++) {
+      const li = l[i - 1]!;
+      prev = li === 0 ? M[o + i]! : M[o + i]! - li * prev;
+      y[i] = prev;
+    }
+    const oo = (outRow + r) * p;
+    let next = y[p - 1]! * f[p - 1]!;
+    out[oo + p - 1] = next;
+    for (let i = p - 2; i >= 0; i--) {
+      const li = l[i]!;
+      const t = y[i]! * f[i]!;
+      next = li === 0 ? t : t - li * next;
+      out[oo + i] = next;
+    }
+  }
+}
+
+/**
+ * Row-wise form of {@link multiplyTridiagonal}: `out = (M·T)·scale` for M c × p row-major (each
+ * row times the symmetric T), row r of the result written to row `outRow + r` of `out`; columns
+ * with `keep[i] = 0` give 0. Same operations in the same order per element, so the same bits.
+ * `e = null` with `d` all ones and scale 1 copies M (with the kept columns only).
+ */
+export function multiplyTridiagonalRows(
+  d: Float64Array,
+  e: Float64Array | null,
+  M: Float32Array | Float64Array,
+  c: number,
+  p: number,
+  out: Float32Array | Float64Array,
+  outRow: number,
+  scale = 1,
+  keep?: Uint8Array,
+): void {
+  if (p === 0) return;
+  const ds = new Float64Array(p);
+  for (let i = 0; i < p; i++) ds[i] = d[i]! * scale;
+  const es = new Float64Array(Math.max(0, p - 1));
+  if (e) for (let i = 0; i + 1 < p; i++) es[i] = e[i]! * scale;
+  for (let r = 0; r < c; r++) {
+    const o = r * p;
+    const oo = (outRow + r) * p;
+    if (!e || p === 1) {
+      for (let i = 0; i < p; i++) out[oo + i] = ds[i]! * M[o + i]!;
+    } else {
+      out[oo] = ds[0]! * M[o]! + es[0]! * M[o + 1]!;
+      for (let i = 1; i + 1 < p; i++) out[oo + i] = ds[i]! * M[o + i]! + es[i - 1]! * M[o + i - 1]! + es[i]! * M[o + i + 1]!;
+      out[oo + p - 1] = ds[p - 1]! * M[o + p - 1]! + es[p - 2]! * M[o + p - 2]!;
+    }
+    if (keep) for (let i = 0; i < p; i++) if (!keep[i]) out[oo + i] = 0;
+  }
+}
