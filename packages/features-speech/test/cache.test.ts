@@ -77,6 +77,9 @@ describe('the speech cache', () => {
     const layer1 = await make({ layer: 1, layers: 'all' }).extract(story, ctx);
     expect(Array.from(layer1.data.data)).toEqual(Array.from(all.layers[1]!));
     expect(computations(events)).toBe(2);
+    // hop = chunkSize is the default (LITcoder's one pass per window): the same file.
+    await make({ layer: 1, hop: 0.2 }).extract(story, ctx);
+    expect(computations(events)).toBe(2);
     // A hop is another setting: its own file.
     await make({ layer: 1, hop: 0.4 }).extract(story, ctx);
     expect(computations(events)).toBe(3);
