@@ -35,6 +35,8 @@ export const CTL = {
   ACC: 9,
   /** Units the worker has computed since it started (for the tests). */
   WORKED: 10,
+  /** 1 while the worker sleeps until {@link CTL.READY} moves (the caller then wakes it). */
+  SLEEPS: 11,
 } as const;
 
 /** The count field of {@link CTL.NEXT}; this value of it means "no more claims". */
@@ -56,7 +58,7 @@ let seen = Atomics.load(ctl, C.GEN);
 Atomics.store(ctl, C.STATE, 1);
 for (;;) {
   let gen = Atomics.load(ctl, C.GEN);
-  for (let spin = 0; gen === seen && spin < 20000; spin++) gen = Atomics.load(ctl, C.GEN);
+  for (let spin = 0; gen === seen && spin < 100000; spin++) gen = Atomics.load(ctl, C.GEN);
   if (gen === seen) {
     Atomics.wait(ctl, C.GEN, seen, 1000);
     continue;
@@ -76,7 +78,11 @@ for (;;) {
     if (Atomics.compareExchange(ctl, C.NEXT, v, v + 1) !== v) continue;
     for (let spin = 0; Atomics.load(ctl, C.READY) <= q; spin++) {
       if (Atomics.load(ctl, C.ABORT) === gen) break claims;
-      if (spin > 2000) Atomics.wait(ctl, C.READY, Atomics.load(ctl, C.READY), 1);
+      if (spin < 20000) continue;
+      Atomics.store(ctl, C.SLEEPS, 1);
+      const ready = Atomics.load(ctl, C.READY);
+      if (ready <= q) Atomics.wait(ctl, C.READY, ready, 1);
+      Atomics.store(ctl, C.SLEEPS, 0);
     }
     if (fault === 'unit') throw new Error('test fault: the worker dies holding a unit');
     kernel.unit(job, q, acc);
@@ -105,6 +111,14 @@ export interface Team {
    * the memory is not used again until the worker is seen idle.
    */
   clean: boolean;
+  /**
+   * Jobs left to run on one thread after a takeover, and how many the next takeover imposes
+   * (doubling up to 64, halved by each job the worker helped finish): on a machine whose cores
+   * are busy with other work the worker is often descheduled, and waiting for it costs more than
+   * it saves.
+   */
+  backoff: number;
+  penalty: number;
   /** Milliseconds the caller waits on a unit held by the worker before computing it itself. */
   readonly takeoverMs: number;
   /** False: the caller leaves every unit to the worker (tests). */
@@ -123,7 +137,12 @@ const MIN_WORK = 2 ** 21;
 
 let mode: WorkerMode = 'auto';
 let fault: WorkerFault | undefined;
-let takeoverMs = 250;
+/**
+ * A pair takes microseconds; a worker that holds one for milliseconds has been descheduled (a
+ * busy machine) or is gone.
+ */
+const TAKEOVER_MS = 2;
+let takeoverMs = TAKEOVER_MS;
 let callerClaims = true;
 let team: (Team & { worker?: WorkerLike }) | null | undefined; // null: not available here
 let solo: Team | null | undefined;
@@ -145,7 +164,16 @@ function cores(): number {
 function makeTeam(): Team | null {
   const kernel = sharedKernel();
   if (!kernel) return null;
-  return { kernel, ctl: new Int32Array(new SharedArrayBuffer(16 * 4)), gen: 0, clean: true, takeoverMs, callerClaims };
+  return {
+    kernel,
+    ctl: new Int32Array(new SharedArrayBuffer(16 * 4)),
+    gen: 0,
+    clean: true,
+    backoff: 0,
+    penalty: 0,
+    takeoverMs,
+    callerClaims,
+  };
 }
 
 function startTeam(): (Team & { worker?: WorkerLike }) | null {
@@ -189,6 +217,10 @@ export function bandedTeam(work: number): Team | undefined {
   if (!team) return undefined;
   const state = Atomics.load(team.ctl, CTL.STATE);
   if (state === 2 || (state === 0 && mode === 'auto')) return undefined;
+  if (team.backoff > 0 && mode === 'auto') {
+    team.backoff--;
+    return undefined;
+  }
   if (!team.clean) {
     if (Atomics.load(team.ctl, CTL.BUSY) !== 0) return undefined;
     team.clean = true;
@@ -200,7 +232,7 @@ export function bandedTeam(work: number): Team | undefined {
 export interface WorkerTestOptions {
   /** Make the worker fail (see {@link WorkerFault}). */
   readonly fault?: WorkerFault;
-  /** Milliseconds before the caller computes a unit the worker holds. @default 250 */
+  /** Milliseconds before the caller computes a unit the worker holds. @default 2 */
   readonly takeoverMs?: number;
   /** False: the caller claims no unit and waits for the worker to compute all. @default true */
   readonly callerClaims?: boolean;
@@ -214,7 +246,7 @@ export interface WorkerTestOptions {
  */
 export function useBandedWorkers(next: WorkerMode, options: WorkerTestOptions = {}): void {
   mode = next;
-  const nextTakeover = options.takeoverMs ?? 250;
+  const nextTakeover = options.takeoverMs ?? TAKEOVER_MS;
   const nextClaims = options.callerClaims ?? true;
   const restart = options.fault !== fault || nextTakeover !== takeoverMs || nextClaims !== callerClaims;
   fault = options.fault;

@@ -332,7 +332,7 @@ function threadedProduct(job: BandedJob, team: Team): number {
         }
         loadUntil(lo[i0]! + span);
         Atomics.store(ctl, CTL.READY, q + 1);
-        Atomics.notify(ctl, CTL.READY);
+        if (Atomics.load(ctl, CTL.SLEEPS) === 1) Atomics.notify(ctl, CTL.READY);
         while (e < nPairs && Atomics.load(ints, flags + e) === 1) emitOwn(e++);
       }
       loadUntil(n); // words no TR reaches are checked too
@@ -353,6 +353,8 @@ function threadedProduct(job: BandedJob, team: Team): number {
           if (waitDone(ints, flags + e, team.takeoverMs)) continue;
           stop = Atomics.exchange(ctl, CTL.NEXT, tag | UNIT_MASK) & UNIT_MASK;
           team.clean = false;
+          team.penalty = Math.min(64, 2 * team.penalty || 1);
+          team.backoff = team.penalty;
         }
         if (e >= stop) {
           kernel.unit(8 * desc, e, accCaller); // never claimed: its own rows
@@ -367,6 +369,7 @@ function threadedProduct(job: BandedJob, team: Team): number {
         kernel.unit(8 * desc + 32, nPairs, accCaller);
         emitUnit(e++, scratch, 2 * scratch32, 2 * rw);
       }
+      if (stop < 0) team.penalty >>= 1;
       finished = true;
     } finally {
       Atomics.store(ctl, CTL.NEXT, tag | UNIT_MASK);
