@@ -5,6 +5,8 @@ import type { Dense } from '../linalg/dense.js';
 import type { LinalgBackend } from '../linalg/backend.js';
 import { checkAborted } from './abort.js';
 import { scoreBatch } from './batch-scores.js';
+import { scoreKernel, scoreSumsLength } from './score-kernel.js';
+import type { ScoreKernel } from './score-kernel.js';
 import type { FitLayout } from './fit-layout.js';
 import type { Basis } from './fold-projection.js';
 import type { PreparedFold } from './fold-factorisation.js';
@@ -26,12 +28,29 @@ export interface BatchWorkspace {
   readonly Z: Dense;
   /** Element type of all of them. */
   readonly dtype: DType;
+  /** The WebAssembly scoring loops, whose memory holds `out` (float32 fits, where WebAssembly SIMD runs). */
+  readonly kernel?: ScoreKernel;
 }
 
-/** Allocates a {@link BatchWorkspace} for batches of `batch` voxels and at most `maxOut` prediction rows. */
-export function batchWorkspace(p: number, batch: number, maxOut: number, dtype: DType): BatchWorkspace {
+/**
+ * Allocates a {@link BatchWorkspace} for batches of `batch` voxels and at most `maxOut` prediction
+ * rows. With `scoring` (the most validation rows of a fold, and the number of alphas) a float32
+ * workspace puts `out` in the memory of the WebAssembly scoring loops ({@link scoreKernel}).
+ */
+export function batchWorkspace(
+  p: number,
+  batch: number,
+  maxOut: number,
+  dtype: DType,
+  scoring?: { maxTest: number; nAlphas: number },
+): BatchWorkspace {
   const alloc = (len: number): Dense => (dtype === 'float32' ? new Float32Array(len) : new Float64Array(len));
-  return { cross: new Map(), XtY: alloc(p * batch), D: alloc(p * batch), out: alloc(maxOut * batch), Z: alloc(p * batch), dtype };
+  const kernel =
+    dtype === 'float32' && scoring
+      ? scoreKernel(maxOut * batch, scoring.maxTest * batch, scoreSumsLength(batch, scoring.nAlphas))
+      : undefined;
+  const out = kernel ? kernel.out : alloc(maxOut * batch);
+  return { cross: new Map(), XtY: alloc(p * batch), D: alloc(p * batch), out, Z: alloc(p * batch), dtype, ...(kernel ? { kernel } : {}) };
 }
 
 function crossBuffer(ws: BatchWorkspace, p: number, batch: number, index: number, size: number): Dense {
@@ -139,10 +158,21 @@ export async function scoreAlphaPath(input: AlphaPathInputs, ctx: StageContext):
         const out = (await backend.matmul(f.H, matrix(p, b, D), { dtype: dt, out: ws.out.subarray(0, f.H.rows * b) })).data;
         const Yv = takeRows(Ydata, b, f.fold.test);
         const sums = foldSums[f.index]!;
-        scoreBatch(out, Yv, f.fold.test.length, b, f.plan, f.lambdas, f.sMax2, input.score, (a, j, s) => {
-          scoreSum[a * v + v0 + j] = scoreSum[a * v + v0 + j]! + s;
-          sums[a] = sums[a]! + s;
-        });
+        scoreBatch(
+          out,
+          Yv,
+          f.fold.test.length,
+          b,
+          f.plan,
+          f.lambdas,
+          f.sMax2,
+          input.score,
+          (a, j, s) => {
+            scoreSum[a * v + v0 + j] = scoreSum[a * v + v0 + j]! + s;
+            sums[a] = sums[a]! + s;
+          },
+          ws.kernel,
+        );
       }
       if (!zDone && weights) {
         const Z = input.fullBasis

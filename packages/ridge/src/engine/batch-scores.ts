@@ -1,6 +1,7 @@
 import type { Dense } from '../linalg/dense.js';
 import type { ProductPlan } from './product-plan.js';
 import { seriesCoefficients } from './product-plan.js';
+import type { ScoreKernel } from './score-kernel.js';
 import { scoreFromSums } from './scores.js';
 import type { ScoreKind, ScoreSums } from './scores.js';
 
@@ -28,8 +29,16 @@ function responseSums(Y: Dense, nTest: number, b: number): ResponseSums {
   return { ky, sy, syy };
 }
 
+/** Shifted sums of one prediction block against the responses, per voxel of a batch. */
+interface PredictionSums {
+  readonly kp: Float64Array;
+  readonly sp: Float64Array;
+  readonly spp: Float64Array;
+  readonly spy: Float64Array;
+}
+
 /** Sums of a prediction block P (nTest × b) against Y about the first rows. */
-function predictionSums(P: Dense, Y: Dense, ys: ResponseSums, nTest: number, b: number) {
+function predictionSums(P: Dense, Y: Dense, ys: ResponseSums, nTest: number, b: number): PredictionSums {
   const kp = new Float64Array(b);
   const sp = new Float64Array(b);
   const spp = new Float64Array(b);
@@ -48,11 +57,95 @@ function predictionSums(P: Dense, Y: Dense, ys: ResponseSums, nTest: number, b: 
   return { kp, sp, spp, spy };
 }
 
+/** Where a batch's sums come from: the TypeScript loops, or the WebAssembly ones. */
+interface BatchSums {
+  responses(): ResponseSums;
+  /** Sums of product block k. */
+  prediction(k: number, ys: ResponseSums): PredictionSums;
+  /** Σ(P_m − km)(P_q − kq) of product blocks m and q. */
+  cross(m: number, q: number, km: Float64Array, kq: Float64Array): Float64Array;
+}
+
+function typescriptSums(out: Dense, Y: Dense, nTest: number, b: number): BatchSums {
+  const block = (k: number) => out.subarray(k * nTest * b, (k + 1) * nTest * b);
+  return {
+    responses: () => responseSums(Y, nTest, b),
+    prediction: (k, ys) => predictionSums(block(k), Y, ys, nTest, b),
+    cross: (m, q, km, kq) => {
+      const acc = new Float64Array(b);
+      const Pm = block(m);
+      const Pq = block(q);
+      for (let i = 0; i < nTest; i++) {
+        const o = i * b;
+        for (let j = 0; j < b; j++) acc[j] = acc[j]! + (Pm[o + j]! - km[j]!) * (Pq[o + j]! - kq[j]!);
+      }
+      return acc;
+    },
+  };
+}
+
+/**
+ * The sums in the kernel's WebAssembly loops, when `out` lies in its memory and the responses
+ * and the sums of `blocks` products and `pairs` cross sums fit; otherwise undefined.
+ */
+function kernelSums(
+  kernel: ScoreKernel,
+  out: Dense,
+  Y: Dense,
+  nTest: number,
+  b: number,
+  blocks: number,
+  pairs: number,
+): BatchSums | undefined {
+  if (!(out instanceof Float32Array) || out.buffer !== kernel.buffer || !(Y instanceof Float32Array)) return undefined;
+  if (nTest * b > kernel.y.length || b * (3 + 4 * blocks + pairs) > kernel.sums.length) return undefined;
+  const y = kernel.y.subarray(0, nTest * b);
+  y.set(Y.subarray(0, nTest * b));
+  let used = 0;
+  const take = (): Float64Array => {
+    const a = kernel.sums.subarray(used, used + b);
+    used += b;
+    return a.fill(0);
+  };
+  const at = (k: number) => out.byteOffset + 4 * k * nTest * b;
+  return {
+    responses: () => {
+      const ys = { ky: take(), sy: take(), syy: take() };
+      for (let j = 0; j < b; j++) ys.ky[j] = y[j]!;
+      kernel.ysums(y.byteOffset, ys.ky.byteOffset, ys.sy.byteOffset, ys.syy.byteOffset, nTest, b);
+      return ys;
+    },
+    prediction: (k, ys) => {
+      const ps = { kp: take(), sp: take(), spp: take(), spy: take() };
+      const first = k * nTest * b;
+      for (let j = 0; j < b; j++) ps.kp[j] = out[first + j]!;
+      kernel.psums(
+        at(k),
+        y.byteOffset,
+        ys.ky.byteOffset,
+        ps.kp.byteOffset,
+        ps.sp.byteOffset,
+        ps.spp.byteOffset,
+        ps.spy.byteOffset,
+        nTest,
+        b,
+      );
+      return ps;
+    },
+    cross: (m, q, km, kq) => {
+      const acc = take();
+      kernel.cross(at(m), at(q), km.byteOffset, kq.byteOffset, acc.byteOffset, nTest, b);
+      return acc;
+    },
+  };
+}
+
 /**
  * Scores every alpha of one fold for a batch of b voxels from the product block `out`
  * (products·nTest × b): exact alphas from their own block, series alphas from the shared terms
  * through their coefficients (the sums are linear in P, and quadratic sums combine the terms'
- * cross sums). Calls `sink(alphaIndex, voxel, score)`.
+ * cross sums). Calls `sink(alphaIndex, voxel, score)`. With `kernel`, and `out` in its memory
+ * (float32), the sums run in its WebAssembly loops, with the same bits.
  */
 export function scoreBatch(
   out: Dense,
@@ -64,12 +157,17 @@ export function scoreBatch(
   sMax2: number,
   kind: ScoreKind,
   sink: (alpha: number, voxel: number, score: number) => void,
+  kernel?: ScoreKernel,
 ): void {
-  const ys = responseSums(Y, nTest, b);
-  const block = (k: number) => out.subarray(k * nTest * b, (k + 1) * nTest * b);
+  const nE = plan.exact.length;
+  const M = plan.terms;
+  const sums =
+    (kernel && kernelSums(kernel, out, Y, nTest, b, nE + (plan.series.length > 0 ? M : 0), (M * (M - 1)) / 2)) ||
+    typescriptSums(out, Y, nTest, b);
+  const ys = sums.responses();
   const s: ScoreSums = { n: nTest, sp: 0, spp: 0, spy: 0, sy: 0, syy: 0, kp: 0, ky: 0 };
   plan.exact.forEach((a, k) => {
-    const ps = predictionSums(block(k), Y, ys, nTest, b);
+    const ps = sums.prediction(k, ys);
     for (let j = 0; j < b; j++) {
       s.sp = ps.sp[j]!;
       s.spp = ps.spp[j]!;
@@ -81,28 +179,12 @@ export function scoreBatch(
       sink(a, j, scoreFromSums(kind, s));
     }
   });
-  const M = plan.terms;
   if (M === 0 || plan.series.length === 0) return;
-  const terms = Array.from({ length: M }, (_, m) => predictionSums(block(plan.exact.length + m), Y, ys, nTest, b));
+  const terms = Array.from({ length: M }, (_, m) => sums.prediction(nE + m, ys));
   // Cross sums Σ(P_m − k_m)(P_m' − k_m') for m ≤ m'.
   const cross: Float64Array[] = [];
   for (let m = 0; m < M; m++) {
-    for (let q = m; q < M; q++) {
-      if (q === m) {
-        cross.push(terms[m]!.spp);
-        continue;
-      }
-      const acc = new Float64Array(b);
-      const Pm = block(plan.exact.length + m);
-      const Pq = block(plan.exact.length + q);
-      const km = terms[m]!.kp;
-      const kq = terms[q]!.kp;
-      for (let i = 0; i < nTest; i++) {
-        const o = i * b;
-        for (let j = 0; j < b; j++) acc[j] = acc[j]! + (Pm[o + j]! - km[j]!) * (Pq[o + j]! - kq[j]!);
-      }
-      cross.push(acc);
-    }
+    for (let q = m; q < M; q++) cross.push(q === m ? terms[m]!.spp : sums.cross(nE + m, nE + q, terms[m]!.kp, terms[q]!.kp));
   }
   const at = (m: number, q: number): Float64Array => {
     const [lo, hi] = m <= q ? [m, q] : [q, m];

@@ -137,7 +137,8 @@ export async function fitVoxels(
   const batch = Math.min(layout.mem.batch, Math.max(1, v));
   const weights = layout.mem.spillWeights ? fileWeightStore(p, v, dt) : memoryWeightStore(p, v, dt);
   const maxOut = Math.max(...folds.map((f) => alphas.length * f.test.length));
-  const ws = batchWorkspace(p, batch, maxOut, dt);
+  const maxTest = Math.max(...folds.map((f) => f.test.length));
+  const ws = batchWorkspace(p, batch, maxOut, dt, { maxTest, nAlphas: alphas.length });
   const path = await scoreAlphaPath(
     {
       reader,
