@@ -10,7 +10,7 @@ import type { SharedKernel } from './banded-kernel.js';
  * `process.getBuiltinModule`, so bundles for the browser never import it); elsewhere, and while
  * the worker is not running, the caller does everything on one thread.
  *
- * Control words, an Int32Array of their own (the protocol of banded.ts `threadedBlock`):
+ * Control words, an Int32Array of their own (the protocol of banded.ts `threadedProduct`):
  */
 export const CTL = {
   /** Job generation; the worker sleeps on it. */
@@ -149,16 +149,21 @@ let solo: Team | null | undefined;
 
 function workerCtor(): WorkerCtor | undefined {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor; isMainThread?: boolean } | undefined;
+  const threads = proc?.getBuiltinModule?.('node:worker_threads') as { Worker?: WorkerCtor } | undefined;
   return threads?.Worker;
 }
+
+let parallelism: number | undefined;
 
 function cores(): number {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown; env?: Record<string, string | undefined> } })
     .process;
   if (proc?.env?.['VOXELWISE_DOWNSAMPLE_WORKERS'] === '0') return 1;
-  const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
-  return os?.availableParallelism?.() ?? 1;
+  if (parallelism === undefined) {
+    const os = proc?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    parallelism = os?.availableParallelism?.() ?? 1;
+  }
+  return parallelism;
 }
 
 function makeTeam(): Team | null {

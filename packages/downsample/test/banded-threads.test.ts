@@ -5,7 +5,8 @@ import { gaborDownsample, lanczosDownsample, sincDownsample } from '../src/index
 import { planBand } from '../src/band.js';
 import { bandedProduct } from '../src/banded.js';
 import { useScalarKernel } from '../src/banded-kernel.js';
-import { bandedWorkerReady, bandedWorkerUnits, useBandedWorkers } from '../src/banded-team.js';
+import { availableParallelism } from 'node:os';
+import { bandedTeam, bandedWorkerReady, bandedWorkerUnits, useBandedWorkers } from '../src/banded-team.js';
 
 afterEach(() => {
   useScalarKernel(false);
@@ -159,5 +160,22 @@ describe('non-finite features with two threads', () => {
     expect(isVoxelwiseError(error, 'E_NOT_FINITE')).toBe(true);
     expect((error as Error).message).toContain('row 317, column 4');
     expect(identical(lanczosDownsample(clean, { window: 3, cutoffMult: 1 }), reference)).toBe(true);
+  });
+});
+
+describe('when the worker is used (auto)', () => {
+  it('for large jobs on two or more cores, never with VOXELWISE_DOWNSAMPLE_WORKERS=0 or for small jobs', async () => {
+    useBandedWorkers('auto', { takeoverMs: 60_000 }); // a new worker, no backoff from earlier tests
+    expect(await bandedWorkerReady()).toBe(true);
+    expect(bandedTeam(2 ** 30) !== undefined).toBe(availableParallelism() >= 2);
+    expect(bandedTeam(1000)).toBeUndefined();
+    process.env['VOXELWISE_DOWNSAMPLE_WORKERS'] = '0';
+    try {
+      expect(bandedTeam(2 ** 30)).toBeUndefined();
+    } finally {
+      delete process.env['VOXELWISE_DOWNSAMPLE_WORKERS'];
+    }
+    useBandedWorkers('off');
+    expect(bandedTeam(2 ** 30)).toBeUndefined();
   });
 });
