@@ -2,6 +2,7 @@ import { matrix } from '@voxelwise/core';
 import type { Matrix } from '@voxelwise/core';
 import type { DenseKernels, Tridiagonalization } from './backend.js';
 import { transposeInto } from './dense.js';
+import { panelColumn, panelW } from './panel-updates.js';
 import { symvLower } from './symmetric-gemv.js';
 import { createSymvPool } from './symmetric-gemv-pool.js';
 import type { SymvPool } from './symmetric-gemv-pool.js';
@@ -257,63 +258,6 @@ function panelColumns(B: Float64Array, m: number, w: number, columns: Float64Arr
     const top = Math.min(w, i + 1);
     for (let t = 0; t < top; t++) columns[t * m + i] = B[o + t]!;
   }
-}
-
-/**
- * Column j of the panel's partly reduced block into `col` (rows j..m−1): column j of B's lower
- * triangle (the only one kept up to date; B is untouched within a panel; see
- * {@link panelColumns}) minus the pending update Σ_t V_t·W_t[j] + W_t·V_t[j].
- */
-function panelColumn(columns: Float64Array, m: number, j: number, VT: Float64Array, WT: Float64Array, col: Float64Array): void {
-  const co = j * m;
-  for (let i = j; i < m; i++) col[i] = columns[co + i]!;
-  for (let t = 0; t < j; t++) {
-    const o = t * m;
-    const a = WT[o + j]!;
-    const c = VT[o + j]!;
-    for (let i = j; i < m; i++) col[i] = col[i]! - VT[o + i]! * a - WT[o + i]! * c;
-  }
-}
-
-/** Row j of Wᵀ from z = B·v (dlatrd): w = τ(z − V(Wᵀv) − W(Vᵀv)), then w += −½τ(wᵀv)·v. */
-function panelW(
-  m: number,
-  j: number,
-  tau: number,
-  VT: Float64Array,
-  WT: Float64Array,
-  v: Float64Array,
-  z: Float64Array,
-  t1: Float64Array,
-  t2: Float64Array,
-): void {
-  for (let t = 0; t < j; t++) {
-    const o = t * m;
-    let a = 0;
-    let c = 0;
-    for (let i = j + 1; i < m; i++) {
-      a += WT[o + i]! * v[i]!;
-      c += VT[o + i]! * v[i]!;
-    }
-    t1[t] = a;
-    t2[t] = c;
-  }
-  const wo = j * m;
-  for (let i = j + 1; i < m; i++) WT[wo + i] = z[i - j - 1]!;
-  for (let t = 0; t < j; t++) {
-    const o = t * m;
-    const a = t1[t]!;
-    const c = t2[t]!;
-    for (let i = j + 1; i < m; i++) WT[wo + i] = WT[wo + i]! - VT[o + i]! * a - WT[o + i]! * c;
-  }
-  let dot = 0;
-  for (let i = j + 1; i < m; i++) {
-    const s = WT[wo + i]! * tau;
-    WT[wo + i] = s;
-    dot += s * v[i]!;
-  }
-  const a = -0.5 * tau * dot;
-  for (let i = j + 1; i < m; i++) WT[wo + i] = WT[wo + i]! + a * v[i]!;
 }
 
 /**
