@@ -226,3 +226,25 @@ describe('batch scoring', () => {
     expect(kernel!.sums.every((x) => Number.isNaN(x))).toBe(true);
   });
 });
+
+describe('element-wise float32 loops of the kernel', () => {
+  it.each([0, 1, 3, 4, 5, 1023])('add and sub of %i elements: the same bits as TypeScript, nothing past the end touched', (n) => {
+    const rng = createRng(n + 1);
+    const k = scoreKernel(0, 0, 0, 3, n + 8)!;
+    const [acc, x, out] = k.blocks as [Float32Array, Float32Array, Float32Array];
+    const specials = [0, -0, 1e-45, -1e-45, 3.4e38, -3.4e38, Infinity, -Infinity];
+    for (let i = 0; i < n + 8; i++) {
+      acc[i] = i % 7 === 3 ? specials[i % specials.length]! : rng.normal() * 10 ** ((i % 9) - 4);
+      x[i] = i % 5 === 2 ? specials[(i + 3) % specials.length]! : rng.normal() * 10 ** ((i % 7) - 3);
+    }
+    const wantSum = Float32Array.from(acc);
+    for (let i = 0; i < n; i++) wantSum[i] = wantSum[i]! + x[i]!;
+    const wantDiff = Float32Array.from(out);
+    for (let i = 0; i < n; i++) wantDiff[i] = acc[i]! - x[i]!;
+    k.sub(out.byteOffset, acc.byteOffset, x.byteOffset, n);
+    k.add(acc.byteOffset, x.byteOffset, n);
+    const same = (a: Float32Array, b: Float32Array) => a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i])));
+    expect(same(acc, wantSum)).toBe(true);
+    expect(same(out, wantDiff)).toBe(true);
+  });
+});

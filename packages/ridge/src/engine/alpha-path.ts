@@ -42,15 +42,40 @@ export function batchWorkspace(
   batch: number,
   maxOut: number,
   dtype: DType,
-  scoring?: { maxTest: number; nAlphas: number },
+  scoring?: { maxTest: number; nAlphas: number; folds: number },
 ): BatchWorkspace {
   const alloc = (len: number): Dense => (dtype === 'float32' ? new Float32Array(len) : new Float64Array(len));
-  const kernel =
+  const kernelWith = (blocks: number) =>
     dtype === 'float32' && scoring
-      ? scoreKernel(maxOut * batch, scoring.maxTest * batch, scoreSumsLength(batch, scoring.nAlphas))
+      ? scoreKernel(maxOut * batch, scoring.maxTest * batch, scoreSumsLength(batch, scoring.nAlphas), blocks, p * batch)
       : undefined;
+  // XᵀY, its difference D and each fold's cross-products in the kernel's memory too, when they fit.
+  const kernel = (scoring && kernelWith(2 + scoring.folds)) ?? kernelWith(0);
+  const [XtY, D, ...crossBlocks] = kernel?.blocks.length ? kernel.blocks : [alloc(p * batch), alloc(p * batch)];
+  const cross = new Map<number, Dense>(crossBlocks.map((c, i) => [i, c]));
   const out = kernel ? kernel.out : alloc(maxOut * batch);
-  return { cross: new Map(), XtY: alloc(p * batch), D: alloc(p * batch), out, Z: alloc(p * batch), dtype, ...(kernel ? { kernel } : {}) };
+  return { cross, XtY: XtY!, D: D!, out, Z: alloc(p * batch), dtype, ...(kernel ? { kernel } : {}) };
+}
+
+/** `acc += x` element by element, in the kernel's WebAssembly loop when both lie in its memory. */
+function addBlock(ws: BatchWorkspace, acc: Dense, x: Dense): void {
+  const k = ws.kernel;
+  if (k && acc instanceof Float32Array && x instanceof Float32Array && acc.buffer === k.buffer && x.buffer === k.buffer) {
+    k.add(acc.byteOffset, x.byteOffset, Math.min(acc.length, x.length));
+  } else {
+    addInto(acc, x);
+  }
+}
+
+/** `out = a − b` element by element (over out's length), in the kernel's loop when all three lie in its memory. */
+function subtractBlock(ws: BatchWorkspace, out: Dense, a: Dense, b: Dense): void {
+  const k = ws.kernel;
+  const inKernel = (x: Dense) => k !== undefined && x instanceof Float32Array && x.buffer === k.buffer;
+  if (k && inKernel(out) && inKernel(a) && inKernel(b)) {
+    k.sub(out.byteOffset, a.byteOffset, b.byteOffset, out.length);
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
+  }
 }
 
 function crossBuffer(ws: BatchWorkspace, p: number, batch: number, index: number, size: number): Dense {
@@ -138,9 +163,10 @@ export async function scoreAlphaPath(input: AlphaPathInputs, ctx: StageContext):
       const XtY = ws.XtY.subarray(0, p * b);
       if (partition) {
         XtY.fill(0);
-        for (const c of cross.values()) addInto(XtY, c);
+        for (const c of cross.values()) addBlock(ws, XtY, c);
         if (restT)
-          addInto(
+          addBlock(
+            ws,
             XtY,
             (await backend.matmul(restT, matrix(rest.length, b, takeRows(Ydata, b, rest)), { dtype: dt, out: ws.D.subarray(0, p * b) }))
               .data,
@@ -153,7 +179,7 @@ export async function scoreAlphaPath(input: AlphaPathInputs, ctx: StageContext):
         let D = c;
         if (f.subtract) {
           D = ws.D.subarray(0, p * b);
-          for (let k = 0; k < D.length; k++) D[k] = XtY[k]! - c[k]!;
+          subtractBlock(ws, D, XtY, c);
         }
         const out = (await backend.matmul(f.H, matrix(p, b, D), { dtype: dt, out: ws.out.subarray(0, f.H.rows * b) })).data;
         const Yv = takeRows(Ydata, b, f.fold.test);

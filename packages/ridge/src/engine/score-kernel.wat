@@ -6,6 +6,9 @@
 ;;   ysums: dy = y − ky;  sy += dy;  syy += dy·dy
 ;;   psums: dp = p − kp;  dy = y − ky;  sp += dp;  spp += dp·dp;  spy += dp·dy
 ;;   cross: acc += (pm − km)·(pq − kq)
+;; and two element-wise float32 loops of the batch (alpha-path.ts), four elements per step; a
+;; float32 sum or difference rounds the same as TypeScript's float64 one stored to float32:
+;;   add: acc[k] = acc[k] + x[k];   sub: out[k] = a[k] − b[k]   (k < n)
 (module
   (import "env" "memory" (memory 1))
   (func (export "ysums")
@@ -125,4 +128,44 @@
             (local.set $pm (i32.add (local.get $pm) (i32.const 4)))
             (local.set $pq (i32.add (local.get $pq) (i32.const 4)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        (br $row)))))
+        (br $row))))
+  (func (export "add") (param $acc i32) (param $x i32) (param $n i32)
+    (local $end i32) (local $last i32)
+    (local.set $end (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $last (i32.add (local.get $acc) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $quadsDone
+      (loop $quad
+        (br_if $quadsDone (i32.ge_u (local.get $acc) (local.get $last)))
+        (v128.store align=4 (local.get $acc)
+          (f32x4.add (v128.load align=4 (local.get $acc)) (v128.load align=4 (local.get $x))))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (br $quad)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $acc) (local.get $end)))
+        (f32.store (local.get $acc) (f32.add (f32.load (local.get $acc)) (f32.load (local.get $x))))
+        (local.set $acc (i32.add (local.get $acc) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $tail))))
+  (func (export "sub") (param $out i32) (param $a i32) (param $b i32) (param $n i32)
+    (local $end i32) (local $last i32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $last (i32.add (local.get $out) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $quadsDone
+      (loop $quad
+        (br_if $quadsDone (i32.ge_u (local.get $out) (local.get $last)))
+        (v128.store align=4 (local.get $out)
+          (f32x4.sub (v128.load align=4 (local.get $a)) (v128.load align=4 (local.get $b))))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (br $quad)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.ge_u (local.get $out) (local.get $end)))
+        (f32.store (local.get $out) (f32.sub (f32.load (local.get $a)) (f32.load (local.get $b))))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (br $tail)))))
