@@ -16,7 +16,7 @@ import type { WeightStore } from './weight-store.js';
 
 /** Voxel-batch scratch, reused across batches, folds and the refit so no loop allocates anything voxel-sized. */
 export interface BatchWorkspace {
-  /** Cross-products per fold (p × batch). */
+  /** Cross-products of the folds of a group, by place in the group (p × batch). */
   readonly cross: Map<number, Dense>;
   /** Full XᵀY of a batch (p × batch). */
   readonly XtY: Dense;
@@ -34,15 +34,16 @@ export interface BatchWorkspace {
 
 /**
  * Allocates a {@link BatchWorkspace} for batches of `batch` voxels and at most `maxOut` prediction
- * rows. With `scoring` (the most validation rows of a fold, and the number of alphas) a float32
- * workspace puts `out` in the memory of the WebAssembly scoring loops ({@link scoreKernel}).
+ * rows. With `scoring` (the most validation rows of a fold, the number of alphas, the most folds
+ * in a group) a float32 workspace puts `out`, `XtY`, `D` and the cross-products in the memory of
+ * the WebAssembly loops ({@link scoreKernel}).
  */
 export function batchWorkspace(
   p: number,
   batch: number,
   maxOut: number,
   dtype: DType,
-  scoring?: { maxTest: number; nAlphas: number; folds: number },
+  scoring?: { maxTest: number; nAlphas: number; groupSize: number },
 ): BatchWorkspace {
   const alloc = (len: number): Dense => (dtype === 'float32' ? new Float32Array(len) : new Float64Array(len));
   const kernelWith = (blocks: number) =>
@@ -50,7 +51,7 @@ export function batchWorkspace(
       ? scoreKernel(maxOut * batch, scoring.maxTest * batch, scoreSumsLength(batch, scoring.nAlphas), blocks, p * batch)
       : undefined;
   // XᵀY, its difference D and each fold's cross-products in the kernel's memory too, when they fit.
-  const kernel = (scoring && kernelWith(2 + scoring.folds)) ?? kernelWith(0);
+  const kernel = (scoring && kernelWith(2 + scoring.groupSize)) ?? kernelWith(0);
   const [XtY, D, ...crossBlocks] = kernel?.blocks.length ? kernel.blocks : [alloc(p * batch), alloc(p * batch)];
   const cross = new Map<number, Dense>(crossBlocks.map((c, i) => [i, c]));
   const out = kernel ? kernel.out : alloc(maxOut * batch);
@@ -78,9 +79,10 @@ function subtractBlock(ws: BatchWorkspace, out: Dense, a: Dense, b: Dense): void
   }
 }
 
-function crossBuffer(ws: BatchWorkspace, p: number, batch: number, index: number, size: number): Dense {
-  let buf = ws.cross.get(index);
-  if (!buf) ws.cross.set(index, (buf = ws.dtype === 'float32' ? new Float32Array(p * batch) : new Float64Array(p * batch)));
+/** Cross-products buffer `slot` (the fold's place in its group: groups reuse them one after the other). */
+function crossBuffer(ws: BatchWorkspace, p: number, batch: number, slot: number, size: number): Dense {
+  let buf = ws.cross.get(slot);
+  if (!buf) ws.cross.set(slot, (buf = ws.dtype === 'float32' ? new Float32Array(p * batch) : new Float64Array(p * batch)));
   return buf.subarray(0, size);
 }
 
@@ -152,11 +154,11 @@ export async function scoreAlphaPath(input: AlphaPathInputs, ctx: StageContext):
       assertFinite(Yb, `Y (responses, voxels ${v0}–${v1 - 1})`, input.where);
       const Ydata: Dense = dt === 'float32' ? toFloat32(Yb.data) : toFloat64(Yb.data);
       const cross = new Map<number, Dense>();
-      for (const f of prepared) {
+      for (const [slot, f] of prepared.entries()) {
         const Yc = takeRows(Ydata, b, f.cross);
         cross.set(
           f.index,
-          (await backend.matmul(f.crossT, matrix(f.cross.length, b, Yc), { dtype: dt, out: crossBuffer(ws, p, mem.batch, f.index, p * b) }))
+          (await backend.matmul(f.crossT, matrix(f.cross.length, b, Yc), { dtype: dt, out: crossBuffer(ws, p, mem.batch, slot, p * b) }))
             .data,
         );
       }

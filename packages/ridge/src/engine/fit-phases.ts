@@ -138,7 +138,11 @@ export async function fitVoxels(
   const weights = layout.mem.spillWeights ? fileWeightStore(p, v, dt) : memoryWeightStore(p, v, dt);
   const maxOut = Math.max(...folds.map((f) => alphas.length * f.test.length));
   const maxTest = Math.max(...folds.map((f) => f.test.length));
-  const ws = batchWorkspace(p, batch, maxOut, dt, { maxTest, nAlphas: alphas.length, folds: folds.length });
+  const ws = batchWorkspace(p, batch, maxOut, dt, {
+    maxTest,
+    nAlphas: alphas.length,
+    groupSize: Math.max(...layout.mem.groups.map((g) => g.length)),
+  });
   const path = await scoreAlphaPath(
     {
       reader,
