@@ -68,7 +68,7 @@ function randomBlock(rng: ReturnType<typeof createRng>, rows: number, cols: numb
 describe('tridiagonal operations row by row', () => {
   const rng = createRng(3);
   const p = 9;
-  const c = 4;
+  const c = 5;
   const d = Float64Array.from({ length: p }, () => 2 + rng.next());
   const e = Float64Array.from({ length: p - 1 }, (_, i) => (i === 3 ? 0 : rng.normal()));
   const keep = Uint8Array.from({ length: p }, (_, i) => (i % 4 === 1 ? 0 : 1));

@@ -263,7 +263,49 @@ export function solveShiftedRows(
   }
   for (let i = 0; i < p; i++) f[i] = 1 / D[i]!;
   const y = new Float64Array(p);
-  for (let r = 0; r < c; r++) {
+  const y1 = new Float64Array(p);
+  let r = 0;
+  // Two rows at a time: their recurrences are independent, so each hides the other's latency.
+  for (; r + 2 <= c; r += 2) {
+    const o = r * p;
+    const o1 = o + p;
+    let prev = M[o]!;
+    let prev1 = M[o1]!;
+    y[0] = prev;
+    y1[0] = prev1;
+    for (let i = 1; i < p; i++) {
+      const li = l[i - 1]!;
+      if (li === 0) {
+        prev = M[o + i]!;
+        prev1 = M[o1 + i]!;
+      } else {
+        prev = M[o + i]! - li * prev;
+        prev1 = M[o1 + i]! - li * prev1;
+      }
+      y[i] = prev;
+      y1[i] = prev1;
+    }
+    const oo = (outRow + r) * p;
+    const oo1 = oo + p;
+    let next = y[p - 1]! * f[p - 1]!;
+    let next1 = y1[p - 1]! * f[p - 1]!;
+    out[oo + p - 1] = next;
+    out[oo1 + p - 1] = next1;
+    for (let i = p - 2; i >= 0; i--) {
+      const li = l[i]!;
+      const fi = f[i]!;
+      if (li === 0) {
+        next = y[i]! * fi;
+        next1 = y1[i]! * fi;
+      } else {
+        next = y[i]! * fi - li * next;
+        next1 = y1[i]! * fi - li * next1;
+      }
+      out[oo + i] = next;
+      out[oo1 + i] = next1;
+    }
+  }
+  for (; r < c; r++) {
     const o = r * p;
     // Forward elimination, then the scaling and the back substitution fused (each element is
     // scaled before its own back-substitution step, as in the three passes of solveShifted).
