@@ -89,15 +89,23 @@ async function reduce(
   const columns = new Float64Array(Math.min(blockSize, n) * n);
   const vt = new Float64Array(n);
   const z = new Float64Array(n);
+  // Panel storage reused from panel to panel (cleared, as fresh arrays were), so the reduction
+  // does not leave tens of megabytes per panel for the garbage collector.
+  const bw = Math.min(blockSize, n);
+  const VTbuf = new Float64Array(bw * n);
+  const WTbuf = new Float64Array(bw * n);
+  const t1 = new Float64Array(bw);
+  const t2 = new Float64Array(bw);
+  const factors = new Float64Array(3 * 2 * bw * Math.max(0, n - bw));
   for (;;) {
     const w = Math.min(blockSize, m);
     const last = m <= blockSize;
     const panel = {
-      VT: new Float64Array(w * m),
-      WT: new Float64Array(w * m),
+      VT: VTbuf.subarray(0, w * m).fill(0),
+      WT: WTbuf.subarray(0, w * m).fill(0),
       tau: new Float64Array(w),
-      t1: new Float64Array(w),
-      t2: new Float64Array(w),
+      t1,
+      t2,
     };
     // The block is unchanged within a panel: one copy into shared memory serves its columns.
     const shared = pool && m >= POOL_MIN ? pool : null;
@@ -119,7 +127,7 @@ async function reduce(
     }
     if (last) break;
     const mt = m - w;
-    const { L, RT } = rank2Factors(panel.VT, panel.WT, m, w);
+    const { L, RT } = rank2Factors(panel.VT, panel.WT, m, w, factors);
     await trailingUpdate(B, m, w, L, RT, scratch, strips, kernels);
     [B, scratch] = [scratch, B];
     k0 += w;
@@ -229,11 +237,15 @@ async function trailingUpdate(
   }
 }
 
-/** L = [V W] (trailing rows × 2w) and Rᵀ = [W V]ᵀ (2w × trailing rows), so L·Rᵀ = V·Wᵀ + W·Vᵀ. */
-function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number): { L: Float64Array; RT: Float64Array } {
+/**
+ * L = [V W] (trailing rows × 2w) and Rᵀ = [W V]ᵀ (2w × trailing rows), so L·Rᵀ = V·Wᵀ + W·Vᵀ;
+ * written into `room` (three blocks of 2w × trailing rows: Lᵀ, Rᵀ, L), every element set.
+ */
+function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number, room: Float64Array): { L: Float64Array; RT: Float64Array } {
   const mt = m - w;
-  const LT = new Float64Array(2 * w * mt);
-  const RT = new Float64Array(2 * w * mt);
+  const size = 2 * w * mt;
+  const LT = room.subarray(0, size);
+  const RT = room.subarray(size, 2 * size);
   for (let t = 0; t < w; t++) {
     const v = VT.subarray(t * m + w, (t + 1) * m);
     const ww = WT.subarray(t * m + w, (t + 1) * m);
@@ -242,7 +254,7 @@ function rank2Factors(VT: Float64Array, WT: Float64Array, m: number, w: number):
     RT.set(ww, t * mt);
     RT.set(v, (w + t) * mt);
   }
-  const L = new Float64Array(mt * 2 * w);
+  const L = room.subarray(2 * size, 3 * size);
   transposeInto(LT, 2 * w, mt, L);
   return { L, RT };
 }
@@ -286,20 +298,23 @@ async function formQ(n: number, panels: Panel[], kernels: DenseKernels): Promise
   let Qb = new Float64Array(Math.max(0, nq * nq));
   let scratch = new Float64Array(Math.max(0, nq * nq));
   let cur = 0;
+  const widest = Math.max(0, ...panels.map((p, i) => p.width + (panels[i + 1]?.width ?? 0)));
+  const room = { V: new Float64Array(nq * widest), VtQ: new Float64Array(widest * nq), Y: new Float64Array(widest * nq) };
   // Two panels at a time: one block reflector of twice the width halves the passes over Q̃.
   for (let pi = panels.length - 1; pi >= 0; pi -= 2) {
     const { order: mq, Vt, width: w, tau } = pi > 0 ? mergePanels(panels[pi - 1]!, panels[pi]!) : panels[pi]!;
     growBlock(Qb, cur, mq);
     cur = mq;
     const block = Qb.subarray(0, mq * mq);
-    const V = new Float64Array(mq * w);
+    // Every element of these is written before it is read; the storage is reused pair to pair.
+    const V = room.V.subarray(0, mq * w);
     transposeInto(Vt, w, mq, V);
     const VtV = new Float64Array(w * w);
     await kernels.gemm(Vt, V, w, mq, w, VtV);
     const T = blockReflectorT(VtV, w, tau);
-    const VtQ = new Float64Array(w * mq);
+    const VtQ = room.VtQ.subarray(0, w * mq);
     await kernels.gemm(Vt, block, w, mq, mq, VtQ);
-    const Y = new Float64Array(w * mq);
+    const Y = room.Y.subarray(0, w * mq);
     await kernels.gemm(T, VtQ, w, w, mq, Y);
     // Q̃ ← (I − V·T·Vᵀ)·Q̃ = Q̃ − V·Y, into the scratch buffer, which then becomes the block.
     await kernels.gemmSubtract(V, Y, block, mq, w, mq, scratch.subarray(0, mq * mq));
