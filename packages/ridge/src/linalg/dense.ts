@@ -27,14 +27,20 @@ export function gemm(A: Dense, B: Dense, m: number, k: number, n: number, out: D
   }
 }
 
-/** Transposes a row-major m×n array into `out` (n×m). Blocked for cache locality. */
+/**
+ * Transposes a row-major m×n array into `out` (n×m). Blocked for cache locality (16 × 16 tiles),
+ * writing each tile's rows of `out` contiguously.
+ */
 export function transposeInto(A: Dense, m: number, n: number, out: Dense): void {
-  const bs = 32;
+  const bs = 16;
   for (let i0 = 0; i0 < m; i0 += bs) {
     const i1 = Math.min(m, i0 + bs);
     for (let j0 = 0; j0 < n; j0 += bs) {
       const j1 = Math.min(n, j0 + bs);
-      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) out[j * m + i] = A[i * n + j]!;
+      for (let j = j0; j < j1; j++) {
+        const o = j * m;
+        for (let i = i0; i < i1; i++) out[o + i] = A[i * n + j]!;
+      }
     }
   }
 }
