@@ -97,13 +97,13 @@ export async function prepareFold(
   const crossRows = takeRows(Xd, p, w.cross);
   const Gc = full.crossGrams.get(index) ?? (await backend.gram(matrix(w.cross.length, p, crossRows)));
   full.crossGrams.delete(index);
-  const Gf = w.subtract
-    ? matrix(
-        p,
-        p,
-        full.G.data.map((g, k) => g - Gc.data[k]!),
-      )
-    : Gc;
+  let Gf = Gc;
+  if (w.subtract) {
+    const G = full.G.data;
+    const Gt = new Float64Array(G.length);
+    for (let k = 0; k < G.length; k++) Gt[k] = G[k]! - Gc.data[k]!;
+    Gf = matrix(p, p, Gt);
+  }
   const f = await factor(Gf, `fold ${index}`);
   const lambdas = settings.alphas.map((a) => huthLambda(a, f.sMax2, settings.normalpha));
   const plan = planProducts(lambdas, f.sMax2, settings.seriesTolerance);
