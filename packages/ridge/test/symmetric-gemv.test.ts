@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, matrix } from '@voxelwise/core';
+import type { DenseKernels } from '../src/linalg/backend.js';
 import { gemm } from '../src/linalg/dense.js';
 import { createPureBackend } from '../src/linalg/pure-backend.js';
 import { createSymvPool, quadModule } from '../src/linalg/symmetric-gemv-pool.js';
 import { symvLower, symvRows } from '../src/linalg/symmetric-gemv.js';
+import { tridiagonalizeBlocked } from '../src/linalg/tridiagonalize.js';
 
 describe('symvLower', () => {
   // Orders around the 4-row blocking (remainders 0–3) and offsets r0 inside a larger matrix.
@@ -93,6 +95,32 @@ describe('createSymvPool', () => {
   });
 });
 
+describe('createSymvPool blocks', () => {
+  it('reads a matrix placed in one of its blocks in place, with the bits of a copied one', async () => {
+    const pool = await createSymvPool(120, 1);
+    try {
+      const rng = createRng(9);
+      const m = 97;
+      const A = new Float64Array(m * m);
+      for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) A[i * m + j] = A[j * m + i] = rng.normal();
+      const x = Float64Array.from({ length: m }, () => rng.normal());
+      pool.load(A, m);
+      const copied = new Float64Array(m);
+      pool.symv(3, m, x, copied);
+      pool.blocks[0].fill(Number.NaN);
+      pool.blocks[1].set(A);
+      pool.load(pool.blocks[1], m);
+      const inPlace = new Float64Array(m);
+      pool.symv(3, m, x, inPlace);
+      expect(Array.from(inPlace)).toEqual(Array.from(copied));
+      // Loading in place copied nothing into the other block.
+      expect(pool.blocks[0].every((v) => Number.isNaN(v))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('the Householder reduction with the worker pool (order ≥ 512)', () => {
   it('reduces a 530 × 530 Gram matrix: QᵀGQ = T, QᵀQ = I', async () => {
     const p = 530;
@@ -107,6 +135,24 @@ describe('the Householder reduction with the worker pool (order ≥ 512)', () =>
       }
     }
     const { d, e, Q } = await (await createPureBackend()).tridiagonalize(matrix(p, p, G));
+    // The trailing blocks live in the pool's shared memory, which onnxruntime refuses: products
+    // that refuse it too must give the same bits (blocks under order 288 are one product each).
+    const shared = (...arrays: Float64Array[]) => arrays.some((a) => a.buffer instanceof SharedArrayBuffer);
+    const refusing: DenseKernels = {
+      gemm: async (A, B, m, k, n, out) => {
+        if (shared(A, B, out)) throw new Error('shared memory');
+        gemm(A, B, m, k, n, out);
+      },
+      gemmSubtract: async (A, B, C, m, k, n, out) => {
+        if (shared(A, B, C, out)) throw new Error('shared memory');
+        gemm(A, B, m, k, n, out);
+        for (let i = 0; i < m * n; i++) out[i] = C[i]! - out[i]!;
+      },
+    };
+    const again = await tridiagonalizeBlocked(matrix(p, p, G), refusing, 32);
+    expect(Array.from(again.d)).toEqual(Array.from(d));
+    expect(Array.from(again.e)).toEqual(Array.from(e));
+    expect(Array.from(again.Q.data)).toEqual(Array.from(Q.data));
     const QT = new Float64Array(p * p);
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) QT[j * p + i] = Q.data[i * p + j]!;
     const GQ = new Float64Array(p * p);

@@ -9,13 +9,20 @@ import { SYMV_KERNEL_WASM } from './symv-kernel-bytes.js';
  * slow to wake, as on a loaded machine) and the partials are summed in slot order: the answer
  * has the same bits whoever computed which slot, with or without WebAssembly, so a fit gives the same
  * numbers on every machine. Everything lives in one shared WebAssembly memory (a plain
- * SharedArrayBuffer where WebAssembly SIMD is missing or the matrix exceeds 4 GiB);
- * onnxruntime does not accept shared memory, so the Householder reduction copies each trailing
- * block in with {@link SymvPool.load}.
+ * SharedArrayBuffer where WebAssembly SIMD is missing or the matrix exceeds 4 GiB), including
+ * two blocks of capacity² ({@link SymvPool.blocks}) in which the Householder reduction keeps its
+ * trailing blocks, so {@link SymvPool.load} need not copy them (onnxruntime does not accept
+ * shared memory, so its products still read and write private copies).
  */
 export interface SymvPool {
-  /** Copies the lower triangle of the m × m row-major matrix `A` (m ≤ the pool's capacity) into shared memory. */
+  /**
+   * Makes the m × m row-major matrix `A` (m ≤ the pool's capacity) the one the products read:
+   * one of {@link SymvPool.blocks} (from its start) is used in place, anything else has its
+   * lower triangle copied into the first block.
+   */
   load(A: Float64Array, m: number): void;
+  /** Two shared blocks of capacity² values each, row-major, for matrices the products will read. */
+  readonly blocks: readonly [Float64Array, Float64Array];
   /** `y[r0..n) = S·x[r0..n)` for `S = A[r0..n, r0..n]` of the loaded matrix (lower triangle read). */
   symv(r0: number, n: number, x: Float64Array, y: Float64Array): void;
   /** Stops the workers. */
@@ -26,7 +33,7 @@ export interface SymvPool {
 const SLOTS = 8;
 /** Rows per chunk, a multiple of the kernel's 4-row blocks. */
 const CHUNK = 16;
-// Control words (Int32): wake-up counter, next unclaimed slot, slots done, r0, n, lda, stop.
+// Control words (Int32): wake-up counter, next unclaimed slot, slots done, r0, n, lda, stop, block.
 const WAKE = 0;
 const CLAIM = 1;
 const DONE = 2;
@@ -34,6 +41,7 @@ const R0 = 3;
 const N = 4;
 const LDA = 5;
 const STOP = 6;
+const BLOCK = 7;
 
 /**
  * Slot `s` of the product: rows of chunks s, s + SLOTS, … counted from the last row (the
@@ -69,10 +77,10 @@ const { workerData } = require('node:worker_threads');
 const symvRows = (${symvRows.toString()});
 const symvSlot = (${symvSlot.toString()});
 const { ctl, buffer, module, memory, cap, index } = workerData;
-const A = new Float64Array(buffer, 0, cap * cap);
-const X = new Float64Array(buffer, 8 * cap * cap, cap);
-const Y = new Float64Array(buffer, 8 * (cap * cap + cap), ${SLOTS} * cap);
-const sums = new Float64Array(buffer, 8 * (cap * cap + cap + ${SLOTS} * cap + 4 * index), 4);
+const blocks = [new Float64Array(buffer, 0, cap * cap), new Float64Array(buffer, 8 * cap * cap, cap * cap)];
+const X = new Float64Array(buffer, 16 * cap * cap, cap);
+const Y = new Float64Array(buffer, 8 * (2 * cap * cap + cap), ${SLOTS} * cap);
+const sums = new Float64Array(buffer, 8 * (2 * cap * cap + cap + ${SLOTS} * cap + 4 * index), 4);
 const loop = module ? { quad: new WebAssembly.Instance(module, { env: { memory } }).exports.quad, sums } : null;
 let seen = 0;
 for (;;) {
@@ -83,7 +91,7 @@ for (;;) {
     const s = Atomics.load(ctl, ${CLAIM});
     if (s >= ${SLOTS}) break;
     if (Atomics.compareExchange(ctl, ${CLAIM}, s, s + 1) !== s) continue;
-    symvSlot(symvRows, loop, A, ctl[${LDA}], ctl[${R0}], ctl[${N}], X, Y, cap, s, ${SLOTS}, ${CHUNK});
+    symvSlot(symvRows, loop, blocks[ctl[${BLOCK}]], ctl[${LDA}], ctl[${R0}], ctl[${N}], X, Y, cap, s, ${SLOTS}, ${CHUNK});
     if (Atomics.add(ctl, ${DONE}, 1) + 1 === ${SLOTS}) Atomics.notify(ctl, ${DONE});
   }
 }
@@ -143,14 +151,15 @@ export async function createSymvPool(capacity: number, workers?: number): Promis
   const Bytes = shared ? SharedArrayBuffer : ArrayBuffer;
   const count = Worker && shared ? Math.max(0, Math.min(SLOTS - 1, workers ?? 0)) : 0;
   const ctl = new Int32Array(new Bytes(4 * 8));
-  // A (capacity²), x (capacity), the slots' y (SLOTS·capacity), each thread's four sums.
-  const bytes = 8 * (capacity * capacity + capacity + SLOTS * capacity + 4 * SLOTS);
+  // Two blocks (capacity² each), x (capacity), the slots' y (SLOTS·capacity), each thread's four sums.
+  const cc = capacity * capacity;
+  const bytes = 8 * (2 * cc + capacity + SLOTS * capacity + 4 * SLOTS);
   const wasm = shared ? quadModule(bytes) : undefined;
   const buffer = wasm ? wasm.memory.buffer : new Bytes(bytes);
-  const A = new Float64Array(buffer, 0, capacity * capacity);
-  const X = new Float64Array(buffer, 8 * capacity * capacity, capacity);
-  const Y = new Float64Array(buffer, 8 * (capacity * capacity + capacity), SLOTS * capacity);
-  const sums = new Float64Array(buffer, 8 * (capacity * capacity + capacity + SLOTS * capacity), 4);
+  const blocks: [Float64Array, Float64Array] = [new Float64Array(buffer, 0, cc), new Float64Array(buffer, 8 * cc, cc)];
+  const X = new Float64Array(buffer, 16 * cc, capacity);
+  const Y = new Float64Array(buffer, 8 * (2 * cc + capacity), SLOTS * capacity);
+  const sums = new Float64Array(buffer, 8 * (2 * cc + capacity + SLOTS * capacity), 4);
   const loop: QuadLoop | null = wasm ? { quad: wasm.quad, sums } : null;
   const threads = Array.from({ length: count }, (_, w) => {
     const workerData = { ctl, buffer, module: wasm?.module, memory: wasm?.memory, cap: capacity, index: w + 1 };
@@ -159,10 +168,17 @@ export async function createSymvPool(capacity: number, workers?: number): Promis
     return worker;
   });
   let lda = 0;
+  let A = blocks[0];
   return {
+    blocks,
     load(B, m) {
-      // Only the lower triangle (diagonal included) is ever read.
-      for (let i = 0; i < m; i++) A.set(B.subarray(i * m, i * m + i + 1), i * m);
+      const inPlace = blocks.findIndex((b) => B.buffer === b.buffer && B.byteOffset === b.byteOffset);
+      if (inPlace < 0) {
+        // Only the lower triangle (diagonal included) is ever read.
+        for (let i = 0; i < m; i++) blocks[0].set(B.subarray(i * m, i * m + i + 1), i * m);
+      }
+      A = blocks[Math.max(0, inPlace)]!;
+      ctl[BLOCK] = Math.max(0, inPlace);
       lda = m;
     },
     symv(r0, n, x, y) {

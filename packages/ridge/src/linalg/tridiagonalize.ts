@@ -78,8 +78,10 @@ async function reduce(
   pool: SymvPool | null,
 ): Promise<Panel[]> {
   const n = G.rows;
-  let B = Float64Array.from(G.data);
-  let scratch = new Float64Array(n > blockSize ? (n - Math.min(blockSize, n)) ** 2 : 0);
+  // With a pool the trailing blocks live in its two shared blocks, which it reads in place.
+  let B = pool ? pool.blocks[0].subarray(0, n * n) : new Float64Array(n * n);
+  B.set(G.data);
+  let scratch = pool ? pool.blocks[1] : new Float64Array(n > blockSize ? (n - Math.min(blockSize, n)) ** 2 : 0);
   const strips = stripBuffers(n - Math.min(blockSize, n), blockSize);
   const panels: Panel[] = [];
   let m = n;
@@ -212,9 +214,14 @@ async function trailingUpdate(
   const k = 2 * w;
   const strips = Math.round(mt / buffers.rowsTarget);
   if (strips < 2) {
-    // The trailing block compacted to the front of B, one product into `out`.
+    // The trailing block compacted to the front of B, one product into `out` (through private
+    // copies when B and `out` are shared memory, which onnxruntime does not accept).
     for (let i = 0; i < mt; i++) B.copyWithin(i * mt, (i + w) * m + w, (i + w) * m + w + mt);
-    await kernels.gemmSubtract(L, RT, B.subarray(0, mt * mt), mt, k, mt, out.subarray(0, mt * mt));
+    const shared = isShared(B) || isShared(out);
+    const C = shared ? B.slice(0, mt * mt) : B.subarray(0, mt * mt);
+    const res = shared ? new Float64Array(mt * mt) : out.subarray(0, mt * mt);
+    await kernels.gemmSubtract(L, RT, C, mt, k, mt, res);
+    if (shared) out.set(res);
     return;
   }
   for (let s = 0; s < strips; s++) {
@@ -235,6 +242,11 @@ async function trailingUpdate(
     await kernels.gemmSubtract(L.subarray(r0 * k, r1 * k), RTs, C, rows, k, r1, res);
     for (let i = 0; i < rows; i++) out.set(res.subarray(i * r1, (i + 1) * r1), (r0 + i) * mt);
   }
+}
+
+/** Whether `a` lies in shared memory (a SharedArrayBuffer, or a shared WebAssembly memory). */
+function isShared(a: Float64Array): boolean {
+  return typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 }
 
 /**
