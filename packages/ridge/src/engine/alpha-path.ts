@@ -28,7 +28,7 @@ export interface BatchWorkspace {
   readonly Z: Dense;
   /** Element type of all of them. */
   readonly dtype: DType;
-  /** The WebAssembly scoring loops, whose memory holds `out` (float32 fits, where WebAssembly SIMD runs). */
+  /** The WebAssembly loops of the batch, whose memory holds `out`, `XtY`, `D` and `cross` (float32 fits, where WebAssembly SIMD runs). */
   readonly kernel?: ScoreKernel;
 }
 
