@@ -10,6 +10,9 @@ import type { OnnxRuntimeImporter } from './onnx-runtime.js';
 import { tql2 } from './tridiagonal-ops.js';
 import { tridiagonalizeBlocked } from './tridiagonalize.js';
 
+/** Features per row strip of the Gram product: strips keep each product large enough for full speed. */
+const GRAM_STRIP = 384;
+
 /** Options of {@link createOnnxBackend}. */
 export interface OnnxBackendOptions {
   /** Threads of onnxruntime's intra-op pool. @default os.availableParallelism() */
@@ -132,20 +135,43 @@ export async function createOnnxBackend(options: OnnxBackendOptions = {}): Promi
       return matrix(A.rows, B.cols, out);
     },
     async gram(X: Matrix): Promise<Matrix<Float64Array>> {
-      // Σ over row blocks of X_bᵀ·X_b in float64 (float32 inputs are exact in float64).
+      // Σ over row blocks of X_bᵀ·X_b in float64 (float32 inputs are exact in float64). Only the
+      // lower triangle is multiplied, in row strips [c0, c1) × columns [0, c1) (about 56 % of
+      // the flops for eight strips), then mirrored: entry (j, i) is the same sum of the same
+      // products in the same order as (i, j), so the matrix is what the full product gives.
       const { rows: n, cols: p } = X;
       const G = new Float64Array(p * p);
       const block = Math.max(1, Math.min(n, Math.floor((32 * 1024 * 1024) / Math.max(1, p * 8))));
+      const strips = Math.max(1, Math.round(p / GRAM_STRIP));
       const part = new Float64Array(p * p);
+      const cols = strips > 1 ? new Float64Array(block * p) : null;
       for (let r0 = 0; r0 < n; r0 += block) {
         const r1 = Math.min(n, r0 + block);
         const rows = r1 - r0;
         const Xb = Float64Array.from(X.data.subarray(r0 * p, r1 * p));
         const XbT = new Float64Array(rows * p);
         transposeInto(Xb, rows, p, XbT);
-        await run('float64', XbT, Xb, p, rows, p, part);
-        for (let k = 0; k < G.length; k++) G[k] = G[k]! + part[k]!;
+        if (!cols) {
+          await run('float64', XbT, Xb, p, rows, p, part);
+          for (let k = 0; k < G.length; k++) G[k] = G[k]! + part[k]!;
+          continue;
+        }
+        for (let s = 0; s < strips; s++) {
+          const c0 = Math.floor((s * p) / strips);
+          const c1 = Math.floor(((s + 1) * p) / strips);
+          // Columns [0, c1) of X_b, compacted.
+          const Xc = c1 === p ? Xb : cols.subarray(0, rows * c1);
+          if (c1 < p) for (let r = 0; r < rows; r++) Xc.set(Xb.subarray(r * p, r * p + c1), r * c1);
+          const out = part.subarray(0, (c1 - c0) * c1);
+          await run('float64', XbT.subarray(c0 * rows, c1 * rows), Xc, c1 - c0, rows, c1, out);
+          for (let i = c0; i < c1; i++) {
+            const g = i * p;
+            const o = (i - c0) * c1;
+            for (let j = 0; j <= i; j++) G[g + j] = G[g + j]! + out[o + j]!;
+          }
+        }
       }
+      if (strips > 1) for (let i = 0; i < p; i++) for (let j = 0; j < i; j++) G[j * p + i] = G[i * p + j]!;
       return matrix(p, p, G);
     },
     tridiagonalize(G): Promise<Tridiagonalization> {
