@@ -112,10 +112,11 @@ export interface Team {
    */
   clean: boolean;
   /**
-   * Jobs left to run on one thread after a takeover, and how many the next takeover imposes
-   * (doubling up to 64, halved by each job the worker helped finish): on a machine whose cores
-   * are busy with other work the worker is often descheduled, and waiting for it costs more than
-   * it saves.
+   * Jobs left to run on one thread after a job that did not run on two cores at once (see
+   * {@link judgeJob}) or needed a takeover, and how many the next such job imposes (doubling up
+   * to 64, halved by each job that ran in parallel): on a machine whose cores are busy with
+   * other work the two threads often share one core, and then the hand-overs cost more than they
+   * save.
    */
   backoff: number;
   penalty: number;
@@ -231,6 +232,29 @@ export function bandedTeam(work: number): Team | undefined {
     team.clean = true;
   }
   return team;
+}
+
+/** Below this ratio of process CPU time to wall time, a job did not run on two cores at once. */
+const PARALLEL = 1.3;
+
+/** The process's CPU time in milliseconds (all threads), where the runtime gives it. */
+export function cpuMs(): number | undefined {
+  const proc = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process;
+  const usage = proc?.cpuUsage?.();
+  return usage ? (usage.user + usage.system) / 1000 : undefined;
+}
+
+/**
+ * Records how a job on the team went: `wall` milliseconds of wall time for `cpu` milliseconds of
+ * the process's CPU time. With both threads busy on two cores the ratio is near 2; near 1 they
+ * took turns on one core (other processes hold the rest), the worker then only adds hand-overs,
+ * and the next jobs run on one thread (see {@link Team.backoff}).
+ */
+export function judgeJob(team: Team, wall: number, cpu: number): void {
+  if (cpu < PARALLEL * wall) {
+    team.penalty = Math.min(64, 2 * team.penalty || 1);
+    team.backoff = team.penalty;
+  } else team.penalty >>= 1;
 }
 
 /** Test options of {@link useBandedWorkers}. */

@@ -3,7 +3,7 @@ import type { Matrix } from '@voxelwise/core';
 import type { BandPlan } from './band.js';
 import { SHARED_MAX_PAGES, pairKernel } from './banded-kernel.js';
 import type { BlockLayout } from './banded-kernel.js';
-import { CTL, UNIT_MASK, bandedTeam } from './banded-team.js';
+import { CTL, UNIT_MASK, bandedTeam, cpuMs, judgeJob } from './banded-team.js';
 import type { Team } from './banded-team.js';
 import { checkFeatures } from './validate.js';
 
@@ -72,9 +72,15 @@ export function bandedProduct(job: BandedJob): void {
     let work = 0;
     for (let q = 0; q < nPairs; q++) work += pairSpan(plan.lo, plan.hi, 2 * q);
     const team = bandedTeam(work * 2 * sets * job.data.cols * (job.rectify ? 2 : 1));
-    // The columns the threaded path leaves (all of them when the job does not fit its memory,
-    // those after a block where the worker stalled) are done on one thread.
-    if (team) return oneThread(job, threadedProduct(job, team));
+    if (team) {
+      const wall = performance.now();
+      const cpu = cpuMs();
+      const done = threadedProduct(job, team);
+      if (cpu !== undefined && done > 0) judgeJob(team, performance.now() - wall, cpuMs()! - cpu);
+      // The columns the threaded path leaves (all of them when the job does not fit its memory,
+      // those after a block where the worker stalled) are done on one thread.
+      return oneThread(job, done);
+    }
   }
   oneThread(job, 0);
 }
@@ -369,7 +375,6 @@ function threadedProduct(job: BandedJob, team: Team): number {
         kernel.unit(8 * desc + 32, nPairs, accCaller);
         emitUnit(e++, scratch, 2 * scratch32, 2 * rw);
       }
-      if (stop < 0) team.penalty >>= 1;
       finished = true;
     } finally {
       Atomics.store(ctl, CTL.NEXT, tag | UNIT_MASK);

@@ -6,7 +6,7 @@ import { planBand } from '../src/band.js';
 import { bandedProduct } from '../src/banded.js';
 import { useScalarKernel } from '../src/banded-kernel.js';
 import { availableParallelism } from 'node:os';
-import { bandedTeam, bandedWorkerReady, bandedWorkerUnits, useBandedWorkers } from '../src/banded-team.js';
+import { bandedTeam, bandedWorkerReady, bandedWorkerUnits, judgeJob, useBandedWorkers } from '../src/banded-team.js';
 
 afterEach(() => {
   useScalarKernel(false);
@@ -177,5 +177,23 @@ describe('when the worker is used (auto)', () => {
     }
     useBandedWorkers('off');
     expect(bandedTeam(2 ** 30)).toBeUndefined();
+  });
+});
+
+describe('jobs whose threads took turns on one core', () => {
+  it('send the next jobs to one thread, twice as many each time, fewer after parallel jobs', async () => {
+    useBandedWorkers('auto', { takeoverMs: 60_001 }); // a new worker, no backoff from earlier tests
+    expect(await bandedWorkerReady()).toBe(true);
+    const team = bandedTeam(2 ** 30);
+    if (!team) return; // one core: the worker is never used
+    judgeJob(team, 10, 11); // CPU ≈ wall: the two threads shared one core
+    expect(bandedTeam(2 ** 30)).toBeUndefined();
+    expect(bandedTeam(2 ** 30)).toBe(team);
+    judgeJob(team, 10, 10);
+    expect([bandedTeam(2 ** 30), bandedTeam(2 ** 30), bandedTeam(2 ** 30)]).toEqual([undefined, undefined, team]);
+    judgeJob(team, 10, 19); // both cores busy: the penalty halves (2 → 1 → 0)
+    judgeJob(team, 10, 19);
+    judgeJob(team, 10, 10);
+    expect([bandedTeam(2 ** 30), bandedTeam(2 ** 30)]).toEqual([undefined, team]);
   });
 });
