@@ -90,6 +90,8 @@ describe('speech features through the CLI', () => {
     const hop = await runCli([...base, '--hop', '1.5', '--stories', 'alpha', '--cache-dir', join(dir, 'hop-cache'), '--quiet']);
     expect(hop.err).toBe('');
     expect(hop.out).toMatch(/alpha\s+77 windows\s+computed/);
+    // cache ls tells a hop file from the exact one.
+    expect((await runCli(['cache', 'ls', '--cache-dir', join(dir, 'hop-cache')])).out).toMatch(/alpha .*0\.5\/2 hop 1\.5\s+last/);
     const bad = await runCli([...base, '--hop', '0.7', '--stories', 'alpha', '--cache-dir', join(dir, 'hop-cache'), '--quiet']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/"hop" \(0\.7 s\) must be a whole multiple of option "chunkSize" \(0\.5 s\)/);

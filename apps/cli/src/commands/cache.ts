@@ -61,7 +61,7 @@ function speechTable(out: TextOut, entries: ReadonlyArray<SpeechCacheEntry & { o
       m.key.slice(0, 12),
       m.story,
       m.model.hub?.repo ?? m.model.label,
-      `${p.chunkSize}/${p.contextSize}`,
+      `${p.chunkSize}/${p.contextSize}${p.hop !== undefined && p.hop !== p.chunkSize ? ` hop ${p.hop}` : ''}`,
       `${p.pool}${p.whisperFrames ? `/${p.whisperFrames}` : ''}`,
       `${m.nLayers}×${m.dModel}`,
       String(m.nWindows),
