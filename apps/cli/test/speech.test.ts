@@ -95,6 +95,19 @@ describe('speech features through the CLI', () => {
     const bad = await runCli([...base, '--hop', '0.7', '--stories', 'alpha', '--cache-dir', join(dir, 'hop-cache'), '--quiet']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/"hop" \(0\.7 s\) must be a whole multiple of option "chunkSize" \(0\.5 s\)/);
+    // --whisper-input reaches the stage's schema (an unknown value is refused there).
+    const input = await runCli([
+      ...base,
+      '--whisper-input',
+      'cropped',
+      '--stories',
+      'alpha',
+      '--cache-dir',
+      join(dir, 'hop-cache'),
+      '--quiet',
+    ]);
+    expect(input.code).toBe(2);
+    expect(input.err).toMatch(/whisperInput/);
   });
 
   it('voxelwise train fits speech features (feature times, not word times) from one config', async () => {

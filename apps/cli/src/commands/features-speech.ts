@@ -11,6 +11,7 @@ export interface SpeechExtractArgs {
   readonly pool?: string;
   readonly hop?: string;
   readonly whisperFrames?: string;
+  readonly whisperInput?: string;
   readonly batchSize?: number;
   readonly threads?: number;
   readonly layers?: string;
@@ -49,6 +50,7 @@ export async function extractSpeech(
     ...(args.pool !== undefined ? { pool: args.pool } : {}),
     ...(args.hop !== undefined ? { hop: seconds('--hop', args.hop) } : {}),
     ...(args.whisperFrames !== undefined ? { whisperFrames: args.whisperFrames } : {}),
+    ...(args.whisperInput !== undefined ? { whisperInput: args.whisperInput } : {}),
     ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
     ...(args.threads !== undefined ? { threads: args.threads } : {}),
   });

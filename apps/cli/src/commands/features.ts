@@ -102,6 +102,11 @@ const options = {
     value: '<f>',
     description: 'speech, Whisper: real (frames of the audio) | padded (all 1500, LITcoder) (default real)',
   },
+  'whisper-input': {
+    type: 'string',
+    value: '<i>',
+    description: 'speech, Whisper: padded (30 s, as trained and as LITcoder) | trimmed (the window only, ≈ 2× less work) (default padded)',
+  },
   force: { type: 'boolean', description: 'Recompute even when cached' },
   json: { type: 'boolean', description: 'Print the summary as JSON' },
   quiet: { type: 'boolean', short: 'q', description: 'No progress output' },
@@ -135,7 +140,7 @@ and every layer goes to <cache-dir>/features-speech.`,
     const memoryBudget = parseSize(values['memory-budget'] ?? '4GB', '--memory-budget');
     const kind = values.extractor ?? 'lm';
     if (kind !== 'lm' && kind !== 'speech') throw usageError(`--extractor must be lm or speech (got "${kind}")`);
-    const speechOnly = ['chunk-size', 'context-size', 'pool', 'hop', 'whisper-frames'] as const;
+    const speechOnly = ['chunk-size', 'context-size', 'pool', 'hop', 'whisper-frames', 'whisper-input'] as const;
     const lmOnly = ['context', 'lookback', 'pooling', 'context-tokenizer', 'sliding-window'] as const;
     const misplaced = (kind === 'lm' ? speechOnly : lmOnly).filter((k) => values[k] !== undefined);
     if (misplaced.length > 0)
@@ -156,6 +161,7 @@ and every layer goes to <cache-dir>/features-speech.`,
             ...(values.pool !== undefined ? { pool: values.pool } : {}),
             ...(values.hop !== undefined ? { hop: values.hop } : {}),
             ...(values['whisper-frames'] !== undefined ? { whisperFrames: values['whisper-frames'] } : {}),
+            ...(values['whisper-input'] !== undefined ? { whisperInput: values['whisper-input'] } : {}),
             ...(values['batch-size'] !== undefined ? { batchSize: integer('--batch-size', values['batch-size'], 1)! } : {}),
             ...(values.threads !== undefined ? { threads: integer('--threads', values.threads, 1)! } : {}),
             ...(values.layers !== undefined ? { layers: values.layers } : {}),
