@@ -135,6 +135,15 @@ type WorkerCtor = new (source: string, options: { eval: true; workerData: unknow
 
 /** Below this many multiply-adds a job runs on one thread (handing it over costs more). */
 const MIN_WORK = 2 ** 21;
+/**
+ * Below this many multiply-adds per source value the caller copies, a job runs on one thread:
+ * the copy and the hand-over of results stay with the caller, and the worker, reading rows the
+ * other core has just written, computes a pair at about half the caller's speed. Measured on the
+ * idle 2-core machine (2026-12-06 11:17 UTC, LeBel scale): `lanczos` (≈ 7 per value) 130 ms with
+ * the worker against 105 ms without, rectify (≈ 14) 229–253 against 231–258 ms, `gabor` (≈ 28,
+ * four weight sets) 746–755 against 1093–1141 ms.
+ */
+const MIN_INTENSITY = 20;
 
 let mode: WorkerMode = 'auto';
 let fault: WorkerFault | undefined;
@@ -206,19 +215,19 @@ function startTeam(): (Team & { worker?: WorkerLike }) | null {
 }
 
 /**
- * The team for a job of `work` multiply-adds, or undefined to run it on one thread: no worker
- * here (browser, no SharedArrayBuffer), fewer than 2 cores (or `VOXELWISE_DOWNSAMPLE_WORKERS=0`),
- * a small job, a worker not running yet (it starts on the first call that could use it) or gone,
+ * The team for a job of `work` multiply-adds on `copied` source values, or undefined to run it on
+ * one thread: no worker here (browser, no SharedArrayBuffer), fewer than 2 cores (or
+ * `VOXELWISE_DOWNSAMPLE_WORKERS=0`), a small job or one with few multiply-adds per value, a worker not running yet (it starts on the first call that could use it) or gone,
  * or one still busy with a job the caller gave up. `useBandedWorkers(0)` gives a team without a
  * worker (the caller claims every unit) and `1` one with the worker whatever the job's size.
  */
-export function bandedTeam(work: number): Team | undefined {
+export function bandedTeam(work: number, copied = 0): Team | undefined {
   if (mode === 'off') return undefined;
   if (mode === 0) {
     if (solo === undefined) solo = makeTeam();
     return solo ?? undefined;
   }
-  if (mode === 'auto' && (work < MIN_WORK || cores() < 2)) return undefined;
+  if (mode === 'auto' && (work < MIN_WORK || work < MIN_INTENSITY * copied || cores() < 2)) return undefined;
   if (team === undefined) team = startTeam();
   if (!team) return undefined;
   const state = Atomics.load(team.ctl, CTL.STATE);

@@ -71,7 +71,7 @@ export function bandedProduct(job: BandedJob): void {
   if (nPairs > 0 && nPairs < UNIT_MASK && pairKernel().kind === 'simd') {
     let work = 0;
     for (let q = 0; q < nPairs; q++) work += pairSpan(plan.lo, plan.hi, 2 * q);
-    const team = bandedTeam(work * 2 * sets * job.data.cols * (job.rectify ? 2 : 1));
+    const team = bandedTeam(work * 2 * sets * job.data.cols * (job.rectify ? 2 : 1), plan.order.length * job.data.cols);
     if (team) {
       const wall = performance.now();
       const cpu = cpuMs();

@@ -164,11 +164,14 @@ describe('non-finite features with two threads', () => {
 });
 
 describe('when the worker is used (auto)', () => {
-  it('for large jobs on two or more cores, never with VOXELWISE_DOWNSAMPLE_WORKERS=0 or for small jobs', async () => {
+  it('for large, compute-heavy jobs on two or more cores; never with VOXELWISE_DOWNSAMPLE_WORKERS=0', async () => {
     useBandedWorkers('auto', { takeoverMs: 60_000 }); // a new worker, no backoff from earlier tests
     expect(await bandedWorkerReady()).toBe(true);
     expect(bandedTeam(2 ** 30) !== undefined).toBe(availableParallelism() >= 2);
     expect(bandedTeam(1000)).toBeUndefined();
+    // Few multiply-adds per copied value (Lanczos: ≈ 7): the copy dominates, one thread.
+    expect(bandedTeam(2 ** 30, 2 ** 28)).toBeUndefined();
+    expect(bandedTeam(2 ** 30, 2 ** 24) !== undefined).toBe(availableParallelism() >= 2);
     process.env['VOXELWISE_DOWNSAMPLE_WORKERS'] = '0';
     try {
       expect(bandedTeam(2 ** 30)).toBeUndefined();
