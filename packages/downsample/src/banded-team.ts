@@ -138,7 +138,7 @@ const MIN_WORK = 2 ** 21;
 /**
  * Below this many multiply-adds per source value the caller copies, a job runs on one thread:
  * the copy and the hand-over of results stay with the caller, and the worker, reading rows the
- * other core has just written, computes a pair at about half the caller's speed. Measured on the
+ * other core has just written, spends about twice the caller's CPU time per pair. Measured on the
  * idle 2-core machine (2026-12-06 11:17 UTC, LeBel scale): `lanczos` (≈ 7 per value) 130 ms with
  * the worker against 105 ms without, rectify (≈ 14) 229–253 against 231–258 ms, `gabor` (≈ 28,
  * four weight sets) 746–755 against 1093–1141 ms.
