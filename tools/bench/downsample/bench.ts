@@ -16,7 +16,8 @@
  *
  * LeBel scale: 27 stories of ≈2,000 words and ≈350 TRs (TR 2 s), 768 features. Times are the best
  * of `repeats` runs over all stories; numpy (Debian's, on its native OpenBLAS kernel: ../peers.ts)
- * uses 2 BLAS threads unless told otherwise, voxelwise the caller's thread and one worker.
+ * uses 2 BLAS threads unless told otherwise, voxelwise one thread (plus the banded product's worker
+ * thread for compute-heavy products such as Gabor's).
  * Results go to stdout and tools/bench/out/downsample-<config>-<dtype>.json.
  */
 import { spawnSync } from 'node:child_process';
