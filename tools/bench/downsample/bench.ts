@@ -178,7 +178,7 @@ try {
   const kernel = pairKernel().kind === 'simd' ? 'WebAssembly SIMD' : 'scalar';
   const worker = await bandedWorkerReady();
   console.log(
-    `numpy peer: ${peerKernel(threads)}; voxelwise: banded kernel ${kernel}, ${worker ? 'caller + 1 worker thread' : '1 thread (no worker)'}`,
+    `numpy peer: ${peerKernel(threads)}; voxelwise: banded kernel ${kernel}, ${worker ? '1 thread + a worker thread for compute-heavy products' : '1 thread (no worker)'}`,
   );
   const py = spawnSync(PYTHON, [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
     encoding: 'utf8',
