@@ -102,12 +102,7 @@ function oneThread(job: BandedJob, first: number): void {
   // Arena layout (float64 elements): every pair's weights, sets × [TR 0 | TR 1] of 2·span each;
   // then the two accumulator rows; their float32 copy (emit32); then the column block of the
   // source rows.
-  const wStart = new Float64Array(nPairs);
-  let wTotal = 0;
-  for (let q = 0; q < nPairs; q++) {
-    wStart[q] = wTotal;
-    wTotal += 2 * pairSpan(lo, hi, 2 * q) * sets;
-  }
+  const { wStart, wTotal } = pairWeightOffsets(lo, hi, nPairs, sets);
   const blockBytes = job.blockBytes ?? BLOCK_BYTES;
   const block = Math.min(stride, Math.max(1, Math.floor(blockBytes / (8 * parts * Math.max(n, 1)))));
   const a0 = wTotal;
@@ -209,12 +204,7 @@ function threadedProduct(job: BandedJob, team: Team): number {
   const nTR = lo.length;
   const nPairs = Math.ceil(nTR / 2);
   const { kernel, ctl } = team;
-  const wStart = new Float64Array(nPairs);
-  let wTotal = 0;
-  for (let q = 0; q < nPairs; q++) {
-    wStart[q] = wTotal;
-    wTotal += 2 * pairSpan(lo, hi, 2 * q) * sets;
-  }
+  const { wStart, wTotal } = pairWeightOffsets(lo, hi, nPairs, sets);
   // The copy of the rows and the sums of every pair (2·nPairs rows per set) both stay within
   // blockBytes (float64-sized).
   const blockBytes = job.blockBytes ?? BLOCK_BYTES;
@@ -413,4 +403,18 @@ function nonFinite(job: BandedJob): never {
 /** Rows in the union of the word ranges of TRs `i0` and `i0 + 1` (the last TR may be alone). */
 function pairSpan(lo: Int32Array, hi: Int32Array, i0: number): number {
   return (i0 + 1 < lo.length ? hi[i0 + 1]! : hi[i0]!) - lo[i0]!;
+}
+
+/**
+ * Where each TR pair's weights start in the arena (float64 elements; sets × [TR 0 | TR 1] of
+ * 2·span each), and their total. One layout for the one-thread and the threaded product.
+ */
+function pairWeightOffsets(lo: Int32Array, hi: Int32Array, nPairs: number, sets: number): { wStart: Float64Array; wTotal: number } {
+  const wStart = new Float64Array(nPairs);
+  let wTotal = 0;
+  for (let q = 0; q < nPairs; q++) {
+    wStart[q] = wTotal;
+    wTotal += 2 * pairSpan(lo, hi, 2 * q) * sets;
+  }
+  return { wStart, wTotal };
 }
