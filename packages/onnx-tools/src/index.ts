@@ -9,3 +9,14 @@ export type { ModelPool, PooledModel, PooledSession } from './model-pool.js';
 export { inlineExternalData } from './external-data.js';
 export { hubModelDir } from './hub-dir.js';
 export { pruneGraph } from './prune-graph.js';
+export { createFeatureCache, featureCacheKey, featureChecksum } from './feature-cache.js';
+export type {
+  FeatureCache,
+  FeatureCacheBatch,
+  FeatureCacheColumn,
+  FeatureCacheEntry,
+  FeatureCacheFilter,
+  FeatureCacheMetadata,
+  FeatureCacheRead,
+  FeatureCacheSpec,
+} from './feature-cache.js';
