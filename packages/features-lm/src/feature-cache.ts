@@ -1,5 +1,6 @@
 import { sha256Bytes } from '@voxelwise/io';
 import type { FileLock, LockOptions } from '@voxelwise/io';
+import type { FeatureCacheEntry, FeatureCacheFilter, FeatureCacheMetadata, FeatureCacheRead } from '@voxelwise/onnx-tools';
 import { createFeatureCache, featureCacheKey, featureChecksum } from '@voxelwise/onnx-tools';
 import type { ModelIdentity } from './lm-model.js';
 
@@ -26,49 +27,24 @@ export interface LmCacheKeyParts {
 }
 
 /** What a cache file records about itself. */
-export interface LmCacheMetadata {
-  readonly key: string;
-  readonly parts: LmCacheKeyParts;
-  readonly story: string;
+export interface LmCacheMetadata extends FeatureCacheMetadata<LmCacheKeyParts> {
   readonly nWords: number;
   /** Stored layers: L + 1 (0 = embeddings … L = last block output before the final LayerNorm). */
   readonly nLayers: number;
-  readonly dModel: number;
-  readonly model: {
-    readonly label: string;
-    readonly architecture: string;
-    readonly hub?: { readonly repo: string; readonly revision: string };
-  };
   /** SHA-256 of each layer's float32 values, checked whenever a layer is read. */
   readonly checksums: readonly string[];
   readonly createdAt: string;
   readonly producer: string;
 }
 
-/** One file of the cache, as listed. */
-export interface LmCacheEntry {
-  readonly file: string;
-  readonly bytes: number;
-  /** Parsed metadata, or undefined when the file cannot be read. */
-  readonly metadata?: LmCacheMetadata;
-  readonly error?: string;
-}
+/** One file of the cache, as listed (metadata undefined when the file cannot be read). */
+export type LmCacheEntry = FeatureCacheEntry<LmCacheMetadata>;
 
 /** Result of looking up one layer. */
-export type LmCacheRead =
-  | { readonly status: 'hit'; readonly data: Float32Array; readonly metadata: LmCacheMetadata; readonly file: string }
-  | { readonly status: 'miss'; readonly file: string }
-  | { readonly status: 'stale' | 'corrupt'; readonly reason: string; readonly file: string };
+export type LmCacheRead = FeatureCacheRead<LmCacheMetadata, { readonly data: Float32Array }>;
 
-/** Which cache files {@link clearLmCache} removes (all when empty). */
-export interface LmCacheFilter {
-  /** Substring of the model label or hub repository. */
-  readonly model?: string;
-  /** Exact story name. */
-  readonly story?: string;
-  /** Only files that fail {@link verifyLmCache}. */
-  readonly invalidOnly?: boolean;
-}
+/** Which cache files {@link clearLmCache} removes (all when empty): model substring, exact story, invalid only. */
+export type LmCacheFilter = FeatureCacheFilter;
 
 // The folder, naming, atomic Arrow write, listing, verifying and clearing are the shared
 // `@voxelwise/onnx-tools` feature cache; what is LM-specific is one float32 column per layer.

@@ -1,4 +1,5 @@
 import { createFeatureCache, featureCacheKey, featureChecksum } from '@voxelwise/onnx-tools';
+import type { FeatureCacheEntry, FeatureCacheFilter, FeatureCacheMetadata, FeatureCacheRead } from '@voxelwise/onnx-tools';
 import type { SpeechModelIdentity } from './speech-model.js';
 
 /**
@@ -33,19 +34,9 @@ export interface SpeechCacheKeyParts {
 }
 
 /** What a cache file records about itself. */
-export interface SpeechCacheMetadata {
-  readonly key: string;
-  readonly parts: SpeechCacheKeyParts;
-  readonly story: string;
+export interface SpeechCacheMetadata extends FeatureCacheMetadata<SpeechCacheKeyParts> {
   /** Windows (rows) per layer. */
   readonly nWindows: number;
-  readonly nLayers: number;
-  readonly dModel: number;
-  readonly model: {
-    readonly label: string;
-    readonly architecture: string;
-    readonly hub?: { readonly repo: string; readonly revision: string };
-  };
   /** SHA-256 of each layer's float32 values and of the float64 times, checked on read. */
   readonly checksums: readonly string[];
   readonly timesChecksum: string;
@@ -53,40 +44,25 @@ export interface SpeechCacheMetadata {
   readonly producer: string;
 }
 
-/** One file of the cache, as listed. */
-export interface SpeechCacheEntry {
-  readonly file: string;
-  readonly bytes: number;
-  readonly metadata?: SpeechCacheMetadata;
-  readonly error?: string;
+/** One file of the cache, as listed (metadata undefined when the file cannot be read). */
+export type SpeechCacheEntry = FeatureCacheEntry<SpeechCacheMetadata>;
+
+/** Result of looking up one layer: a hit carries the layer's features and the window times. */
+export type SpeechCacheRead = FeatureCacheRead<SpeechCacheMetadata, SpeechLayer>;
+
+/** What a hit carries: one layer's features and the window times. */
+interface SpeechLayer {
+  readonly data: Float32Array;
+  readonly times: Float64Array;
 }
 
-/** Result of looking up one layer. */
-export type SpeechCacheRead =
-  | {
-      readonly status: 'hit';
-      readonly data: Float32Array;
-      readonly times: Float64Array;
-      readonly metadata: SpeechCacheMetadata;
-      readonly file: string;
-    }
-  | { readonly status: 'miss'; readonly file: string }
-  | { readonly status: 'stale' | 'corrupt'; readonly reason: string; readonly file: string };
-
-/** Which files {@link clearSpeechCache} removes (all when empty). */
-export interface SpeechCacheFilter {
-  /** Substring of the model label or hub repository. */
-  readonly model?: string;
-  /** Exact story name. */
-  readonly story?: string;
-  /** Only files that fail {@link verifySpeechCache}. */
-  readonly invalidOnly?: boolean;
-}
+/** Which files {@link clearSpeechCache} removes (all when empty): model substring, exact story, invalid only. */
+export type SpeechCacheFilter = FeatureCacheFilter;
 
 // The folder, naming, atomic Arrow write, listing, verifying and clearing are the shared
 // `@voxelwise/onnx-tools` feature cache; what is speech-specific is the `time` column beside the
 // features, checked against its own checksum.
-const cache = createFeatureCache<SpeechCacheMetadata, { readonly data: Float32Array; readonly times: Float64Array }>({
+const cache = createFeatureCache<SpeechCacheMetadata, SpeechLayer>({
   folder: 'features-speech',
   metaKey: SPEECH_CACHE_META_KEY,
   where: 'features-speech:cache',
