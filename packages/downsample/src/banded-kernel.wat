@@ -518,28 +518,38 @@
         (local.set $set (i32.add (local.get $set) (i32.const 1)))
         (br $setLoop))))
 
-  ;; Returns 1 when the `count` float32 at `ptr` are all finite (x − x is 0 exactly for finite x,
-  ;; NaN for NaN and ±Infinity).
+  ;; Returns 1 when the `count` float32 at `ptr` are all finite: the largest magnitude bit pattern
+  ;; (sign cleared) stays below 0x7f800000, the exponent of ±Infinity and NaN. Sixteen values per
+  ;; step into two running maxima (integer max: one-cycle latency, so the loop is not held up by a
+  ;; chain of dependent float adds, as an `x − x` sum was).
   (func (export "finite32") (param $ptr i32) (param $count i32) (result i32)
-    (local $i i32) (local $end4 i32) (local $v v128) (local $bad v128) (local $s f32) (local $tail f32)
-    (local.set $end4 (i32.and (local.get $count) (i32.const -4)))
+    (local $i i32) (local $end16 i32) (local $p i32) (local $m0 v128) (local $m1 v128) (local $abs v128)
+    (local $tail i32)
+    (local.set $abs (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))
+    (local.set $end16 (i32.and (local.get $count) (i32.const -16)))
     (block $vecDone
       (loop $vec
-        (br_if $vecDone (i32.ge_u (local.get $i) (local.get $end4)))
-        (local.set $v (v128.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $bad (f32x4.add (local.get $bad) (f32x4.sub (local.get $v) (local.get $v))))
-        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br_if $vecDone (i32.ge_u (local.get $i) (local.get $end16)))
+        (local.set $p (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $m0 (i32x4.max_u (local.get $m0) (v128.and (v128.load offset=0 (local.get $p)) (local.get $abs))))
+        (local.set $m1 (i32x4.max_u (local.get $m1) (v128.and (v128.load offset=16 (local.get $p)) (local.get $abs))))
+        (local.set $m0 (i32x4.max_u (local.get $m0) (v128.and (v128.load offset=32 (local.get $p)) (local.get $abs))))
+        (local.set $m1 (i32x4.max_u (local.get $m1) (v128.and (v128.load offset=48 (local.get $p)) (local.get $abs))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $vec)))
     (block $tailDone
       (loop $tailLoop
         (br_if $tailDone (i32.ge_u (local.get $i) (local.get $count)))
-        (local.set $s (f32.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $tail (f32.add (local.get $tail) (f32.sub (local.get $s) (local.get $s))))
+        (local.set $tail
+          (i32.or (local.get $tail)
+            (i32.ge_u
+              (i32.and (i32.load (i32.add (local.get $ptr) (i32.shl (local.get $i) (i32.const 2)))) (i32.const 0x7fffffff))
+              (i32.const 0x7f800000))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $tailLoop)))
     (i32.and
-      (i32.eqz (v128.any_true (f32x4.ne (local.get $bad) (v128.const f32x4 0 0 0 0))))
-      (f32.eq (local.get $tail) (f32.const 0))))
+      (i32.eqz (v128.any_true (i32x4.ge_u (i32x4.max_u (local.get $m0) (local.get $m1)) (v128.const i32x4 0x7f800000 0x7f800000 0x7f800000 0x7f800000))))
+      (i32.eqz (local.get $tail))))
 
   ;; Returns 1 when the `count` float64 at `ptr` are all finite.
   (func (export "finite64") (param $ptr i32) (param $count i32) (result i32)

@@ -131,3 +131,30 @@ describe('non-finite features found while copying', () => {
     }
   });
 });
+
+describe('the SIMD kernel finiteness check of float32 rows', () => {
+  // Bit patterns: NaN, a NaN with its sign set, ±Infinity; and the finite extremes next to them.
+  const bad = [0x7fc00000, 0xffc00001, 0x7f800000, 0xff800000];
+  const good = [0x7f7fffff, 0xff7fffff, 0x80000000, 0x00000001, 0x80000001, 0x3f800000];
+  const load = (bits: Uint32Array): string | undefined => {
+    const x = new Float32Array(bits.buffer);
+    const order = Int32Array.from({ length: x.length }, (_, i) => i);
+    // One row of `x.length` columns, so that both the 16-value steps and the tail are reached.
+    return pairKernel().load(x, x.length, order.subarray(0, 1), 0, x.length, false, 0, 0, 1);
+  };
+
+  it('flags one NaN or ±Infinity at every position of rows of 1 to 40 values', () => {
+    expect(pairKernel().kind).toBe('simd');
+    for (let n = 1; n <= 40; n++) {
+      for (let at = 0; at < n; at++) {
+        for (const b of bad) {
+          const bits = new Uint32Array(n).map((_, i) => good[i % good.length]!);
+          bits[at] = b;
+          expect(load(bits), `n ${n}, at ${at}, bits ${b.toString(16)}`).toBeUndefined();
+        }
+      }
+      const finite = new Uint32Array(n).map((_, i) => good[(i + n) % good.length]!);
+      expect(load(finite), `n ${n}, finite`).toBe('float32');
+    }
+  });
+});
