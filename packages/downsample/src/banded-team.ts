@@ -137,13 +137,15 @@ type WorkerCtor = new (source: string, options: { eval: true; workerData: unknow
 const MIN_WORK = 2 ** 21;
 /**
  * Below this many multiply-adds per source value the caller copies, a job runs on one thread:
- * the copy and the hand-over of results stay with the caller, and the worker, reading rows the
- * other core has just written, spends about twice the caller's CPU time per pair. Measured on the
- * idle 2-core machine (2026-12-06 11:17 UTC, LeBel scale): `lanczos` (≈ 7 per value) 130 ms with
- * the worker against 105 ms without, rectify (≈ 14) 229–253 against 231–258 ms, `gabor` (≈ 28,
- * four weight sets) 746–755 against 1093–1141 ms.
+ * the copy and the hand-over of results stay with the caller, and the worker, on the shared
+ * memory (whose code V8 runs ≈ 15 % slower) and reading rows the other core has written, spends
+ * about twice the caller's CPU time per pair. Measured on the idle 2-core machine at LeBel scale
+ * (2026-12-06 12:57 UTC, one process, worker and one thread alternating, median of 12): `sinc`
+ * window 1 (2 per value) 63 → 67 ms and causal window 3 (2.5) 64 → 68 ms with the worker, so one
+ * thread; `lanczos` window 2 (5) 87 → 79 ms, window 3 (7) 101 → 90 ms, rectify (14) 229 → 195 ms,
+ * `gabor` (70) 1092 → 720 ms, so the worker.
  */
-const MIN_INTENSITY = 20;
+const MIN_INTENSITY = 4;
 
 let mode: WorkerMode = 'auto';
 let fault: WorkerFault | undefined;
