@@ -120,6 +120,12 @@ export interface Team {
    */
   backoff: number;
   penalty: number;
+  /**
+   * Wall and CPU milliseconds of the jobs run on the team since the last judgement (see
+   * {@link judgeJob}).
+   */
+  judgedWall: number;
+  judgedCpu: number;
   /** Milliseconds the caller waits on a unit held by the worker before computing it itself. */
   readonly takeoverMs: number;
   /** False: the caller leaves every unit to the worker (tests). */
@@ -188,6 +194,8 @@ function makeTeam(): Team | null {
     clean: true,
     backoff: 0,
     penalty: 0,
+    judgedWall: 0,
+    judgedCpu: 0,
     takeoverMs,
     callerClaims,
   };
@@ -256,13 +264,28 @@ export function cpuMs(): number | undefined {
 }
 
 /**
+ * Jobs are judged together until they add up to this many milliseconds of wall time: the kernel
+ * adds a running thread's CPU time to the process's total only at scheduler ticks (1–4 ms), so
+ * the ratio of one short job says little (a LeBel story's Lanczos product takes ≈ 3 ms, and a
+ * third of such jobs read exactly 1.00 with both threads busy throughout).
+ */
+export const JUDGE_MS = 40;
+
+/**
  * Records how a job on the team went: `wall` milliseconds of wall time for `cpu` milliseconds of
- * the process's CPU time. With both threads busy on two cores the ratio is near 2; near 1 they
- * took turns on one core (other processes hold the rest), the worker then only adds hand-overs,
- * and the next jobs run on one thread (see {@link Team.backoff}).
+ * the process's CPU time. Once the jobs since the last judgement add up to {@link JUDGE_MS}, their
+ * summed ratio is judged: with both threads busy on two cores it is near 2; near 1 they took turns
+ * on one core (other processes hold the rest), the worker then only adds hand-overs, and the next
+ * jobs run on one thread (see {@link Team.backoff}).
  */
 export function judgeJob(team: Team, wall: number, cpu: number): void {
-  if (cpu < PARALLEL * wall) {
+  team.judgedWall += wall;
+  team.judgedCpu += cpu;
+  if (team.judgedWall < JUDGE_MS) return;
+  const parallel = team.judgedCpu >= PARALLEL * team.judgedWall;
+  team.judgedWall = 0;
+  team.judgedCpu = 0;
+  if (!parallel) {
     team.penalty = Math.min(64, 2 * team.penalty || 1);
     team.backoff = team.penalty;
   } else team.penalty >>= 1;

@@ -6,7 +6,7 @@ import { planBand } from '../src/band.js';
 import { bandedProduct } from '../src/banded.js';
 import { useScalarKernel } from '../src/banded-kernel.js';
 import { availableParallelism } from 'node:os';
-import { bandedTeam, bandedWorkerReady, bandedWorkerUnits, judgeJob, useBandedWorkers } from '../src/banded-team.js';
+import { JUDGE_MS, bandedTeam, bandedWorkerReady, bandedWorkerUnits, judgeJob, useBandedWorkers } from '../src/banded-team.js';
 
 afterEach(() => {
   useScalarKernel(false);
@@ -192,14 +192,37 @@ describe('jobs whose threads took turns on one core', () => {
     expect(await bandedWorkerReady()).toBe(true);
     const team = bandedTeam(2 ** 30);
     if (!team) return; // one core: the worker is never used
-    judgeJob(team, 10, 11); // CPU ≈ wall: the two threads shared one core
+    const W = JUDGE_MS;
+    judgeJob(team, W, 1.1 * W); // CPU ≈ wall: the two threads shared one core
     expect(bandedTeam(2 ** 30)).toBeUndefined();
     expect(bandedTeam(2 ** 30)).toBe(team);
-    judgeJob(team, 10, 10);
+    judgeJob(team, W, W);
     expect([bandedTeam(2 ** 30), bandedTeam(2 ** 30), bandedTeam(2 ** 30)]).toEqual([undefined, undefined, team]);
-    judgeJob(team, 10, 19); // both cores busy: the penalty halves (2 → 1 → 0)
-    judgeJob(team, 10, 19);
-    judgeJob(team, 10, 10);
+    judgeJob(team, W, 1.9 * W); // both cores busy: the penalty halves (2 → 1 → 0)
+    judgeJob(team, W, 1.9 * W);
+    judgeJob(team, W, W);
     expect([bandedTeam(2 ** 30), bandedTeam(2 ** 30)]).toEqual([undefined, team]);
+  });
+
+  it('are judged together until they add up to JUDGE_MS of wall time (CPU time is accounted at ticks)', async () => {
+    useBandedWorkers('auto', { takeoverMs: 60_002 }); // a new worker, no backoff from earlier tests
+    expect(await bandedWorkerReady()).toBe(true);
+    const team = bandedTeam(2 ** 30);
+    if (!team) return;
+    const short = JUDGE_MS / 4;
+    // A short job read as CPU = wall (the worker's time not yet accounted) sends nothing to one thread
+    // when the window as a whole ran on both cores.
+    judgeJob(team, short, short);
+    judgeJob(team, short, 2 * short);
+    judgeJob(team, short, 2 * short);
+    expect(bandedTeam(2 ** 30)).toBe(team);
+    judgeJob(team, short, 2 * short); // the window is full: 7/4 of its wall time, parallel
+    expect(bandedTeam(2 ** 30)).toBe(team);
+    // Four short jobs that took turns on one core: judged once the window is full.
+    for (let k = 0; k < 3; k++) judgeJob(team, short, 1.05 * short);
+    expect(bandedTeam(2 ** 30)).toBe(team);
+    judgeJob(team, short, 1.05 * short);
+    expect(bandedTeam(2 ** 30)).toBeUndefined();
+    expect(bandedTeam(2 ** 30)).toBe(team);
   });
 });
