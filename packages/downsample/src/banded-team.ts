@@ -146,12 +146,13 @@ const MIN_WORK = 2 ** 21;
  * the copy and the hand-over of results stay with the caller, and the worker, on the shared
  * memory (whose code V8 runs ≈ 15 % slower) and reading rows the other core has written, spends
  * about twice the caller's CPU time per pair. Measured on the idle 2-core machine at LeBel scale
- * (2026-12-06 12:57 UTC, one process, worker and one thread alternating, median of 12): `sinc`
- * window 1 (2 per value) 63 → 67 ms and causal window 3 (2.5) 64 → 68 ms with the worker, so one
- * thread; `lanczos` window 2 (5) 87 → 79 ms, window 3 (7) 101 → 90 ms, rectify (14) 229 → 195 ms,
- * `gabor` (70) 1092 → 720 ms, so the worker.
+ * (2026-12-06, one process, worker and one thread alternating, median of 12): `sinc` (2–2.5 per
+ * value) 63 → 67 ms with the worker; `lanczos` window 3 (7) 99 → 89 ms and rectify (14) 234 →
+ * 185 ms once warm, but in the first ten passes of a fresh process its passes ranged from 75 to
+ * 245 ms (one thread: 95–130 ms), and in the benchmark's order it gained nothing (104 against
+ * 102 ms); `gabor` (70) 1092 → 720 ms. So the worker from 20, Gabor's side.
  */
-const MIN_INTENSITY = 4;
+const MIN_INTENSITY = 20;
 
 let mode: WorkerMode = 'auto';
 let fault: WorkerFault | undefined;

@@ -169,11 +169,8 @@ describe('when the worker is used (auto)', () => {
     expect(await bandedWorkerReady()).toBe(true);
     expect(bandedTeam(2 ** 30) !== undefined).toBe(availableParallelism() >= 2);
     expect(bandedTeam(1000)).toBeUndefined();
-    // Few multiply-adds per copied value (sinc: 2–2.5): the copy dominates, one thread; Lanczos (≈ 7)
-    // and up: the worker.
-    expect(bandedTeam(3 * 2 ** 28, 2 ** 28)).toBeUndefined();
-    expect(bandedTeam(2 ** 30, 2 ** 29)).toBeUndefined();
-    expect(bandedTeam(7 * 2 ** 27, 2 ** 27) !== undefined).toBe(availableParallelism() >= 2);
+    // Few multiply-adds per copied value (Lanczos: ≈ 7): the copy dominates, one thread.
+    expect(bandedTeam(2 ** 30, 2 ** 28)).toBeUndefined();
     expect(bandedTeam(2 ** 30, 2 ** 24) !== undefined).toBe(availableParallelism() >= 2);
     process.env['VOXELWISE_DOWNSAMPLE_WORKERS'] = '0';
     try {

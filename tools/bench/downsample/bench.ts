@@ -17,7 +17,7 @@
  * LeBel scale: 27 stories of ≈2,000 words and ≈350 TRs (TR 2 s), 768 features. Times are the best
  * of `repeats` runs over all stories; numpy (Debian's, on its native OpenBLAS kernel: ../peers.ts)
  * uses 2 BLAS threads unless told otherwise, voxelwise one thread (plus the banded product's worker
- * thread for products with at least 4 multiply-adds per copied value: Lanczos, Gabor; not sinc).
+ * thread for compute-heavy products such as Gabor's).
  * Results go to stdout and tools/bench/out/downsample-<config>-<dtype>.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -178,7 +178,7 @@ try {
   const kernel = pairKernel().kind === 'simd' ? 'WebAssembly SIMD' : 'scalar';
   const worker = await bandedWorkerReady();
   console.log(
-    `numpy peer: ${peerKernel(threads)}; voxelwise: banded kernel ${kernel}, ${worker ? '1 thread + a worker thread for products with ≥ 4 multiply-adds per copied value' : '1 thread (no worker)'}`,
+    `numpy peer: ${peerKernel(threads)}; voxelwise: banded kernel ${kernel}, ${worker ? '1 thread + a worker thread for compute-heavy products' : '1 thread (no worker)'}`,
   );
   const py = spawnSync(PYTHON, [join(root, 'tools/reference/downsample_reference.py'), 'bench', dir], {
     encoding: 'utf8',
