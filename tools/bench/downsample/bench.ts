@@ -131,14 +131,14 @@ function writeInputs(dir: string, stories: StoryData[]): void {
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
 }
 
-function timeVoxelwise(spec: MethodSpec, stories: StoryData[]): { seconds: number; outputs: Matrix[] } {
+function timeVoxelwise(spec: MethodSpec, stories: StoryData[], repeats = config.repeats): { seconds: number; outputs: Matrix[] } {
   const run = () =>
     stories.map((s) =>
       downsample({ data: s.data, dataTimes: s.dataTimes, trTimes: s.trTimes }, { name: spec.name, options: spec.options } as never),
     );
   let outputs = run(); // warm-up (JIT)
   let best = Number.POSITIVE_INFINITY;
-  for (let r = 0; r < config.repeats; r++) {
+  for (let r = 0; r < repeats; r++) {
     const t0 = performance.now();
     outputs = run();
     best = Math.min(best, (performance.now() - t0) / 1000);
@@ -188,6 +188,12 @@ try {
   console.log(`numpy peer done (${loadLine()})`);
   if (py.status !== 0) throw new Error(`numpy reference failed:\n${py.stderr}`);
   const numpy = JSON.parse(py.stdout) as { numpy: string; results: { label: string; seconds: Record<string, number> }[] };
+  // One untimed pass of every method before any is timed, so that no method's figure includes the
+  // growth of this process's heap: outputs are freed only when V8 collects them, and until the heap
+  // holds a few passes' worth, new outputs land on fresh pages whose first touch is slow (on this
+  // VM, writing the Lanczos outputs took 46 ms per pass at first against 11 ms once warm, and the
+  // first method timed ran ≈ 10 % slower than the same code timed right after it).
+  for (const spec of methods) timeVoxelwise(spec, stories, 0);
   const rows = methods.map((spec) => {
     const vw = timeVoxelwise(spec, stories);
     let oneThreadSeconds: number | null = null;
