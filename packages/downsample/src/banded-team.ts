@@ -150,7 +150,7 @@ const MIN_WORK = 2 ** 21;
  * value) 63 → 67 ms with the worker; `lanczos` window 3 (7) 99 → 89 ms and rectify (14) 234 →
  * 185 ms once warm, but in the first ten passes of a fresh process its passes ranged from 75 to
  * 245 ms (one thread: 95–130 ms), and in the benchmark's order it gained nothing (104 against
- * 102 ms); `gabor` (70) 1092 → 720 ms. So the worker from 20, Gabor's side.
+ * 102 ms); `gabor` (70) 1092 → 720 ms. So the threshold stays at 20, which only Gabor reaches.
  */
 const MIN_INTENSITY = 20;
 
